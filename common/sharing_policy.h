@@ -1,0 +1,37 @@
+// An agency's decision, per report and partner, to share a report in full,
+// share a sanitised copy, or withhold it (MODEL.md, "the sharing decision").
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "tearline/v1/report.pb.h"
+
+namespace tearline {
+
+enum class ShareDecision { kFull, kSanitised, kWithheld };
+
+std::string share_decision_name(ShareDecision decision);  // "full", "sanitised", "withheld"
+
+struct SharingPolicy {
+  // Per source value ("insider", "officer", "technical", "open"): the partner
+  // trust (0..1) needed to share in full, and to share sanitised.
+  struct ByValue {
+    double full_trust_min = 1.1;  // > 1: never in full.
+    double sanitised_trust_min = 0;
+  };
+
+  // Reports less severe than this are not shared at all.
+  v1::Severity min_severity = v1::SEVERITY_LOW;
+  std::map<std::string, ByValue> by_source_value;
+  // Used for a source value missing from by_source_value.
+  ByValue fallback;
+
+  // Decides for one report and one partner. For kWithheld sets *reason to
+  // "withheld:below-severity" or "withheld:source-protection". TLP RED is
+  // never shared ("withheld:tlp-red").
+  ShareDecision decide(const v1::ThreatReport& report, double partner_trust,
+                       std::string* reason) const;
+};
+
+}  // namespace tearline

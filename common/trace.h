@@ -1,0 +1,85 @@
+// Trace events and where they go. The schema is proto/tearline/v1/trace.proto;
+// TraceEvent below is its in-memory form, serialised to one JSON line by
+// to_json_line() without going through protobuf reflection (tracing is on the
+// hot path of every hop).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tearline {
+
+struct TraceEvent {
+  int64_t wall_ms = 0;
+  double t_h = 0;
+  std::string_view node;
+  std::string_view mode;
+  std::string_view kind;
+  std::string msg;
+  std::string trace;
+  std::string peer;
+  std::string handoff;
+  uint32_t depth = 0;
+  std::string reason;
+  uint32_t attempt = 0;
+  std::string parent;
+  double wait_h = 0;
+  double service_h = 0;
+  std::vector<std::string> detail;
+  std::string area;
+  std::string source_kind;
+  std::string source;
+  std::string source_agency;
+  int32_t priority = 0;
+  bool background = false;
+  bool actionable = false;
+  uint64_t peak_rss_kib = 0;
+  // Already-serialised JSON object for the "run" field, or empty.
+  std::string run_json;
+};
+
+// Appends `event` as one JSON object and a newline to `out`.
+void append_json_line(const TraceEvent& event, std::string* out);
+// Appends `text` JSON-escaped, without quotes.
+void append_json_escaped(std::string_view text, std::string* out);
+
+// Receives trace events. The node runtime fills node, mode and wall time.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void write(const TraceEvent& event) = 0;
+};
+
+// Writes JSON Lines to a file, buffered; flush() makes what was written
+// durable against a crash of this process (not of the machine).
+class JsonlTraceWriter : public TraceSink {
+ public:
+  // Opens `path` for appending. Throws std::runtime_error naming the path if
+  // it cannot.
+  explicit JsonlTraceWriter(const std::string& path);
+  ~JsonlTraceWriter() override;
+  JsonlTraceWriter(const JsonlTraceWriter&) = delete;
+  JsonlTraceWriter& operator=(const JsonlTraceWriter&) = delete;
+
+  void write(const TraceEvent& event) override;
+  void flush();
+  uint64_t events_written() const { return events_written_; }
+
+ private:
+  static constexpr size_t kBufferFlushBytes = 64 * 1024;
+  std::FILE* file_;
+  std::string buffer_;
+  uint64_t events_written_ = 0;
+};
+
+// Keeps events in memory, for tests.
+class MemoryTraceSink : public TraceSink {
+ public:
+  void write(const TraceEvent& event) override { events.push_back(event); }
+  std::vector<TraceEvent> events;
+};
+
+}  // namespace tearline
