@@ -15,9 +15,10 @@ class Correlator {
  public:
   explicit Correlator(double window_h) : window_h_(window_h) {}
 
-  // Records that `agency` reported `subject` at at_h (non-decreasing) and
-  // returns how many *other* agencies reported the same subject within the
-  // window before it. An empty subject correlates with nothing.
+  // Records that `agency` reported `subject` at at_h (non-decreasing, else
+  // std::logic_error) and returns how many *other* agencies reported the same
+  // subject within the window (inclusive) before it. An empty subject
+  // correlates with nothing and is not recorded.
   int observe(const std::string& subject, const std::string& agency, double at_h);
 
   size_t entries() const { return entries_.size(); }

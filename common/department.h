@@ -11,12 +11,14 @@
 // - offer(): if the queue (waiting messages, not counting those in service)
 //   holds capacity_msgs already, the arrival is dropped (kDropped,
 //   reason "dropped:queue-full"). Otherwise it is queued; if a worker is idle,
-//   service starts at once (kDequeued at now_h).
+//   service starts at once (kDequeued at now_h). An idle worker takes an
+//   arrival even when capacity_msgs is 0 (a queue without waiting room).
 // - A worker that becomes free at time t takes the waiting message that comes
 //   first by the priority rule: kRelevance, highest priority first, ties by
 //   earlier arrival; kFifo, earliest arrival.
 // - A waiting message whose arrival + ttl_h has passed is expired (kExpired at
-//   exactly arrival + ttl_h, reason "expired:backlog") and never served.
+//   exactly arrival + ttl_h, reason "expired:backlog") and never served, not
+//   even by a worker freed at that same hour (the expiry comes first).
 //   Messages in service are never expired.
 // - Service time is drawn from `service` keyed by the message id, so the same
 //   seed gives the same service times whatever the arrival order.
@@ -75,10 +77,12 @@ class Department {
   // Takes effect for services that start from now on (fault injection).
   void reconfigure(const QueueConfig& config);
 
-  // Moves the simulation to now_h. now_h must not go backwards.
+  // Moves the simulation to now_h. now_h must not go backwards (throws
+  // std::logic_error: a bug of the caller).
   std::vector<QueueEvent> advance(double now_h);
-  // Offers an arrival at now_h (after advance(now_h)). Returns kQueued or
-  // kDropped, followed by kDequeued if service starts at once.
+  // Offers an arrival at now_h (after advance(now_h); throws std::logic_error
+  // if events before now_h are pending). Returns kQueued or kDropped,
+  // followed by kDequeued if service starts at once.
   std::vector<QueueEvent> offer(const std::string& message_id, int priority, double now_h);
 
   // Scenario hour of the next start, completion or expiry, if any.
@@ -102,6 +106,11 @@ class Department {
     double done_h;
     double wait_h;
   };
+
+  // Steps of advance() at now_h_, in this order.
+  void expire_due(std::vector<QueueEvent>* events);
+  void complete_due(std::vector<QueueEvent>* events);
+  void start_idle_workers(std::vector<QueueEvent>* events);
 
   std::string name_;
   QueueConfig config_;

@@ -1,0 +1,59 @@
+#include "common/pseudonym.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+#include <string_view>
+
+namespace tearline {
+namespace {
+
+// The fixed key of derive_key's BLAKE2b: a context that separates derived
+// keys from every other use of the hash.
+constexpr std::string_view kDeriveKeyContext = "tearline.v1 derive_key context";
+static_assert(kDeriveKeyContext.size() >= crypto_generichash_KEYBYTES_MIN);
+
+void ensure_sodium() {
+  // A function-local static is initialised once, thread-safely.
+  static const bool initialised = sodium_init() >= 0;
+  if (!initialised) throw std::runtime_error("libsodium failed to initialise");
+}
+
+// Keyed BLAKE2b with a 16-byte output (the minimum), hex-encoded and cut to
+// `hex_digits`.
+std::string keyed_hash_hex(const unsigned char* key, size_t key_bytes, std::string_view input,
+                           size_t hex_digits) {
+  ensure_sodium();
+  unsigned char hash[crypto_generichash_BYTES_MIN];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), key, key_bytes);
+  char hex[2 * sizeof hash + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return std::string(hex, hex_digits);
+}
+
+}  // namespace
+
+// BLAKE2b-256 keyed with kDeriveKeyContext over the seed's 8 little-endian
+// bytes followed by the owner name.
+SecretKey derive_key(uint64_t seed, const std::string& owner) {
+  ensure_sodium();
+  std::string input(8, '\0');
+  for (size_t i = 0; i < 8; ++i) input[i] = static_cast<char>(seed >> (8 * i));
+  input += owner;
+  SecretKey key;
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), reinterpret_cast<const unsigned char*>(kDeriveKeyContext.data()),
+                     kDeriveKeyContext.size());
+  return key;
+}
+
+std::string seal_source(const SecretKey& agency_key, const std::string& handle) {
+  return "sealed:" + keyed_hash_hex(agency_key.data(), agency_key.size(), handle, 24);
+}
+
+std::string pseudonymise(const SecretKey& centre_key, const std::string& sealed) {
+  return "ps-" + keyed_hash_hex(centre_key.data(), centre_key.size(), sealed, 12);
+}
+
+}  // namespace tearline

@@ -65,11 +65,14 @@ class JsonlTraceWriter : public TraceSink {
   JsonlTraceWriter& operator=(const JsonlTraceWriter&) = delete;
 
   void write(const TraceEvent& event) override;
+  // Throws std::runtime_error naming the path if the write fails (the
+  // buffered events are then lost).
   void flush();
   uint64_t events_written() const { return events_written_; }
 
  private:
   static constexpr size_t kBufferFlushBytes = 64 * 1024;
+  std::string path_;  // For error messages.
   std::FILE* file_;
   std::string buffer_;
   uint64_t events_written_ = 0;

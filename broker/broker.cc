@@ -1,0 +1,117 @@
+#include "broker/broker.h"
+
+#include <algorithm>
+
+#include "common/intelligence.h"
+#include "common/report_fields.h"
+
+namespace tearline {
+namespace {
+
+std::vector<std::string> unit_areas(const Scenario& scenario) {
+  std::vector<std::string> areas;
+  for (const UnitSpec& unit : scenario.units) areas.push_back(unit.area);
+  std::sort(areas.begin(), areas.end());
+  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+  return areas;
+}
+
+}  // namespace
+
+BrokerRole::BrokerRole(const Scenario& scenario, const Random& random)
+    : scenario_(scenario),
+      spec_(scenario.broker),
+      centre_key_(derive_key(random.seed(), scenario.broker.name)),
+      officers_("officers@" + scenario.broker.name, scenario.broker.officers, random),
+      correlator_(scenario.broker.correlation_window_h),
+      background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
+                  scenario.duration_h) {}
+
+std::optional<double> BrokerRole::next_wake_h() const {
+  std::optional<double> next = officers_.next_event_h();
+  const std::optional<double> background = background_.next_h();
+  if (background && (!next || *background < *next)) next = background;
+  return next;
+}
+
+void BrokerRole::advance(NodeContext& context, double now_h) {
+  while (true) {
+    const std::optional<double> next = next_wake_h();
+    if (!next || *next > now_h) break;
+    if (background_.next_h() == next) {
+      const std::string id = "bg." + context.new_message_id();
+      v1::ThreatReport report = background_.pop(id);
+      context.trace(report_event("created", id, report, *next, "background@" + spec_.name));
+      const int priority = relevance(report);
+      officers_.offer(context, id, std::move(report), priority, *next);
+    } else {
+      officers_.advance(context, *next);
+    }
+    for (const ServedReport& served : officers_.take_served()) route(context, served);
+  }
+}
+
+void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) {
+  v1::ThreatReport report = envelope.report();
+  if (report.source().has_sealed()) {
+    report.mutable_source()->set_pseudonym(pseudonymise(centre_key_, report.source().sealed()));
+    context.trace(report_event("pseudonymised", envelope.message_id(), report, now_h,
+                               "cipher@" + spec_.name));
+  }
+  int boost = 0;
+  if (report.has_subject()) {
+    const int others = correlator_.observe(report.subject(), report.origin_agency(), now_h);
+    if (others > 0) {
+      boost = others * spec_.correlation_boost;
+      TraceEvent correlated = report_event("correlated", envelope.message_id(), report, now_h,
+                                           "cipher@" + spec_.name);
+      correlated.reason = std::to_string(others) + " other agencies reported this subject";
+      correlated.priority = relevance(report, boost);
+      context.trace(std::move(correlated));
+    }
+  }
+  const int priority = relevance(report, boost);
+  officers_.offer(context, envelope.message_id(), std::move(report), priority, now_h);
+  for (const ServedReport& served : officers_.take_served()) route(context, served);
+}
+
+void BrokerRole::route(NodeContext& context, const ServedReport& served) {
+  context.trace(report_event("delivered", served.message_id, served.report, served.at_h,
+                             "route@" + spec_.name));
+  if (served.report.has_area()) {
+    for (const UnitSpec& unit : scenario_.units) {
+      if (unit.area == served.report.area()) deliver_copy(context, served, unit.name, served.report);
+    }
+  }
+  if (!served.report.origin_agency().empty() && scenario_.agency(served.report.origin_agency())) {
+    deliver_copy(context, served, served.report.origin_agency(), served.report);
+  }
+}
+
+void BrokerRole::deliver_copy(NodeContext& context, const ServedReport& served,
+                              const std::string& peer, v1::ThreatReport copy) {
+  const std::string id = context.new_message_id();
+  copy.set_report_id(id);
+  TraceEvent created = report_event("created", id, copy, served.at_h, "route@" + spec_.name);
+  created.parent = served.message_id;
+  created.peer = peer;
+  context.trace(std::move(created));
+  v1::Envelope envelope;
+  envelope.set_message_id(id);
+  envelope.set_parent_message_id(served.message_id);
+  *envelope.mutable_report() = std::move(copy);
+  SendOptions options;
+  options.resend = true;
+  options.deadline_h = served.at_h + spec_.delivery_deadline_h;
+  context.send(peer, std::move(envelope), served.at_h, options);
+}
+
+void BrokerRole::record_in_flight(NodeContext& context, double now_h) {
+  officers_.record_in_flight(context, now_h);
+}
+
+void BrokerRole::fill_status(v1::NodeStatus* status) const {
+  (*status->mutable_queue_depth_msgs())[officers_.handoff()] = officers_.depth_msgs();
+}
+
+}  // namespace tearline

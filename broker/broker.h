@@ -1,0 +1,45 @@
+// The coordination centre (MODEL.md, "coordinated mode"): it replaces each
+// report's sealed source by a pseudonym, ranks reports by relevance raised
+// by correlation across agencies, serves them by rank with its officers, and
+// routes each to the units covering its area and back to its home agency,
+// resending until acknowledged or the delivery deadline passes.
+//
+// Thread-safety: none; driven by one node runtime.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/background.h"
+#include "common/correlator.h"
+#include "common/desk.h"
+#include "common/pseudonym.h"
+#include "common/role.h"
+#include "common/scenario.h"
+
+namespace tearline {
+
+class BrokerRole : public Role {
+ public:
+  BrokerRole(const Scenario& scenario, const Random& random);
+
+  void advance(NodeContext& context, double now_h) override;
+  std::optional<double> next_wake_h() const override;
+  void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
+  void record_in_flight(NodeContext& context, double now_h) override;
+  void fill_status(v1::NodeStatus* status) const override;
+
+ private:
+  void route(NodeContext& context, const ServedReport& served);
+  void deliver_copy(NodeContext& context, const ServedReport& served, const std::string& peer,
+                    v1::ThreatReport copy);
+
+  const Scenario& scenario_;
+  const BrokerSpec& spec_;
+  SecretKey centre_key_;
+  Desk officers_;
+  Correlator correlator_;
+  BackgroundStream background_;
+};
+
+}  // namespace tearline

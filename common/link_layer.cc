@@ -1,0 +1,137 @@
+#include "common/link_layer.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "common/report_fields.h"
+
+namespace tearline {
+
+LinkLayer::LinkLayer(std::string node, const Scenario& scenario, const Random& random,
+                     Transmitter& transmitter, TraceFn trace)
+    : node_(std::move(node)),
+      scenario_(scenario),
+      random_(random),
+      transmitter_(transmitter),
+      trace_(std::move(trace)) {}
+
+TraceEvent LinkLayer::link_event(std::string_view kind, const Pending& pending, double t_h) const {
+  TraceEvent event = report_event(kind, pending.envelope.message_id(), pending.envelope.report(),
+                                  t_h, pending.envelope.handoff());
+  event.peer = pending.peer;
+  event.attempt = pending.envelope.attempt();
+  return event;
+}
+
+void LinkLayer::send(const std::string& peer, v1::Envelope envelope, double at_h,
+                     const SendOptions& options) {
+  envelope.set_sender(node_);
+  envelope.set_sequence(++next_sequence_by_peer_[peer]);
+  envelope.set_sent_at_h(at_h);
+  envelope.set_deadline_h(options.resend ? options.deadline_h : 0);
+  envelope.set_handoff(node_ + "->" + peer);
+  envelope.set_attempt(1);
+  envelope.set_trace_id(envelope.report().trace_id());
+
+  const std::string message_id = envelope.message_id();
+  Pending& pending = pending_[message_id];
+  pending.peer = peer;
+  pending.envelope = std::move(envelope);
+  pending.options = options;
+  trace_(link_event("sent", pending, at_h));
+  start_attempt(pending, at_h);
+  if (!pending.transmit_due_h && !pending.resend_due_h) pending_.erase(message_id);
+}
+
+void LinkLayer::start_attempt(Pending& pending, double at_h) {
+  const LinkSpec link = scenario_.link(node_, pending.peer);
+  const std::string& handoff = pending.envelope.handoff();
+  const std::string& message_id = pending.envelope.message_id();
+  const uint32_t attempt = pending.envelope.attempt();
+  pending.attempt_started_h = at_h;
+  pending.transmit_due_h.reset();
+  pending.resend_due_h.reset();
+
+  if (link.loss.lost(random_, "loss:" + handoff, message_id, attempt)) {
+    if (!pending.options.resend) {
+      TraceEvent event = link_event("lost", pending, at_h);
+      event.reason = link.loss.reason;
+      trace_(std::move(event));
+      return;  // The caller erases it.
+    }
+    TraceEvent event = link_event("attempt_lost", pending, at_h);
+    event.reason = link.loss.reason;
+    trace_(std::move(event));
+  } else {
+    pending.transmit_due_h =
+        at_h + link.delay.sample_h(random_, "delay:" + handoff, message_id, attempt);
+  }
+  if (pending.options.resend) {
+    pending.resend_due_h = at_h + scenario_.broker.resend_interval_h;
+  }
+}
+
+void LinkLayer::transmit(Pending& pending, double now_h) {
+  v1::Frame frame;
+  frame.set_version(1);
+  *frame.mutable_envelope() = pending.envelope;
+  if (transmitter_.transmit(pending.peer, frame)) {
+    pending.transmit_due_h.reset();
+  } else {
+    pending.transmit_due_h = now_h + kTransmitRetryH;
+  }
+}
+
+void LinkLayer::on_ack(const v1::Ack& ack, double now_h) {
+  auto it = pending_.find(ack.message_id());
+  if (it == pending_.end()) return;  // A duplicate's ack, or acked already.
+  TraceEvent event = link_event("acked", it->second, now_h);
+  trace_(std::move(event));
+  pending_.erase(it);
+}
+
+void LinkLayer::advance(double now_h) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Pending& pending = it->second;
+    if (pending.transmit_due_h && *pending.transmit_due_h <= now_h) transmit(pending, now_h);
+    if (pending.resend_due_h && *pending.resend_due_h <= now_h) {
+      if (pending.transmit_due_h) {
+        // This attempt is still in transit: give it a full interval once sent.
+        pending.resend_due_h = *pending.transmit_due_h + scenario_.broker.resend_interval_h;
+      } else if (*pending.resend_due_h >= pending.options.deadline_h) {
+        TraceEvent event = link_event("lost", pending, *pending.resend_due_h);
+        event.reason = "deadline:unacknowledged";
+        trace_(std::move(event));
+        it = pending_.erase(it);
+        continue;
+      } else {
+        const double at_h = *pending.resend_due_h;
+        pending.envelope.set_attempt(pending.envelope.attempt() + 1);
+        trace_(link_event("resent", pending, at_h));
+        start_attempt(pending, at_h);
+        if (pending.transmit_due_h && *pending.transmit_due_h <= now_h) transmit(pending, now_h);
+      }
+    }
+    ++it;
+  }
+}
+
+std::optional<double> LinkLayer::next_wake_h() const {
+  std::optional<double> next;
+  for (const auto& [id, pending] : pending_) {
+    for (const auto& due : {pending.transmit_due_h, pending.resend_due_h}) {
+      if (due && (!next || *due < *next)) next = due;
+    }
+  }
+  return next;
+}
+
+void LinkLayer::record_in_flight(double now_h) {
+  for (const auto& [id, pending] : pending_) {
+    TraceEvent event = link_event("in_flight", pending, now_h);
+    event.reason = pending.transmit_due_h ? "in transit" : "awaiting acknowledgement";
+    trace_(std::move(event));
+  }
+}
+
+}  // namespace tearline

@@ -1,0 +1,80 @@
+// The sender's side of every link: delay line, loss, acknowledgements and
+// resends (MODEL.md, "Handoffs"; the guide's reliable request-reply).
+//
+// A message handed to the link waits in a delay line for its drawn transit
+// delay, then is transmitted; the receiver acknowledges it at once. Loss is
+// drawn per attempt from the seed. Without resend a lost message is lost for
+// good (traced "lost", reason from the link's loss model); with resend, a lost
+// or unacknowledged attempt is retried every resend_interval_h until the
+// deadline, then traced "lost" with reason "deadline:unacknowledged".
+//
+// Thread-safety: none; owned by one node's event loop.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/random.h"
+#include "common/role.h"
+#include "common/scenario.h"
+#include "common/trace.h"
+
+namespace tearline {
+
+// Puts one frame on the wire to a peer. Returns false if it cannot now (the
+// peer's high-water mark is reached); the link retries later.
+class Transmitter {
+ public:
+  virtual ~Transmitter() = default;
+  virtual bool transmit(const std::string& peer, const v1::Frame& frame) = 0;
+};
+
+class LinkLayer {
+ public:
+  using TraceFn = std::function<void(TraceEvent)>;
+
+  LinkLayer(std::string node, const Scenario& scenario, const Random& random,
+            Transmitter& transmitter, TraceFn trace);
+
+  void send(const std::string& peer, v1::Envelope envelope, double at_h,
+            const SendOptions& options);
+  void on_ack(const v1::Ack& ack, double now_h);
+  // Transmits what is due, resends what is unacknowledged, gives up at
+  // deadlines.
+  void advance(double now_h);
+  std::optional<double> next_wake_h() const;
+  // Traces in_flight for every message still in a delay line or unacknowledged.
+  void record_in_flight(double now_h);
+  uint32_t pending_msgs() const { return static_cast<uint32_t>(pending_.size()); }
+
+ private:
+  struct Pending {
+    std::string peer;
+    v1::Envelope envelope;
+    SendOptions options;
+    double attempt_started_h = 0;
+    std::optional<double> transmit_due_h;  // Set while in the delay line.
+    std::optional<double> resend_due_h;    // Set while a resend is possible.
+  };
+
+  // Starts attempt envelope.attempt() at at_h: draws loss and delay.
+  void start_attempt(Pending& pending, double at_h);
+  void transmit(Pending& pending, double now_h);
+  TraceEvent link_event(std::string_view kind, const Pending& pending, double t_h) const;
+
+  // Retry interval when the transport refuses a frame (peer's HWM reached).
+  static constexpr double kTransmitRetryH = 1.0;
+
+  std::string node_;
+  const Scenario& scenario_;
+  const Random& random_;
+  Transmitter& transmitter_;
+  TraceFn trace_;
+  std::map<std::string, uint64_t> next_sequence_by_peer_;
+  // Keyed by message id.
+  std::map<std::string, Pending> pending_;
+};
+
+}  // namespace tearline

@@ -1,0 +1,428 @@
+#include "common/node_runtime.h"
+
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "common/clock.h"
+#include "common/endpoints.h"
+#include "common/link_layer.h"
+#include "common/report_fields.h"
+#include "common/trace.h"
+
+namespace tearline {
+namespace {
+
+constexpr int kHighWaterMarkMsgs = 10000;
+// The loop wakes at least this often, so a node never waits unboundedly.
+constexpr int64_t kMaxPollTimeoutMs = 100;
+constexpr int kControlLingerMs = 1000;
+
+uint64_t peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<uint64_t>(usage.ru_maxrss);
+}
+
+class NodeRuntime final : public NodeContext, public Transmitter {
+ public:
+  NodeRuntime(NodeOptions options, const Scenario& scenario, const RoleFactory& factory,
+              std::shared_ptr<spdlog::logger> log)
+      : options_(std::move(options)),
+        scenario_(scenario),
+        random_(options_.seed),
+        log_(std::move(log)),
+        trace_writer_(options_.trace_path),
+        links_(options_.name, scenario_, random_, *this,
+               [this](TraceEvent event) { trace(std::move(event)); }),
+        known_nodes_(make_known_nodes(scenario)),
+        control_(context_, zmq::socket_type::router),
+        data_(context_, zmq::socket_type::router) {
+    role_ = factory(scenario_, options_, random_);
+    control_.set(zmq::sockopt::linger, kControlLingerMs);
+    control_.bind(control_endpoint(options_.socket_dir, options_.name));
+    data_.set(zmq::sockopt::linger, 0);
+    data_.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
+    data_.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
+    data_.set(zmq::sockopt::router_mandatory, true);
+    data_.bind(data_endpoint(options_.socket_dir, options_.name));
+  }
+
+  int run();
+
+  // NodeContext.
+  const std::string& node_name() const override { return options_.name; }
+  const Random& random() const override { return random_; }
+  void trace(TraceEvent event) override;
+  void send(const std::string& peer, v1::Envelope envelope, double at_h,
+            const SendOptions& options) override {
+    links_.send(peer, std::move(envelope), at_h, options);
+  }
+  void send_poll(const std::string& peer, const v1::PollRequest& poll) override;
+  std::string new_message_id() override {
+    return options_.name + "#" + std::to_string(++message_counter_);
+  }
+
+  // Transmitter.
+  bool transmit(const std::string& peer, const v1::Frame& frame) override;
+
+ private:
+  static std::set<std::string> make_known_nodes(const Scenario& scenario) {
+    auto names = scenario.node_names();
+    return {names.begin(), names.end()};
+  }
+
+  double now_h() const { return clock_ ? std::min(clock_->now_h(), end_h_) : 0; }
+  void advance_to(double now_h);
+  void handle_control();
+  void handle_data();
+  void handle_peer_reply(zmq::socket_t& socket);
+  void handle_envelope(const std::string& from, const v1::Envelope& envelope);
+  void reject(const std::string& from, const std::string& message_id, const std::string& reason);
+  void stop();
+  zmq::socket_t& peer_socket(const std::string& peer);
+  int64_t poll_timeout_ms() const;
+  void fill_status(v1::NodeStatus* status) const;
+
+  NodeOptions options_;
+  const Scenario& scenario_;
+  Random random_;
+  std::shared_ptr<spdlog::logger> log_;
+  JsonlTraceWriter trace_writer_;
+  LinkLayer links_;
+  std::set<std::string> known_nodes_;
+  std::unique_ptr<Role> role_;
+  zmq::context_t context_;
+  zmq::socket_t control_;
+  zmq::socket_t data_;
+  std::map<std::string, zmq::socket_t> peers_;
+  std::optional<ScaledWallClock> clock_;
+  double end_h_ = 0;
+  bool frozen_ = false;
+  bool stopping_ = false;
+  uint64_t message_counter_ = 0;
+  std::set<std::string> received_ids_;
+  std::map<std::string, uint64_t> events_by_kind_;
+};
+
+void NodeRuntime::trace(TraceEvent event) {
+  event.node = options_.name;
+  event.mode = options_.mode;
+  event.wall_ms = unix_now_ms();
+  ++events_by_kind_[std::string(event.kind)];
+  trace_writer_.write(event);
+}
+
+zmq::socket_t& NodeRuntime::peer_socket(const std::string& peer) {
+  auto it = peers_.find(peer);
+  if (it != peers_.end()) return it->second;
+  zmq::socket_t socket(context_, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::routing_id, options_.name);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
+  socket.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
+  socket.connect(data_endpoint(options_.socket_dir, peer));
+  log_->info("connected to {}", peer);
+  return peers_.emplace(peer, std::move(socket)).first->second;
+}
+
+bool NodeRuntime::transmit(const std::string& peer, const v1::Frame& frame) {
+  const std::string payload = frame.SerializeAsString();
+  auto sent = peer_socket(peer).send(zmq::buffer(payload), zmq::send_flags::dontwait);
+  if (!sent) log_->warn("{} is not accepting frames (high-water mark); will retry", peer);
+  return sent.has_value();
+}
+
+void NodeRuntime::send_poll(const std::string& peer, const v1::PollRequest& poll) {
+  v1::Frame frame;
+  frame.set_version(1);
+  *frame.mutable_poll() = poll;
+  if (!transmit(peer, frame)) log_->warn("poll to {} not sent", peer);
+}
+
+void NodeRuntime::advance_to(double now_h) {
+  // Role and links feed each other (a served message is sent, a due message
+  // transmitted); a few rounds settle everything due at now_h.
+  role_->advance(*this, now_h);
+  links_.advance(now_h);
+}
+
+int64_t NodeRuntime::poll_timeout_ms() const {
+  if (!clock_ || frozen_) return kMaxPollTimeoutMs;
+  double next_h = end_h_;
+  if (auto role_next = role_->next_wake_h()) next_h = std::min(next_h, *role_next);
+  if (auto link_next = links_.next_wake_h()) next_h = std::min(next_h, *link_next);
+  const double wait_ms = std::ceil(clock_->wall_ms_until(next_h));
+  return std::clamp<int64_t>(static_cast<int64_t>(wait_ms), 0, kMaxPollTimeoutMs);
+}
+
+void NodeRuntime::fill_status(v1::NodeStatus* status) const {
+  status->set_now_h(now_h());
+  for (const auto& [kind, count] : events_by_kind_) (*status->mutable_events_by_kind())[kind] = count;
+  role_->fill_status(status);
+  status->set_outbound_pending_msgs(links_.pending_msgs());
+  status->set_peak_rss_kib(peak_rss_kib());
+  status->set_frozen(frozen_);
+}
+
+void NodeRuntime::handle_control() {
+  std::vector<zmq::message_t> parts;
+  if (!zmq::recv_multipart(control_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return;
+  if (parts.size() != 2) {
+    log_->error("control: malformed request of {} frames ignored", parts.size());
+    return;
+  }
+  v1::ControlRequest request;
+  v1::ControlReply reply;
+  reply.set_node(options_.name);
+  reply.set_ok(true);
+  if (!request.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
+    reply.set_ok(false);
+    reply.set_error("malformed control request");
+  } else {
+    reply.set_request_id(request.request_id());
+    switch (request.command_case()) {
+      case v1::ControlRequest::kPing:
+        break;
+      case v1::ControlRequest::kStart:
+        if (clock_) {
+          reply.set_ok(false);
+          reply.set_error("already started");
+          break;
+        }
+        clock_.emplace(request.start().epoch_unix_ms(), request.start().ms_per_scenario_hour());
+        end_h_ = request.start().end_h();
+        log_->info("started: epoch {} ms, {} ms per scenario hour, end at {} h",
+                   request.start().epoch_unix_ms(), request.start().ms_per_scenario_hour(), end_h_);
+        {
+          TraceEvent event;
+          event.kind = "node_started";
+          trace(std::move(event));
+        }
+        break;
+      case v1::ControlRequest::kFreeze:
+        if (clock_ && !frozen_) advance_to(now_h());
+        frozen_ = true;
+        break;
+      case v1::ControlRequest::kStop:
+        stop();
+        break;
+      case v1::ControlRequest::kStatus:
+        break;
+      case v1::ControlRequest::COMMAND_NOT_SET:
+        reply.set_ok(false);
+        reply.set_error("control request without a command");
+        break;
+    }
+  }
+  fill_status(reply.mutable_status());
+  const std::string payload = reply.SerializeAsString();
+  control_.send(parts[0], zmq::send_flags::sndmore);
+  control_.send(zmq::buffer(payload), zmq::send_flags::none);
+}
+
+void NodeRuntime::reject(const std::string& from, const std::string& message_id,
+                         const std::string& reason) {
+  log_->error("rejected a frame from {}: {}", from, reason);
+  TraceEvent event;
+  event.kind = message_id.empty() ? "rejected" : "lost";
+  event.t_h = now_h();
+  event.msg = message_id;
+  event.peer = from;
+  event.reason = reason;
+  trace(std::move(event));
+}
+
+void NodeRuntime::handle_envelope(const std::string& from, const v1::Envelope& envelope) {
+  const double now = now_h();
+  const std::string& id = envelope.message_id();
+  if (id.empty()) return reject(from, "", "rejected:envelope-without-message-id");
+
+  v1::Frame ack_frame;
+  ack_frame.set_version(1);
+  v1::Ack* ack = ack_frame.mutable_ack();
+  ack->set_message_id(id);
+  ack->set_receiver(options_.name);
+  ack->set_sequence(envelope.sequence());
+  ack->set_received_at_h(now);
+  const std::string ack_payload = ack_frame.SerializeAsString();
+  try {
+    data_.send(zmq::buffer(from), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    data_.send(zmq::buffer(ack_payload), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t& error) {
+    log_->warn("ack of {} to {} not sent: {}", id, from, error.what());
+  }
+  if (!received_ids_.insert(id).second) return;  // A resend of what we have.
+
+  TraceEvent received = report_event("received", id, envelope.report(), now, envelope.handoff());
+  received.peer = from;
+  received.attempt = envelope.attempt();
+  trace(std::move(received));
+  if (envelope.report().severity() == v1::SEVERITY_UNSPECIFIED ||
+      envelope.report().tlp() == v1::TLP_UNSPECIFIED) {
+    TraceEvent lost = report_event("lost", id, envelope.report(), now, envelope.handoff());
+    lost.peer = from;
+    lost.reason = "rejected:unspecified-severity-or-tlp";
+    log_->error("{} from {}: severity or TLP unspecified; rejected", id, from);
+    trace(std::move(lost));
+    return;
+  }
+  if (frozen_) {
+    TraceEvent held = report_event("in_flight", id, envelope.report(), now, envelope.handoff());
+    held.reason = "arrived after the node froze";
+    trace(std::move(held));
+    return;
+  }
+  advance_to(now);
+  role_->on_envelope(*this, envelope, now);
+}
+
+void NodeRuntime::handle_data() {
+  std::vector<zmq::message_t> parts;
+  if (!zmq::recv_multipart(data_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return;
+  if (parts.size() != 2) return reject("?", "", "rejected:frame-count");
+  const std::string from = parts[0].to_string();
+  if (!known_nodes_.count(from)) {
+    return reject(from, "", "rejected:unknown-peer");
+  }
+  v1::Frame frame;
+  if (!frame.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
+    return reject(from, "", "rejected:malformed-frame");
+  }
+  if (frame.version() != 1) {
+    return reject(from, frame.has_envelope() ? frame.envelope().message_id() : "",
+                  "rejected:protocol-version-" + std::to_string(frame.version()));
+  }
+  switch (frame.body_case()) {
+    case v1::Frame::kEnvelope:
+      handle_envelope(from, frame.envelope());
+      break;
+    case v1::Frame::kPoll:
+      if (!frozen_ && clock_) {
+        advance_to(now_h());
+        role_->on_poll(*this, frame.poll(), from, now_h());
+      }
+      break;
+    case v1::Frame::kAck:
+    case v1::Frame::kHeartbeat:
+    case v1::Frame::BODY_NOT_SET:
+      reject(from, "", "rejected:unexpected-frame-on-data-socket");
+      break;
+  }
+}
+
+void NodeRuntime::handle_peer_reply(zmq::socket_t& socket) {
+  zmq::message_t message;
+  if (!socket.recv(message, zmq::recv_flags::dontwait)) return;
+  v1::Frame frame;
+  if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size())) || !frame.has_ack()) {
+    return reject("?", "", "rejected:malformed-acknowledgement");
+  }
+  links_.on_ack(frame.ack(), now_h());
+}
+
+void NodeRuntime::stop() {
+  if (clock_ && !frozen_) advance_to(now_h());
+  frozen_ = true;
+  // Take in whatever peers sent before they froze, so it is accounted here.
+  while (data_.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_data();
+  for (auto& [peer, socket] : peers_) {
+    while (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_peer_reply(socket);
+  }
+  const double now = now_h();
+  role_->record_in_flight(*this, now);
+  links_.record_in_flight(now);
+  TraceEvent event;
+  event.kind = "node_stopped";
+  event.t_h = now;
+  event.peak_rss_kib = peak_rss_kib();
+  trace(std::move(event));
+  trace_writer_.flush();
+  log_->info("stopped at {:.1f} h; {} trace events; peak RSS {} KiB", now,
+             trace_writer_.events_written(), peak_rss_kib());
+  stopping_ = true;
+}
+
+int NodeRuntime::run() {
+  log_->info("{} up ({} mode, seed {})", options_.name, options_.mode, options_.seed);
+  std::vector<std::string> peer_order;
+  while (!stopping_) {
+    std::vector<zmq::pollitem_t> items = {{control_.handle(), 0, ZMQ_POLLIN, 0},
+                                          {data_.handle(), 0, ZMQ_POLLIN, 0}};
+    peer_order.clear();
+    for (auto& [peer, socket] : peers_) {
+      items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+      peer_order.push_back(peer);
+    }
+    zmq::poll(items, std::chrono::milliseconds(poll_timeout_ms()));
+    if (items[0].revents & ZMQ_POLLIN) handle_control();
+    if (stopping_) break;
+    if (items[1].revents & ZMQ_POLLIN) handle_data();
+    for (size_t i = 0; i < peer_order.size(); ++i) {
+      if (items[i + 2].revents & ZMQ_POLLIN) handle_peer_reply(peers_.at(peer_order[i]));
+    }
+    if (clock_ && !frozen_) {
+      advance_to(now_h());
+      if (clock_->now_h() >= end_h_) {
+        frozen_ = true;
+        log_->info("reached the end of the scenario at {:.1f} h; frozen", end_h_);
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_node_main(int argc, char** argv, const std::string& role_name,
+                  const RoleFactory& factory) {
+  NodeOptions options;
+  CLI::App app{"tearline " + role_name +
+               " node: one process of a tearline run. Normally started by `tearline run`, "
+               "which passes these options; see README.md."};
+  app.add_option("--name", options.name, "node name, as in the scenario (e.g. agency.uk)")
+      ->required();
+  app.add_option("--mode", options.mode, "bilateral or coordinated")
+      ->required()
+      ->check(CLI::IsMember({"bilateral", "coordinated"}));
+  app.add_option("--scenario", options.scenario_path, "scenario file")->required();
+  app.add_option("--seed", options.seed, "seed of every random decision");
+  app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints")
+      ->required();
+  app.add_option("--trace", options.trace_path, "trace file (JSON Lines)")->required();
+  app.add_option("--log", options.log_path, "log file")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+
+  Scenario scenario;
+  try {
+    scenario = load_scenario(options.scenario_path);
+  } catch (const ScenarioError& error) {
+    std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
+    return 2;
+  }
+  try {
+    auto log = spdlog::basic_logger_mt(options.name, options.log_path, true);
+    log->flush_on(spdlog::level::info);
+    NodeRuntime runtime(options, scenario, factory, log);
+    return runtime.run();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
+                 error.what());
+    return 1;
+  }
+}
+
+}  // namespace tearline

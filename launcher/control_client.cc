@@ -1,0 +1,57 @@
+#include "launcher/control_client.h"
+
+#include "common/endpoints.h"
+
+namespace tearline {
+
+ControlClient::ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
+                             const std::string& socket_dir) {
+  for (const std::string& node : nodes) {
+    zmq::socket_t socket(context, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.connect(control_endpoint(socket_dir, node));
+    sockets_.emplace(node, std::move(socket));
+  }
+}
+
+std::map<std::string, v1::ControlReply> ControlClient::broadcast(
+    v1::ControlRequest request, const std::vector<std::string>& nodes,
+    std::chrono::milliseconds timeout, const std::function<std::set<std::string>()>& dead_nodes) {
+  request.set_request_id(++next_request_id_);
+  const std::string payload = request.SerializeAsString();
+  std::set<std::string> awaiting;
+  for (const std::string& node : nodes) {
+    if (sockets_.at(node).send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
+      awaiting.insert(node);
+    }
+  }
+  std::map<std::string, v1::ControlReply> replies;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!awaiting.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (const std::string& dead : dead_nodes()) awaiting.erase(dead);
+    std::vector<zmq::pollitem_t> items;
+    std::vector<std::string> order(awaiting.begin(), awaiting.end());
+    for (const std::string& node : order) {
+      items.push_back({sockets_.at(node).handle(), 0, ZMQ_POLLIN, 0});
+    }
+    if (items.empty()) break;
+    try {
+      zmq::poll(items, std::chrono::milliseconds(50));
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;
+    }
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (!(items[i].revents & ZMQ_POLLIN)) continue;
+      zmq::message_t message;
+      if (!sockets_.at(order[i]).recv(message, zmq::recv_flags::dontwait)) continue;
+      v1::ControlReply reply;
+      if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) continue;
+      if (reply.request_id() != request.request_id()) continue;  // A late reply to an old request.
+      replies[order[i]] = reply;
+      awaiting.erase(order[i]);
+    }
+  }
+  return replies;
+}
+
+}  // namespace tearline

@@ -1,0 +1,34 @@
+// The launcher's side of the nodes' control endpoints: one DEALER per node,
+// requests broadcast with a deadline, replies matched by request id.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "tearline/v1/control.pb.h"
+
+namespace tearline {
+
+class ControlClient {
+ public:
+  ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
+                const std::string& socket_dir);
+
+  // Sends `request` to each of `nodes` and waits until all have replied or
+  // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,
+  // whose answer stops the wait for those nodes. Returns the replies by node.
+  std::map<std::string, v1::ControlReply> broadcast(
+      v1::ControlRequest request, const std::vector<std::string>& nodes,
+      std::chrono::milliseconds timeout, const std::function<std::set<std::string>()>& dead_nodes);
+
+ private:
+  std::map<std::string, zmq::socket_t> sockets_;
+  uint64_t next_request_id_ = 0;
+};
+
+}  // namespace tearline

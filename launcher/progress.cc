@@ -1,0 +1,54 @@
+#include "launcher/progress.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fmt/format.h>
+
+namespace tearline {
+
+std::string scenario_time_text(int64_t start_unix_s, double t_h) {
+  const std::time_t seconds = static_cast<std::time_t>(start_unix_s + static_cast<int64_t>(t_h * 3600));
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &utc);
+  return text;
+}
+
+Progress::Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled)
+    : mode_(std::move(mode)),
+      start_unix_s_(start_unix_s),
+      duration_h_(duration_h),
+      enabled_(enabled),
+      terminal_(isatty(STDERR_FILENO) != 0) {}
+
+void Progress::update(double now_h) {
+  if (!enabled_) return;
+  const double fraction = std::clamp(now_h / duration_h_, 0.0, 1.0);
+  if (terminal_) {
+    constexpr int kBarWidth = 30;
+    const int filled = static_cast<int>(fraction * kBarWidth);
+    fmt::print(stderr, "\r{:<12} {} UTC  day {:>3.0f}/{:.0f}  [{}{}] {:3.0f}%", mode_,
+               scenario_time_text(start_unix_s_, now_h), now_h / 24, duration_h_ / 24,
+               std::string(static_cast<size_t>(filled), '#'),
+               std::string(static_cast<size_t>(kBarWidth - filled), '.'), fraction * 100);
+    std::fflush(stderr);
+    return;
+  }
+  const int quarter = static_cast<int>(fraction * 4);
+  if (quarter > last_quarter_) {
+    last_quarter_ = quarter;
+    fmt::print(stderr, "{}: scenario time {} UTC ({:.0f}%)\n", mode_,
+               scenario_time_text(start_unix_s_, now_h), fraction * 100);
+  }
+}
+
+void Progress::finish(const std::string& outcome) {
+  if (!enabled_) return;
+  if (terminal_) fmt::print(stderr, "\n");
+  fmt::print(stderr, "{}: {}\n", mode_, outcome);
+}
+
+}  // namespace tearline

@@ -1,0 +1,27 @@
+// The run report: what a run answers (docs: /work/shared/MODEL.md, "What a
+// run must answer"), computed from its trace files only. Stateless; safe to
+// call from any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tearline {
+
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads every <run_dir>/<mode>/*.trace.jsonl (a mode dir is a subdirectory
+// holding launcher.trace.jsonl) and computes the report. Malformed lines are
+// skipped with one warning each naming file and line, appended to *warnings.
+// Throws ReportError if run_dir has no mode with traces.
+nlohmann::json build_report(const std::string& run_dir, std::vector<std::string>* warnings);
+
+// The human report: modes side by side.
+std::string render_text(const nlohmann::json& report);
+
+}  // namespace tearline

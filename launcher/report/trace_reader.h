@@ -1,0 +1,66 @@
+// Reading a run's trace files (schema: proto/tearline/v1/trace.proto) into
+// memory. Internal to tearline_report.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tearline::report {
+
+// One trace line as read; absent fields hold their proto3 defaults. Only the
+// fields the report uses are kept.
+struct Event {
+  size_t file = 0;   // Index into ModeTraces::files.
+  size_t line = 0;   // 1-based line number in that file.
+  size_t order = 0;  // Position in ModeTraces::events, i.e. in time order.
+  double t_h = 0;
+  std::optional<int64_t> wall_ms;
+  std::string node;
+  std::string kind;
+  std::string msg;
+  std::string trace;
+  std::string peer;
+  std::string handoff;
+  std::string reason;
+  std::string parent;
+  std::string source_kind;
+  std::string source;
+  std::string source_agency;
+  std::vector<std::string> detail;
+  bool actionable = false;
+  std::optional<uint64_t> peak_rss_kib;
+  nlohmann::json run;  // RunInfo of a "run" event, else null.
+};
+
+// All events of one mode directory.
+struct ModeTraces {
+  std::string mode;
+  std::vector<std::string> files;  // Paths, in the order read.
+  std::vector<Event> events;       // In time order; see read_mode().
+};
+
+// The subdirectories of run_dir that hold a launcher.trace.jsonl, sorted by
+// name. Empty if run_dir is not a readable directory.
+std::vector<std::filesystem::path> find_mode_dirs(const std::filesystem::path& run_dir);
+
+// Reads every *.trace.jsonl in mode_dir. Malformed lines are skipped with one
+// warning each, naming file and line, appended to *warnings (if not null).
+// Events are sorted by scenario time, then wall time, then file and line, so
+// one node's events keep the order it wrote them.
+ModeTraces read_mode(const std::filesystem::path& mode_dir, std::vector<std::string>* warnings);
+
+// Sorts by scenario time, then wall time, then file and line, and numbers
+// the events' order.
+void sort_in_time_order(std::vector<Event>* events);
+
+// Parses one line into *event, replacing what it held (file, line and order
+// are left 0). Returns why the line is malformed, or nullopt when it is fine.
+std::optional<std::string> parse_event(std::string_view line, Event* event);
+
+}  // namespace tearline::report

@@ -1,0 +1,29 @@
+// `tearline run`: one scenario, one seed, through one or both modes, as real
+// processes; writes a run directory and reports.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tearline {
+
+struct RunOptions {
+  std::string scenario;  // A path, or a name under scenarios/.
+  std::string mode = "both";
+  std::optional<uint64_t> seed;
+  std::optional<double> ms_per_scenario_hour;
+  std::string out_dir;  // Empty: runs/<scenario>-<time>-seed<N>.
+  bool quiet = false;   // No progress and no report on stdout.
+};
+
+// Exit codes: 0 the run completed and every message is accounted for; 1 a
+// node died unexpectedly or messages are unaccounted for; 2 bad usage or a
+// bad scenario; 130 interrupted.
+int run_command(const RunOptions& options);
+
+// Where `tearline run NAME` looks for NAME.toml besides the path itself.
+std::string resolve_scenario_path(const std::string& scenario);
+
+}  // namespace tearline

@@ -1,0 +1,54 @@
+// The launcher's child processes: started so that none outlives the
+// launcher (each gets SIGKILL when the launcher dies, however it dies), reaped
+// without blocking, killed on demand.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tearline {
+
+struct ChildExit {
+  int exit_code = -1;    // When it exited.
+  int signal = 0;        // When a signal killed it.
+  uint64_t peak_rss_kib = 0;
+  // "exit:0", "signal:KILL".
+  std::string describe() const;
+  bool clean() const { return signal == 0 && exit_code == 0; }
+};
+
+class Supervisor {
+ public:
+  Supervisor() = default;
+  ~Supervisor();  // Kills and reaps every child still running.
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Starts `argv` as child `name`, its stderr appended to `stderr_path`.
+  // Throws std::runtime_error if it cannot fork.
+  pid_t spawn(const std::string& name, const std::vector<std::string>& argv,
+              const std::string& stderr_path);
+  // Collects every child that has exited; returns the names newly exited.
+  std::vector<std::string> reap();
+  // Waits up to timeout_ms for every child to exit.
+  void wait_all(int timeout_ms);
+  void kill_all(int signal);
+
+  bool running(const std::string& name) const;
+  std::optional<ChildExit> exit_of(const std::string& name) const;
+  pid_t pid_of(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  struct Child {
+    pid_t pid;
+    std::optional<ChildExit> exit;
+  };
+  std::map<std::string, Child> children_;
+};
+
+}  // namespace tearline

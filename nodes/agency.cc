@@ -1,0 +1,239 @@
+#include "nodes/agency.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/intelligence.h"
+#include "common/report_fields.h"
+
+namespace tearline {
+namespace {
+
+const AgencySpec& find_agency(const Scenario& scenario, const std::string& name) {
+  const AgencySpec* spec = scenario.agency(name);
+  if (!spec) throw std::invalid_argument("no agency named " + name + " in the scenario");
+  return *spec;
+}
+
+std::vector<std::string> unit_areas(const Scenario& scenario) {
+  std::vector<std::string> areas;
+  for (const UnitSpec& unit : scenario.units) areas.push_back(unit.area);
+  std::sort(areas.begin(), areas.end());
+  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+  return areas;
+}
+
+std::optional<double> earliest(std::initializer_list<std::optional<double>> times) {
+  std::optional<double> result;
+  for (const auto& time : times) {
+    if (time && (!result || *time < *result)) result = time;
+  }
+  return result;
+}
+
+}  // namespace
+
+AgencyRole::AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
+                       const Random& random)
+    : scenario_(scenario),
+      spec_(find_agency(scenario, name)),
+      mode_(mode),
+      key_(derive_key(random.seed(), name)),
+      desk_("desk@" + name, spec_.desk, random),
+      database_("database@" + name, spec_.database, random),
+      background_(name, spec_.background, unit_areas(scenario), random, scenario.duration_h) {
+  for (const ReportSpec& report : scenario.reports) {
+    if (report.agency == name) pending_reports_.push_back(&report);
+  }
+  std::stable_sort(pending_reports_.begin(), pending_reports_.end(),
+                   [](const ReportSpec* a, const ReportSpec* b) { return a->at_h < b->at_h; });
+}
+
+std::optional<double> AgencyRole::next_wake_h() const {
+  std::optional<double> next_report;
+  if (next_report_ < pending_reports_.size()) next_report = pending_reports_[next_report_]->at_h;
+  return earliest(
+      {next_report, background_.next_h(), desk_.next_event_h(), database_.next_event_h()});
+}
+
+void AgencyRole::advance(NodeContext& context, double now_h) {
+  // A discrete-event loop over this agency's own event sources, earliest first.
+  while (true) {
+    const std::optional<double> next = next_wake_h();
+    if (!next || *next > now_h) break;
+    const double at_h = *next;
+    if (next_report_ < pending_reports_.size() && pending_reports_[next_report_]->at_h == at_h) {
+      produce_source_report(context, *pending_reports_[next_report_++]);
+    } else if (background_.next_h() == at_h) {
+      const std::string id = "bg." + context.new_message_id();
+      v1::ThreatReport report = background_.pop(id);
+      context.trace(report_event("created", id, report, at_h, "background@" + spec_.name));
+      const int priority = relevance(report);
+      database_.offer(context, id, std::move(report), priority, at_h);
+    } else {
+      desk_.advance(context, at_h);
+      database_.advance(context, at_h);
+    }
+    handle_served(context);
+  }
+}
+
+void AgencyRole::handle_served(NodeContext& context) {
+  for (ServedReport& served : desk_.take_served()) after_desk(context, served);
+  for (ServedReport& served : database_.take_served()) file(context, served);
+}
+
+void AgencyRole::produce_source_report(NodeContext& context, const ReportSpec& spec) {
+  v1::ThreatReport report;
+  report.set_report_id(spec.id);
+  report.set_trace_id(spec.id);
+  report.set_origin_agency(spec_.name);
+  v1::Source* source = report.mutable_source();
+  source->set_agency(spec_.name);
+  source->set_handle(spec.source);
+  for (const SourceSpec& known : spec_.sources) {
+    if (known.handle == spec.source) source->set_value(known.value);
+  }
+  if (spec.subject) report.set_subject(*spec.subject);
+  if (spec.area) report.set_area(*spec.area);
+  if (spec.site) report.set_site(*spec.site);
+  if (spec.window) *report.mutable_window() = *spec.window;
+  if (spec.method) report.set_method(*spec.method);
+  report.set_credibility(spec.credibility);
+  report.set_severity(spec.severity);
+  report.set_tlp(spec.tlp);
+  report.set_observed_at_h(spec.at_h);
+
+  context.trace(report_event("created", spec.id, report, spec.at_h, "source@" + spec_.name));
+  const int priority = relevance(report);
+  desk_.offer(context, spec.id, std::move(report), priority, spec.at_h);
+}
+
+void AgencyRole::after_desk(NodeContext& context, const ServedReport& served) {
+  if (mode_ == "bilateral") {
+    for (const PartnerSpec& partner : spec_.partners) share_with_partner(context, served, partner);
+  } else {
+    send_to_broker(context, served);
+  }
+  // The original goes on into the agency's own national database.
+  database_.offer(context, served.message_id, served.report, relevance(served.report),
+                  served.at_h);
+}
+
+void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& served,
+                                    const PartnerSpec& partner) {
+  const std::string handoff = "sharing@" + spec_.name;
+  const std::string id = context.new_message_id();
+  std::string reason;
+  const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
+  v1::ThreatReport copy = decision == ShareDecision::kSanitised ? sanitise(served.report, id)
+                                                                : served.report;
+  copy.set_report_id(id);
+
+  TraceEvent created = report_event("created", id, served.report, served.at_h, handoff);
+  created.parent = served.message_id;
+  created.peer = partner.agency;
+  context.trace(std::move(created));
+
+  std::string_view kind = decision == ShareDecision::kFull        ? "shared"
+                          : decision == ShareDecision::kSanitised ? "sanitised"
+                                                                  : "withheld";
+  TraceEvent outcome = report_event(kind, id, copy, served.at_h, handoff);
+  outcome.peer = partner.agency;
+  outcome.reason = reason;
+  context.trace(std::move(outcome));
+  if (decision == ShareDecision::kWithheld) return;
+
+  v1::Envelope envelope;
+  envelope.set_message_id(id);
+  envelope.set_parent_message_id(served.message_id);
+  *envelope.mutable_report() = std::move(copy);
+  context.send(partner.agency, std::move(envelope), served.at_h, SendOptions{});
+}
+
+void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served) {
+  const std::string id = context.new_message_id();
+  v1::ThreatReport copy = served.report;
+  copy.set_report_id(id);
+  if (copy.source().has_handle()) {
+    copy.mutable_source()->set_sealed(seal_source(key_, copy.source().handle()));
+  }
+  const std::string& broker = scenario_.broker.name;
+  TraceEvent created = report_event("created", id, copy, served.at_h, spec_.name + "->" + broker);
+  created.parent = served.message_id;
+  created.peer = broker;
+  context.trace(std::move(created));
+
+  v1::Envelope envelope;
+  envelope.set_message_id(id);
+  envelope.set_parent_message_id(served.message_id);
+  *envelope.mutable_report() = std::move(copy);
+  SendOptions options;
+  options.resend = true;
+  options.deadline_h = served.at_h + scenario_.broker.delivery_deadline_h;
+  context.send(broker, std::move(envelope), served.at_h, options);
+}
+
+void AgencyRole::file(NodeContext& context, const ServedReport& served) {
+  context.trace(report_event("delivered", served.message_id, served.report, served.at_h,
+                             database_.handoff()));
+  const bool for_own_unit =
+      served.report.has_area() &&
+      std::any_of(scenario_.units.begin(), scenario_.units.end(), [&](const UnitSpec& unit) {
+        return unit.agency == spec_.name && unit.area == served.report.area();
+      });
+  if (!for_own_unit) return;
+  filed_.push_back({served.message_id, served.report, served.at_h});
+  // Bounded: a filed report stays retrievable for the database's time-to-live.
+  const double keep_after_h = served.at_h - spec_.database.ttl_h;
+  std::erase_if(filed_, [&](const Filed& filed) { return filed.filed_at_h < keep_after_h; });
+}
+
+void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) {
+  if (envelope.sender() == scenario_.broker.name) {
+    // The centre's copy of our own report: its routing confirmed.
+    context.trace(report_event("delivered", envelope.message_id(), envelope.report(), now_h,
+                               "receipt@" + spec_.name));
+    return;
+  }
+  database_.offer(context, envelope.message_id(), envelope.report(), relevance(envelope.report()),
+                  now_h);
+  handle_served(context);
+}
+
+void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll,
+                         const std::string& from, double now_h) {
+  const UnitSpec* unit = scenario_.unit(from);
+  if (!unit || unit->agency != spec_.name) return;  // Not ours to answer.
+  const double since_h = last_poll_h_by_unit_.count(from) ? last_poll_h_by_unit_[from] : -1;
+  last_poll_h_by_unit_[from] = now_h;
+  for (const Filed& filed : filed_) {
+    if (filed.filed_at_h <= since_h || filed.report.area() != poll.area()) continue;
+    const std::string id = context.new_message_id();
+    v1::ThreatReport copy = filed.report;
+    copy.set_report_id(id);
+    // Units get the intelligence, never the source behind it.
+    copy.mutable_source()->clear_identity();
+    TraceEvent created = report_event("created", id, copy, now_h, "poll@" + spec_.name);
+    created.parent = filed.message_id;
+    created.peer = from;
+    context.trace(std::move(created));
+    v1::Envelope envelope;
+    envelope.set_message_id(id);
+    envelope.set_parent_message_id(filed.message_id);
+    *envelope.mutable_report() = std::move(copy);
+    context.send(from, std::move(envelope), now_h, SendOptions{});
+  }
+}
+
+void AgencyRole::record_in_flight(NodeContext& context, double now_h) {
+  desk_.record_in_flight(context, now_h);
+  database_.record_in_flight(context, now_h);
+}
+
+void AgencyRole::fill_status(v1::NodeStatus* status) const {
+  (*status->mutable_queue_depth_msgs())[desk_.handoff()] = desk_.depth_msgs();
+  (*status->mutable_queue_depth_msgs())[database_.handoff()] = database_.depth_msgs();
+}
+
+}  // namespace tearline

@@ -1,0 +1,67 @@
+// A national agency (MODEL.md, "Actors"): its sources produce reports, its
+// analysis desk assesses them, its national database department files them,
+// and units poll the database. In bilateral mode the desk's output is shared
+// with partners by the sharing policy; in coordinated mode it goes, with the
+// source sealed, to the broker.
+//
+// Thread-safety: none; driven by one node runtime.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/background.h"
+#include "common/desk.h"
+#include "common/pseudonym.h"
+#include "common/role.h"
+#include "common/scenario.h"
+
+namespace tearline {
+
+class AgencyRole : public Role {
+ public:
+  // Throws std::invalid_argument if `name` is not an agency of the scenario.
+  AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
+             const Random& random);
+
+  void advance(NodeContext& context, double now_h) override;
+  std::optional<double> next_wake_h() const override;
+  void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
+  void on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
+               double now_h) override;
+  void record_in_flight(NodeContext& context, double now_h) override;
+  void fill_status(v1::NodeStatus* status) const override;
+
+ private:
+  struct Filed {
+    std::string message_id;
+    v1::ThreatReport report;
+    double filed_at_h;
+  };
+
+  void produce_source_report(NodeContext& context, const ReportSpec& spec);
+  void after_desk(NodeContext& context, const ServedReport& served);
+  void share_with_partner(NodeContext& context, const ServedReport& served,
+                          const PartnerSpec& partner);
+  void send_to_broker(NodeContext& context, const ServedReport& served);
+  void file(NodeContext& context, const ServedReport& served);
+  void handle_served(NodeContext& context);
+
+  const Scenario& scenario_;
+  const AgencySpec& spec_;
+  std::string mode_;
+  SecretKey key_;
+  Desk desk_;
+  Desk database_;
+  BackgroundStream background_;
+  std::vector<const ReportSpec*> pending_reports_;  // Sorted by at_h.
+  size_t next_report_ = 0;
+  // Filed reports on the areas of this agency's units, for their polls.
+  std::vector<Filed> filed_;
+  std::map<std::string, double> last_poll_h_by_unit_;
+};
+
+}  // namespace tearline

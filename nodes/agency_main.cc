@@ -1,0 +1,13 @@
+// tearline-agency: one national agency of a run.
+#include "common/node_runtime.h"
+#include "nodes/agency.h"
+
+int main(int argc, char** argv) {
+  return tearline::run_node_main(
+      argc, argv, "agency",
+      [](const tearline::Scenario& scenario, const tearline::NodeOptions& options,
+         const tearline::Random& random) {
+        return std::make_unique<tearline::AgencyRole>(scenario, options.name, options.mode,
+                                                      random);
+      });
+}

@@ -1,0 +1,63 @@
+// Running `tearline` as a child process from tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tearline::testing {
+
+struct Finished {
+  int exit_code = -1;  // -1 if killed by a signal.
+  std::string out;
+  std::string err;
+};
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string tearline_bin();
+std::string source_dir();
+
+// A started `tearline` process with stdout and stderr going to files in `dir`.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::filesystem::path& dir);
+  ~Child();  // Kills it if still running.
+  pid_t pid() const { return pid_; }
+  // Waits up to `timeout` for it to exit.
+  std::optional<Finished> wait(std::chrono::seconds timeout);
+
+ private:
+  pid_t pid_;
+  std::filesystem::path out_path_;
+  std::filesystem::path err_path_;
+  bool reaped_ = false;
+};
+
+// Runs `tearline args...` to completion (bounded by `timeout`).
+Finished run_tearline(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                      std::chrono::seconds timeout = std::chrono::seconds(120));
+
+// Waits (bounded) until `predicate` holds; re-checks every 20 ms.
+bool eventually(const std::function<bool()>& predicate, std::chrono::seconds timeout);
+
+bool process_alive(pid_t pid);
+nlohmann::json read_json(const std::filesystem::path& path);
+
+}  // namespace tearline::testing
