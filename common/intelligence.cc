@@ -82,6 +82,12 @@ v1::ThreatReport sanitise(const v1::ThreatReport& report, const std::string& new
   copy.clear_window();
   copy.clear_method();
   copy.mutable_source()->clear_identity();
+  // A grading would hint at the source behind it, so the tearline copy
+  // carries "cannot be judged" (F6): one more reason it looks nondescript.
+  copy.set_credibility("F6");
+  // The severity judgement rests on the stripped detail; what is left reads
+  // as no more than moderate.
+  if (copy.severity() > v1::SEVERITY_MODERATE) copy.set_severity(v1::SEVERITY_MODERATE);
   copy.set_sanitised(true);
   return copy;
 }

@@ -29,7 +29,8 @@ int relevance(const v1::ThreatReport& report, int boost = 0);
 
 // The tearline copy: a new report with `new_report_id`, the same trace id,
 // stripped of site, window, method and source identity (agency and value
-// kept), marked sanitised.
+// kept), graded F6 ("cannot be judged"), severity capped at moderate,
+// marked sanitised: a nondescript copy that a receiving desk ranks low.
 v1::ThreatReport sanitise(const v1::ThreatReport& report, const std::string& new_report_id);
 
 // Lower-case names used in scenario files and traces.

@@ -93,7 +93,10 @@ TEST(IntelligenceTest, RelevanceBoostIsClamped) {
 
 TEST(IntelligenceTest, SanitisedCopyRanksLowerThanTheOriginal) {
   const v1::ThreatReport report = full_report();
-  EXPECT_EQ(relevance(report) - relevance(sanitise(report, "copy")), 18);
+  // Three fields (18 points), the A1 grading (30 points) and critical
+  // severity (40 points, now moderate: 15) are gone.
+  EXPECT_EQ(relevance(report) - relevance(sanitise(report, "copy")), 18 + 30 + 25);
+  EXPECT_EQ(sanitise(report, "copy").credibility(), "F6");
 }
 
 TEST(IntelligenceTest, SanitiseStripsSourceRevealingFields) {
@@ -111,8 +114,8 @@ TEST(IntelligenceTest, SanitiseStripsSourceRevealingFields) {
   EXPECT_EQ(copy.subject(), "subject-a");
   EXPECT_EQ(copy.area(), "manchester");
   EXPECT_EQ(copy.origin_agency(), "agency.us");
-  EXPECT_EQ(copy.credibility(), "A1");
-  EXPECT_EQ(copy.severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(copy.credibility(), "F6");
+  EXPECT_EQ(copy.severity(), v1::SEVERITY_MODERATE);
   EXPECT_EQ(copy.tlp(), v1::TLP_AMBER);
   EXPECT_EQ(copy.observed_at_h(), 12.5);
   EXPECT_FALSE(has_actionable_detail(copy));

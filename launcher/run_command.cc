@@ -358,6 +358,7 @@ int run_command(const RunOptions& options) {
     if (count > 0) failures.push_back(fmt::format("{}: {} messages unaccounted", mode, count));
     unaccounted += count;
   }
+  std::fflush(stdout);
   fmt::print(stderr, "tearline run: run directory {}\n", run_dir.string());
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");

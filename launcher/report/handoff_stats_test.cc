@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "launcher/report/percentiles.h"
 #include "launcher/report/test_support.h"
 

@@ -1,5 +1,6 @@
 #include "launcher/report/message_fates.h"
 
+#include <cstdint>
 #include <set>
 
 namespace tearline::report {

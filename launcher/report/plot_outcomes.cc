@@ -1,6 +1,7 @@
 #include "launcher/report/plot_outcomes.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>

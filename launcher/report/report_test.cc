@@ -196,9 +196,10 @@ TEST_F(ReportTest, TextPutsModesSideBySideWithinTheLineLimit) {
   EXPECT_NE(plot_row.find("2d 22.0h"), std::string::npos) << plot_row;
 
   EXPECT_NE(text.find("scenario: manchester-2017   seed: 42\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("manchester-arena, coordinated: desk@agency.us > agency.us->broker > "
-                      "officers@broker > broker->unit.manchester > intake@unit.manchester\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("manchester-arena, coordinated: desk@agency.us > agency.us->broker > "
+                "officers@broker > broker->unit.manchester\n      > intake@unit.manchester\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("manchester-arena, bilateral: not averted"), std::string::npos) << text;
   EXPECT_EQ(text.find("manchester-arena, coordinated: not averted"), std::string::npos) << text;
@@ -222,6 +223,28 @@ TEST(BuildReport, MissingRunDirOrNoModeIsAReportError) {
   run.append("scratch", "agency.uk.trace.jsonl", {line("created", "m1", "", 0)});
   EXPECT_THROW(build_report(run.path(), &warnings), ReportError);
   EXPECT_TRUE(warnings.empty());
+}
+
+TEST(BuildReport, WithoutARunEventValuesAreNullAndTheTextSaysSo) {
+  TempRunDir run;
+  run.append("bilateral", "launcher.trace.jsonl",
+             {line("node_stopped", "", "", 5, {{"node", "agency.uk"}, {"reason", "exit:1"}})});
+  std::vector<std::string> warnings;
+  const json report = build_report(run.path(), &warnings);
+  EXPECT_TRUE(report["scenario"].is_null());
+  EXPECT_TRUE(report["seed"].is_null());
+  const json& bilateral = report["modes"]["bilateral"];
+  EXPECT_TRUE(bilateral["run"].is_null());
+  EXPECT_EQ(bilateral["plots"], json::array());
+  EXPECT_EQ(bilateral["messages"]["created"], 0);
+  ASSERT_EQ(bilateral["anomalies"].size(), 1u);
+  EXPECT_EQ(bilateral["anomalies"][0]["check"], "run_event");
+
+  const std::string text = render_text(report);
+  EXPECT_NE(text.find("scenario: -   seed: -\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  no plots in the run information\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("launcher.trace.jsonl has no run event"), std::string::npos) << text;
+  EXPECT_NE(text.find("exit:1"), std::string::npos) << text;
 }
 
 }  // namespace

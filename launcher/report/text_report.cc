@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
@@ -32,6 +34,11 @@ const json& field(const json& object, const char* key) {
   return it == object.end() ? kNull : *it;
 }
 
+bool flag(const json& object, const char* key) {
+  const json& value = field(object, key);
+  return value.is_boolean() && value.get<bool>();
+}
+
 std::string text_of(const json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();
@@ -56,10 +63,12 @@ std::string when_text(const json& iso, const json& t_h) {
 
 std::string lead_text(const json& lead_h) {
   if (!lead_h.is_number()) return "-";
-  const double hours = lead_h.get<double>();
-  const double days = std::floor(hours / kHoursPerDay);
-  if (days < 1) return fmt::format("{:.1f}h", hours);
-  return fmt::format("{:.0f}d {:.1f}h", days, hours - days * kHoursPerDay);
+  // In tenths of an hour, so that rounding never shows "24.0h".
+  const long long tenths = std::llround(lead_h.get<double>() * 10);
+  const long long tenths_per_day = std::llround(kHoursPerDay * 10);
+  const double rest_h = double(tenths % tenths_per_day) / 10;
+  if (tenths < tenths_per_day) return fmt::format("{:.1f}h", double(tenths) / 10);
+  return fmt::format("{}d {:.1f}h", tenths / tenths_per_day, rest_h);
 }
 
 // "0.50 [5]": a percentile in scenario hours with its wall ms beside.
@@ -83,7 +92,8 @@ std::string join(const json& items, std::string_view separator) {
 }
 
 // `head` then `items` joined by `separator`, wrapped within kLineWidthMax,
-// continuation lines indented by `indent`.
+// continuation lines indented by `indent` and starting with the separator
+// without its leading spaces.
 void append_wrapped(const std::string& head, const json& items, std::string_view separator,
                     size_t indent, std::string* out) {
   std::string line = head;
@@ -92,7 +102,7 @@ void append_wrapped(const std::string& head, const json& items, std::string_view
     const std::string piece = (first ? "" : std::string(separator)) + text_of(item);
     if (!first && line.size() + piece.size() > kLineWidthMax) {
       *out += line + '\n';
-      line = std::string(indent, ' ') + piece.substr(1);  // Drops the separator's leading space.
+      line = std::string(indent, ' ') + piece.substr(piece.find_first_not_of(' '));
     } else {
       line += piece;
     }
@@ -122,8 +132,8 @@ struct SideBySide {
       bool fits = true;
       for (size_t first = 0; first < modes.size(); first += per_block) {
         const std::vector<std::string> block(
-            modes.begin() + long(first),
-            modes.begin() + long(std::min(first + per_block, modes.size())));
+            modes.begin() + std::ptrdiff_t(first),
+            modes.begin() + std::ptrdiff_t(std::min(first + per_block, modes.size())));
         const TextTable table = build(block);
         fits = fits && table.width() <= kLineWidthMax;
         if (first > 0) out += '\n';
@@ -225,8 +235,7 @@ void append_plots(const json& report, const std::vector<std::string>& modes, std
   table.cells = [&](size_t row, const std::string& mode) -> std::vector<std::string> {
     const json& plot = plot_in(report, mode, ids[row]);
     if (plot.is_null()) return {"-"};
-    const bool averted = field(plot, "averted").is_boolean() && field(plot, "averted").get<bool>();
-    if (!averted) return {"NO", "-", "-"};
+    if (!flag(plot, "averted")) return {"NO", "-", "-"};
     return {"yes",
             when_text(field(plot, "first_actionable_at"), field(plot, "first_actionable_at_h")),
             lead_text(field(plot, "lead_time_h"))};
@@ -246,10 +255,8 @@ void append_plots(const json& report, const std::vector<std::string>& modes, std
 }
 
 std::string verdict(const json& warning) {
-  const bool actionable =
-      field(warning, "actionable").is_boolean() && field(warning, "actionable").get<bool>();
-  const bool in_time =
-      field(warning, "in_time").is_boolean() && field(warning, "in_time").get<bool>();
+  const bool actionable = flag(warning, "actionable");
+  const bool in_time = flag(warning, "in_time");
   if (!actionable && !in_time) return "too thin and too late";
   return actionable ? "too late" : "too thin";
 }
@@ -262,7 +269,7 @@ void append_losses(const json& report, const std::vector<std::string>& modes, st
   for (const std::string& id : plot_ids(report, modes)) {
     for (const std::string& mode : modes) {
       const json& plot = plot_in(report, mode, id);
-      if (plot.is_null() || field(plot, "averted") == true) continue;
+      if (plot.is_null() || flag(plot, "averted")) continue;
       any = true;
       *out += fmt::format("\n{}, {}: not averted\n", id, mode);
       const json& lost_at = field(plot, "lost_at");

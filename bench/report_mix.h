@@ -1,0 +1,36 @@
+// The inbound traffic of the broker hop benchmark: envelopes as agency.us
+// sends them to the broker in coordinated mode (sealed source, a mix of
+// operational detail), each serialized once, before any timing, as the
+// tearline.v1.Frame a DEALER would put on the wire.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace tearline::bench {
+
+// The node that sends every inbound frame (the producer's routing id).
+inline constexpr const char* kSenderNode = "agency.us";
+
+// Scenario hours between two consecutive reports. At 10 h, the broker's
+// 720 h correlation window holds 72 reports: more than a default scenario
+// run's broker ever holds, so correlation is not made artificially cheap.
+inline constexpr double kScenarioHoursPerMessage = 10;
+
+// Areas with exactly one unit each, so every report is routed to one unit.
+struct CoveredArea {
+  const char* area;
+  const char* unit;
+};
+inline constexpr CoveredArea kCoveredAreas[] = {{"manchester", "unit.manchester"},
+                                                {"london", "unit.london"},
+                                                {"stpetersburg", "unit.stpetersburg"},
+                                                {"newyork", "unit.newyork"}};
+
+// `count` distinct serialized Frame{envelope}s, message ids "agency.us#1"
+// onwards, sequence numbers from 1, scenario time rising by
+// kScenarioHoursPerMessage. Deterministic.
+std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed);
+
+}  // namespace tearline::bench
