@@ -49,6 +49,7 @@ void LinkLayer::start_attempt(Pending& pending, double at_h) {
   const std::string& message_id = pending.envelope.message_id();
   const uint32_t attempt = pending.envelope.attempt();
   pending.attempt_started_h = at_h;
+  pending.refused = false;
   pending.transmit_due_h.reset();
   pending.resend_due_h.reset();
 
@@ -75,10 +76,11 @@ void LinkLayer::transmit(Pending& pending, double now_h) {
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_envelope() = pending.envelope;
-  if (transmitter_.transmit(pending.peer, frame)) {
-    pending.transmit_due_h.reset();
-  } else {
+  pending.refused = !transmitter_.transmit(pending.peer, frame);
+  if (pending.refused) {
     pending.transmit_due_h = now_h + kTransmitRetryH;
+  } else {
+    pending.transmit_due_h.reset();
   }
 }
 
@@ -95,7 +97,7 @@ void LinkLayer::advance(double now_h) {
     Pending& pending = it->second;
     if (pending.transmit_due_h && *pending.transmit_due_h <= now_h) transmit(pending, now_h);
     if (pending.resend_due_h && *pending.resend_due_h <= now_h) {
-      if (pending.transmit_due_h) {
+      if (pending.transmit_due_h && !pending.refused) {
         // This attempt is still in transit: give it a full interval once sent.
         pending.resend_due_h = *pending.transmit_due_h + scenario_.broker.resend_interval_h;
       } else if (*pending.resend_due_h >= pending.options.deadline_h) {
@@ -104,6 +106,10 @@ void LinkLayer::advance(double now_h) {
         trace_(std::move(event));
         it = pending_.erase(it);
         continue;
+      } else if (pending.refused) {
+        // The transport still refuses this attempt (the peer's high-water
+        // mark): keep retrying it, but only until the deadline.
+        *pending.resend_due_h += scenario_.broker.resend_interval_h;
       } else {
         const double at_h = *pending.resend_due_h;
         pending.envelope.set_attempt(pending.envelope.attempt() + 1);

@@ -277,7 +277,8 @@ void NodeRuntime::handle_envelope(const std::string& from, const v1::Envelope& e
     return;
   }
   if (frozen_) {
-    TraceEvent held = report_event("in_flight", id, envelope.report(), now, envelope.handoff());
+    // It has left the link (received) but entered no department here.
+    TraceEvent held = report_event("in_flight", id, envelope.report(), now, "inbound@" + options_.name);
     held.reason = "arrived after the node froze";
     trace(std::move(held));
     return;

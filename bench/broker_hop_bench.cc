@@ -1,0 +1,348 @@
+// tearline-bench-broker: how many messages per second one broker hop sustains
+// (parse, rank, route, trace, forward), beside a bare ZeroMQ forward of the
+// same messages, measured in the same run. See README.md, "Benchmarks".
+//
+// One process, three threads, each with its own sockets, over ipc:// in a
+// fresh temporary directory per round:
+//
+//   producer DEALER --> hop ROUTER | hop DEALER "broker" --> consumer ROUTER
+//            <-- ack --
+//
+// The producer sends N pre-serialized Frame{envelope}s and keeps at most
+// kProducerWindowMsgs unacknowledged; the hop acknowledges each one over the
+// ROUTER as the node runtime does, and forwards it; the consumer counts to N.
+// Both variants acknowledge every message, so their ZeroMQ traffic is the
+// same: the bare hop returns a fixed pre-serialized ack and moves the
+// received payload on untouched; the broker hop runs BrokerHop on it.
+// Throughput = N / (last receive at the consumer - first send).
+#include <zmq.hpp>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <exception>
+#include <filesystem>
+#include <fmt/format.h>
+#include <latch>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/broker_hop.h"
+#include "bench/report_mix.h"
+#include "tearline/v1/frame.pb.h"
+
+namespace tearline::bench {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Unacknowledged messages the producer allows: enough to keep the hop busy,
+// few enough that queues stay far below the high-water marks.
+constexpr size_t kProducerWindowMsgs = 1000;
+// Far above any queue the window allows, so no send blocks or drops.
+constexpr int kHighWaterMarkMsgs = 100 * kProducerWindowMsgs;
+// A thread that waits this long for a message gives up: a peer has failed.
+constexpr int kStallTimeoutMs = 10000;
+constexpr uint64_t kSeed = 20170522;
+constexpr const char* kHopNode = "broker";
+
+enum class Variant { kBare, kBrokerHop };
+
+const char* variant_name(Variant variant) {
+  return variant == Variant::kBare ? "bare forward" : "broker hop";
+}
+
+struct RoundResult {
+  double wall_s = 0;
+  double hop_cpu_s = 0;     // CPU time of the hop thread alone.
+  uint64_t trace_bytes = 0;  // Broker hop only.
+};
+
+double thread_cpu_s() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+void configure(zmq::socket_t& socket) {
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
+  socket.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
+  socket.set(zmq::sockopt::rcvtimeo, kStallTimeoutMs);
+  socket.set(zmq::sockopt::sndtimeo, kStallTimeoutMs);
+}
+
+void receive(zmq::socket_t& socket, zmq::message_t& message, const char* what) {
+  if (!socket.recv(message)) throw std::runtime_error(fmt::format("stalled waiting for {}", what));
+}
+
+// A ROUTER's [sender][payload], as the node runtime receives data frames.
+void receive_routed(zmq::socket_t& socket, zmq::message_t& from, zmq::message_t& payload) {
+  receive(socket, from, "a routed frame");
+  if (!from.more()) throw std::runtime_error("routed frame without payload");
+  receive(socket, payload, "a routed frame");
+  if (payload.more()) throw std::runtime_error("routed frame of more than two parts");
+}
+
+void send(zmq::socket_t& socket, zmq::const_buffer data, zmq::send_flags flags) {
+  if (!socket.send(data, flags)) throw std::runtime_error("stalled sending");
+}
+
+// Signals readiness once, at the latest when the thread's setup fails, so
+// the producer never waits for a thread that is gone.
+class ReadySignal {
+ public:
+  explicit ReadySignal(std::latch& latch) : latch_(latch) {}
+  ~ReadySignal() { signal(); }
+  ReadySignal(const ReadySignal&) = delete;
+  ReadySignal& operator=(const ReadySignal&) = delete;
+  void signal() {
+    if (!signalled_) latch_.count_down();
+    signalled_ = true;
+  }
+
+ private:
+  std::latch& latch_;
+  bool signalled_ = false;
+};
+
+void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t messages,
+                  std::latch& ready, SteadyClock::time_point* last_receive) {
+  ReadySignal signal(ready);
+  zmq::socket_t socket(context, zmq::socket_type::router);
+  configure(socket);
+  socket.bind(endpoint);
+  signal.signal();
+  zmq::message_t from;
+  zmq::message_t payload;
+  for (size_t i = 0; i < messages; ++i) receive_routed(socket, from, payload);
+  *last_receive = SteadyClock::now();
+}
+
+void run_hop(Variant variant, zmq::context_t& context, const std::string& inbound_endpoint,
+             const std::string& outbound_endpoint, const std::string& trace_path,
+             size_t messages, std::latch& ready, double* hop_cpu_s) {
+  ReadySignal signal(ready);
+  zmq::socket_t inbound(context, zmq::socket_type::router);
+  configure(inbound);
+  // As the runtime: a reply to a peer that is gone fails instead of vanishing.
+  inbound.set(zmq::sockopt::router_mandatory, true);
+  inbound.bind(inbound_endpoint);
+  zmq::socket_t outbound(context, zmq::socket_type::dealer);
+  configure(outbound);
+  outbound.set(zmq::sockopt::routing_id, kHopNode);
+  outbound.connect(outbound_endpoint);
+
+  std::optional<BrokerHop> hop;
+  std::string bare_ack;
+  if (variant == Variant::kBrokerHop) {
+    hop.emplace(trace_path, kSeed, messages);
+  } else {
+    // The bare hop does not parse, so it returns the same ack every time.
+    v1::Frame ack;
+    ack.set_version(1);
+    ack.mutable_ack()->set_message_id(std::string(kSenderNode) + "#" + std::to_string(messages));
+    ack.mutable_ack()->set_receiver(kHopNode);
+    ack.mutable_ack()->set_sequence(messages);
+    ack.mutable_ack()->set_received_at_h(static_cast<double>(messages) * kScenarioHoursPerMessage);
+    bare_ack = ack.SerializeAsString();
+  }
+  signal.signal();
+
+  zmq::message_t from;
+  zmq::message_t payload;
+  const double cpu_start_s = thread_cpu_s();
+  for (size_t i = 0; i < messages; ++i) {
+    receive_routed(inbound, from, payload);
+    if (!hop) {
+      send(inbound, zmq::buffer(from.data(), from.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      send(inbound, zmq::buffer(bare_ack), zmq::send_flags::dontwait);
+      if (!outbound.send(payload, zmq::send_flags::none)) throw std::runtime_error("stalled sending");
+      continue;
+    }
+    hop->handle(from.to_string_view(), payload.to_string_view());
+    send(inbound, zmq::buffer(from.data(), from.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    send(inbound, zmq::buffer(hop->ack()), zmq::send_flags::dontwait);
+    for (const std::string& frame : hop->forwards()) {
+      send(outbound, zmq::buffer(frame), zmq::send_flags::none);
+    }
+  }
+  *hop_cpu_s = thread_cpu_s() - cpu_start_s;
+}
+
+void run_producer(zmq::context_t& context, const std::string& endpoint,
+                  const std::vector<std::string>& frames, std::latch& ready,
+                  SteadyClock::time_point* first_send) {
+  ready.wait();
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  configure(socket);
+  socket.set(zmq::sockopt::routing_id, kSenderNode);
+  socket.connect(endpoint);
+  zmq::message_t ack;
+  size_t sent = 0;
+  size_t acked = 0;
+  *first_send = SteadyClock::now();
+  while (acked < frames.size()) {
+    while (sent < frames.size() && sent - acked < kProducerWindowMsgs) {
+      send(socket, zmq::buffer(frames[sent]), zmq::send_flags::none);
+      ++sent;
+    }
+    receive(socket, ack, "an acknowledgement");
+    ++acked;
+    while (socket.recv(ack, zmq::recv_flags::dontwait)) ++acked;
+  }
+}
+
+// Runs `body` on a thread, keeping what it throws for the caller.
+std::thread start(std::exception_ptr* error, std::function<void()> body) {
+  return std::thread([error, body = std::move(body)] {
+    try {
+      body();
+    } catch (...) {
+      *error = std::current_exception();
+    }
+  });
+}
+
+RoundResult run_round(Variant variant, const std::vector<std::string>& frames,
+                      const std::filesystem::path& dir, int round) {
+  const std::string hop_endpoint = "ipc://" + (dir / "broker.data").string();
+  const std::string consumer_endpoint = "ipc://" + (dir / "unit.data").string();
+  const std::filesystem::path trace_path =
+      dir / fmt::format("broker-round-{}.trace.jsonl", round);
+  zmq::context_t context;
+  std::latch ready(2);  // Consumer bound; hop bound and connected.
+  SteadyClock::time_point first_send;
+  SteadyClock::time_point last_receive;
+  RoundResult result;
+  std::exception_ptr errors[3];
+  std::thread threads[] = {
+      start(&errors[0],
+            [&] { run_consumer(context, consumer_endpoint, frames.size(), ready, &last_receive); }),
+      start(&errors[1],
+            [&] {
+              run_hop(variant, context, hop_endpoint, consumer_endpoint, trace_path.string(),
+                      frames.size(), ready, &result.hop_cpu_s);
+            }),
+      start(&errors[2], [&] { run_producer(context, hop_endpoint, frames, ready, &first_send); })};
+  for (std::thread& thread : threads) thread.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) try { std::rethrow_exception(error); } catch (const std::exception& e) { fmt::print(stderr, "DBG {}\n", e.what()); }
+  }
+  result.wall_s = std::chrono::duration<double>(last_receive - first_send).count();
+  if (std::filesystem::exists(trace_path)) {
+    result.trace_bytes = std::filesystem::file_size(trace_path);
+    std::filesystem::remove(trace_path);  // Hundreds of MB per round otherwise.
+  }
+  return result;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+// A temporary directory for the round's sockets and trace, removed at exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "tearline-bench-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary directory: " + pattern);
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+int run(size_t messages, int rounds) {
+  const std::vector<std::string> frames = make_inbound_frames(messages, kSeed);
+  size_t frame_bytes = 0;
+  for (const std::string& frame : frames) frame_bytes += frame.size();
+  const TempDir dir;
+  fmt::print("tearline broker hop benchmark: {} messages x {} rounds per variant, alternating\n",
+             messages, rounds);
+  fmt::print("inbound frames: {:.0f} bytes on average; {} CPUs; producer window {} messages\n",
+             static_cast<double>(frame_bytes) / static_cast<double>(messages),
+             std::thread::hardware_concurrency(), kProducerWindowMsgs);
+
+  struct Samples {
+    std::vector<double> msgs_per_s;
+    std::vector<double> hop_cpu_us_per_msg;
+    uint64_t trace_bytes = 0;
+  };
+  Samples samples[2];
+  for (int round = 1; round <= rounds; ++round) {
+    for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+      const RoundResult result = run_round(variant, frames, dir.path(), round);
+      Samples& sample = samples[static_cast<int>(variant)];
+      const double msgs_per_s = static_cast<double>(messages) / result.wall_s;
+      sample.msgs_per_s.push_back(msgs_per_s);
+      sample.hop_cpu_us_per_msg.push_back(result.hop_cpu_s * 1e6 / static_cast<double>(messages));
+      sample.trace_bytes = result.trace_bytes;
+      fmt::print(stderr, "round {}/{} {:<12} {:>9.0f} msgs/s\n", round, rounds,
+                 variant_name(variant), msgs_per_s);
+    }
+  }
+
+  fmt::print("\n{:<14}{:>16}{:>12}{:>12}{:>18}\n", "variant", "median msgs/s", "min",
+             "max", "hop CPU us/msg");
+  for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+    const Samples& sample = samples[static_cast<int>(variant)];
+    fmt::print("{:<14}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}\n", variant_name(variant),
+               median(sample.msgs_per_s),
+               *std::min_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
+               *std::max_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
+               median(sample.hop_cpu_us_per_msg));
+  }
+  const Samples& broker = samples[static_cast<int>(Variant::kBrokerHop)];
+  fmt::print("broker hop trace: {:.0f} bytes per message\n",
+             static_cast<double>(broker.trace_bytes) / static_cast<double>(messages));
+  const double ratio = median(broker.msgs_per_s) /
+                       median(samples[static_cast<int>(Variant::kBare)].msgs_per_s);
+  fmt::print("ratio: {:.2f} (target >= 0.70)\n", ratio);
+  return 0;
+}
+
+}  // namespace
+}  // namespace tearline::bench
+
+int main(int argc, char** argv) {
+  size_t messages = 200000;
+  int rounds = 5;
+  CLI::App app{
+      "tearline-bench-broker: messages per second through one broker hop (parse, rank, route, "
+      "trace, forward) beside a bare ZeroMQ forward of the same messages, and their ratio. "
+      "Exit 0 once measured, 1 on an error, 2 on bad usage. See README.md, \"Benchmarks\"."};
+  app.add_option("--messages", messages, "messages per round")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--rounds", rounds, "rounds per variant; the median is reported")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+  try {
+    return tearline::bench::run(messages, rounds);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "tearline-bench-broker: %s\n", error.what());
+    return 1;
+  }
+}
