@@ -367,6 +367,8 @@ TEST_F(LinkLayerTest, TrackedMessageToAPeerThatRefusesEverythingIsLostAtItsDeadl
 
   EXPECT_GT(transmitter_.offered, 1);
   EXPECT_TRUE(transmitter_.sent.empty());
+  // A refused frame never left: retrying it is not a new attempt.
+  EXPECT_TRUE(events_of("resent").empty());
   const auto lost = events_of("lost");
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0]->reason, "deadline:unacknowledged");
@@ -374,6 +376,23 @@ TEST_F(LinkLayerTest, TrackedMessageToAPeerThatRefusesEverythingIsLostAtItsDeadl
   EXPECT_LE(lost[0]->t_h, 24.0 + kResendIntervalH);
   EXPECT_EQ(links_->pending_msgs(), 0u);
   EXPECT_EQ(links_->next_wake_h(), std::nullopt);
+}
+
+TEST_F(LinkLayerTest, TrackedMessageRefusedForAWhileGoesOutOnceThePeerAcceptsAgain) {
+  make(links_scenario(fixed_delay(1)));
+  transmitter_.accepting = false;
+  links_->send(kPartner, envelope("m1"), 0, tracked(24));
+  run_until(10);
+  EXPECT_TRUE(transmitter_.sent.empty());
+
+  transmitter_.accepting = true;
+  run_until(11);
+  ASSERT_EQ(transmitter_.sent.size(), 1u);
+  EXPECT_EQ(transmitter_.sent[0].frame.envelope().attempt(), 1u);
+  links_->on_ack(ack_of(transmitter_.sent[0].frame.envelope()), 11);
+  run_until(200);
+  EXPECT_TRUE(events_of("lost").empty());
+  EXPECT_EQ(kinds(), (std::vector<std::string>{"sent", "acked"}));
 }
 
 TEST_F(LinkLayerTest, RecordInFlightReportsEachPendingMessageOnceWithWhereItWaits) {
