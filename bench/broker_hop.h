@@ -16,9 +16,13 @@
 // Thread-safety: none; owned by the benchmark's hop thread.
 #pragma once
 
+#include <google/protobuf/arena.h>
+
+#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -41,21 +45,31 @@ class BrokerHop {
   // Handles one data frame from node `from`. Afterwards ack() is the
   // serialized Frame{ack} to return to `from`, and forwards() holds one
   // serialized Frame{envelope} per unit the report goes to (none for a
-  // resend). Throws std::runtime_error for a frame the runtime would reject:
-  // the benchmark sends none, so one is a bug.
+  // resend); both stay valid until the next call. Throws std::runtime_error
+  // for a frame the runtime would reject: the benchmark sends none, so one is
+  // a bug.
   void handle(std::string_view from, std::string_view payload);
   const std::string& ack() const { return ack_payload_; }
-  const std::vector<std::string>& forwards() const { return forwards_; }
+  std::span<const std::string> forwards() const { return {forwards_.data(), forward_count_}; }
 
   uint64_t trace_events() const { return trace_writer_.events_written(); }
 
  private:
+  struct Route {
+    std::string area;
+    std::string unit;
+    std::string handoff;  // "broker->unit.x"
+  };
+  // The parsed inbound frame, allocated on arena_ so that parsing it and
+  // dropping it cost no heap traffic once the arena's first block is warm.
+  static constexpr size_t kArenaBlockBytes = 16 * 1024;
+
   void trace(TraceEvent event);
-  void forward(const std::string& unit, const v1::ThreatReport& report,
-               const std::string& parent_id, int priority, double now_h);
+  void forward(const Route& route, v1::Frame& frame, int priority, double now_h);
 
   const BrokerSpec spec_;  // The scenario defaults: window, boost, deadline.
-  std::vector<UnitSpec> units_;
+  const std::string cipher_handoff_;
+  std::vector<Route> routes_;
   std::set<std::string, std::less<>> known_nodes_;
   JsonlTraceWriter trace_writer_;
   SecretKey centre_key_;
@@ -63,12 +77,14 @@ class BrokerHop {
   std::unordered_set<std::string> received_ids_;
   std::map<std::string, uint64_t> next_sequence_by_peer_;
   uint64_t message_counter_ = 0;
+  std::array<char, kArenaBlockBytes> arena_block_;
+  google::protobuf::Arena arena_;
   // Reused across messages, so their buffers are too.
-  v1::Frame inbound_;
+  std::string inbound_id_;
   v1::Frame ack_frame_;
-  v1::Frame outbound_;
   std::string ack_payload_;
   std::vector<std::string> forwards_;
+  size_t forward_count_ = 0;
 };
 
 }  // namespace tearline::bench

@@ -317,8 +317,7 @@ TEST_F(LinkLayerTest, UnacknowledgedIsResentUntilTheDeadlineThenLost) {
     EXPECT_EQ(transmitter_.sent[i].frame.envelope().attempt(), i + 1);
     EXPECT_EQ(transmitter_.sent[i].at_h, 1 + kResendIntervalH * static_cast<double>(i));
   }
-  EXPECT_EQ(kinds(),
-            (std::vector<std::string>{"sent", "resent", "resent", "resent", "lost"}));
+  EXPECT_EQ(kinds(), (std::vector<std::string>{"sent", "resent", "resent", "resent", "lost"}));
   const TraceEvent& lost = events_.back();
   EXPECT_EQ(lost.reason, "deadline:unacknowledged");
   EXPECT_EQ(lost.t_h, 24.0);
@@ -418,9 +417,9 @@ TEST_F(LinkLayerTest, RecordInFlightReportsEachPendingMessageOnceWithWhereItWait
     EXPECT_FALSE(event.reason.empty());
     EXPECT_TRUE(reason_by_msg.emplace(event.msg, event.reason).second) << event.msg << " twice";
   }
-  EXPECT_EQ(reason_by_msg, (std::map<std::string, std::string>{
-                               {"in-transit", "in transit"},
-                               {"unacked", "awaiting acknowledgement"}}));
+  EXPECT_EQ(reason_by_msg,
+            (std::map<std::string, std::string>{{"in-transit", "in transit"},
+                                                {"unacked", "awaiting acknowledgement"}}));
   // Recording changes nothing: the messages are still held.
   EXPECT_EQ(links_->pending_msgs(), 2u);
 }

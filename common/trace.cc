@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <iterator>
@@ -10,6 +11,12 @@
 
 namespace tearline {
 namespace {
+
+template <typename Integer>
+void append_integer(Integer value, std::string* out) {
+  char text[24];  // Any 64-bit integer in decimal, with its sign.
+  out->append(text, std::to_chars(std::begin(text), std::end(text), value).ptr);
+}
 
 // Six decimals (3.6 ms of a scenario hour), trailing zeros trimmed, never an
 // exponent. Non-finite values use the proto3 JSON spellings.
@@ -22,12 +29,16 @@ void append_double(double value, std::string* out) {
     out->append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
     return;
   }
-  fmt::memory_buffer text;
-  fmt::format_to(std::back_inserter(text), "{:.6f}", value);
-  size_t size = text.size();
+  // std::to_chars rounds exactly as fmt's "{:.6f}" did, without fmt's
+  // format-string parsing and big-number path (a hot spot of every event).
+  // Room for the largest double: sign, 309 digits, point, 6 decimals.
+  char text[320];
+  const char* end =
+      std::to_chars(std::begin(text), std::end(text), value, std::chars_format::fixed, 6).ptr;
+  size_t size = static_cast<size_t>(end - text);
   while (text[size - 1] == '0') --size;
   if (text[size - 1] == '.') --size;
-  std::string_view digits(text.data(), size);
+  std::string_view digits(text, size);
   if (digits == "-0") digits = "0";
   out->append(digits);
 }
@@ -55,7 +66,7 @@ class JsonObject {
   void integer_if_set(std::string_view name, Integer value) {
     if (value == 0) return;
     key(name);
-    fmt::format_to(std::back_inserter(*out_), "{}", value);
+    append_integer(value, out_);
   }
   void number(std::string_view name, double value) {
     key(name);
@@ -139,7 +150,7 @@ void append_json_escaped(std::string_view text, std::string* out) {
 void append_json_line(const TraceEvent& event, std::string* out) {
   JsonObject json(out);
   json.key("wall_ms");
-  fmt::format_to(std::back_inserter(*out), "{}", event.wall_ms);
+  append_integer(event.wall_ms, out);
   json.number("t_h", event.t_h);
   json.string("node", event.node);
   json.string_if_set("mode", event.mode);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -134,7 +135,8 @@ class FakeContext final : public NodeContext {
     v1::PollRequest poll;
   };
 
-  explicit FakeContext(std::string node, uint64_t seed = 1) : node_(std::move(node)), random_(seed) {}
+  explicit FakeContext(std::string node, uint64_t seed = 1)
+      : node_(std::move(node)), random_(seed) {}
 
   const std::string& node_name() const override { return node_; }
   const Random& random() const override { return random_; }
@@ -166,8 +168,10 @@ class FakeContext final : public NodeContext {
     std::vector<std::string> steps;
     for (const TraceEvent& event : events) {
       if (event.msg != msg) continue;
+      char hour[32];
+      std::snprintf(hour, sizeof hour, " @%g", event.t_h);
       std::string step(event.kind);
-      step += " " + event.handoff + " @" + std::to_string(event.t_h).substr(0, 5);
+      step += " " + event.handoff + hour;
       steps.push_back(std::move(step));
     }
     return steps;
