@@ -63,8 +63,8 @@ void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
     const int others = correlator_.observe(report.subject(), report.origin_agency(), now_h);
     if (others > 0) {
       boost = others * spec_.correlation_boost;
-      TraceEvent correlated = report_event("correlated", envelope.message_id(), report, now_h,
-                                           "cipher@" + spec_.name);
+      TraceEvent correlated =
+          report_event("correlated", envelope.message_id(), report, now_h, "cipher@" + spec_.name);
       correlated.reason = std::to_string(others) + " other agencies reported this subject";
       correlated.priority = relevance(report, boost);
       context.trace(std::move(correlated));
@@ -80,7 +80,8 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
                              "route@" + spec_.name));
   if (served.report.has_area()) {
     for (const UnitSpec& unit : scenario_.units) {
-      if (unit.area == served.report.area()) deliver_copy(context, served, unit.name, served.report);
+      if (unit.area == served.report.area())
+        deliver_copy(context, served, unit.name, served.report);
     }
   }
   if (!served.report.origin_agency().empty() && scenario_.agency(served.report.origin_agency())) {

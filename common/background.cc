@@ -43,8 +43,8 @@ v1::ThreatReport BackgroundStream::pop(const std::string& report_id) {
   report.set_tlp(v1::TLP_GREEN);
   report.set_credibility("C3");
   if (!areas_.empty() && random_.uniform(stream, key, 1) < spec_.area_share) {
-    const auto index = static_cast<size_t>(random_.uniform(stream, key, 2) *
-                                           static_cast<double>(areas_.size()));
+    const auto index =
+        static_cast<size_t>(random_.uniform(stream, key, 2) * static_cast<double>(areas_.size()));
     report.set_area(areas_[index < areas_.size() ? index : 0]);
   }
   if (random_.uniform(stream, key, 3) < spec_.field_share) report.set_subject("bg-" + key);

@@ -56,7 +56,7 @@ class LinkLayer {
     SendOptions options;
     double attempt_started_h = 0;
     std::optional<double> transmit_due_h;  // Set while in the delay line.
-    bool refused = false;  // The transport refused this attempt's frame; retrying.
+    bool refused = false;                  // The transport refused this attempt's frame; retrying.
     std::optional<double> resend_due_h;    // Set while a resend is possible.
   };
 

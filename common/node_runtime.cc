@@ -1,5 +1,7 @@
 #include "common/node_runtime.h"
 
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -8,8 +10,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/spdlog.h>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -167,7 +167,8 @@ int64_t NodeRuntime::poll_timeout_ms() const {
 
 void NodeRuntime::fill_status(v1::NodeStatus* status) const {
   status->set_now_h(now_h());
-  for (const auto& [kind, count] : events_by_kind_) (*status->mutable_events_by_kind())[kind] = count;
+  for (const auto& [kind, count] : events_by_kind_)
+    (*status->mutable_events_by_kind())[kind] = count;
   role_->fill_status(status);
   status->set_outbound_pending_msgs(links_.pending_msgs());
   status->set_peak_rss_kib(peak_rss_kib());
@@ -278,7 +279,8 @@ void NodeRuntime::handle_envelope(const std::string& from, const v1::Envelope& e
   }
   if (frozen_) {
     // It has left the link (received) but entered no department here.
-    TraceEvent held = report_event("in_flight", id, envelope.report(), now, "inbound@" + options_.name);
+    TraceEvent held =
+        report_event("in_flight", id, envelope.report(), now, "inbound@" + options_.name);
     held.reason = "arrived after the node froze";
     trace(std::move(held));
     return;
@@ -384,8 +386,7 @@ int NodeRuntime::run() {
 
 }  // namespace
 
-int run_node_main(int argc, char** argv, const std::string& role_name,
-                  const RoleFactory& factory) {
+int run_node_main(int argc, char** argv, const std::string& role_name, const RoleFactory& factory) {
   NodeOptions options;
   CLI::App app{"tearline " + role_name +
                " node: one process of a tearline run. Normally started by `tearline run`, "
@@ -397,8 +398,7 @@ int run_node_main(int argc, char** argv, const std::string& role_name,
       ->check(CLI::IsMember({"bilateral", "coordinated"}));
   app.add_option("--scenario", options.scenario_path, "scenario file")->required();
   app.add_option("--seed", options.seed, "seed of every random decision");
-  app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints")
-      ->required();
+  app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints")->required();
   app.add_option("--trace", options.trace_path, "trace file (JSON Lines)")->required();
   app.add_option("--log", options.log_path, "log file")->required();
   try {

@@ -24,13 +24,13 @@ struct NodeOptions {
   std::string mode;           // "bilateral" or "coordinated".
   std::string scenario_path;  // The scenario file as run.
   uint64_t seed = 1;
-  std::string socket_dir;     // Where the ipc endpoints live.
-  std::string trace_path;     // JSON Lines trace file.
-  std::string log_path;       // Human log file.
+  std::string socket_dir;  // Where the ipc endpoints live.
+  std::string trace_path;  // JSON Lines trace file.
+  std::string log_path;    // Human log file.
 };
 
-using RoleFactory = std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&,
-                                                        const Random&)>;
+using RoleFactory =
+    std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&, const Random&)>;
 
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped

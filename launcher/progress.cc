@@ -1,15 +1,16 @@
 #include "launcher/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
-#include <fmt/format.h>
 
 namespace tearline {
 
 std::string scenario_time_text(int64_t start_unix_s, double t_h) {
-  const std::time_t seconds = static_cast<std::time_t>(start_unix_s + static_cast<int64_t>(t_h * 3600));
+  const std::time_t seconds =
+      static_cast<std::time_t>(start_unix_s + static_cast<int64_t>(t_h * 3600));
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];

@@ -1,5 +1,6 @@
 #include "launcher/run_command.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,7 +8,6 @@
 #include <csignal>
 #include <ctime>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -67,8 +67,10 @@ std::string run_info_json(const Scenario& scenario, uint64_t seed, double ms_per
     for (const ReportSpec& report : scenario.reports) {
       if (report.plot == plot.id) trace_ids.push_back(report.id);
     }
-    run["plots"].push_back(
-        {{"id", plot.id}, {"area", plot.area}, {"attack_h", plot.attack_h}, {"trace_ids", trace_ids}});
+    run["plots"].push_back({{"id", plot.id},
+                            {"area", plot.area},
+                            {"attack_h", plot.attack_h},
+                            {"trace_ids", trace_ids}});
   }
   run["units"] = nlohmann::json::array();
   for (const UnitSpec& unit : scenario.units) {
@@ -159,12 +161,12 @@ void ModeRun::spawn_all(const std::string& socket_dir) {
   const std::string bin = executable_dir();
   for (const NodeInfo& node : nodes_) {
     const std::string base = (mode_dir_ / node.name).string();
-    supervisor_.spawn(node.name,
-                      {bin + "/tearline-" + node.role, "--name", node.name, "--mode", mode_,
-                       "--scenario", scenario_path_, "--seed", std::to_string(seed_),
-                       "--socket-dir", socket_dir, "--trace", base + ".trace.jsonl", "--log",
-                       base + ".log"},
-                      base + ".stderr");
+    supervisor_.spawn(
+        node.name,
+        {bin + "/tearline-" + node.role, "--name", node.name, "--mode", mode_, "--scenario",
+         scenario_path_, "--seed", std::to_string(seed_), "--socket-dir", socket_dir, "--trace",
+         base + ".trace.jsonl", "--log", base + ".log"},
+        base + ".stderr");
   }
 }
 
@@ -248,7 +250,7 @@ ModeOutcome ModeRun::run() {
       std::this_thread::sleep_for(kProgressTick);  // A timer tick for progress, not a sync.
     }
     end_h = std::clamp(clock.now_h(), 0.0, scenario_.duration_h);
-    progress.finish(g_interrupted              ? "interrupted"
+    progress.finish(g_interrupted               ? "interrupted"
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"
                                                 : "a node failed, stopping the others");
   }
@@ -276,7 +278,8 @@ ModeOutcome ModeRun::run() {
   for (const NodeInfo& node : nodes_) {
     const fs::path stderr_path = mode_dir_ / (node.name + ".stderr");
     std::error_code ignored;
-    if (fs::exists(stderr_path) && fs::file_size(stderr_path) == 0) fs::remove(stderr_path, ignored);
+    if (fs::exists(stderr_path) && fs::file_size(stderr_path) == 0)
+      fs::remove(stderr_path, ignored);
   }
   return outcome_;
 }
@@ -364,7 +367,8 @@ int run_command(const RunOptions& options) {
     fmt::print(stderr, "tearline run: interrupted\n");
     return 130;
   }
-  for (const std::string& failure : failures) fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
+  for (const std::string& failure : failures)
+    fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
   return failures.empty() ? 0 : 1;
 }
 

@@ -116,8 +116,7 @@ void AgencyRole::after_desk(NodeContext& context, const ServedReport& served) {
     send_to_broker(context, served);
   }
   // The original goes on into the agency's own national database.
-  database_.offer(context, served.message_id, served.report, relevance(served.report),
-                  served.at_h);
+  database_.offer(context, served.message_id, served.report, relevance(served.report), served.at_h);
 }
 
 void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& served,
@@ -126,8 +125,8 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   const std::string id = context.new_message_id();
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
-  v1::ThreatReport copy = decision == ShareDecision::kSanitised ? sanitise(served.report, id)
-                                                                : served.report;
+  v1::ThreatReport copy =
+      decision == ShareDecision::kSanitised ? sanitise(served.report, id) : served.report;
   copy.set_report_id(id);
 
   TraceEvent created = report_event("created", id, served.report, served.at_h, handoff);
@@ -201,8 +200,8 @@ void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
   handle_served(context);
 }
 
-void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll,
-                         const std::string& from, double now_h) {
+void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
+                         double now_h) {
   const UnitSpec* unit = scenario_.unit(from);
   if (!unit || unit->agency != spec_.name) return;  // Not ours to answer.
   const double since_h = last_poll_h_by_unit_.count(from) ? last_poll_h_by_unit_[from] : -1;

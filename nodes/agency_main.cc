@@ -7,7 +7,6 @@ int main(int argc, char** argv) {
       argc, argv, "agency",
       [](const tearline::Scenario& scenario, const tearline::NodeOptions& options,
          const tearline::Random& random) {
-        return std::make_unique<tearline::AgencyRole>(scenario, options.name, options.mode,
-                                                      random);
+        return std::make_unique<tearline::AgencyRole>(scenario, options.name, options.mode, random);
       });
 }

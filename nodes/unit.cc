@@ -53,8 +53,8 @@ void UnitRole::on_envelope(NodeContext& context, const v1::Envelope& envelope, d
 }
 
 void UnitRole::act(NodeContext& context, const ServedReport& served) {
-  context.trace(report_event("delivered", served.message_id, served.report, served.at_h,
-                             intake_.handoff()));
+  context.trace(
+      report_event("delivered", served.message_id, served.report, served.at_h, intake_.handoff()));
   TraceEvent acted =
       report_event("acted", served.message_id, served.report, served.at_h, intake_.handoff());
   acted.actionable = has_actionable_detail(served.report);

@@ -9,7 +9,9 @@
 namespace tearline::testing {
 namespace {
 
-void write(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 TEST(BadScenario, UnknownKeyExitsTwoNamingFileLineAndKey) {
   TempDir dir;
@@ -21,11 +23,15 @@ TEST(BadScenario, UnknownKeyExitsTwoNamingFileLineAndKey) {
   ASSERT_NE(at, std::string::npos);
   text.insert(at + std::string("[scenario]").size(), "\nspeed_of_light = 3");
   write(path, text);
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+  const int line =
+      1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) +
+      1;
 
-  const Finished finished = run_tearline({"run", path.string(), "--out", (dir.path() / "run").string()}, dir.path());
+  const Finished finished =
+      run_tearline({"run", path.string(), "--out", (dir.path() / "run").string()}, dir.path());
   EXPECT_EQ(finished.exit_code, 2);
-  EXPECT_NE(finished.err.find("broken.toml:" + std::to_string(line)), std::string::npos) << finished.err;
+  EXPECT_NE(finished.err.find("broken.toml:" + std::to_string(line)), std::string::npos)
+      << finished.err;
   EXPECT_NE(finished.err.find("speed_of_light"), std::string::npos) << finished.err;
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "run" / "report.json"));
 }
@@ -33,7 +39,8 @@ TEST(BadScenario, UnknownKeyExitsTwoNamingFileLineAndKey) {
 TEST(BadScenario, EveryShippedBadScenarioExitsTwo) {
   TempDir dir;
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(source_dir() + "/tests/scenarios/bad")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(source_dir() + "/tests/scenarios/bad")) {
     ++files;
     const Finished finished = run_tearline({"run", entry.path().string(), "--quiet"}, dir.path());
     EXPECT_EQ(finished.exit_code, 2) << entry.path();

@@ -59,8 +59,7 @@ Child::~Child() {
 
 std::optional<Finished> Child::wait(std::chrono::seconds timeout) {
   int status = 0;
-  const bool exited = eventually(
-      [&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
+  const bool exited = eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
   if (!exited) return std::nullopt;
   reaped_ = true;
   Finished finished;

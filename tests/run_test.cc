@@ -12,10 +12,10 @@ class SmallRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    finished_ = new Finished(run_tearline(
-        {"run", source_dir() + "/scenarios/small.toml", "--seed", "1", "--out",
-         (dir_->path() / "run").string(), "--quiet"},
-        dir_->path()));
+    finished_ =
+        new Finished(run_tearline({"run", source_dir() + "/scenarios/small.toml", "--seed", "1",
+                                   "--out", (dir_->path() / "run").string(), "--quiet"},
+                                  dir_->path()));
     report_ = new nlohmann::json(read_json(dir_->path() / "run" / "report.json"));
   }
   static void TearDownTestSuite() {
@@ -45,7 +45,8 @@ TEST_F(SmallRun, EveryMessageIsAccountedFor) {
   for (const std::string name : {"bilateral", "coordinated"}) {
     const auto& messages = mode(name)["messages"];
     EXPECT_GT(messages["created"].get<int>(), 0) << name;
-    EXPECT_EQ(messages["unaccounted"].get<int>(), 0) << name << ": " << mode(name)["unaccounted_messages"];
+    EXPECT_EQ(messages["unaccounted"].get<int>(), 0)
+        << name << ": " << mode(name)["unaccounted_messages"];
     EXPECT_EQ(messages["created"].get<int>(), messages["delivered"].get<int>() +
                                                   messages["lost"].get<int>() +
                                                   messages["in_flight"].get<int>())
@@ -89,9 +90,9 @@ TEST_F(SmallRun, ThePlotIsAvertedOnlyThroughTheCentre) {
 
 TEST_F(SmallRun, WritesTheRunDirectory) {
   const auto run = dir_->path() / "run";
-  for (const char* file : {"report.txt", "report.json", "scenario.toml",
-                           "bilateral/launcher.trace.jsonl", "coordinated/broker.trace.jsonl",
-                           "coordinated/broker.log", "coordinated/nodes.json"}) {
+  for (const char* file :
+       {"report.txt", "report.json", "scenario.toml", "bilateral/launcher.trace.jsonl",
+        "coordinated/broker.trace.jsonl", "coordinated/broker.log", "coordinated/nodes.json"}) {
     EXPECT_TRUE(std::filesystem::exists(run / file)) << file;
   }
   EXPECT_FALSE(std::filesystem::exists(run / "bilateral/broker.trace.jsonl"))
@@ -107,10 +108,11 @@ TEST_F(SmallRun, RecordsEachNodesPeakMemory) {
 TEST(Report, ReadsARunDirectoryAgainAsJson) {
   TempDir dir;
   const auto run = dir.path() / "run";
-  ASSERT_EQ(run_tearline({"run", "small", "--mode", "coordinated", "--out", run.string(), "--quiet"},
-                         dir.path())
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_tearline({"run", "small", "--mode", "coordinated", "--out", run.string(), "--quiet"},
+                   dir.path())
+          .exit_code,
+      0);
   const Finished report = run_tearline({"report", run.string(), "--json"}, dir.path());
   EXPECT_EQ(report.exit_code, 0) << report.err;
   const auto parsed = nlohmann::json::parse(report.out);
