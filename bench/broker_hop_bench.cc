@@ -42,7 +42,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Unacknowledged messages the producer allows: enough to keep the hop busy,
 // few enough that queues stay far below the high-water marks.
-constexpr size_t kProducerWindowMsgs = 1000;
+constexpr size_t kProducerWindowMsgs = 100;
 // Far above any queue the window allows, so no send blocks or drops.
 constexpr int kHighWaterMarkMsgs = 100 * kProducerWindowMsgs;
 // A thread that waits this long for a message gives up: a peer has failed.

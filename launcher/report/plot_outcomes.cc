@@ -104,9 +104,32 @@ json lost_at(const MessageIndex& index, const std::set<std::string>& traces) {
   return result;
 }
 
+// Copies of the plot's traces that lost detail on the way (tearline copies),
+// grouped by where and what was left.
+json degraded_at(const std::vector<Event>& events, const MessageIndex& index,
+                 const std::set<std::string>& traces) {
+  std::map<std::tuple<std::string, std::string, std::string, std::vector<std::string>>, int64_t>
+      groups;
+  for (const Event& event : events) {
+    if (event.kind != "sanitised") continue;
+    if (!traces.contains(event.trace.empty() ? index.trace_of(event.msg) : event.trace)) continue;
+    ++groups[{event.handoff, event.node, event.peer, event.detail}];
+  }
+  json result = json::array();
+  for (const auto& [key, count] : groups) {
+    const auto& [handoff, node, peer, detail] = key;
+    result.push_back({{"handoff", handoff},
+                      {"node", node},
+                      {"for", peer},
+                      {"detail_left", detail},
+                      {"count", count}});
+  }
+  return result;
+}
+
 json plot_json(const json& plot, const std::string& start_iso,
                const std::map<std::string, Unit>& units, const std::vector<Warning>& deliveries,
-               const MessageIndex& index) {
+               const std::vector<Event>& events, const MessageIndex& index) {
   const std::string area = string_field(plot, "area");
   const double attack_h = number_field(plot, "attack_h");
   std::set<std::string> traces;
@@ -153,6 +176,7 @@ json plot_json(const json& plot, const std::string& start_iso,
                  {"lead_time_h", nullptr},
                  {"path", nullptr},
                  {"lost_at", lost_at(index, traces)},
+                 {"degraded_at", degraded_at(events, index, traces)},
                  {"warnings_not_actionable", not_actionable}};
   if (first != nullptr) {
     const double at_h = first->delivered->t_h;
@@ -185,7 +209,8 @@ json plot_outcomes(const std::vector<Event>& events, const MessageIndex& index,
   const std::vector<Warning> deliveries = unit_deliveries(events, index);
   if (const auto plots = run_info.find("plots"); plots != run_info.end() && plots->is_array()) {
     for (const json& plot : *plots) {
-      if (plot.is_object()) result.push_back(plot_json(plot, start_iso, units, deliveries, index));
+      if (plot.is_object())
+        result.push_back(plot_json(plot, start_iso, units, deliveries, events, index));
     }
   }
   return result;

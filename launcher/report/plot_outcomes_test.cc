@@ -102,6 +102,8 @@ TEST(PlotOutcomes, NotAvertedWhenWarningsAreTooThinOrTooLateAndSaysWhereCopiesDi
                {{"node", "agency.us"}, {"reason", "withheld:source-protection"}}),
           line("created", "filed", "sharing@agency.us", 1,
                {{"node", "agency.us"}, {"parent", "src"}}),
+          line("sanitised", "filed", "sharing@agency.us", 1,
+               {{"node", "agency.us"}, {"peer", "agency.uk"}, {"detail", {"subject", "area"}}}),
           line("in_flight", "filed", "database@agency.uk", 200,
                {{"node", "agency.uk"}, {"reason", "queued"}}),
           line("created", "other-plot", "source@agency.us", 0, {{"trace", "t9"}}),
@@ -126,6 +128,9 @@ TEST(PlotOutcomes, NotAvertedWhenWarningsAreTooThinOrTooLateAndSaysWhereCopiesDi
        "fate": "in_flight", "count": 1},
       {"handoff": "sharing@agency.us", "node": "agency.us", "reason": "withheld:source-protection",
        "fate": "lost", "count": 1}])"));
+  EXPECT_EQ(metro["degraded_at"], json::parse(R"([
+      {"handoff": "sharing@agency.us", "node": "agency.us", "for": "agency.uk",
+       "detail_left": ["subject", "area"], "count": 1}])"));
   const json& thin = metro["warnings_not_actionable"];
   ASSERT_EQ(thin.size(), 2u);
   EXPECT_EQ(thin[0]["msg"], "thin");

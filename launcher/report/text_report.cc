@@ -264,7 +264,8 @@ std::string verdict(const json& warning) {
 void append_losses(const json& report, const std::vector<std::string>& modes, std::string* out) {
   *out +=
       "\nWHERE THE COPIES DIED: for each plot not averted, its reports' copies that were lost\n"
-      "or still held at the end, and warnings that arrived but could not be acted on.\n";
+      "or still held at the end, copies sanitised on the way, and warnings that arrived but\n"
+      "could not be acted on.\n";
   bool any = false;
   for (const std::string& id : plot_ids(report, modes)) {
     for (const std::string& mode : modes) {
@@ -289,6 +290,12 @@ void append_losses(const json& report, const std::vector<std::string>& modes, st
                          text_of(field(place, "count"))});
         }
         *out += table.render();
+      }
+      for (const json& degraded : field(plot, "degraded_at")) {
+        const std::string left = join(field(degraded, "detail_left"), ", ");
+        *out += fmt::format("  {} copy sanitised at {} for {}: detail left {}\n",
+                            text_of(field(degraded, "count")), text_of(field(degraded, "handoff")),
+                            text_of(field(degraded, "for")), left.empty() ? "none" : left);
       }
       const json& thin = field(plot, "warnings_not_actionable");
       if (thin.empty()) {
