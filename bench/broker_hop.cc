@@ -59,7 +59,8 @@ void BrokerHop::handle(std::string_view from, std::string_view payload) {
   forward_count_ = 0;
   if (!received_ids_.insert(id).second) return;  // A resend of what we have.
 
-  TraceEvent received = report_event("received", id, envelope->report(), now_h, envelope->handoff());
+  TraceEvent received =
+      report_event("received", id, envelope->report(), now_h, envelope->handoff());
   received.peer = from;
   received.attempt = envelope->attempt();
   trace(std::move(received));

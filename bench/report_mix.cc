@@ -13,9 +13,8 @@ struct SourceKind {
   const char* handle;
   const char* value;
 };
-constexpr std::array<SourceKind, 3> kSources = {{{"us.insider-1", "insider"},
-                                                 {"us.officer-2", "officer"},
-                                                 {"us.technical-3", "technical"}}};
+constexpr std::array<SourceKind, 3> kSources = {
+    {{"us.insider-1", "insider"}, {"us.officer-2", "officer"}, {"us.technical-3", "technical"}}};
 constexpr std::array<const char*, 5> kSites = {"arena", "metro", "station", "stadium", "market"};
 constexpr std::array<const char*, 4> kMethods = {"ied", "vehicle", "knife", "firearm"};
 constexpr std::array<const char*, 6> kCredibilities = {"A1", "B2", "B3", "C3", "D4", "F6"};
@@ -24,13 +23,16 @@ constexpr std::array<v1::Tlp, 3> kTlps = {v1::TLP_AMBER, v1::TLP_AMBER_STRICT, v
 // make the correlator compare more than sizes.
 constexpr uint64_t kSubjects = 97;
 constexpr double kDeliveryDeadlineH = 168;
+// A report leaves the agency this long after its source produced it.
+constexpr double kAgencyDelayH = 2;
 
 }  // namespace
 
 std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
   const SecretKey agency_key = derive_key(seed, kSenderNode);
   std::array<std::string, kSources.size()> sealed;
-  for (size_t i = 0; i < kSources.size(); ++i) sealed[i] = seal_source(agency_key, kSources[i].handle);
+  for (size_t i = 0; i < kSources.size(); ++i)
+    sealed[i] = seal_source(agency_key, kSources[i].handle);
 
   std::vector<std::string> frames;
   frames.reserve(count);
@@ -73,7 +75,7 @@ std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
     report->set_credibility(kCredibilities[n % kCredibilities.size()]);
     report->set_severity(static_cast<v1::Severity>(1 + n % 4));
     report->set_tlp(kTlps[n % kTlps.size()]);
-    report->set_observed_at_h(at_h - 30);
+    report->set_observed_at_h(at_h - kAgencyDelayH);
     frames.push_back(frame.SerializeAsString());
   }
   return frames;

@@ -39,8 +39,8 @@ void BrokerRole::advance(NodeContext& context, double now_h) {
     const std::optional<double> next = next_wake_h();
     if (!next || *next > now_h) break;
     if (background_.next_h() == next) {
-      const std::string id = "bg." + context.new_message_id();
-      v1::ThreatReport report = background_.pop(id);
+      v1::ThreatReport report = background_.pop();
+      const std::string id = report.report_id();
       context.trace(report_event("created", id, report, *next, "background@" + spec_.name));
       const int priority = relevance(report);
       officers_.offer(context, id, std::move(report), priority, *next);
@@ -91,7 +91,7 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
 
 void BrokerRole::deliver_copy(NodeContext& context, const ServedReport& served,
                               const std::string& peer, v1::ThreatReport copy) {
-  const std::string id = context.new_message_id();
+  const std::string id = copy_message_id(served.message_id, peer);
   copy.set_report_id(id);
   TraceEvent created = report_event("created", id, copy, served.at_h, "route@" + spec_.name);
   created.parent = served.message_id;

@@ -22,9 +22,10 @@ void BackgroundStream::schedule_next() {
   if (at_h < end_h_) next_h_ = at_h;
 }
 
-v1::ThreatReport BackgroundStream::pop(const std::string& report_id) {
+v1::ThreatReport BackgroundStream::pop() {
   const std::string stream = "background-fields:" + owner_;
   const std::string key = std::to_string(count_);
+  const std::string report_id = "bg." + owner_ + "." + key;
   v1::ThreatReport report;
   report.set_report_id(report_id);
   report.set_trace_id(report_id);
@@ -50,6 +51,12 @@ v1::ThreatReport BackgroundStream::pop(const std::string& report_id) {
   if (random_.uniform(stream, key, 3) < spec_.field_share) report.set_subject("bg-" + key);
   if (random_.uniform(stream, key, 4) < spec_.field_share) report.set_site("unspecified");
   if (random_.uniform(stream, key, 5) < spec_.field_share) report.set_method("unspecified");
+  if (random_.uniform(stream, key, 6) < spec_.field_share) {
+    // Some day within the next month, for two days.
+    const double start_h = *next_h_ + 24 + random_.uniform(stream, key, 7) * 720;
+    report.mutable_window()->set_start_h(start_h);
+    report.mutable_window()->set_end_h(start_h + 48);
+  }
 
   last_h_ = *next_h_;
   ++count_;

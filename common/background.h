@@ -21,8 +21,9 @@ class BackgroundStream {
 
   // Scenario hour of the next arrival, if any before the end.
   std::optional<double> next_h() const { return next_h_; }
-  // The report arriving at next_h(); schedules the one after it.
-  v1::ThreatReport pop(const std::string& report_id);
+  // The report arriving at next_h(), with report id "bg.<owner>.<n>" for the
+  // n-th arrival; schedules the one after it.
+  v1::ThreatReport pop();
 
  private:
   void schedule_next();

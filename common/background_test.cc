@@ -31,7 +31,7 @@ std::vector<Arrival> pop_all(BackgroundStream& stream, int count) {
   std::vector<Arrival> arrivals;
   for (int i = 0; i < count && stream.next_h(); ++i) {
     const double at_h = *stream.next_h();
-    arrivals.push_back({at_h, stream.pop("bg." + std::to_string(i))});
+    arrivals.push_back({at_h, stream.pop()});
   }
   return arrivals;
 }
@@ -112,7 +112,7 @@ TEST(BackgroundStreamTest, ReportsAreMarkedBackgroundAndValid) {
   ASSERT_EQ(arrivals.size(), 50u);
   for (size_t i = 0; i < arrivals.size(); ++i) {
     const v1::ThreatReport& report = arrivals[i].report;
-    EXPECT_EQ(report.report_id(), "bg." + std::to_string(i));
+    EXPECT_EQ(report.report_id(), "bg.agency.uk." + std::to_string(i));
     EXPECT_EQ(report.trace_id(), report.report_id());
     EXPECT_TRUE(report.background());
     EXPECT_NE(report.severity(), v1::SEVERITY_UNSPECIFIED);
@@ -174,11 +174,15 @@ TEST(BackgroundStreamTest, FieldShareControlsHowOftenFieldsArePresent) {
     EXPECT_FALSE(arrival.report.has_subject());
     EXPECT_FALSE(arrival.report.has_site());
     EXPECT_FALSE(arrival.report.has_method());
+    EXPECT_FALSE(arrival.report.has_window());
   }
   for (const Arrival& arrival : pop_all(detailed, 200)) {
     EXPECT_TRUE(arrival.report.has_subject());
     EXPECT_TRUE(arrival.report.has_site());
     EXPECT_TRUE(arrival.report.has_method());
+    ASSERT_TRUE(arrival.report.has_window());
+    EXPECT_GT(arrival.report.window().start_h(), arrival.at_h);
+    EXPECT_GT(arrival.report.window().end_h(), arrival.report.window().start_h());
   }
 }
 

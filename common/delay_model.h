@@ -14,8 +14,8 @@ struct DelayModel {
 
   double fixed_h = 0;
   Distribution distribution = Distribution::kNone;
-  double mean_h = 0;    // kExponential: mean of the random part.
-  double min_h = 0;     // kUniform: bounds of the random part.
+  double mean_h = 0;  // kExponential: mean of the random part.
+  double min_h = 0;   // kUniform: bounds of the random part.
   double max_h = 0;
   double median_h = 0;  // kLognormal: median and log-space sigma of the random part.
   double sigma = 0;

@@ -24,7 +24,6 @@ class RecordingContext final : public NodeContext {
   void send_poll(const std::string&, const v1::PollRequest&) override {
     ADD_FAILURE() << "a desk sent a poll";
   }
-  std::string new_message_id() override { return node_ + "#" + std::to_string(++counter_); }
 
   // "kind:msg@hour" of every event, in order.
   std::vector<std::string> describe() const {

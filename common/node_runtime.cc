@@ -68,9 +68,6 @@ class NodeRuntime final : public NodeContext, public Transmitter {
     links_.send(peer, std::move(envelope), at_h, options);
   }
   void send_poll(const std::string& peer, const v1::PollRequest& poll) override;
-  std::string new_message_id() override {
-    return options_.name + "#" + std::to_string(++message_counter_);
-  }
 
   // Transmitter.
   bool transmit(const std::string& peer, const v1::Frame& frame) override;
@@ -109,7 +106,6 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   double end_h_ = 0;
   bool frozen_ = false;
   bool stopping_ = false;
-  uint64_t message_counter_ = 0;
   std::set<std::string> received_ids_;
   std::map<std::string, uint64_t> events_by_kind_;
 };

@@ -38,9 +38,14 @@ class NodeContext {
                     const SendOptions& options) = 0;
   // Sends a poll request (not an accounted message) to `peer`.
   virtual void send_poll(const std::string& peer, const v1::PollRequest& poll) = 0;
-  // A run-unique message id: "<node>#<n>".
-  virtual std::string new_message_id() = 0;
 };
+
+// The id of the copy of `parent` made for `peer`: "<parent>><peer>". Ids
+// derive from what a message is, never from the order things happened in,
+// so the seeded draws keyed by them replay exactly.
+inline std::string copy_message_id(const std::string& parent, const std::string& peer) {
+  return parent + ">" + peer;
+}
 
 class Role {
  public:

@@ -51,10 +51,10 @@ struct SourceSpec {
 };
 
 struct AgencySpec {
-  std::string name;     // Node name, "agency.<country>".
-  std::string country;  // e.g. "uk".
-  QueueConfig desk;      // The analysis desk.
-  QueueConfig database;  // The national database department.
+  std::string name;           // Node name, "agency.<country>".
+  std::string country;        // e.g. "uk".
+  QueueConfig desk;           // The analysis desk.
+  QueueConfig database;       // The national database department.
   BackgroundSpec background;  // Arriving at the database department.
   SharingPolicy policy;
   std::vector<PartnerSpec> partners;
@@ -66,16 +66,16 @@ struct BrokerSpec {
   QueueConfig officers;
   BackgroundSpec background;  // Arriving at the officers' queue.
   double correlation_window_h = 720;
-  int correlation_boost = 25;  // Added to relevance per other agency.
-  double resend_interval_h = 6;  // Unacknowledged deliveries are resent this often...
+  int correlation_boost = 25;        // Added to relevance per other agency.
+  double resend_interval_h = 6;      // Unacknowledged deliveries are resent this often...
   double delivery_deadline_h = 168;  // ...until this long after the first send.
 };
 
 struct UnitSpec {
-  std::string name;    // Node name, "unit.<city>".
-  std::string agency;  // The national agency whose database it polls.
-  std::string area;    // The area it covers, e.g. "manchester".
-  double response_h = 24;  // Time it needs between a warning and the attack.
+  std::string name;             // Node name, "unit.<city>".
+  std::string agency;           // The national agency whose database it polls.
+  std::string area;             // The area it covers, e.g. "manchester".
+  double response_h = 24;       // Time it needs between a warning and the attack.
   double poll_interval_h = 24;  // How often it queries its national database.
   QueueConfig intake;
 };

@@ -65,8 +65,8 @@ void AgencyRole::advance(NodeContext& context, double now_h) {
     if (next_report_ < pending_reports_.size() && pending_reports_[next_report_]->at_h == at_h) {
       produce_source_report(context, *pending_reports_[next_report_++]);
     } else if (background_.next_h() == at_h) {
-      const std::string id = "bg." + context.new_message_id();
-      v1::ThreatReport report = background_.pop(id);
+      v1::ThreatReport report = background_.pop();
+      const std::string id = report.report_id();
       context.trace(report_event("created", id, report, at_h, "background@" + spec_.name));
       const int priority = relevance(report);
       database_.offer(context, id, std::move(report), priority, at_h);
@@ -122,14 +122,14 @@ void AgencyRole::after_desk(NodeContext& context, const ServedReport& served) {
 void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& served,
                                     const PartnerSpec& partner) {
   const std::string handoff = "sharing@" + spec_.name;
-  const std::string id = context.new_message_id();
+  const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
   v1::ThreatReport copy =
       decision == ShareDecision::kSanitised ? sanitise(served.report, id) : served.report;
   copy.set_report_id(id);
 
-  TraceEvent created = report_event("created", id, served.report, served.at_h, handoff);
+  TraceEvent created = report_event("created", id, copy, served.at_h, handoff);
   created.parent = served.message_id;
   created.peer = partner.agency;
   context.trace(std::move(created));
@@ -151,7 +151,7 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
 }
 
 void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served) {
-  const std::string id = context.new_message_id();
+  const std::string id = copy_message_id(served.message_id, scenario_.broker.name);
   v1::ThreatReport copy = served.report;
   copy.set_report_id(id);
   if (copy.source().has_handle()) {
@@ -208,7 +208,7 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
   last_poll_h_by_unit_[from] = now_h;
   for (const Filed& filed : filed_) {
     if (filed.filed_at_h <= since_h || filed.report.area() != poll.area()) continue;
-    const std::string id = context.new_message_id();
+    const std::string id = copy_message_id(filed.message_id, from);
     v1::ThreatReport copy = filed.report;
     copy.set_report_id(id);
     // Units get the intelligence, never the source behind it.

@@ -152,7 +152,6 @@ class FakeContext final : public NodeContext {
   void send_poll(const std::string& peer, const v1::PollRequest& poll) override {
     polls.push_back({peer, poll});
   }
-  std::string new_message_id() override { return node_ + "#" + std::to_string(++counter_); }
 
   // Events of `kind`, optionally only those about message `msg`.
   std::vector<const TraceEvent*> events_of(std::string_view kind, std::string_view msg = {}) const {
