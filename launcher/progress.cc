@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 
 namespace tearline {
@@ -31,10 +32,13 @@ void Progress::update(double now_h) {
   if (terminal_) {
     constexpr int kBarWidth = 30;
     const int filled = static_cast<int>(fraction * kBarWidth);
-    fmt::print(stderr, "\r{:<12} {} UTC  day {:>3.0f}/{:.0f}  [{}{}] {:3.0f}%", mode_,
-               scenario_time_text(start_unix_s_, now_h), now_h / 24, duration_h_ / 24,
-               std::string(static_cast<size_t>(filled), '#'),
-               std::string(static_cast<size_t>(kBarWidth - filled), '.'), fraction * 100);
+    fmt::print(
+        stderr, "\r{:<12} {} UTC  day {:>3}/{}  [{}{}] {:3.0f}%", mode_,
+        scenario_time_text(start_unix_s_, now_h),
+        std::min(static_cast<int>(now_h / 24) + 1, static_cast<int>(std::ceil(duration_h_ / 24))),
+        static_cast<int>(std::ceil(duration_h_ / 24)),
+        std::string(static_cast<size_t>(filled), '#'),
+        std::string(static_cast<size_t>(kBarWidth - filled), '.'), fraction * 100);
     std::fflush(stderr);
     return;
   }

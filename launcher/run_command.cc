@@ -317,6 +317,12 @@ int run_command(const RunOptions& options) {
   const double ms_per_h = options.ms_per_scenario_hour.value_or(scenario.ms_per_scenario_hour);
   const fs::path run_dir =
       options.out_dir.empty() ? default_run_dir(scenario.name, seed) : options.out_dir;
+  // Traces are appended to, so an earlier run's files would mix into this one.
+  if (fs::exists(run_dir) && !fs::is_empty(run_dir)) {
+    fmt::print(stderr, "tearline run: {} is not empty; give --out a new or empty directory\n",
+               run_dir.string());
+    return 2;
+  }
   fs::create_directories(run_dir);
   fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
   const std::string run_scenario_path = fs::absolute(run_dir / "scenario.toml").string();

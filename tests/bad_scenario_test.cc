@@ -57,6 +57,17 @@ TEST(BadScenario, MissingFileExitsTwo) {
   EXPECT_NE(finished.err.find("no-such-scenario"), std::string::npos) << finished.err;
 }
 
+TEST(BadUsage, ARunDirectoryThatHoldsFilesExitsTwoAndIsLeftAlone) {
+  TempDir dir;
+  const auto run = dir.path() / "run";
+  std::filesystem::create_directories(run);
+  write(run / "notes.txt", "mine");
+  const Finished finished = run_tearline({"run", "small", "--out", run.string()}, dir.path());
+  EXPECT_EQ(finished.exit_code, 2);
+  EXPECT_NE(finished.err.find("not empty"), std::string::npos) << finished.err;
+  EXPECT_FALSE(std::filesystem::exists(run / "scenario.toml"));
+}
+
 TEST(BadUsage, UnknownModeExitsTwo) {
   TempDir dir;
   EXPECT_EQ(run_tearline({"run", "small", "--mode", "sideways"}, dir.path()).exit_code, 2);
