@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/intelligence.h"
 #include "common/report_fields.h"
+#include "common/role.h"
 
 namespace tearline::bench {
 
@@ -95,7 +96,7 @@ void BrokerHop::handle(std::string_view from, std::string_view payload) {
 // transfer leaks into it.
 void BrokerHop::forward(const Route& route, v1::Frame& frame, int priority, double now_h) {
   v1::Envelope* envelope = frame.mutable_envelope();
-  const std::string id = spec_.name + "#" + std::to_string(++message_counter_);
+  const std::string id = copy_message_id(inbound_id_, route.unit);
   envelope->set_message_id(id);
   envelope->set_trace_id(envelope->report().trace_id());
   envelope->set_sender(spec_.name);

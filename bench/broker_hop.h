@@ -7,11 +7,11 @@
 // pseudonym (trace "pseudonymised"), correlate the subject (trace
 // "correlated" if another agency reported it), rank by relevance, route to
 // every unit covering the report's area and, per unit, build the outbound
-// envelope (new message id, parent id, handoff "broker->unit.x", per-link
-// sequence), trace "sent" and serialize it. Left out: the officers' queue
-// (its service time is simulated scenario time, not CPU), the link layer's
-// delay, loss and resend bookkeeping, the copy back to the origin agency and
-// the "created"/"delivered" events that go with them.
+// envelope (id copy_message_id(parent, unit), parent id, handoff
+// "broker->unit.x", per-link sequence), trace "sent" and serialize it. Left
+// out: the officers' queue (its service time is simulated scenario time, not
+// CPU), the link layer's delay, loss and resend bookkeeping, the copy back to
+// the origin agency and the "created"/"delivered" events that go with them.
 //
 // Thread-safety: none; owned by the benchmark's hop thread.
 #pragma once
@@ -52,17 +52,13 @@ class BrokerHop {
   const std::string& ack() const { return ack_payload_; }
   std::span<const std::string> forwards() const { return {forwards_.data(), forward_count_}; }
 
-  uint64_t trace_events() const { return trace_writer_.events_written(); }
-
  private:
   struct Route {
     std::string area;
     std::string unit;
     std::string handoff;  // "broker->unit.x"
   };
-  // The parsed inbound frame, allocated on arena_ so that parsing it and
-  // dropping it cost no heap traffic once the arena's first block is warm.
-  static constexpr size_t kArenaBlockBytes = 16 * 1024;
+  static constexpr size_t kArenaBlockBytes = 16 * 1024;  // Room for any inbound frame.
 
   void trace(TraceEvent event);
   void forward(const Route& route, v1::Frame& frame, int priority, double now_h);
@@ -76,7 +72,8 @@ class BrokerHop {
   Correlator correlator_;
   std::unordered_set<std::string> received_ids_;
   std::map<std::string, uint64_t> next_sequence_by_peer_;
-  uint64_t message_counter_ = 0;
+  // The parsed inbound frame lives on arena_, reset for every message, so
+  // parsing and dropping it cost no heap traffic (arena_block_ is reused).
   std::array<char, kArenaBlockBytes> arena_block_;
   google::protobuf::Arena arena_;
   // Reused across messages, so their buffers are too.

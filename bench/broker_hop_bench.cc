@@ -37,6 +37,7 @@
 
 #include "bench/broker_hop.h"
 #include "bench/report_mix.h"
+#include "common/role.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {
@@ -157,7 +158,8 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
     // The bare hop does not parse, so it returns the same ack every time.
     v1::Frame ack;
     ack.set_version(1);
-    ack.mutable_ack()->set_message_id(std::string(kSenderNode) + "#" + std::to_string(messages));
+    ack.mutable_ack()->set_message_id(
+        copy_message_id("us-report-" + std::to_string(messages), kHopNode));
     ack.mutable_ack()->set_receiver(kHopNode);
     ack.mutable_ack()->set_sequence(messages);
     ack.mutable_ack()->set_received_at_h(static_cast<double>(messages) * kScenarioHoursPerMessage);

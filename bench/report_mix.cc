@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/pseudonym.h"
+#include "common/role.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {
@@ -39,8 +40,9 @@ std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
   v1::Frame frame;
   for (uint64_t n = 1; n <= count; ++n) {
     const double at_h = static_cast<double>(n) * kScenarioHoursPerMessage;
-    const std::string message_id = std::string(kSenderNode) + "#" + std::to_string(n);
+    // As agency.us names its copy for the broker of its own report.
     const std::string trace_id = "us-report-" + std::to_string(n);
+    const std::string message_id = copy_message_id(trace_id, "broker");
 
     frame.Clear();
     frame.set_version(1);

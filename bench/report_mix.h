@@ -28,9 +28,9 @@ inline constexpr CoveredArea kCoveredAreas[] = {{"manchester", "unit.manchester"
                                                 {"stpetersburg", "unit.stpetersburg"},
                                                 {"newyork", "unit.newyork"}};
 
-// `count` distinct serialized Frame{envelope}s, message ids "agency.us#1"
-// onwards, sequence numbers from 1, scenario time rising by
-// kScenarioHoursPerMessage. Deterministic.
+// `count` distinct serialized Frame{envelope}s, message ids
+// "us-report-1>broker" onwards, sequence numbers from 1, scenario time rising
+// by kScenarioHoursPerMessage. Deterministic.
 std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed);
 
 }  // namespace tearline::bench
