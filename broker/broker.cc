@@ -115,4 +115,8 @@ void BrokerRole::fill_status(v1::NodeStatus* status) const {
   (*status->mutable_queue_depth_msgs())[officers_.handoff()] = officers_.depth_msgs();
 }
 
+Desk* BrokerRole::desk_named(const std::string& name) {
+  return name == officers_.handoff() ? &officers_ : nullptr;
+}
+
 }  // namespace tearline

@@ -28,6 +28,7 @@ class BrokerRole : public Role {
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;
+  Desk* desk_named(const std::string& name) override;
 
  private:
   void route(NodeContext& context, const ServedReport& served);

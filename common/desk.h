@@ -26,6 +26,9 @@ class Desk {
   Desk(std::string handoff, const QueueConfig& config, const Random& random);
 
   const std::string& handoff() const { return department_.name(); }
+  const QueueConfig& config() const { return department_.config(); }
+  // Takes effect for services that start from now on (fault injection).
+  void reconfigure(const QueueConfig& config) { department_.reconfigure(config); }
 
   // Offers a report arriving at now_h and traces what becomes of it (queued,
   // dequeued, or lost with reason dropped:queue-full).

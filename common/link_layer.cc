@@ -43,45 +43,108 @@ void LinkLayer::send(const std::string& peer, v1::Envelope envelope, double at_h
   if (!pending.transmit_due_h && !pending.resend_due_h) pending_.erase(message_id);
 }
 
-void LinkLayer::start_attempt(Pending& pending, double at_h) {
-  const LinkSpec link = scenario_.link(node_, pending.peer);
+const LinkFault* LinkLayer::fault_for(const std::string& peer) const {
+  auto it = faults_by_peer_.find(peer);
+  if (it == faults_by_peer_.end()) it = faults_by_peer_.find("*");
+  return it == faults_by_peer_.end() ? nullptr : &it->second;
+}
+
+void LinkLayer::set_fault(const std::string& peer, const LinkFault& fault) {
+  faults_by_peer_[peer] = fault;
+}
+
+void LinkLayer::reset_fault(const std::string& peer) {
+  if (peer == "*") {
+    faults_by_peer_.clear();
+  } else {
+    faults_by_peer_.erase(peer);
+  }
+}
+
+std::string LinkLayer::attempt_loss_reason(const Pending& pending) const {
+  if (partitioned(pending.peer)) return "partition";
   const std::string& handoff = pending.envelope.handoff();
   const std::string& message_id = pending.envelope.message_id();
   const uint32_t attempt = pending.envelope.attempt();
+  if (const LinkFault* fault = fault_for(pending.peer); fault && fault->loss_probability) {
+    const bool lost =
+        random_.uniform("fault-loss:" + handoff, message_id, attempt) < *fault->loss_probability;
+    return lost ? "link-loss" : "";
+  }
+  const LossModel& loss = scenario_.link(node_, pending.peer).loss;
+  return loss.lost(random_, "loss:" + handoff, message_id, attempt) ? loss.reason : "";
+}
+
+double LinkLayer::attempt_delay_h(const Pending& pending, double at_h) {
+  const std::string& handoff = pending.envelope.handoff();
+  const std::string& message_id = pending.envelope.message_id();
+  const uint32_t attempt = pending.envelope.attempt();
+  double due_h = at_h + scenario_.link(node_, pending.peer)
+                            .delay.sample_h(random_, "delay:" + handoff, message_id, attempt);
+  const LinkFault* fault = fault_for(pending.peer);
+  if (!fault) return due_h;
+  due_h += fault->extra_delay_h +
+           fault->jitter_h * random_.uniform("fault-jitter:" + handoff, message_id, attempt);
+  if (random_.uniform("fault-reorder:" + handoff, message_id, attempt) <
+      fault->reorder_probability) {
+    due_h += fault->reorder_window_h *
+             random_.uniform("fault-reorder-delay:" + handoff, message_id, attempt);
+  }
+  if (fault->bandwidth_msgs_per_h && *fault->bandwidth_msgs_per_h > 0) {
+    double& free_at_h = link_free_at_h_[pending.peer];
+    due_h = std::max(due_h, free_at_h);
+    free_at_h = due_h + 1.0 / *fault->bandwidth_msgs_per_h;
+  }
+  return due_h;
+}
+
+void LinkLayer::trace_attempt_loss(const Pending& pending, const std::string& reason, double at_h) {
+  TraceEvent event = link_event(pending.options.resend ? "attempt_lost" : "lost", pending, at_h);
+  event.reason = reason;
+  trace_(std::move(event));
+}
+
+void LinkLayer::start_attempt(Pending& pending, double at_h) {
   pending.attempt_started_h = at_h;
   pending.refused = false;
   pending.transmit_due_h.reset();
   pending.resend_due_h.reset();
 
-  if (link.loss.lost(random_, "loss:" + handoff, message_id, attempt)) {
-    if (!pending.options.resend) {
-      TraceEvent event = link_event("lost", pending, at_h);
-      event.reason = link.loss.reason;
-      trace_(std::move(event));
-      return;  // The caller erases it.
-    }
-    TraceEvent event = link_event("attempt_lost", pending, at_h);
-    event.reason = link.loss.reason;
-    trace_(std::move(event));
+  const std::string loss_reason = attempt_loss_reason(pending);
+  if (!loss_reason.empty()) {
+    trace_attempt_loss(pending, loss_reason, at_h);
+    if (!pending.options.resend) return;  // The caller erases it.
   } else {
-    pending.transmit_due_h =
-        at_h + link.delay.sample_h(random_, "delay:" + handoff, message_id, attempt);
+    pending.transmit_due_h = attempt_delay_h(pending, at_h);
   }
   if (pending.options.resend) {
     pending.resend_due_h = at_h + scenario_.broker.resend_interval_h;
   }
 }
 
-void LinkLayer::transmit(Pending& pending, double now_h) {
+LinkLayer::Transmitted LinkLayer::transmit(Pending& pending, double now_h) {
+  if (partitioned(pending.peer)) {
+    // Partitioned while it waited in the delay line.
+    trace_attempt_loss(pending, "partition", now_h);
+    pending.transmit_due_h.reset();
+    return Transmitted::kDropped;
+  }
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_envelope() = pending.envelope;
   pending.refused = !transmitter_.transmit(pending.peer, frame);
   if (pending.refused) {
     pending.transmit_due_h = now_h + kTransmitRetryH;
-  } else {
-    pending.transmit_due_h.reset();
+    return Transmitted::kRefused;
   }
+  pending.transmit_due_h.reset();
+  const LinkFault* fault = fault_for(pending.peer);
+  if (fault && random_.uniform("fault-duplicate:" + pending.envelope.handoff(),
+                               pending.envelope.message_id(),
+                               pending.envelope.attempt()) < fault->duplicate_probability) {
+    transmitter_.transmit(pending.peer, frame);  // The receiver traces and drops the copy.
+  }
+  return Transmitted::kSent;
 }
 
 void LinkLayer::on_ack(const v1::Ack& ack, double now_h) {
@@ -95,7 +158,11 @@ void LinkLayer::on_ack(const v1::Ack& ack, double now_h) {
 void LinkLayer::advance(double now_h) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     Pending& pending = it->second;
-    if (pending.transmit_due_h && *pending.transmit_due_h <= now_h) transmit(pending, now_h);
+    if (pending.transmit_due_h && *pending.transmit_due_h <= now_h &&
+        transmit(pending, now_h) == Transmitted::kDropped && !pending.options.resend) {
+      it = pending_.erase(it);
+      continue;
+    }
     if (pending.resend_due_h && *pending.resend_due_h <= now_h) {
       if (pending.transmit_due_h && !pending.refused) {
         // This attempt is still in transit: give it a full interval once sent.

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,7 +15,9 @@
 #include <zmq_addon.hpp>
 
 #include "common/clock.h"
+#include "common/desk.h"
 #include "common/endpoints.h"
+#include "common/fault_commands.h"
 #include "common/link_layer.h"
 #include "common/report_fields.h"
 #include "common/trace.h"
@@ -81,8 +84,14 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   double now_h() const { return clock_ ? std::min(clock_->now_h(), end_h_) : 0; }
   void advance_to(double now_h);
   void handle_control();
+  // Carries out one control command; false with *error if it cannot.
+  bool apply(const v1::ControlRequest& request, std::string* error);
+  void trace_fault(const v1::ControlRequest& request);
+  [[noreturn]] void crash_now();
   void handle_data();
-  void handle_peer_reply(zmq::socket_t& socket);
+  void handle_peer_reply(const std::string& peer, zmq::socket_t& socket);
+  // Traffic from a partitioned peer: an envelope's attempt is lost.
+  void drop_partitioned(const std::string& from, const v1::Frame& frame);
   void handle_envelope(const std::string& from, const v1::Envelope& envelope);
   void reject(const std::string& from, const std::string& message_id, const std::string& reason);
   void stop();
@@ -105,7 +114,10 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   std::optional<ScaledWallClock> clock_;
   double end_h_ = 0;
   bool frozen_ = false;
+  bool paused_ = false;
+  bool crash_requested_ = false;
   bool stopping_ = false;
+  std::set<std::string> partitioned_;
   std::set<std::string> received_ids_;
   std::map<std::string, uint64_t> events_by_kind_;
 };
@@ -153,7 +165,7 @@ void NodeRuntime::advance_to(double now_h) {
 }
 
 int64_t NodeRuntime::poll_timeout_ms() const {
-  if (!clock_ || frozen_) return kMaxPollTimeoutMs;
+  if (!clock_ || frozen_ || paused_) return kMaxPollTimeoutMs;
   double next_h = end_h_;
   if (auto role_next = role_->next_wake_h()) next_h = std::min(next_h, *role_next);
   if (auto link_next = links_.next_wake_h()) next_h = std::min(next_h, *link_next);
@@ -169,6 +181,8 @@ void NodeRuntime::fill_status(v1::NodeStatus* status) const {
   status->set_outbound_pending_msgs(links_.pending_msgs());
   status->set_peak_rss_kib(peak_rss_kib());
   status->set_frozen(frozen_);
+  status->set_paused(paused_);
+  for (const std::string& peer : partitioned_) status->add_partitioned_peers(peer);
 }
 
 void NodeRuntime::handle_control() {
@@ -187,44 +201,125 @@ void NodeRuntime::handle_control() {
     reply.set_error("malformed control request");
   } else {
     reply.set_request_id(request.request_id());
-    switch (request.command_case()) {
-      case v1::ControlRequest::kPing:
-        break;
-      case v1::ControlRequest::kStart:
-        if (clock_) {
-          reply.set_ok(false);
-          reply.set_error("already started");
-          break;
-        }
-        clock_.emplace(request.start().epoch_unix_ms(), request.start().ms_per_scenario_hour());
-        end_h_ = request.start().end_h();
-        log_->info("started: epoch {} ms, {} ms per scenario hour, end at {} h",
-                   request.start().epoch_unix_ms(), request.start().ms_per_scenario_hour(), end_h_);
-        {
-          TraceEvent event;
-          event.kind = "node_started";
-          trace(std::move(event));
-        }
-        break;
-      case v1::ControlRequest::kFreeze:
-        if (clock_ && !frozen_) advance_to(now_h());
-        frozen_ = true;
-        break;
-      case v1::ControlRequest::kStop:
-        stop();
-        break;
-      case v1::ControlRequest::kStatus:
-        break;
-      case v1::ControlRequest::COMMAND_NOT_SET:
-        reply.set_ok(false);
-        reply.set_error("control request without a command");
-        break;
+    std::string error;
+    if (!apply(request, &error)) {
+      reply.set_ok(false);
+      reply.set_error(error);
+      log_->warn("control: {} refused: {}", describe_command(request), error);
     }
   }
   fill_status(reply.mutable_status());
   const std::string payload = reply.SerializeAsString();
   control_.send(parts[0], zmq::send_flags::sndmore);
   control_.send(zmq::buffer(payload), zmq::send_flags::none);
+  if (crash_requested_) crash_now();
+}
+
+bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
+  if (is_fault_command(request)) {
+    if (!clock_) return *error = "the node has not started", false;
+    if (frozen_) return *error = "the node has stopped handling messages", false;
+  }
+  switch (request.command_case()) {
+    case v1::ControlRequest::kPing:
+    case v1::ControlRequest::kStatus:
+      return true;
+    case v1::ControlRequest::kStart: {
+      if (clock_) return *error = "already started", false;
+      const v1::Start& start = request.start();
+      clock_.emplace(start.epoch_unix_ms(), start.ms_per_scenario_hour());
+      end_h_ = start.end_h();
+      log_->info("started: epoch {} ms, {} ms per scenario hour, end at {} h",
+                 start.epoch_unix_ms(), start.ms_per_scenario_hour(), end_h_);
+      TraceEvent event;
+      event.kind = "node_started";
+      event.t_h = now_h();
+      trace(std::move(event));
+      return true;
+    }
+    case v1::ControlRequest::kFreeze:
+      if (clock_ && !frozen_ && !paused_) advance_to(now_h());
+      frozen_ = true;
+      return true;
+    case v1::ControlRequest::kStop:
+      stop();
+      return true;
+    case v1::ControlRequest::kPause:
+      if (!paused_) advance_to(now_h());
+      paused_ = true;
+      break;
+    case v1::ControlRequest::kResume:
+      paused_ = false;
+      break;
+    case v1::ControlRequest::kLink: {
+      const v1::SetLink& link = request.link();
+      if (link.peer() != "*" &&
+          (!known_nodes_.contains(link.peer()) || link.peer() == options_.name)) {
+        return *error = "no peer named \"" + link.peer() + "\"", false;
+      }
+      if (link.reset()) {
+        links_.reset_fault(link.peer());
+      } else {
+        links_.set_fault(link.peer(), link_fault_from(link));
+      }
+      break;
+    }
+    case v1::ControlRequest::kPartition: {
+      std::set<std::string> peers = partitioned_;
+      for (const std::string& peer : request.partition().peers()) {
+        if (!known_nodes_.contains(peer) || peer == options_.name) {
+          return *error = "no peer named \"" + peer + "\"", false;
+        }
+        peers.insert(peer);
+      }
+      partitioned_ = peers;
+      links_.set_partitioned(std::move(peers));
+      break;
+    }
+    case v1::ControlRequest::kHeal:
+      partitioned_.clear();
+      links_.set_partitioned({});
+      break;
+    case v1::ControlRequest::kQueue: {
+      Desk* desk = role_->desk_named(request.queue().name());
+      if (!desk) return *error = "no department named \"" + request.queue().name() + "\"", false;
+      advance_to(now_h());
+      desk->reconfigure(queue_config_with(desk->config(), request.queue()));
+      break;
+    }
+    case v1::ControlRequest::kCrash:
+      crash_requested_ = true;
+      break;
+    case v1::ControlRequest::COMMAND_NOT_SET:
+      return *error = "control request without a command", false;
+  }
+  trace_fault(request);
+  return true;
+}
+
+void NodeRuntime::trace_fault(const v1::ControlRequest& request) {
+  const std::string description = describe_command(request);
+  log_->warn("fault: {} (by {})", description, request.issued_by());
+  TraceEvent event;
+  event.kind = "fault";
+  event.t_h = now_h();
+  event.fault = description;
+  event.by = request.issued_by();
+  trace(std::move(event));
+  // A fault event is what the report ties consequences to: make it durable.
+  trace_writer_.flush();
+}
+
+void NodeRuntime::crash_now() {
+  // As if killed: nothing more is flushed. The control reply is already
+  // queued; closing the sockets lets ZeroMQ deliver it within its linger.
+  log_->flush();
+  data_.close();
+  for (auto& [peer, socket] : peers_) socket.close();
+  control_.close();
+  context_.close();
+  std::raise(SIGKILL);
+  std::_Exit(137);  // Not reached: SIGKILL cannot be caught.
 }
 
 void NodeRuntime::reject(const std::string& from, const std::string& message_id,
@@ -258,7 +353,16 @@ void NodeRuntime::handle_envelope(const std::string& from, const v1::Envelope& e
   } catch (const zmq::error_t& error) {
     log_->warn("ack of {} to {} not sent: {}", id, from, error.what());
   }
-  if (!received_ids_.insert(id).second) return;  // A resend of what we have.
+  if (!received_ids_.insert(id).second) {
+    // A resend, or a duplicate made by the link: acknowledged again, not
+    // taken in twice.
+    TraceEvent duplicate =
+        report_event("duplicate", id, envelope.report(), now, envelope.handoff());
+    duplicate.peer = from;
+    duplicate.attempt = envelope.attempt();
+    trace(std::move(duplicate));
+    return;
+  }
 
   TraceEvent received = report_event("received", id, envelope.report(), now, envelope.handoff());
   received.peer = from;
@@ -301,6 +405,7 @@ void NodeRuntime::handle_data() {
     return reject(from, frame.has_envelope() ? frame.envelope().message_id() : "",
                   "rejected:protocol-version-" + std::to_string(frame.version()));
   }
+  if (partitioned_.contains(from)) return drop_partitioned(from, frame);
   switch (frame.body_case()) {
     case v1::Frame::kEnvelope:
       handle_envelope(from, frame.envelope());
@@ -319,12 +424,28 @@ void NodeRuntime::handle_data() {
   }
 }
 
-void NodeRuntime::handle_peer_reply(zmq::socket_t& socket) {
+void NodeRuntime::drop_partitioned(const std::string& from, const v1::Frame& frame) {
+  if (!frame.has_envelope()) return;  // Polls go unanswered.
+  const v1::Envelope& envelope = frame.envelope();
+  if (received_ids_.contains(envelope.message_id())) return;
+  // The sender resends a tracked message, so only this attempt is lost.
+  const bool tracked = envelope.deadline_h() > 0;
+  if (!tracked) received_ids_.insert(envelope.message_id());
+  TraceEvent event = report_event(tracked ? "attempt_lost" : "lost", envelope.message_id(),
+                                  envelope.report(), now_h(), envelope.handoff());
+  event.peer = from;
+  event.attempt = envelope.attempt();
+  event.reason = "partition";
+  trace(std::move(event));
+}
+
+void NodeRuntime::handle_peer_reply(const std::string& peer, zmq::socket_t& socket) {
   zmq::message_t message;
   if (!socket.recv(message, zmq::recv_flags::dontwait)) return;
+  if (partitioned_.contains(peer)) return;  // Its acknowledgements are cut off too.
   v1::Frame frame;
   if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size())) || !frame.has_ack()) {
-    return reject("?", "", "rejected:malformed-acknowledgement");
+    return reject(peer, "", "rejected:malformed-acknowledgement");
   }
   links_.on_ack(frame.ack(), now_h());
 }
@@ -335,7 +456,7 @@ void NodeRuntime::stop() {
   // Take in whatever peers sent before they froze, so it is accounted here.
   while (data_.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_data();
   for (auto& [peer, socket] : peers_) {
-    while (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_peer_reply(socket);
+    while (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_peer_reply(peer, socket);
   }
   const double now = now_h();
   role_->record_in_flight(*this, now);
@@ -355,27 +476,37 @@ int NodeRuntime::run() {
   log_->info("{} up ({} mode, seed {})", options_.name, options_.mode, options_.seed);
   std::vector<std::string> peer_order;
   while (!stopping_) {
-    std::vector<zmq::pollitem_t> items = {{control_.handle(), 0, ZMQ_POLLIN, 0},
-                                          {data_.handle(), 0, ZMQ_POLLIN, 0}};
+    // A paused node listens to control only, so its inbound frames wait.
+    std::vector<zmq::pollitem_t> items = {{control_.handle(), 0, ZMQ_POLLIN, 0}};
     peer_order.clear();
-    for (auto& [peer, socket] : peers_) {
-      items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
-      peer_order.push_back(peer);
+    if (!paused_) {
+      items.push_back({data_.handle(), 0, ZMQ_POLLIN, 0});
+      for (auto& [peer, socket] : peers_) {
+        items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+        peer_order.push_back(peer);
+      }
     }
     zmq::poll(items, std::chrono::milliseconds(poll_timeout_ms()));
     if (items[0].revents & ZMQ_POLLIN) handle_control();
     if (stopping_) break;
-    if (items[1].revents & ZMQ_POLLIN) handle_data();
-    for (size_t i = 0; i < peer_order.size(); ++i) {
-      if (items[i + 2].revents & ZMQ_POLLIN) handle_peer_reply(peers_.at(peer_order[i]));
+    if (!paused_ && items.size() > 1) {
+      if (items[1].revents & ZMQ_POLLIN) handle_data();
+      for (size_t i = 0; i < peer_order.size(); ++i) {
+        if (items[i + 2].revents & ZMQ_POLLIN) {
+          handle_peer_reply(peer_order[i], peers_.at(peer_order[i]));
+        }
+      }
     }
-    if (clock_ && !frozen_) {
+    if (clock_ && !frozen_ && !paused_) {
       advance_to(now_h());
       if (clock_->now_h() >= end_h_) {
         frozen_ = true;
         log_->info("reached the end of the scenario at {:.1f} h; frozen", end_h_);
       }
     }
+    // What this turn did is durable before the next: a crash loses at most
+    // the turn in progress.
+    trace_writer_.flush();
   }
   return 0;
 }

@@ -15,6 +15,8 @@
 
 namespace tearline {
 
+class Desk;
+
 // How an outbound message is carried.
 struct SendOptions {
   // Resend until acknowledged or until deadline_h (coordinated delivery
@@ -65,6 +67,9 @@ class Role {
   virtual void record_in_flight(NodeContext& context, double now_h) = 0;
   // Queue depths for status replies.
   virtual void fill_status(v1::NodeStatus* status) const = 0;
+  // The department called `name` ("database@agency.uk"), or null if this
+  // role has none by that name.
+  virtual Desk* desk_named(const std::string& name) = 0;
 };
 
 }  // namespace tearline

@@ -175,6 +175,8 @@ void append_json_line(const TraceEvent& event, std::string* out) {
   json.flag_if_set("actionable", event.actionable);
   json.integer_if_set("peak_rss_kib", event.peak_rss_kib);
   json.raw_if_set("run", event.run_json);
+  json.string_if_set("fault", event.fault);
+  json.string_if_set("by", event.by);
   json.close();
 }
 

@@ -39,6 +39,8 @@ struct TraceEvent {
   uint64_t peak_rss_kib = 0;
   // Already-serialised JSON object for the "run" field, or empty.
   std::string run_json;
+  std::string fault;
+  std::string by;
 };
 
 // Appends `event` as one JSON object and a newline to `out`.

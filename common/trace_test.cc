@@ -71,6 +71,8 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
       R"("plots":[{"id":"plot.m","area":"manchester","attack_h":3384,"trace_ids":["a","b"]}],)"
       R"("units":[{"name":"unit.manchester","area":"manchester","response_h":24}],)"
       R"("agencies":["agency.uk","agency.us"]})";
+  event.fault = "partition agency.us";
+  event.by = "tearline fault";
 
   const v1::TraceEvent parsed = parse(json_line(event));
   EXPECT_EQ(parsed.wall_ms(), 1700000000123);
@@ -107,6 +109,8 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
   EXPECT_EQ(parsed.run().plots(0).trace_ids(1), "b");
   EXPECT_EQ(parsed.run().units(0).response_h(), 24);
   EXPECT_EQ(parsed.run().agencies_size(), 2);
+  EXPECT_EQ(parsed.fault(), "partition agency.us");
+  EXPECT_EQ(parsed.by(), "tearline fault");
 
   // Every field of the schema is set, so a new proto field without a writer
   // shows up here.

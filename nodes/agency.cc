@@ -235,4 +235,10 @@ void AgencyRole::fill_status(v1::NodeStatus* status) const {
   (*status->mutable_queue_depth_msgs())[database_.handoff()] = database_.depth_msgs();
 }
 
+Desk* AgencyRole::desk_named(const std::string& name) {
+  if (name == desk_.handoff()) return &desk_;
+  if (name == database_.handoff()) return &database_;
+  return nullptr;
+}
+
 }  // namespace tearline

@@ -34,6 +34,7 @@ class AgencyRole : public Role {
                double now_h) override;
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;
+  Desk* desk_named(const std::string& name) override;
 
  private:
   struct Filed {

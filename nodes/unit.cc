@@ -69,4 +69,8 @@ void UnitRole::fill_status(v1::NodeStatus* status) const {
   (*status->mutable_queue_depth_msgs())[intake_.handoff()] = intake_.depth_msgs();
 }
 
+Desk* UnitRole::desk_named(const std::string& name) {
+  return name == intake_.handoff() ? &intake_ : nullptr;
+}
+
 }  // namespace tearline

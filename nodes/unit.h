@@ -24,6 +24,7 @@ class UnitRole : public Role {
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;
+  Desk* desk_named(const std::string& name) override;
 
  private:
   void act(NodeContext& context, const ServedReport& served);
