@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <optional>
 
+#include "launcher/fault_command.h"
 #include "launcher/report/report.h"
 #include "launcher/run_command.h"
 
@@ -40,6 +42,40 @@ int main(int argc, char** argv) {
   report_app->add_option("run_dir", report_dir, "run directory")->required();
   report_app->add_flag("--json", report_json, "print report.json instead of the text report");
 
+  tearline::FaultOptions fault;
+  std::vector<std::string> fault_args;
+  std::optional<double> delay_h, jitter_h, loss, duplicate, reorder, reorder_window_h, bandwidth,
+      service_h;
+  std::optional<uint32_t> workers, capacity_msgs;
+  bool reset = false;
+  CLI::App* fault_app = app.add_subcommand(
+      "fault",
+      "Inject a fault into a live run: COMMAND is one of status, pause, resume, link PEER|*, "
+      "partition PEER..., heal, queue NAME, crash (control commands the node acknowledges and "
+      "traces), or kill, stop, cont (SIGKILL, SIGSTOP, SIGCONT to its process). Exit 0 done, 1 "
+      "the run is not live or the node not running or it refused, 2 bad usage.");
+  fault_app->add_option("run_dir", fault.run_dir, "run directory of a live run")->required();
+  fault_app->add_option("command", fault.command, "what to do")
+      ->required()
+      ->check(CLI::IsMember(tearline::fault_command_names()));
+  fault_app->add_option("node", fault.node, "node to do it to, e.g. broker")->required();
+  fault_app->add_option("args", fault_args, "link: PEER or *; partition: PEERs; queue: NAME");
+  fault_app->add_option("--mode", fault.mode, "the mode to act on (default: the live one)");
+  fault_app->add_option("--delay-h", delay_h, "link: extra delay, scenario hours");
+  fault_app->add_option("--jitter-h", jitter_h, "link: uniform extra delay up to this");
+  fault_app->add_option("--loss", loss, "link: loss probability")->check(CLI::Range(0.0, 1.0));
+  fault_app->add_option("--duplicate", duplicate, "link: duplication probability")
+      ->check(CLI::Range(0.0, 1.0));
+  fault_app->add_option("--reorder", reorder, "link: probability a message is held back")
+      ->check(CLI::Range(0.0, 1.0));
+  fault_app->add_option("--reorder-window-h", reorder_window_h, "link: how far back, hours");
+  fault_app->add_option("--bandwidth", bandwidth, "link: messages per scenario hour at most")
+      ->check(CLI::PositiveNumber);
+  fault_app->add_flag("--reset", reset, "link: restore the scenario's link model");
+  fault_app->add_option("--workers", workers, "queue: number of workers (0 stalls it)");
+  fault_app->add_option("--service-h", service_h, "queue: fixed service time, hours");
+  fault_app->add_option("--capacity", capacity_msgs, "queue: capacity in messages");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -47,6 +83,38 @@ int main(int argc, char** argv) {
   }
 
   if (*run_app) return tearline::run_command(run);
+  if (*fault_app) {
+    const std::string& command = fault.command;
+    const bool wants_one = command == "link" || command == "queue";
+    const bool wants_some = command == "partition";
+    if ((wants_one && fault_args.size() != 1) || (wants_some && fault_args.empty()) ||
+        (!wants_one && !wants_some && !fault_args.empty())) {
+      fmt::print(stderr, "tearline fault: {} takes {}\n", command,
+                 wants_one    ? (command == "link" ? "one PEER (or *)" : "one department NAME")
+                 : wants_some ? "one or more PEERs"
+                              : "no further arguments");
+      return 2;
+    }
+    if (command == "partition") fault.peers = fault_args;
+    if (command == "link") {
+      fault.link.set_peer(fault_args[0]);
+      fault.link.set_reset(reset);
+      if (delay_h) fault.link.set_delay_h(*delay_h);
+      if (jitter_h) fault.link.set_jitter_h(*jitter_h);
+      if (loss) fault.link.set_loss_probability(*loss);
+      if (duplicate) fault.link.set_duplicate_probability(*duplicate);
+      if (reorder) fault.link.set_reorder_probability(*reorder);
+      if (reorder_window_h) fault.link.set_reorder_window_h(*reorder_window_h);
+      if (bandwidth) fault.link.set_bandwidth_msgs_per_h(*bandwidth);
+    }
+    if (command == "queue") {
+      fault.queue.set_name(fault_args[0]);
+      if (workers) fault.queue.set_workers(*workers);
+      if (service_h) fault.queue.set_service_h(*service_h);
+      if (capacity_msgs) fault.queue.set_capacity_msgs(*capacity_msgs);
+    }
+    return tearline::fault_command(fault);
+  }
 
   std::vector<std::string> warnings;
   try {

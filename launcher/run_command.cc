@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 #include <zmq.hpp>
 
@@ -115,7 +116,11 @@ class ModeRun {
   std::set<std::string> dead_nodes();
   std::vector<std::string> running_nodes() const;
   void spawn_all(const std::string& socket_dir);
-  void write_nodes_file(const std::string& socket_dir) const;
+  // nodes.json: each node's pid and endpoints, and the scenario clock once
+  // it has started, for `tearline fault` and other tools.
+  // `live`: the scenario clock runs and nodes take commands.
+  void write_nodes_file(const std::string& socket_dir, std::optional<int64_t> epoch_unix_ms,
+                        bool live) const;
   void record_exits(TraceSink& launcher_trace, double end_h);
 
   const Scenario& scenario_;
@@ -170,7 +175,8 @@ void ModeRun::spawn_all(const std::string& socket_dir) {
   }
 }
 
-void ModeRun::write_nodes_file(const std::string& socket_dir) const {
+void ModeRun::write_nodes_file(const std::string& socket_dir, std::optional<int64_t> epoch_unix_ms,
+                               bool live) const {
   nlohmann::json nodes = nlohmann::json::array();
   for (const NodeInfo& node : nodes_) {
     nodes.push_back({{"name", node.name},
@@ -179,7 +185,19 @@ void ModeRun::write_nodes_file(const std::string& socket_dir) const {
                      {"control", control_endpoint(socket_dir, node.name)},
                      {"data", data_endpoint(socket_dir, node.name)}});
   }
-  std::ofstream((mode_dir_ / "nodes.json").string()) << nodes.dump(2) << "\n";
+  nlohmann::json file = {{"mode", mode_},
+                         {"live", live},
+                         {"launcher_pid", getpid()},
+                         {"clock", nullptr},
+                         {"nodes", nodes}};
+  if (epoch_unix_ms) {
+    file["clock"] = {{"epoch_unix_ms", *epoch_unix_ms}, {"ms_per_scenario_hour", ms_per_h_}};
+  }
+  // Written whole, then renamed: fault tools read it while the run is live.
+  const fs::path path = mode_dir_ / "nodes.json";
+  const fs::path partial = mode_dir_ / "nodes.json.partial";
+  std::ofstream(partial.string()) << file.dump(2) << "\n";
+  fs::rename(partial, path);
 }
 
 void ModeRun::record_exits(TraceSink& launcher_trace, double end_h) {
@@ -221,7 +239,7 @@ ModeOutcome ModeRun::run() {
   auto dead = [this] { return dead_nodes(); };
 
   spawn_all(socket_dir);
-  write_nodes_file(socket_dir);
+  write_nodes_file(socket_dir, std::nullopt, false);
 
   v1::ControlRequest ping;
   ping.mutable_ping();
@@ -234,6 +252,7 @@ ModeOutcome ModeRun::run() {
   }
 
   double end_h = 0;
+  std::optional<int64_t> epoch_unix_ms;
   if (outcome_.failures.empty()) {
     const int64_t epoch_ms = unix_now_ms() + kStartLeadMs;
     v1::ControlRequest start;
@@ -241,6 +260,8 @@ ModeOutcome ModeRun::run() {
     start.mutable_start()->set_ms_per_scenario_hour(ms_per_h_);
     start.mutable_start()->set_end_h(scenario_.duration_h);
     control.broadcast(start, names, kStartupTimeout, dead);
+    epoch_unix_ms = epoch_ms;
+    write_nodes_file(socket_dir, epoch_unix_ms, true);
 
     const ScaledWallClock clock(epoch_ms, ms_per_h_);
     Progress progress(mode_, scenario_.start_unix_s, scenario_.duration_h, !quiet_);
@@ -255,6 +276,7 @@ ModeOutcome ModeRun::run() {
                                                 : "a node failed, stopping the others");
   }
 
+  write_nodes_file(socket_dir, epoch_unix_ms, false);
   // Stop in two phases: first nobody sends any more, then everybody records
   // what it still holds, so nothing is in transit between two records.
   v1::ControlRequest freeze;

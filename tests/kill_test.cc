@@ -25,7 +25,7 @@ std::map<std::string, pid_t> await_running_nodes(const fs::path& mode_dir) {
           return false;  // Being written.
         }
         pids.clear();
-        for (const auto& node : nodes) {
+        for (const auto& node : nodes["nodes"]) {
           const auto trace = mode_dir / (node["name"].get<std::string>() + ".trace.jsonl");
           std::ifstream in(trace);
           std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

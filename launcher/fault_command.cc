@@ -1,0 +1,148 @@
+#include "launcher/fault_command.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "common/fault_commands.h"
+#include "common/trace.h"
+#include "launcher/live_run.h"
+
+namespace tearline {
+namespace {
+
+constexpr auto kReplyTimeout = std::chrono::seconds(3);
+
+int fail(int code, const std::string& message) {
+  fmt::print(stderr, "tearline fault: {}\n", message);
+  return code;
+}
+
+bool is_signal_command(const std::string& command) {
+  return command == "kill" || command == "stop" || command == "cont";
+}
+
+v1::ControlRequest request_for(const FaultOptions& options) {
+  v1::ControlRequest request;
+  request.set_issued_by(options.issued_by);
+  const std::string& command = options.command;
+  if (command == "status") request.mutable_status();
+  if (command == "pause") request.mutable_pause();
+  if (command == "resume") request.mutable_resume();
+  if (command == "heal") request.mutable_heal();
+  if (command == "crash") request.mutable_crash();
+  if (command == "link") *request.mutable_link() = options.link;
+  if (command == "queue") *request.mutable_queue() = options.queue;
+  if (command == "partition") {
+    for (const std::string& peer : options.peers) request.mutable_partition()->add_peers(peer);
+  }
+  return request;
+}
+
+void print_status(const v1::ControlReply& reply) {
+  const v1::NodeStatus& status = reply.status();
+  fmt::print("{}: scenario hour {:.1f}{}{}\n", reply.node(), status.now_h(),
+             status.paused() ? ", paused" : "", status.frozen() ? ", frozen" : "");
+  for (const auto& [name, depth] : status.queue_depth_msgs()) {
+    fmt::print("  queue {:<28} {:>6} msgs\n", name, depth);
+  }
+  fmt::print("  outbound pending {} msgs; peak RSS {} KiB\n", status.outbound_pending_msgs(),
+             status.peak_rss_kib());
+  if (status.partitioned_peers_size() > 0) {
+    fmt::print("  partitioned from {}\n", fmt::join(status.partitioned_peers(), " "));
+  }
+  for (const auto& [kind, count] : status.events_by_kind()) {
+    fmt::print("  events {:<14} {:>8}\n", kind, count);
+  }
+}
+
+// A signal has no reply and the node cannot trace it: the tool records it in
+// <mode>/faults.trace.jsonl.
+int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {
+  const int signal = options.command == "kill"   ? SIGKILL
+                     : options.command == "stop" ? SIGSTOP
+                                                 : SIGCONT;
+  JsonlTraceWriter trace((std::filesystem::path(run.mode_dir) / "faults.trace.jsonl").string());
+  TraceEvent event;
+  event.wall_ms = unix_now_ms();
+  event.t_h = run.now_h();
+  event.node = node.name;
+  event.mode = run.mode;
+  event.kind = "fault";
+  event.fault = "signal " + std::string(sigabbrev_np(signal));
+  event.by = options.issued_by;
+  trace.write(event);
+  trace.flush();
+  if (kill(node.pid, signal) != 0) {
+    return fail(
+        1, fmt::format("cannot signal {} (pid {}): {}", node.name, node.pid, std::strerror(errno)));
+  }
+  fmt::print("{}: SIG{} sent to pid {}\n", node.name, sigabbrev_np(signal), node.pid);
+  return 0;
+}
+
+}  // namespace
+
+const std::vector<std::string>& fault_command_names() {
+  static const std::vector<std::string> names = {"status",    "pause", "resume", "link",
+                                                 "partition", "heal",  "queue",  "crash",
+                                                 "kill",      "stop",  "cont"};
+  return names;
+}
+
+int fault_command(const FaultOptions& options) {
+  LiveRun run;
+  try {
+    run = find_live_run(options.run_dir, options.mode);
+  } catch (const NotLive& error) {
+    return fail(1, error.what());
+  }
+  const LiveNode* node = run.node(options.node);
+  if (!node) {
+    std::vector<std::string> names;
+    for (const LiveNode& known : run.nodes) names.push_back(known.name);
+    return fail(2, fmt::format("no node named \"{}\" in the {} run (nodes: {})", options.node,
+                               run.mode, fmt::join(names, ", ")));
+  }
+  if (!process_running(node->pid)) {
+    return fail(1, fmt::format("node {} (pid {}) is not running", node->name, node->pid));
+  }
+  if (is_signal_command(options.command)) return send_signal(run, *node, options);
+
+  zmq::context_t context;
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(node->control_endpoint);
+  v1::ControlRequest request = request_for(options);
+  request.set_request_id(1);
+  socket.send(zmq::buffer(request.SerializeAsString()), zmq::send_flags::none);
+  std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::poll(items, kReplyTimeout);
+  zmq::message_t message;
+  if (!(items[0].revents & ZMQ_POLLIN) || !socket.recv(message, zmq::recv_flags::dontwait)) {
+    return fail(1, fmt::format("node {} (pid {}) did not answer within {} s (stopped by "
+                               "SIGSTOP?); nothing was changed by this command",
+                               node->name, node->pid, kReplyTimeout.count()));
+  }
+  v1::ControlReply reply;
+  if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    return fail(1, "node " + node->name + " sent an unreadable reply");
+  }
+  if (!reply.ok()) {
+    return fail(
+        1, fmt::format("{} refused {}: {}", node->name, describe_command(request), reply.error()));
+  }
+  if (options.command == "status") {
+    print_status(reply);
+  } else {
+    fmt::print("{}: {} (scenario hour {:.1f})\n", node->name, describe_command(request),
+               reply.status().now_h());
+  }
+  return 0;
+}
+
+}  // namespace tearline

@@ -1,0 +1,32 @@
+// `tearline fault RUN_DIR COMMAND NODE ...`: sends one fault command to a
+// node of a live run (its control endpoint), or a signal to its process.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tearline/v1/control.pb.h"
+
+namespace tearline {
+
+struct FaultOptions {
+  std::string run_dir;
+  std::string mode;     // Empty: whichever mode is live.
+  std::string command;  // status pause resume link partition heal queue crash kill stop cont
+  std::string node;
+  std::vector<std::string> peers;  // partition
+  v1::SetLink link;                // link (peer, fields)
+  v1::SetQueue queue;              // queue (name, fields)
+  std::string issued_by = "tearline fault";
+};
+
+// The control commands, and the signals: kill (SIGKILL), stop (SIGSTOP),
+// cont (SIGCONT).
+const std::vector<std::string>& fault_command_names();
+
+// Exit codes: 0 done; 1 the run is not live, the node is not running, did
+// not answer, or refused; 2 bad usage (unknown command or node).
+int fault_command(const FaultOptions& options);
+
+}  // namespace tearline

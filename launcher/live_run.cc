@@ -1,0 +1,70 @@
+#include "launcher/live_run.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+
+namespace tearline {
+namespace fs = std::filesystem;
+
+const LiveNode* LiveRun::node(const std::string& name) const {
+  for (const LiveNode& node : nodes) {
+    if (node.name == name) return &node;
+  }
+  return nullptr;
+}
+
+double LiveRun::now_h() const {
+  return static_cast<double>(unix_now_ms() - epoch_unix_ms) / ms_per_scenario_hour;
+}
+
+bool process_running(pid_t pid) {
+  if (pid <= 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t close_paren = text.rfind(')');
+  return close_paren != std::string::npos && close_paren + 2 < text.size() &&
+         text[close_paren + 2] != 'Z';
+}
+
+namespace {
+
+std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
+  std::ifstream in((mode_dir / "nodes.json").string());
+  if (!in) return std::nullopt;
+  const nlohmann::json file = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!file.is_object() || !file.contains("nodes") || !file.value("live", false)) {
+    return std::nullopt;
+  }
+  LiveRun run;
+  run.mode = file.value("mode", mode_dir.filename().string());
+  run.mode_dir = mode_dir.string();
+  run.launcher_pid = file.value("launcher_pid", -1);
+  if (file["clock"].is_object()) {
+    run.epoch_unix_ms = file["clock"].value("epoch_unix_ms", int64_t{0});
+    run.ms_per_scenario_hour = file["clock"].value("ms_per_scenario_hour", 0.0);
+  }
+  for (const auto& node : file["nodes"]) {
+    run.nodes.push_back({node.value("name", ""), node.value("role", ""), node.value("pid", -1),
+                         node.value("control", "")});
+  }
+  return run;
+}
+
+}  // namespace
+
+LiveRun find_live_run(const std::string& run_dir, const std::string& mode) {
+  if (!fs::is_directory(run_dir)) throw NotLive(run_dir + " is not a run directory");
+  for (const auto& entry : fs::directory_iterator(run_dir)) {
+    if (!entry.is_directory()) continue;
+    if (!mode.empty() && entry.path().filename() != mode) continue;
+    std::optional<LiveRun> run = read_mode(entry.path());
+    if (run && run->ms_per_scenario_hour > 0 && process_running(run->launcher_pid)) return *run;
+  }
+  throw NotLive("the run in " + run_dir + (mode.empty() ? "" : " (mode " + mode + ")") +
+                " is not live: no launcher is running it");
+}
+
+}  // namespace tearline

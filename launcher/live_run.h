@@ -1,0 +1,49 @@
+// A run directory as tools see it while the run is live: which mode is
+// running, its nodes' pids and control endpoints, and its scenario clock
+// (from <run>/<mode>/nodes.json, written by the launcher).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tearline {
+
+struct LiveNode {
+  std::string name;
+  std::string role;
+  pid_t pid = -1;
+  std::string control_endpoint;
+};
+
+struct LiveRun {
+  std::string mode;
+  std::string mode_dir;
+  pid_t launcher_pid = -1;
+  int64_t epoch_unix_ms = 0;
+  double ms_per_scenario_hour = 0;
+  std::vector<LiveNode> nodes;
+
+  const LiveNode* node(const std::string& name) const;
+  // The scenario hour now, by the run's clock.
+  double now_h() const;
+};
+
+// Thrown when the run is not live, or not a run at all.
+class NotLive : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The live mode of `run_dir` (or `mode`, if not empty). Throws NotLive
+// naming the directory when no launcher is running it.
+LiveRun find_live_run(const std::string& run_dir, const std::string& mode);
+
+// True if `pid` is a running process (a zombie counts as gone).
+bool process_running(pid_t pid);
+
+}  // namespace tearline
