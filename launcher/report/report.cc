@@ -1,3 +1,4 @@
+#include "launcher/report/crash_losses.h"
 #include "launcher/report/report.h"
 
 #include <fmt/format.h>
@@ -86,7 +87,8 @@ json build_report(const std::string& run_dir, std::vector<std::string>* warnings
       {"run_dir", run_dir}, {"scenario", nullptr}, {"seed", nullptr}, {"modes", json::object()}};
   bool have_run_info = false;
   for (const auto& mode_dir : mode_dirs) {
-    const ModeTraces traces = report::read_mode(mode_dir, warnings);
+    ModeTraces traces = report::read_mode(mode_dir, warnings);
+    report::add_crash_losses(&traces.events);
     json mode = mode_report(traces);
     const json& run_info = mode["run"];
     if (run_info.is_object()) {

@@ -109,6 +109,8 @@ std::optional<std::string> parse_event(std::string_view line, Event* event) {
   check(get_string(object, "peer", &event->peer));
   check(get_string(object, "handoff", &event->handoff));
   check(get_string(object, "reason", &event->reason));
+  check(get_string(object, "fault", &event->fault));
+  check(get_string(object, "by", &event->by));
   check(get_string(object, "parent", &event->parent));
   check(get_string(object, "source_kind", &event->source_kind));
   check(get_string(object, "source", &event->source));

@@ -28,6 +28,8 @@ struct Event {
   std::string peer;
   std::string handoff;
   std::string reason;
+  std::string fault;  // fault: the command, e.g. "crash".
+  std::string by;     // fault: who issued it.
   std::string parent;
   std::string source_kind;
   std::string source;
