@@ -27,6 +27,8 @@ BrokerRole::BrokerRole(const Scenario& scenario, const Random& random)
       background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
                   scenario.duration_h) {}
 
+void BrokerRole::begin_at(double now_h) { background_.skip_until(now_h); }
+
 std::optional<double> BrokerRole::next_wake_h() const {
   std::optional<double> next = officers_.next_event_h();
   const std::optional<double> background = background_.next_h();

@@ -23,6 +23,7 @@ class BrokerRole : public Role {
  public:
   BrokerRole(const Scenario& scenario, const Random& random);
 
+  void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;

@@ -22,6 +22,14 @@ void BackgroundStream::schedule_next() {
   if (at_h < end_h_) next_h_ = at_h;
 }
 
+void BackgroundStream::skip_until(double now_h) {
+  while (next_h_ && *next_h_ < now_h) {
+    last_h_ = *next_h_;
+    ++count_;
+    schedule_next();
+  }
+}
+
 v1::ThreatReport BackgroundStream::pop() {
   const std::string stream = "background-fields:" + owner_;
   const std::string key = std::to_string(count_);

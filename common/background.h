@@ -19,6 +19,9 @@ class BackgroundStream {
   BackgroundStream(std::string owner, const BackgroundSpec& spec, std::vector<std::string> areas,
                    const Random& random, double end_h);
 
+  // Passes over the arrivals before now_h without producing them, keeping
+  // their numbers, so later arrivals keep their ids.
+  void skip_until(double now_h);
   // Scenario hour of the next arrival, if any before the end.
   std::optional<double> next_h() const { return next_h_; }
   // The report arriving at next_h(), with report id "bg.<owner>.<n>" for the

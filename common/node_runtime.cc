@@ -229,6 +229,7 @@ bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
       const v1::Start& start = request.start();
       clock_.emplace(start.epoch_unix_ms(), start.ms_per_scenario_hour());
       end_h_ = start.end_h();
+      role_->begin_at(now_h());
       log_->info("started: epoch {} ms, {} ms per scenario hour, end at {} h",
                  start.epoch_unix_ms(), start.ms_per_scenario_hour(), end_h_);
       TraceEvent event;
@@ -476,10 +477,12 @@ int NodeRuntime::run() {
   log_->info("{} up ({} mode, seed {})", options_.name, options_.mode, options_.seed);
   std::vector<std::string> peer_order;
   while (!stopping_) {
-    // A paused node listens to control only, so its inbound frames wait.
+    // A node not started or paused listens to control only, so its inbound
+    // frames wait in the socket.
+    const bool handling = clock_ && !paused_;
     std::vector<zmq::pollitem_t> items = {{control_.handle(), 0, ZMQ_POLLIN, 0}};
     peer_order.clear();
-    if (!paused_) {
+    if (handling) {
       items.push_back({data_.handle(), 0, ZMQ_POLLIN, 0});
       for (auto& [peer, socket] : peers_) {
         items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
@@ -489,7 +492,7 @@ int NodeRuntime::run() {
     zmq::poll(items, std::chrono::milliseconds(poll_timeout_ms()));
     if (items[0].revents & ZMQ_POLLIN) handle_control();
     if (stopping_) break;
-    if (!paused_ && items.size() > 1) {
+    if (handling && items.size() > 1) {
       if (items[1].revents & ZMQ_POLLIN) handle_data();
       for (size_t i = 0; i < peer_order.size(); ++i) {
         if (items[i + 2].revents & ZMQ_POLLIN) {

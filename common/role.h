@@ -52,6 +52,9 @@ inline std::string copy_message_id(const std::string& parent, const std::string&
 class Role {
  public:
   virtual ~Role() = default;
+  // The node's clock starts at now_h: a node restarted after a crash skips
+  // what its schedules held before now_h (its earlier life produced it).
+  virtual void begin_at(double now_h) = 0;
   // Processes everything due at or before now_h, in scenario-time order.
   virtual void advance(NodeContext& context, double now_h) = 0;
   // Scenario hour of the next thing advance() would do, if any.

@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   run_app->add_option("--out", run.out_dir,
                       "run directory (default: runs/<scenario>-<time>-seed<N>)");
   run_app->add_flag("--quiet", run.quiet, "no progress, no report on stdout");
+  run_app
+      ->add_option("--restart-after-h", run.restart_delay_h,
+                   "start a node that dies (crash, kill) again this many scenario hours "
+                   "later (default: never)")
+      ->check(CLI::NonNegativeNumber);
 
   std::string report_dir;
   bool report_json = false;

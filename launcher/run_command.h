@@ -16,6 +16,8 @@ struct RunOptions {
   std::optional<double> ms_per_scenario_hour;
   std::string out_dir;  // Empty: runs/<scenario>-<time>-seed<N>.
   bool quiet = false;   // No progress and no report on stdout.
+  // Start a node that died again this many scenario hours later.
+  std::optional<double> restart_delay_h;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

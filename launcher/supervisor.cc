@@ -58,7 +58,13 @@ pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>&
 }
 
 std::vector<std::string> Supervisor::reap() {
+  collect();
   std::vector<std::string> exited;
+  exited.swap(unreported_exits_);
+  return exited;
+}
+
+void Supervisor::collect() {
   for (auto& [name, child] : children_) {
     if (child.exit) continue;
     int status = 0;
@@ -70,15 +76,14 @@ std::vector<std::string> Supervisor::reap() {
     if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
     exit.peak_rss_kib = static_cast<uint64_t>(usage.ru_maxrss);
     child.exit = exit;
-    exited.push_back(name);
+    unreported_exits_.push_back(name);
   }
-  return exited;
 }
 
 void Supervisor::wait_all(int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
-    reap();
+    collect();
     bool any_running = false;
     for (const auto& [name, child] : children_) any_running |= !child.exit.has_value();
     if (!any_running || std::chrono::steady_clock::now() >= deadline) return;

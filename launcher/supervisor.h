@@ -32,7 +32,8 @@ class Supervisor {
   // Throws std::runtime_error if it cannot fork.
   pid_t spawn(const std::string& name, const std::vector<std::string>& argv,
               const std::string& stderr_path);
-  // Collects every child that has exited; returns the names newly exited.
+  // Collects every child that has exited; returns the names that exited
+  // since the last call (including those wait_all collected).
   std::vector<std::string> reap();
   // Waits up to timeout_ms for every child to exit.
   void wait_all(int timeout_ms);
@@ -48,7 +49,11 @@ class Supervisor {
     pid_t pid;
     std::optional<ChildExit> exit;
   };
+  // Collects exits without reporting them yet.
+  void collect();
+
   std::map<std::string, Child> children_;
+  std::vector<std::string> unreported_exits_;
 };
 
 }  // namespace tearline

@@ -49,6 +49,13 @@ AgencyRole::AgencyRole(const Scenario& scenario, const std::string& name, const 
                    [](const ReportSpec* a, const ReportSpec* b) { return a->at_h < b->at_h; });
 }
 
+void AgencyRole::begin_at(double now_h) {
+  while (next_report_ < pending_reports_.size() && pending_reports_[next_report_]->at_h < now_h) {
+    ++next_report_;
+  }
+  background_.skip_until(now_h);
+}
+
 std::optional<double> AgencyRole::next_wake_h() const {
   std::optional<double> next_report;
   if (next_report_ < pending_reports_.size()) next_report = pending_reports_[next_report_]->at_h;

@@ -27,6 +27,7 @@ class AgencyRole : public Role {
   AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
              const Random& random);
 
+  void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;

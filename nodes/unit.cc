@@ -22,6 +22,10 @@ UnitRole::UnitRole(const Scenario& scenario, const std::string& name, const Rand
       intake_("intake@" + name, spec_.intake, random),
       next_poll_h_(spec_.poll_interval_h) {}
 
+void UnitRole::begin_at(double now_h) {
+  while (next_poll_h_ < now_h) next_poll_h_ += spec_.poll_interval_h;
+}
+
 std::optional<double> UnitRole::next_wake_h() const {
   std::optional<double> next = intake_.next_event_h();
   if (next_poll_h_ < end_h_ && (!next || next_poll_h_ < *next)) next = next_poll_h_;

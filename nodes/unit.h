@@ -19,6 +19,7 @@ class UnitRole : public Role {
   // Throws std::invalid_argument if `name` is not a unit of the scenario.
   UnitRole(const Scenario& scenario, const std::string& name, const Random& random);
 
+  void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;

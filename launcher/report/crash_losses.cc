@@ -56,8 +56,8 @@ void add_crash_losses(std::vector<Event>* events) {
     const auto deaths = deaths_by_node.find(holder_of(last));
     if (deaths == deaths_by_node.end()) continue;
     // The first death of the holder at or after the message got there.
-    const auto death = std::find_if(
-        deaths->second.begin(), deaths->second.end(), [&last](const Death& candidate) {
+    const auto death =
+        std::find_if(deaths->second.begin(), deaths->second.end(), [&last](const Death& candidate) {
           return last.wall_ms && candidate.wall_ms ? candidate.wall_ms >= *last.wall_ms
                                                    : candidate.t_h >= last.t_h;
         });

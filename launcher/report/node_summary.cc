@@ -9,7 +9,9 @@ namespace tearline::report {
 namespace {
 
 constexpr std::string_view kTraceSuffix = ".trace.jsonl";
+// Trace files written by tools rather than by a node.
 constexpr std::string_view kLauncherNode = "launcher";
+constexpr std::string_view kFaultToolsNode = "faults";
 
 }  // namespace
 
@@ -17,19 +19,32 @@ nlohmann::json node_summary(const ModeTraces& traces) {
   std::map<std::string, nlohmann::json> nodes;
   const auto node_entry = [&nodes](const std::string& name) -> nlohmann::json& {
     nlohmann::json& node = nodes[name];
-    if (node.is_null()) node = {{"name", name}, {"peak_rss_kib", nullptr}, {"exit", nullptr}};
+    if (node.is_null()) {
+      node = {{"name", name},
+              {"peak_rss_kib", nullptr},
+              {"exit", nullptr},
+              {"exits", nlohmann::json::array()}};
+    }
     return node;
   };
   for (const std::string& file : traces.files) {
     const std::string name = std::filesystem::path(file).filename().string();
     const std::string node = name.substr(0, name.size() - kTraceSuffix.size());
-    if (node != kLauncherNode) node_entry(node);
+    if (node != kLauncherNode && node != kFaultToolsNode) node_entry(node);
   }
   for (const Event& event : traces.events) {
     if (event.kind != "node_stopped" || event.node.empty()) continue;
     nlohmann::json& node = node_entry(event.node);
-    if (event.peak_rss_kib) node["peak_rss_kib"] = *event.peak_rss_kib;
-    if (!event.reason.empty()) node["exit"] = event.reason;
+    // A restarted node has one process per life: the largest peak counts,
+    // and every exit is listed, the last one in "exit".
+    if (event.peak_rss_kib && (node["peak_rss_kib"].is_null() ||
+                               node["peak_rss_kib"].get<uint64_t>() < *event.peak_rss_kib)) {
+      node["peak_rss_kib"] = *event.peak_rss_kib;
+    }
+    if (!event.reason.empty()) {
+      node["exit"] = event.reason;
+      node["exits"].push_back(event.reason);
+    }
   }
   nlohmann::json result = nlohmann::json::array();
   for (auto& [name, node] : nodes) result.push_back(std::move(node));

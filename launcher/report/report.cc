@@ -1,4 +1,3 @@
-#include "launcher/report/crash_losses.h"
 #include "launcher/report/report.h"
 
 #include <fmt/format.h>
@@ -8,6 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "launcher/report/crash_losses.h"
 #include "launcher/report/exposure.h"
 #include "launcher/report/handoff_stats.h"
 #include "launcher/report/message_fates.h"

@@ -170,9 +170,10 @@ TEST_F(ReportTest, ExposureAndNodes) {
   EXPECT_EQ(report_["modes"]["coordinated"]["exposure"]["nodes"], 0);
 
   EXPECT_EQ(report_["modes"]["bilateral"]["nodes"], json::parse(R"([
-      {"name": "agency.uk", "peak_rss_kib": 20480, "exit": "exit:0"},
-      {"name": "agency.us", "peak_rss_kib": 10240, "exit": "exit:0"},
-      {"name": "unit.manchester", "peak_rss_kib": null, "exit": "signal:KILL"}])"));
+      {"name": "agency.uk", "peak_rss_kib": 20480, "exit": "exit:0", "exits": ["exit:0"]},
+      {"name": "agency.us", "peak_rss_kib": 10240, "exit": "exit:0", "exits": ["exit:0"]},
+      {"name": "unit.manchester", "peak_rss_kib": null, "exit": "signal:KILL",
+       "exits": ["signal:KILL"]}])"));
   const json& broker = report_["modes"]["coordinated"]["nodes"][1];
   EXPECT_EQ(broker["name"], "broker");
   EXPECT_TRUE(broker["exit"].is_null());

@@ -1,0 +1,378 @@
+#include "launcher/mode_run.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "common/endpoints.h"
+#include "common/trace.h"
+#include "launcher/control_client.h"
+#include "launcher/progress.h"
+#include "launcher/supervisor.h"
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr auto kStartupTimeout = std::chrono::seconds(10);
+constexpr auto kFreezeTimeout = std::chrono::seconds(5);
+constexpr auto kStopTimeout = std::chrono::seconds(10);
+constexpr int kExitTimeoutMs = 5000;
+// Scenario hour 0 lies this far ahead of the Start command, so every node
+// has its clock before the scenario begins.
+constexpr int64_t kStartLeadMs = 200;
+constexpr auto kProgressTick = std::chrono::milliseconds(50);
+
+struct NodeInfo {
+  std::string name;
+  std::string role;  // "agency", "broker", "unit".
+};
+
+std::string executable_dir() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
+
+std::vector<NodeInfo> nodes_for(const Scenario& scenario, const std::string& mode) {
+  std::vector<NodeInfo> nodes;
+  for (const AgencySpec& agency : scenario.agencies) nodes.push_back({agency.name, "agency"});
+  if (mode == "coordinated") nodes.push_back({scenario.broker.name, "broker"});
+  for (const UnitSpec& unit : scenario.units) nodes.push_back({unit.name, "unit"});
+  return nodes;
+}
+
+std::string run_info_json(const Scenario& scenario, uint64_t seed, double ms_per_h) {
+  nlohmann::json run;
+  run["scenario"] = scenario.name;
+  run["seed"] = seed;
+  run["ms_per_scenario_hour"] = ms_per_h;
+  run["duration_h"] = scenario.duration_h;
+  run["start_iso"] = scenario.start_iso;
+  run["plots"] = nlohmann::json::array();
+  for (const PlotSpec& plot : scenario.plots) {
+    nlohmann::json trace_ids = nlohmann::json::array();
+    for (const ReportSpec& report : scenario.reports) {
+      if (report.plot == plot.id) trace_ids.push_back(report.id);
+    }
+    run["plots"].push_back({{"id", plot.id},
+                            {"area", plot.area},
+                            {"attack_h", plot.attack_h},
+                            {"trace_ids", trace_ids}});
+  }
+  run["units"] = nlohmann::json::array();
+  for (const UnitSpec& unit : scenario.units) {
+    run["units"].push_back({{"name", unit.name},
+                            {"area", unit.area},
+                            {"response_h", unit.response_h},
+                            {"agency", unit.agency}});
+  }
+  run["agencies"] = nlohmann::json::array();
+  for (const AgencySpec& agency : scenario.agencies) run["agencies"].push_back(agency.name);
+  return run.dump();
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string tail_of_file(const fs::path& path, size_t max_bytes) {
+  std::string text = read_file(path);
+  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+// How many deaths of `node` fault commands have asked for so far: crash
+// commands the node traced itself, and SIGKILLs fault tools recorded.
+size_t injected_deaths_of(const fs::path& mode_dir, const std::string& node) {
+  size_t count = 0;
+  const auto count_in = [&](const fs::path& path, const std::string& fault, bool any_node) {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"kind\":\"fault\"") == std::string::npos) continue;
+      const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+      if (event.is_object() && event.value("fault", "") == fault &&
+          (any_node || event.value("node", "") == node)) {
+        ++count;
+      }
+    }
+  };
+  count_in(mode_dir / (node + ".trace.jsonl"), "crash", true);
+  count_in(mode_dir / "faults.trace.jsonl", "signal KILL", false);
+  return count;
+}
+
+class ModeRun {
+ public:
+  ModeRun(const Scenario& scenario, const ModeRunOptions& options)
+      : scenario_(scenario),
+        options_(options),
+        nodes_(nodes_for(scenario, options.mode)),
+        launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()) {}
+
+  ModeOutcome run();
+
+ private:
+  // Collects exited nodes: records each exit, decides whether it was asked
+  // for, schedules restarts. Returns the nodes not running.
+  std::set<std::string> reap();
+  std::vector<std::string> running_nodes() const;
+  std::vector<std::string> spawn_args(const NodeInfo& node) const;
+  void spawn(const NodeInfo& node);
+  void restart_due_nodes(ControlClient& control);
+  void write_nodes_file(bool live) const;
+  void trace_launcher_event(TraceEvent event);
+  double now_h() const { return clock_ ? std::max(0.0, clock_->now_h()) : 0; }
+
+  const Scenario& scenario_;
+  ModeRunOptions options_;
+  std::vector<NodeInfo> nodes_;
+  JsonlTraceWriter launcher_trace_;
+  Supervisor supervisor_;
+  ModeOutcome outcome_;
+  std::string socket_dir_;
+  std::optional<ScaledWallClock> clock_;
+  std::optional<int64_t> epoch_unix_ms_;
+  bool stopping_ = false;
+  std::map<std::string, size_t> deaths_by_node_;
+  std::map<std::string, double> restart_at_h_by_node_;
+};
+
+void ModeRun::trace_launcher_event(TraceEvent event) {
+  event.wall_ms = unix_now_ms();
+  event.mode = options_.mode;
+  launcher_trace_.write(event);
+  launcher_trace_.flush();
+}
+
+std::set<std::string> ModeRun::reap() {
+  for (const std::string& name : supervisor_.reap()) {
+    const ChildExit exit = *supervisor_.exit_of(name);
+    TraceEvent stopped;
+    stopped.t_h = std::min(now_h(), scenario_.duration_h);
+    stopped.node = name;
+    stopped.kind = "node_stopped";
+    stopped.reason = exit.describe();
+    stopped.peak_rss_kib = exit.peak_rss_kib;
+    trace_launcher_event(std::move(stopped));
+    if (stopping_ && exit.clean()) continue;
+
+    const size_t deaths = ++deaths_by_node_[name];
+    const pid_t pid = supervisor_.pid_of(name);
+    if (!stopping_ && injected_deaths_of(options_.mode_dir, name) >= deaths) {
+      const std::string message = fmt::format("node {} (pid {}) stopped by an injected fault: {}",
+                                              name, pid, exit.describe());
+      outcome_.injected_deaths.push_back(message);
+      if (!options_.quiet) fmt::print(stderr, "\n{}: {}\n", options_.mode, message);
+    } else {
+      std::string message =
+          fmt::format("node {} (pid {}) died unexpectedly: {}", name, pid, exit.describe());
+      const std::string stderr_text = tail_of_file(options_.mode_dir / (name + ".stderr"), 400);
+      if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
+      outcome_.failures.push_back(message);
+      fmt::print(stderr, "\ntearline run: {}\n", message);
+    }
+    if (!stopping_ && options_.restart_delay_h) {
+      restart_at_h_by_node_[name] = now_h() + *options_.restart_delay_h;
+    }
+  }
+  std::set<std::string> dead;
+  for (const NodeInfo& node : nodes_) {
+    if (!supervisor_.running(node.name)) dead.insert(node.name);
+  }
+  return dead;
+}
+
+std::vector<std::string> ModeRun::running_nodes() const {
+  std::vector<std::string> names;
+  for (const NodeInfo& node : nodes_) {
+    if (supervisor_.running(node.name)) names.push_back(node.name);
+  }
+  return names;
+}
+
+std::vector<std::string> ModeRun::spawn_args(const NodeInfo& node) const {
+  const std::string base = (options_.mode_dir / node.name).string();
+  return {executable_dir() + "/tearline-" + node.role,
+          "--name",
+          node.name,
+          "--mode",
+          options_.mode,
+          "--scenario",
+          options_.scenario_path,
+          "--seed",
+          std::to_string(options_.seed),
+          "--socket-dir",
+          socket_dir_,
+          "--trace",
+          base + ".trace.jsonl",
+          "--log",
+          base + ".log"};
+}
+
+void ModeRun::spawn(const NodeInfo& node) {
+  supervisor_.spawn(node.name, spawn_args(node),
+                    (options_.mode_dir / (node.name + ".stderr")).string());
+}
+
+void ModeRun::restart_due_nodes(ControlClient& control) {
+  for (auto it = restart_at_h_by_node_.begin(); it != restart_at_h_by_node_.end();) {
+    if (it->second > now_h()) {
+      ++it;
+      continue;
+    }
+    const std::string name = it->first;
+    it = restart_at_h_by_node_.erase(it);
+    const auto node = std::find_if(nodes_.begin(), nodes_.end(),
+                                   [&](const NodeInfo& info) { return info.name == name; });
+    spawn(*node);
+    write_nodes_file(true);
+    auto dead = [this] { return reap(); };
+    v1::ControlRequest ping;
+    ping.set_issued_by("launcher");
+    ping.mutable_ping();
+    v1::ControlRequest start;
+    start.set_issued_by("launcher");
+    start.mutable_start()->set_epoch_unix_ms(*epoch_unix_ms_);
+    start.mutable_start()->set_ms_per_scenario_hour(options_.ms_per_scenario_hour);
+    start.mutable_start()->set_end_h(scenario_.duration_h);
+    if (control.broadcast(ping, {name}, kStartupTimeout, dead).empty() ||
+        control.broadcast(start, {name}, kStartupTimeout, dead).empty()) {
+      outcome_.failures.push_back("node " + name + " did not come back after a restart");
+      continue;
+    }
+    if (!options_.quiet) {
+      fmt::print(stderr, "\n{}: node {} restarted (pid {})\n", options_.mode, name,
+                 supervisor_.pid_of(name));
+    }
+  }
+}
+
+void ModeRun::write_nodes_file(bool live) const {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeInfo& node : nodes_) {
+    nodes.push_back({{"name", node.name},
+                     {"role", node.role},
+                     {"pid", supervisor_.pid_of(node.name)},
+                     {"control", control_endpoint(socket_dir_, node.name)},
+                     {"data", data_endpoint(socket_dir_, node.name)}});
+  }
+  nlohmann::json file = {{"mode", options_.mode},
+                         {"live", live},
+                         {"launcher_pid", getpid()},
+                         {"clock", nullptr},
+                         {"nodes", nodes}};
+  if (epoch_unix_ms_) {
+    file["clock"] = {{"epoch_unix_ms", *epoch_unix_ms_},
+                     {"ms_per_scenario_hour", options_.ms_per_scenario_hour}};
+  }
+  // Written whole, then renamed: fault tools read it while the run is live.
+  const fs::path partial = options_.mode_dir / "nodes.json.partial";
+  std::ofstream(partial.string()) << file.dump(2) << "\n";
+  fs::rename(partial, options_.mode_dir / "nodes.json");
+}
+
+ModeOutcome ModeRun::run() {
+  char socket_template[] = "/tmp/tearline-XXXXXX";
+  if (!mkdtemp(socket_template)) throw std::runtime_error("cannot create a socket directory");
+  socket_dir_ = socket_template;
+  {
+    TraceEvent event;
+    event.node = "launcher";
+    event.kind = "run";
+    event.run_json = run_info_json(scenario_, options_.seed, options_.ms_per_scenario_hour);
+    trace_launcher_event(std::move(event));
+  }
+
+  zmq::context_t context;
+  std::vector<std::string> names;
+  for (const NodeInfo& node : nodes_) names.push_back(node.name);
+  ControlClient control(context, names, socket_dir_);
+  auto dead = [this] { return reap(); };
+
+  for (const NodeInfo& node : nodes_) spawn(node);
+  write_nodes_file(false);
+
+  v1::ControlRequest ping;
+  ping.set_issued_by("launcher");
+  ping.mutable_ping();
+  const auto ready = control.broadcast(ping, names, kStartupTimeout, dead);
+  for (const std::string& name : names) {
+    if (!ready.count(name) && supervisor_.running(name)) {
+      outcome_.failures.push_back(fmt::format("node {} did not answer within {} s of starting",
+                                              name, kStartupTimeout.count()));
+    }
+  }
+
+  if (outcome_.failures.empty()) {
+    epoch_unix_ms_ = unix_now_ms() + kStartLeadMs;
+    v1::ControlRequest start;
+    start.set_issued_by("launcher");
+    start.mutable_start()->set_epoch_unix_ms(*epoch_unix_ms_);
+    start.mutable_start()->set_ms_per_scenario_hour(options_.ms_per_scenario_hour);
+    start.mutable_start()->set_end_h(scenario_.duration_h);
+    control.broadcast(start, names, kStartupTimeout, dead);
+    clock_.emplace(*epoch_unix_ms_, options_.ms_per_scenario_hour);
+    write_nodes_file(true);
+
+    Progress progress(options_.mode, scenario_.start_unix_s, scenario_.duration_h, !options_.quiet);
+    while (clock_->now_h() < scenario_.duration_h && outcome_.failures.empty() &&
+           !options_.interrupted()) {
+      reap();
+      restart_due_nodes(control);
+      progress.update(now_h());
+      std::this_thread::sleep_for(kProgressTick);  // A timer tick for progress, not a sync.
+    }
+    progress.finish(options_.interrupted()      ? "interrupted"
+                    : outcome_.failures.empty() ? "scenario complete, stopping nodes"
+                                                : "a node failed, stopping the others");
+  }
+
+  write_nodes_file(false);
+  // Stop in two phases: first nobody sends any more, then everybody records
+  // what it still holds, so nothing is in transit between two records.
+  v1::ControlRequest freeze;
+  freeze.set_issued_by("launcher");
+  freeze.mutable_freeze();
+  control.broadcast(freeze, running_nodes(), kFreezeTimeout, dead);
+  stopping_ = true;
+  v1::ControlRequest stop;
+  stop.set_issued_by("launcher");
+  stop.mutable_stop();
+  control.broadcast(stop, running_nodes(), kStopTimeout, dead);
+  supervisor_.wait_all(kExitTimeoutMs);
+  for (const std::string& name : running_nodes()) {
+    outcome_.failures.push_back("node " + name + " did not stop; killed");
+  }
+  supervisor_.kill_all(SIGKILL);
+  supervisor_.wait_all(kExitTimeoutMs);
+  reap();
+
+  fs::remove_all(socket_dir_);
+  for (const NodeInfo& node : nodes_) {
+    const fs::path stderr_path = options_.mode_dir / (node.name + ".stderr");
+    std::error_code ignored;
+    if (fs::exists(stderr_path) && fs::file_size(stderr_path) == 0) {
+      fs::remove(stderr_path, ignored);
+    }
+  }
+  return outcome_;
+}
+
+}  // namespace
+
+ModeOutcome run_mode(const Scenario& scenario, const ModeRunOptions& options) {
+  std::filesystem::create_directories(options.mode_dir);
+  ModeRun run(scenario, options);
+  return run.run();
+}
+
+}  // namespace tearline
