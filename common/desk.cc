@@ -24,7 +24,7 @@ std::string_view kind_name(QueueEvent::Kind kind) {
 }  // namespace
 
 Desk::Desk(std::string handoff, const QueueConfig& config, const Random& random)
-    : department_(std::move(handoff), config, random) {}
+    : department_(std::move(handoff), config, random), original_config_(config) {}
 
 void Desk::offer(NodeContext& context, const std::string& message_id, v1::ThreatReport report,
                  int priority, double now_h) {

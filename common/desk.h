@@ -29,6 +29,8 @@ class Desk {
   const QueueConfig& config() const { return department_.config(); }
   // Takes effect for services that start from now on (fault injection).
   void reconfigure(const QueueConfig& config) { department_.reconfigure(config); }
+  // Back to the configuration the desk was built with.
+  void reset_config() { department_.reconfigure(original_config_); }
 
   // Offers a report arriving at now_h and traces what becomes of it (queued,
   // dequeued, or lost with reason dropped:queue-full).
@@ -47,6 +49,7 @@ class Desk {
   void trace_events(NodeContext& context, const std::vector<QueueEvent>& events);
 
   Department department_;
+  QueueConfig original_config_;
   std::map<std::string, v1::ThreatReport> held_;
   std::map<std::string, int> priority_by_id_;
   std::vector<ServedReport> served_;

@@ -71,6 +71,7 @@ std::string describe_command(const v1::ControlRequest& request) {
     case v1::ControlRequest::kQueue: {
       const v1::SetQueue& queue = request.queue();
       std::string text = "queue " + queue.name();
+      if (queue.reset()) return text + " reset";
       append_value(&text, "workers", queue.has_workers(), queue.workers());
       append_value(&text, "service_h", queue.has_service_h(), queue.service_h());
       append_value(&text, "capacity_msgs", queue.has_capacity_msgs(), queue.capacity_msgs());

@@ -69,7 +69,7 @@ std::string LinkLayer::attempt_loss_reason(const Pending& pending) const {
   if (const LinkFault* fault = fault_for(pending.peer); fault && fault->loss_probability) {
     const bool lost =
         random_.uniform("fault-loss:" + handoff, message_id, attempt) < *fault->loss_probability;
-    return lost ? "link-loss" : "";
+    return lost ? "link-loss:injected" : "";
   }
   const LossModel& loss = scenario_.link(node_, pending.peer).loss;
   return loss.lost(random_, "loss:" + handoff, message_id, attempt) ? loss.reason : "";

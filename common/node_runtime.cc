@@ -86,7 +86,9 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   void handle_control();
   // Carries out one control command; false with *error if it cannot.
   bool apply(const v1::ControlRequest& request, std::string* error);
-  void trace_fault(const v1::ControlRequest& request);
+  // Carries out a command as of scenario hour at_h.
+  bool carry_out(const v1::ControlRequest& request, double at_h, std::string* error);
+  void trace_fault(const v1::ControlRequest& request, double at_h);
   [[noreturn]] void crash_now();
   void handle_data();
   void handle_peer_reply(const std::string& peer, zmq::socket_t& socket);
@@ -118,6 +120,8 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   bool crash_requested_ = false;
   bool stopping_ = false;
   std::set<std::string> partitioned_;
+  // Fault commands to carry out at a scenario hour, in time order.
+  std::multimap<double, v1::ControlRequest> scheduled_;
   std::set<std::string> received_ids_;
   std::map<std::string, uint64_t> events_by_kind_;
 };
@@ -158,17 +162,34 @@ void NodeRuntime::send_poll(const std::string& peer, const v1::PollRequest& poll
 }
 
 void NodeRuntime::advance_to(double now_h) {
-  // Role and links feed each other (a served message is sent, a due message
-  // transmitted); a few rounds settle everything due at now_h.
+  // Scheduled fault commands take effect at their exact scenario hour.
+  // A paused node does nothing else, but a scheduled resume still comes.
+  while (!scheduled_.empty() && scheduled_.begin()->first <= now_h) {
+    const auto [at_h, request] = *scheduled_.begin();
+    scheduled_.erase(scheduled_.begin());
+    if (!paused_) {
+      role_->advance(*this, at_h);
+      links_.advance(at_h);
+    }
+    std::string error;
+    if (!carry_out(request, at_h, &error)) {
+      log_->warn("scheduled {} at {} h refused: {}", describe_command(request), at_h, error);
+    }
+    if (crash_requested_) crash_now();
+  }
+  if (paused_) return;
   role_->advance(*this, now_h);
   links_.advance(now_h);
 }
 
 int64_t NodeRuntime::poll_timeout_ms() const {
-  if (!clock_ || frozen_ || paused_) return kMaxPollTimeoutMs;
+  if (!clock_ || frozen_) return kMaxPollTimeoutMs;
   double next_h = end_h_;
-  if (auto role_next = role_->next_wake_h()) next_h = std::min(next_h, *role_next);
-  if (auto link_next = links_.next_wake_h()) next_h = std::min(next_h, *link_next);
+  if (!paused_) {  // A paused node waits only for its scheduled commands.
+    if (auto role_next = role_->next_wake_h()) next_h = std::min(next_h, *role_next);
+    if (auto link_next = links_.next_wake_h()) next_h = std::min(next_h, *link_next);
+  }
+  if (!scheduled_.empty()) next_h = std::min(next_h, scheduled_.begin()->first);
   const double wait_ms = std::ceil(clock_->wall_ms_until(next_h));
   return std::clamp<int64_t>(static_cast<int64_t>(wait_ms), 0, kMaxPollTimeoutMs);
 }
@@ -219,7 +240,15 @@ bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
   if (is_fault_command(request)) {
     if (!clock_) return *error = "the node has not started", false;
     if (frozen_) return *error = "the node has stopped handling messages", false;
+    if (request.has_at_h() && request.at_h() > now_h()) {
+      scheduled_.emplace(request.at_h(), request);
+      return true;
+    }
   }
+  return carry_out(request, now_h(), error);
+}
+
+bool NodeRuntime::carry_out(const v1::ControlRequest& request, double at_h, std::string* error) {
   switch (request.command_case()) {
     case v1::ControlRequest::kPing:
     case v1::ControlRequest::kStatus:
@@ -246,7 +275,7 @@ bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
       stop();
       return true;
     case v1::ControlRequest::kPause:
-      if (!paused_) advance_to(now_h());
+      if (!paused_) advance_to(at_h);
       paused_ = true;
       break;
     case v1::ControlRequest::kResume:
@@ -284,8 +313,14 @@ bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
     case v1::ControlRequest::kQueue: {
       Desk* desk = role_->desk_named(request.queue().name());
       if (!desk) return *error = "no department named \"" + request.queue().name() + "\"", false;
-      advance_to(now_h());
-      desk->reconfigure(queue_config_with(desk->config(), request.queue()));
+      advance_to(at_h);
+      // The change holds from at_h: the department's own clock must be there.
+      desk->advance(*this, at_h);
+      if (request.queue().reset()) {
+        desk->reset_config();
+      } else {
+        desk->reconfigure(queue_config_with(desk->config(), request.queue()));
+      }
       break;
     }
     case v1::ControlRequest::kCrash:
@@ -294,16 +329,16 @@ bool NodeRuntime::apply(const v1::ControlRequest& request, std::string* error) {
     case v1::ControlRequest::COMMAND_NOT_SET:
       return *error = "control request without a command", false;
   }
-  trace_fault(request);
+  trace_fault(request, at_h);
   return true;
 }
 
-void NodeRuntime::trace_fault(const v1::ControlRequest& request) {
+void NodeRuntime::trace_fault(const v1::ControlRequest& request, double at_h) {
   const std::string description = describe_command(request);
-  log_->warn("fault: {} (by {})", description, request.issued_by());
+  log_->warn("fault: {} at {:.2f} h (by {})", description, at_h, request.issued_by());
   TraceEvent event;
   event.kind = "fault";
-  event.t_h = now_h();
+  event.t_h = at_h;
   event.fault = description;
   event.by = request.issued_by();
   trace(std::move(event));
@@ -500,7 +535,7 @@ int NodeRuntime::run() {
         }
       }
     }
-    if (clock_ && !frozen_ && !paused_) {
+    if (clock_ && !frozen_) {
       advance_to(now_h());
       if (clock_->now_h() >= end_h_) {
         frozen_ = true;

@@ -226,6 +226,14 @@ class Table {
     return value->get();
   }
 
+  const toml::array* array(std::string_view key) const {
+    const toml::node* node = get(key);
+    if (node == nullptr) return nullptr;
+    const auto* value = node->as_array();
+    if (value == nullptr) fail_type(key, "an array", *node);
+    return value;
+  }
+
   std::optional<bool> boolean(std::string_view key) const {
     const toml::node* node = get(key);
     if (node == nullptr) return std::nullopt;
@@ -576,9 +584,9 @@ class Loader {
   }
 
   Scenario load() {
-    const Table root(
-        context_, document_, "",
-        {"scenario", "agency", "broker", "unit", "link_default", "link", "report", "plot"});
+    const Table root(context_, document_, "",
+                     {"scenario", "agency", "broker", "unit", "link_default", "link", "report",
+                      "plot", "fault"});
     scenario_.source_path = context_.file;
     read_scenario(root);
     read_agencies(root);
@@ -587,6 +595,7 @@ class Loader {
     read_plots(root);
     read_links(root);
     read_reports(root);
+    read_faults(root);
     return std::move(scenario_);
   }
 
@@ -849,6 +858,107 @@ class Loader {
       report.severity = read_severity(table, "severity");
       report.tlp = read_tlp(table, "tlp");
       scenario_.reports.push_back(std::move(report));
+    }
+  }
+
+  void read_faults(const Table& root) {
+    static const std::vector<std::string> kCommands = {"pause", "link", "partition", "queue",
+                                                       "crash", "kill", "stop"};
+    for (const Table& table : root.tables(
+             "fault", {"at", "at_h", "node", "command", "for_h", "restart_after_h", "peers", "peer",
+                       "delay_h", "jitter_h", "loss_probability", "duplicate_probability",
+                       "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h", "queue",
+                       "workers", "service_h", "capacity_msgs"})) {
+      FaultSpec fault;
+      fault.at_h = read_moment_h(table, "at", "at_h", scenario_.duration_h);
+      fault.node = table.required_string("node");
+      check_node_ref(table, "node", fault.node);
+      fault.command = table.required_string("command");
+      if (std::find(kCommands.begin(), kCommands.end(), fault.command) == kCommands.end()) {
+        table.fail("command", "unknown fault command " + in_quotes(fault.command) +
+                                  hint(fault.command, kCommands, "commands"));
+      }
+      // Which keys each command takes beyond at, node, command.
+      const std::map<std::string, std::vector<std::string>> kKeys = {
+          {"pause", {"for_h"}},
+          {"stop", {"for_h"}},
+          {"crash", {"restart_after_h"}},
+          {"kill", {"restart_after_h"}},
+          {"partition", {"for_h", "peers"}},
+          {"queue", {"for_h", "queue", "workers", "service_h", "capacity_msgs"}},
+          {"link",
+           {"for_h", "peer", "delay_h", "jitter_h", "loss_probability", "duplicate_probability",
+            "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h"}}};
+      const std::vector<std::string>& allowed = kKeys.at(fault.command);
+      for (std::string_view key :
+           {"for_h", "restart_after_h", "peers", "peer", "delay_h", "jitter_h", "loss_probability",
+            "duplicate_probability", "reorder_probability", "reorder_window_h",
+            "bandwidth_msgs_per_h", "queue", "workers", "service_h", "capacity_msgs"}) {
+        if (table.has(key) &&
+            std::find(allowed.begin(), allowed.end(), std::string(key)) == allowed.end()) {
+          table.fail(key, "does not apply to command " + in_quotes(fault.command));
+        }
+      }
+      if (table.has("for_h")) fault.for_h = read_number(table, "for_h", Bound::kPositive);
+      if (table.has("restart_after_h")) {
+        fault.restart_after_h = read_number(table, "restart_after_h", Bound::kNonNegative);
+      }
+      v1::ControlRequest& request = fault.request;
+      request.set_issued_by("schedule");
+      if (fault.command == "pause") request.mutable_pause();
+      if (fault.command == "crash") request.mutable_crash();
+      if (fault.command == "partition") {
+        const toml::array* peers = table.array("peers");
+        if (peers == nullptr || peers->empty()) table.fail_missing("peers");
+        for (const toml::node& peer : *peers) {
+          const auto* name = peer.as_string();
+          if (name == nullptr) table.fail("peers", "must be a list of node names");
+          check_node_ref(table, "peers", name->get());
+          request.mutable_partition()->add_peers(name->get());
+        }
+      }
+      if (fault.command == "link") {
+        v1::SetLink* link = request.mutable_link();
+        link->set_peer(table.string("peer").value_or("*"));
+        if (link->peer() != "*") check_node_ref(table, "peer", link->peer());
+        if (table.has("delay_h"))
+          link->set_delay_h(read_number(table, "delay_h", Bound::kNonNegative));
+        if (table.has("jitter_h"))
+          link->set_jitter_h(read_number(table, "jitter_h", Bound::kNonNegative));
+        if (table.has("loss_probability")) {
+          link->set_loss_probability(read_number(table, "loss_probability", Bound::kProbability));
+        }
+        if (table.has("duplicate_probability")) {
+          link->set_duplicate_probability(
+              read_number(table, "duplicate_probability", Bound::kProbability));
+        }
+        if (table.has("reorder_probability")) {
+          link->set_reorder_probability(
+              read_number(table, "reorder_probability", Bound::kProbability));
+        }
+        if (table.has("reorder_window_h")) {
+          link->set_reorder_window_h(read_number(table, "reorder_window_h", Bound::kNonNegative));
+        }
+        if (table.has("bandwidth_msgs_per_h")) {
+          link->set_bandwidth_msgs_per_h(
+              read_number(table, "bandwidth_msgs_per_h", Bound::kPositive));
+        }
+      }
+      if (fault.command == "queue") {
+        v1::SetQueue* queue = request.mutable_queue();
+        queue->set_name(table.required_string("queue"));
+        if (table.has("workers")) {
+          queue->set_workers(static_cast<uint32_t>(read_integer(table, "workers", 0, kWorkersMax)));
+        }
+        if (table.has("service_h")) {
+          queue->set_service_h(read_number(table, "service_h", Bound::kPositive));
+        }
+        if (table.has("capacity_msgs")) {
+          queue->set_capacity_msgs(
+              static_cast<uint32_t>(read_integer(table, "capacity_msgs", 0, kCapacityMsgsMax)));
+        }
+      }
+      scenario_.faults.push_back(std::move(fault));
     }
   }
 

@@ -15,6 +15,7 @@
 #include "common/delay_model.h"
 #include "common/department.h"
 #include "common/sharing_policy.h"
+#include "tearline/v1/control.pb.h"
 #include "tearline/v1/report.pb.h"
 
 namespace tearline {
@@ -94,6 +95,22 @@ struct ReportSpec {
   v1::Tlp tlp = v1::TLP_AMBER;
 };
 
+// A fault the launcher injects at a scenario time ([[fault]]).
+struct FaultSpec {
+  double at_h = 0;
+  std::string node;
+  // "pause", "link", "partition", "queue", "crash" (control commands the node
+  // carries out), or "kill", "stop" (signals to its process).
+  std::string command;
+  // For control commands: the request, with its parameters.
+  v1::ControlRequest request;
+  // pause, link, partition, queue, stop: undone this long after (resume,
+  // link reset, heal, queue reset, SIGCONT).
+  std::optional<double> for_h;
+  // crash, kill: the node is started again this long after.
+  std::optional<double> restart_after_h;
+};
+
 // Ground truth: an attack planned for an area at a time.
 struct PlotSpec {
   std::string id;    // e.g. "plot.manchester-2017-05-22".
@@ -120,6 +137,7 @@ struct Scenario {
   LinkSpec link_default;  // from/to empty: applies to any pair not listed.
   std::vector<ReportSpec> reports;
   std::vector<PlotSpec> plots;
+  std::vector<FaultSpec> faults;  // In file order.
 
   const AgencySpec* agency(const std::string& name) const;
   const UnitSpec* unit(const std::string& name) const;

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/fault_commands.h"
 #include "common/trace.h"
+#include "launcher/fault_log.h"
 #include "launcher/live_run.h"
 
 namespace tearline {
@@ -66,17 +67,7 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   const int signal = options.command == "kill"   ? SIGKILL
                      : options.command == "stop" ? SIGSTOP
                                                  : SIGCONT;
-  JsonlTraceWriter trace((std::filesystem::path(run.mode_dir) / "faults.trace.jsonl").string());
-  TraceEvent event;
-  event.wall_ms = unix_now_ms();
-  event.t_h = run.now_h();
-  event.node = node.name;
-  event.mode = run.mode;
-  event.kind = "fault";
-  event.fault = "signal " + std::string(sigabbrev_np(signal));
-  event.by = options.issued_by;
-  trace.write(event);
-  trace.flush();
+  record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by, run.now_h());
   if (kill(node.pid, signal) != 0) {
     return fail(
         1, fmt::format("cannot signal {} (pid {}): {}", node.name, node.pid, std::strerror(errno)));

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -16,6 +17,7 @@
 #include "common/endpoints.h"
 #include "common/trace.h"
 #include "launcher/control_client.h"
+#include "launcher/fault_log.h"
 #include "launcher/progress.h"
 #include "launcher/supervisor.h"
 
@@ -110,13 +112,69 @@ size_t injected_deaths_of(const fs::path& mode_dir, const std::string& node) {
   return count;
 }
 
+// One step of the fault schedule: a control command or a signal for a node.
+struct ScheduledAction {
+  double at_h = 0;
+  std::string node;
+  std::optional<v1::ControlRequest> request;  // Else `signal`.
+  int signal = 0;
+  std::optional<double> restart_after_h;
+};
+
+// The scenario's faults as timed actions, each undo its own action, in time
+// order. Faults on nodes this mode does not run (the broker in bilateral
+// mode) are left out.
+std::vector<ScheduledAction> schedule_for(const Scenario& scenario,
+                                          const std::vector<NodeInfo>& nodes) {
+  std::vector<ScheduledAction> actions;
+  for (const FaultSpec& fault : scenario.faults) {
+    if (std::none_of(nodes.begin(), nodes.end(),
+                     [&](const NodeInfo& node) { return node.name == fault.node; })) {
+      continue;
+    }
+    ScheduledAction action{fault.at_h, fault.node, std::nullopt, 0, fault.restart_after_h};
+    if (fault.command == "kill" || fault.command == "stop") {
+      action.signal = fault.command == "kill" ? SIGKILL : SIGSTOP;
+    } else {
+      action.request = fault.request;
+      action.request->set_at_h(fault.at_h);
+    }
+    actions.push_back(action);
+    if (!fault.for_h) continue;
+    ScheduledAction undo{fault.at_h + *fault.for_h, fault.node, std::nullopt, 0, std::nullopt};
+    if (fault.command == "stop") {
+      undo.signal = SIGCONT;
+    } else {
+      v1::ControlRequest request;
+      request.set_issued_by("schedule");
+      if (fault.command == "pause") request.mutable_resume();
+      if (fault.command == "partition") request.mutable_heal();
+      if (fault.command == "link") {
+        request.mutable_link()->set_peer(fault.request.link().peer());
+        request.mutable_link()->set_reset(true);
+      }
+      if (fault.command == "queue") {
+        request.mutable_queue()->set_name(fault.request.queue().name());
+        request.mutable_queue()->set_reset(true);
+      }
+      request.set_at_h(undo.at_h);
+      undo.request = request;
+    }
+    actions.push_back(undo);
+  }
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const ScheduledAction& a, const ScheduledAction& b) { return a.at_h < b.at_h; });
+  return actions;
+}
+
 class ModeRun {
  public:
   ModeRun(const Scenario& scenario, const ModeRunOptions& options)
       : scenario_(scenario),
         options_(options),
         nodes_(nodes_for(scenario, options.mode)),
-        launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()) {}
+        launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()),
+        schedule_(schedule_for(scenario, nodes_)) {}
 
   ModeOutcome run();
 
@@ -128,6 +186,13 @@ class ModeRun {
   std::vector<std::string> spawn_args(const NodeInfo& node) const;
   void spawn(const NodeInfo& node);
   void restart_due_nodes(ControlClient& control);
+  // Sends the schedule's control commands (for `only_node`, if not empty)
+  // that are still ahead; nodes carry each out at its scenario hour.
+  void send_scheduled_commands(ControlClient& control, const std::string& only_node);
+  // Sends the scheduled signals that are due and schedules restarts.
+  void apply_due_faults();
+  // Scenario hour of the next scheduled fault or restart, if any.
+  std::optional<double> next_action_h() const;
   void write_nodes_file(bool live) const;
   void trace_launcher_event(TraceEvent event);
   double now_h() const { return clock_ ? std::max(0.0, clock_->now_h()) : 0; }
@@ -144,7 +209,52 @@ class ModeRun {
   bool stopping_ = false;
   std::map<std::string, size_t> deaths_by_node_;
   std::map<std::string, double> restart_at_h_by_node_;
+  std::vector<ScheduledAction> schedule_;
+  size_t next_action_ = 0;
 };
+
+std::optional<double> ModeRun::next_action_h() const {
+  std::optional<double> next;
+  if (next_action_ < schedule_.size()) next = schedule_[next_action_].at_h;
+  for (const auto& [node, at_h] : restart_at_h_by_node_) {
+    if (!next || at_h < *next) next = at_h;
+  }
+  return next;
+}
+
+void ModeRun::send_scheduled_commands(ControlClient& control, const std::string& only_node) {
+  auto dead = [this] { return reap(); };
+  for (const ScheduledAction& action : schedule_) {
+    if (!action.request || action.at_h < now_h()) continue;
+    if (!only_node.empty() && action.node != only_node) continue;
+    const auto replies = control.broadcast(*action.request, {action.node}, kStartupTimeout, dead);
+    const auto reply = replies.find(action.node);
+    if (reply == replies.end() || !reply->second.ok()) {
+      fmt::print(stderr, "\n{}: scheduled fault on {} not accepted: {}\n", options_.mode,
+                 action.node, reply == replies.end() ? "no answer" : reply->second.error());
+    }
+  }
+}
+
+void ModeRun::apply_due_faults() {
+  while (next_action_ < schedule_.size() && schedule_[next_action_].at_h <= now_h()) {
+    const ScheduledAction& action = schedule_[next_action_++];
+    if (!action.request) {
+      if (!supervisor_.running(action.node)) {
+        fmt::print(stderr, "\n{}: scheduled signal for {} skipped: the node is not running\n",
+                   options_.mode, action.node);
+        continue;
+      }
+      record_signal_fault(options_.mode_dir, options_.mode, action.node, action.signal, "schedule",
+                          now_h());
+      kill(supervisor_.pid_of(action.node), action.signal);
+    }
+    // A crash command was sent ahead; the launcher only restarts.
+    if (action.restart_after_h) {
+      restart_at_h_by_node_[action.node] = action.at_h + *action.restart_after_h;
+    }
+  }
+}
 
 void ModeRun::trace_launcher_event(TraceEvent event) {
   event.wall_ms = unix_now_ms();
@@ -180,7 +290,7 @@ std::set<std::string> ModeRun::reap() {
       outcome_.failures.push_back(message);
       fmt::print(stderr, "\ntearline run: {}\n", message);
     }
-    if (!stopping_ && options_.restart_delay_h) {
+    if (!stopping_ && options_.restart_delay_h && !restart_at_h_by_node_.contains(name)) {
       restart_at_h_by_node_[name] = now_h() + *options_.restart_delay_h;
     }
   }
@@ -231,6 +341,7 @@ void ModeRun::restart_due_nodes(ControlClient& control) {
     }
     const std::string name = it->first;
     it = restart_at_h_by_node_.erase(it);
+    if (supervisor_.running(name)) continue;  // Its crash did not happen.
     const auto node = std::find_if(nodes_.begin(), nodes_.end(),
                                    [&](const NodeInfo& info) { return info.name == name; });
     spawn(*node);
@@ -249,6 +360,7 @@ void ModeRun::restart_due_nodes(ControlClient& control) {
       outcome_.failures.push_back("node " + name + " did not come back after a restart");
       continue;
     }
+    send_scheduled_commands(control, name);
     if (!options_.quiet) {
       fmt::print(stderr, "\n{}: node {} restarted (pid {})\n", options_.mode, name,
                  supervisor_.pid_of(name));
@@ -322,14 +434,23 @@ ModeOutcome ModeRun::run() {
     control.broadcast(start, names, kStartupTimeout, dead);
     clock_.emplace(*epoch_unix_ms_, options_.ms_per_scenario_hour);
     write_nodes_file(true);
+    send_scheduled_commands(control, "");
 
     Progress progress(options_.mode, scenario_.start_unix_s, scenario_.duration_h, !options_.quiet);
     while (clock_->now_h() < scenario_.duration_h && outcome_.failures.empty() &&
            !options_.interrupted()) {
       reap();
+      apply_due_faults();
       restart_due_nodes(control);
       progress.update(now_h());
-      std::this_thread::sleep_for(kProgressTick);  // A timer tick for progress, not a sync.
+      // Until the next scheduled action or progress tick, whichever is first.
+      auto wait = kProgressTick;
+      if (const std::optional<double> next_h = next_action_h()) {
+        const auto until_next = std::chrono::milliseconds(
+            std::max<int64_t>(0, static_cast<int64_t>(clock_->wall_ms_until(*next_h))));
+        wait = std::min<std::chrono::milliseconds>(wait, until_next);
+      }
+      std::this_thread::sleep_for(wait);
     }
     progress.finish(options_.interrupted()      ? "interrupted"
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"

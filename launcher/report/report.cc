@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "launcher/report/crash_losses.h"
+#include "launcher/report/fault_effects.h"
 #include "launcher/report/exposure.h"
 #include "launcher/report/handoff_stats.h"
 #include "launcher/report/message_fates.h"
@@ -66,6 +67,7 @@ json mode_report(const ModeTraces& traces) {
           {"plots", report::plot_outcomes(traces.events, index, run_info)},
           {"exposure", report::source_exposure(traces.events)},
           {"nodes", report::node_summary(traces)},
+          {"faults", report::fault_effects(traces.events, index, run_info)},
           {"anomalies", std::move(anomalies)}};
 }
 

@@ -493,6 +493,39 @@ void append_nodes(const json& report, const std::vector<std::string>& modes, std
   *out += table.render(modes);
 }
 
+void append_faults(const json& report, const std::vector<std::string>& modes, std::string* out) {
+  for (const std::string& mode : modes) {
+    const json& faults = field(mode_of(report, mode), "faults");
+    if (faults.empty()) continue;
+    *out += fmt::format(
+        "\nFAULTS, {}: each injected fault, how long it lasted (scenario hours), and what it "
+        "cost.\n",
+        mode);
+    TextTable table({{"from h", Align::kRight},
+                     {"until h", Align::kRight},
+                     {"node", Align::kLeft, true},
+                     {"fault", Align::kLeft, true},
+                     {"by", Align::kLeft, true},
+                     {"lost", Align::kRight},
+                     {"tries lost", Align::kRight},
+                     {"delayed", Align::kRight},
+                     {"plots touched", Align::kLeft, true}},
+                    0);
+    for (const json& fault : faults) {
+      int64_t lost = 0;
+      for (const auto& [reason, count] : field(fault, "lost").items()) lost += count.get<int64_t>();
+      const json& until = field(fault, "until_h");
+      table.add_row({hours_text(field(fault, "t_h").get<double>()),
+                     until.is_number() ? hours_text(until.get<double>()) : "end",
+                     text_of(field(fault, "node")), text_of(field(fault, "fault")),
+                     text_of(field(fault, "by")), std::to_string(lost),
+                     text_of(field(fault, "attempts_lost")), text_of(field(fault, "delayed")),
+                     field(fault, "plots").empty() ? "-" : join(field(fault, "plots"), ", ")});
+    }
+    *out += table.render();
+  }
+}
+
 void append_anomalies(const json& report, const std::vector<std::string>& modes, std::string* out) {
   bool any = false;
   for (const std::string& mode : modes) {
@@ -519,6 +552,7 @@ std::string render_text(const json& report) {
   append_exposure(report, modes, &out);
   append_conservation(report, modes, &out);
   append_nodes(report, modes, &out);
+  append_faults(report, modes, &out);
   append_anomalies(report, modes, &out);
   return out;
 }

@@ -1,0 +1,25 @@
+#include "launcher/fault_log.h"
+
+#include <cstring>
+
+#include "common/clock.h"
+#include "common/trace.h"
+
+namespace tearline {
+
+void record_signal_fault(const std::filesystem::path& mode_dir, const std::string& mode,
+                         const std::string& node, int signal, const std::string& by, double t_h) {
+  JsonlTraceWriter trace((mode_dir / "faults.trace.jsonl").string());
+  TraceEvent event;
+  event.wall_ms = unix_now_ms();
+  event.t_h = t_h;
+  event.node = node;
+  event.mode = mode;
+  event.kind = "fault";
+  event.fault = "signal " + std::string(sigabbrev_np(signal));
+  event.by = by;
+  trace.write(event);
+  trace.flush();
+}
+
+}  // namespace tearline
