@@ -162,8 +162,9 @@ std::vector<ScheduledAction> schedule_for(const Scenario& scenario,
     }
     actions.push_back(undo);
   }
-  std::stable_sort(actions.begin(), actions.end(),
-                   [](const ScheduledAction& a, const ScheduledAction& b) { return a.at_h < b.at_h; });
+  std::stable_sort(
+      actions.begin(), actions.end(),
+      [](const ScheduledAction& a, const ScheduledAction& b) { return a.at_h < b.at_h; });
   return actions;
 }
 

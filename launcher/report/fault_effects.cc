@@ -41,7 +41,8 @@ bool undoes(const Window& window, const Event& later) {
   if (window.verb == "pause") return text == "resume";
   if (window.verb == "partition") return text == "heal";
   if (window.verb == "stop") return text == "signal CONT";
-  if (window.verb == "link") return text == "link " + window.target + " reset" || text == "link * reset";
+  if (window.verb == "link")
+    return text == "link " + window.target + " reset" || text == "link * reset";
   if (window.verb == "queue") return text == "queue " + window.target + " reset";
   return false;
 }
@@ -103,7 +104,8 @@ json fault_effects(const std::vector<Event>& events, const MessageIndex& index,
         if (window.verb == "link") {
           charged = event.reason == "link-loss:injected" && link_matches(window, event);
         }
-        if (window.verb == "crash" || window.verb == "kill") charged = event.reason == "crash:" + node;
+        if (window.verb == "crash" || window.verb == "kill")
+          charged = event.reason == "crash:" + node;
         if (window.verb == "queue") charged = event.handoff == window.target && event.node == node;
       }
       if (charged) {

@@ -8,8 +8,8 @@
 #include <system_error>
 
 #include "launcher/report/crash_losses.h"
-#include "launcher/report/fault_effects.h"
 #include "launcher/report/exposure.h"
+#include "launcher/report/fault_effects.h"
 #include "launcher/report/handoff_stats.h"
 #include "launcher/report/message_fates.h"
 #include "launcher/report/node_summary.h"
