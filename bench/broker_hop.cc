@@ -1,5 +1,7 @@
 #include "bench/broker_hop.h"
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "bench/report_mix.h"
@@ -10,25 +12,88 @@
 
 namespace tearline::bench {
 
-BrokerHop::BrokerHop(const std::string& trace_path, uint64_t seed, size_t expected_msgs)
-    : cipher_handoff_("cipher@" + spec_.name),
-      known_nodes_{kSenderNode},
-      trace_writer_(trace_path),
-      centre_key_(derive_key(seed, spec_.name)),
-      correlator_(spec_.correlation_window_h),
-      arena_(arena_block_.data(), arena_block_.size()) {
-  for (const CoveredArea& covered : kCoveredAreas) {
-    routes_.push_back({covered.area, covered.unit, spec_.name + "->" + covered.unit});
-    known_nodes_.insert(covered.unit);
-  }
-  received_ids_.reserve(expected_msgs);
+ReceivedIds::ReceivedIds(size_t expected_ids) {
+  size_t slots = 64;
+  while (slots < 2 * expected_ids) slots *= 2;
+  slots_.resize(slots);
+  mask_ = slots - 1;
 }
 
-void BrokerHop::trace(TraceEvent event) {
-  event.node = spec_.name;
-  event.mode = "coordinated";
-  event.wall_ms = unix_now_ms();
-  trace_writer_.write(event);
+bool ReceivedIds::insert(std::string_view id, uint64_t hash) {
+  size_t at = hash & mask_;
+  for (; slots_[at].id != nullptr; at = (at + 1) & mask_) {
+    const Slot& slot = slots_[at];
+    if (slot.hash == hash && std::string_view(slot.id, slot.size) == id) return false;
+  }
+  slots_[at] = {hash, store(id), id.size()};
+  if (++size_ * 2 > slots_.size()) grow();
+  return true;
+}
+
+const char* ReceivedIds::store(std::string_view id) {
+  if (id.empty()) return "";  // Not null: null marks an empty slot.
+  if (id.size() > block_left_) {
+    const size_t bytes = std::max(kBlockBytes, id.size());
+    block_free_ = blocks_.emplace_back(std::make_unique<char[]>(bytes)).get();
+    block_left_ = bytes;
+  }
+  char* stored = block_free_;
+  std::memcpy(stored, id.data(), id.size());
+  block_free_ += id.size();
+  block_left_ -= id.size();
+  return stored;
+}
+
+void ReceivedIds::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(2 * old.size(), Slot{});
+  mask_ = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.id == nullptr) continue;
+    size_t at = slot.hash & mask_;
+    while (slots_[at].id != nullptr) at = (at + 1) & mask_;
+    slots_[at] = slot;
+  }
+}
+
+BrokerHop::BrokerHop(const std::string& trace_path, uint64_t seed, size_t expected_msgs)
+    : cipher_handoff_("cipher@" + spec_.name),
+      trace_writer_(trace_path),
+      pseudonyms_(derive_key(seed, spec_.name), kPseudonymCacheEntries),
+      correlator_(spec_.correlation_window_h),
+      received_ids_(expected_msgs),
+      arena_(arena_block_.data(), arena_block_.size()) {
+  for (const SendingAgency& agency : kSendingAgencies) known_nodes_.insert(agency.node);
+  for (const CoveredArea& covered : kCoveredAreas) {
+    routes_.push_back({covered.area, covered.unit, spec_.name + "->" + covered.unit,
+                       &next_sequence_by_peer_[covered.unit]});
+    known_nodes_.insert(covered.unit);
+  }
+  event_.node = spec_.name;
+  event_.mode = "coordinated";
+}
+
+TraceEvent& BrokerHop::event(std::string_view kind, const v1::ThreatReport& report,
+                             std::string_view handoff) {
+  fill_report_fields(report, &event_);
+  return next_event(kind, handoff);
+}
+
+TraceEvent& BrokerHop::next_event(std::string_view kind, std::string_view handoff) {
+  event_.kind = kind;
+  event_.msg = inbound_id_;
+  event_.t_h = now_h_;
+  event_.handoff = handoff;
+  event_.peer.clear();
+  event_.reason.clear();
+  event_.attempt = 0;
+  event_.priority = 0;
+  return event_;
+}
+
+void BrokerHop::trace() {
+  event_.wall_ms = unix_now_ms();
+  trace_writer_.write(event_);
 }
 
 void BrokerHop::handle(std::string_view from, std::string_view payload) {
@@ -47,72 +112,82 @@ void BrokerHop::handle(std::string_view from, std::string_view payload) {
       envelope->report().tlp() == v1::TLP_UNSPECIFIED) {
     throw std::runtime_error(id + ": severity or TLP unspecified");
   }
-  // The benchmark's scenario clock: the sender's time, as if transit took none.
-  const double now_h = envelope->sent_at_h();
+  const uint64_t id_hash = ReceivedIds::hash(id);
+  received_ids_.prefetch(id_hash);  // Loaded while the ack is built.
+  // The benchmark's scenario clock: the latest sender's time, as if transit
+  // took none. It never goes back, though the agencies' frames interleave.
+  now_h_ = std::max(now_h_, envelope->sent_at_h());
 
   ack_frame_.set_version(1);
   v1::Ack* ack = ack_frame_.mutable_ack();
   ack->set_message_id(id);
   ack->set_receiver(spec_.name);
   ack->set_sequence(envelope->sequence());
-  ack->set_received_at_h(now_h);
+  ack->set_received_at_h(now_h_);
   ack_frame_.SerializeToString(&ack_payload_);
   forward_count_ = 0;
-  if (!received_ids_.insert(id).second) return;  // A resend of what we have.
+  if (!received_ids_.insert(id, id_hash)) return;  // A resend of what we have.
 
-  TraceEvent received =
-      report_event("received", id, envelope->report(), now_h, envelope->handoff());
+  TraceEvent& received = event("received", envelope->report(), envelope->handoff());
   received.peer = from;
   received.attempt = envelope->attempt();
-  trace(std::move(received));
+  trace();
 
   // The report is changed in place (the broker role copies it): the inbound
   // frame is ours and becomes the outbound one.
   v1::ThreatReport* report = envelope->mutable_report();
   if (report->source().has_sealed()) {
-    report->mutable_source()->set_pseudonym(pseudonymise(centre_key_, report->source().sealed()));
-    trace(report_event("pseudonymised", id, *report, now_h, cipher_handoff_));
+    report->mutable_source()->set_pseudonym(pseudonyms_.pseudonym(report->source().sealed()));
+    fill_source_fields(*report, &next_event("pseudonymised", cipher_handoff_));
+    trace();
   }
   int boost = 0;
+  int others = 0;
   if (report->has_subject()) {
-    const int others = correlator_.observe(report->subject(), report->origin_agency(), now_h);
-    if (others > 0) {
-      boost = others * spec_.correlation_boost;
-      TraceEvent correlated = report_event("correlated", id, *report, now_h, cipher_handoff_);
-      correlated.reason = std::to_string(others) + " other agencies reported this subject";
-      correlated.priority = relevance(*report, boost);
-      trace(std::move(correlated));
-    }
+    others = correlator_.observe(report->subject(), report->origin_agency(), now_h_);
+    boost = others * spec_.correlation_boost;
   }
   const int priority = relevance(*report, boost);
+  if (others > 0) {
+    ++correlated_;
+    TraceEvent& correlated = next_event("correlated", cipher_handoff_);
+    correlated.reason = std::to_string(others) + " other agencies reported this subject";
+    correlated.priority = priority;
+    trace();
+  }
   if (!report->has_area()) return;
   for (const Route& route : routes_) {
-    if (route.area == report->area()) forward(route, *inbound, priority, now_h);
+    if (route.area == report->area()) forward(route, *inbound, priority);
   }
 }
 
 // Turns the inbound frame (version 1, an envelope) into the copy for
 // route.unit: every envelope field is set here, so nothing of the inbound
 // transfer leaks into it.
-void BrokerHop::forward(const Route& route, v1::Frame& frame, int priority, double now_h) {
+void BrokerHop::forward(const Route& route, v1::Frame& frame, int priority) {
   v1::Envelope* envelope = frame.mutable_envelope();
-  const std::string id = copy_message_id(inbound_id_, route.unit);
+  // copy_message_id(inbound_id_, route.unit), in a reused string.
+  outbound_id_.assign(inbound_id_).append(">").append(route.unit);
+  const std::string& id = outbound_id_;
   envelope->set_message_id(id);
   envelope->set_trace_id(envelope->report().trace_id());
   envelope->set_sender(spec_.name);
-  envelope->set_sequence(++next_sequence_by_peer_[route.unit]);
-  envelope->set_sent_at_h(now_h);
-  envelope->set_deadline_h(now_h + spec_.delivery_deadline_h);
+  envelope->set_sequence(++*route.next_sequence);
+  envelope->set_sent_at_h(now_h_);
+  envelope->set_deadline_h(now_h_ + spec_.delivery_deadline_h);
   envelope->set_handoff(route.handoff);
   envelope->set_attempt(1);
   envelope->set_parent_message_id(inbound_id_);
   envelope->mutable_report()->set_report_id(id);
 
-  TraceEvent sent = report_event("sent", id, envelope->report(), now_h, route.handoff);
+  // Only the report id has changed since the last event, and no event
+  // carries it.
+  TraceEvent& sent = next_event("sent", route.handoff);
+  sent.msg = id;
   sent.peer = route.unit;
   sent.attempt = envelope->attempt();
   sent.priority = priority;
-  trace(std::move(sent));
+  trace();
 
   if (forward_count_ == forwards_.size()) forwards_.emplace_back();
   frame.SerializeToString(&forwards_[forward_count_++]);

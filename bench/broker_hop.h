@@ -20,12 +20,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "common/correlator.h"
@@ -35,6 +36,40 @@
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {
+
+// The message ids a node has received, to drop resends, as the runtime's
+// set of them: exact, and never forgetting. An open-addressing table of
+// (hash, id) with the ids copied one after another into large blocks, so a
+// new id costs no allocation and touches one slot of the table.
+class ReceivedIds {
+ public:
+  explicit ReceivedIds(size_t expected_ids);
+
+  static uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+  // Starts loading the slot of an id with this hash, to insert it shortly.
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  // Records `id` (of hash(id)); false if it was recorded already.
+  bool insert(std::string_view id, uint64_t hash);
+  size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    const char* id = nullptr;  // Null: empty.
+    size_t size = 0;
+  };
+  static constexpr size_t kBlockBytes = 1 << 20;
+
+  const char* store(std::string_view id);
+  void grow();
+
+  std::vector<Slot> slots_;  // A power of two, at most half full.
+  size_t mask_;
+  size_t size_ = 0;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* block_free_ = nullptr;
+  size_t block_left_ = 0;
+};
 
 class BrokerHop {
  public:
@@ -52,36 +87,59 @@ class BrokerHop {
   const std::string& ack() const { return ack_payload_; }
   std::span<const std::string> forwards() const { return {forwards_.data(), forward_count_}; }
 
+  // Reports correlated with another agency's so far ("correlated" traced).
+  uint64_t correlated() const { return correlated_; }
+
  private:
   struct Route {
     std::string area;
     std::string unit;
-    std::string handoff;  // "broker->unit.x"
+    std::string handoff;      // "broker->unit.x"
+    uint64_t* next_sequence;  // Of the link to unit, in next_sequence_by_peer_.
   };
   static constexpr size_t kArenaBlockBytes = 16 * 1024;  // Room for any inbound frame.
+  // Distinct sealed sources whose pseudonyms the centre remembers, as the
+  // broker role does.
+  static constexpr size_t kPseudonymCacheEntries = 4096;
 
-  void trace(TraceEvent event);
-  void forward(const Route& route, v1::Frame& frame, int priority, double now_h);
+  // event_, filled for `kind` of `report` (the inbound message's); the
+  // fields only some kinds carry are reset, so nothing of the previous event
+  // remains.
+  TraceEvent& event(std::string_view kind, const v1::ThreatReport& report,
+                    std::string_view handoff);
+  // event_ for another event about the report of the previous one: its
+  // report fields stay as they are (the caller refreshes those that changed
+  // since), the rest is as event() sets it.
+  TraceEvent& next_event(std::string_view kind, std::string_view handoff);
+  void trace();
+  void forward(const Route& route, v1::Frame& frame, int priority);
 
   const BrokerSpec spec_;  // The scenario defaults: window, boost, deadline.
   const std::string cipher_handoff_;
   std::vector<Route> routes_;
   std::set<std::string, std::less<>> known_nodes_;
   JsonlTraceWriter trace_writer_;
-  SecretKey centre_key_;
+  PseudonymCache pseudonyms_;
   Correlator correlator_;
-  std::unordered_set<std::string> received_ids_;
+  ReceivedIds received_ids_;
   std::map<std::string, uint64_t> next_sequence_by_peer_;
   // The parsed inbound frame lives on arena_, reset for every message, so
-  // parsing and dropping it cost no heap traffic (arena_block_ is reused).
+  // parsing and dropping it cost little heap traffic (arena_block_ is
+  // reused; only string contents longer than 15 bytes are allocated). A
+  // frame reused without an arena would not do better: clearing a proto3
+  // message deletes its sub-messages.
   std::array<char, kArenaBlockBytes> arena_block_;
   google::protobuf::Arena arena_;
   // Reused across messages, so their buffers are too.
   std::string inbound_id_;
+  std::string outbound_id_;
+  double now_h_ = 0;  // The hop's scenario clock.
+  TraceEvent event_;
   v1::Frame ack_frame_;
   std::string ack_payload_;
   std::vector<std::string> forwards_;
   size_t forward_count_ = 0;
+  uint64_t correlated_ = 0;
 };
 
 }  // namespace tearline::bench

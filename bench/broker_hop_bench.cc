@@ -16,6 +16,7 @@
 // received payload on untouched; the broker hop runs BrokerHop on it.
 // Throughput = N / (last receive at the consumer - first send).
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -64,8 +65,25 @@ const char* variant_name(Variant variant) {
 struct RoundResult {
   double wall_s = 0;
   double hop_cpu_s = 0;      // CPU time of the hop thread alone.
+  double process_cpu_s = 0;  // Of every thread, ZeroMQ's included, setup included.
+  double switches = 0;       // Context switches of the process, both kinds.
   uint64_t trace_bytes = 0;  // Broker hop only.
 };
+
+struct ProcessUsage {
+  double cpu_s;
+  double switches;
+};
+
+ProcessUsage process_usage() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) * 1e-6;
+  };
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
+          static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw)};
+}
 
 double thread_cpu_s() {
   timespec now{};
@@ -155,13 +173,16 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   if (variant == Variant::kBrokerHop) {
     hop.emplace(trace_path, kSeed, messages);
   } else {
-    // The bare hop does not parse, so it returns the same ack every time.
+    // The bare hop does not parse, so it returns the same ack every time:
+    // the one for the last frame.
+    const SendingAgency& last_sender = kSendingAgencies[sender_of(messages - 1)];
+    const uint64_t last_sequence = (messages - 1) / kSendingAgencyCount + 1;
     v1::Frame ack;
     ack.set_version(1);
-    ack.mutable_ack()->set_message_id(
-        copy_message_id("us-report-" + std::to_string(messages), kHopNode));
+    ack.mutable_ack()->set_message_id(copy_message_id(
+        std::string(last_sender.prefix) + "-report-" + std::to_string(last_sequence), kHopNode));
     ack.mutable_ack()->set_receiver(kHopNode);
-    ack.mutable_ack()->set_sequence(messages);
+    ack.mutable_ack()->set_sequence(last_sequence);
     ack.mutable_ack()->set_received_at_h(static_cast<double>(messages) * kScenarioHoursPerMessage);
     bare_ack = ack.SerializeAsString();
   }
@@ -189,28 +210,41 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   *hop_cpu_s = thread_cpu_s() - cpu_start_s;
 }
 
+// One DEALER per sending agency, each frame sent on its agency's: the hop's
+// ROUTER receives from several peers, as the broker does.
 void run_producer(zmq::context_t& context, const std::string& endpoint,
                   const std::vector<std::string>& frames, std::latch& ready,
                   SteadyClock::time_point* first_send) {
   ready.wait();
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  configure(socket);
-  socket.set(zmq::sockopt::routing_id, kSenderNode);
-  socket.connect(endpoint);
+  std::vector<zmq::socket_t> sockets;
+  for (const SendingAgency& agency : kSendingAgencies) {
+    zmq::socket_t& socket = sockets.emplace_back(context, zmq::socket_type::dealer);
+    configure(socket);
+    socket.set(zmq::sockopt::routing_id, agency.node);
+    socket.connect(endpoint);
+  }
+  std::vector<zmq::pollitem_t> items;
+  for (zmq::socket_t& socket : sockets) items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
   zmq::message_t ack;
   size_t sent = 0;
   size_t acked = 0;
   *first_send = SteadyClock::now();
   while (acked < frames.size()) {
     while (sent < frames.size() && sent - acked < kProducerWindowMsgs) {
-      if (!socket.send(zmq::buffer(frames[sent]), zmq::send_flags::none)) {
+      if (!sockets[sender_of(sent)].send(zmq::buffer(frames[sent]), zmq::send_flags::none)) {
         throw std::runtime_error("stalled sending");
       }
       ++sent;
     }
-    receive(socket, ack, "an acknowledgement");
-    ++acked;
-    while (socket.recv(ack, zmq::recv_flags::dontwait)) ++acked;
+    // Every acknowledgement already here; if none, wait for one.
+    const size_t acked_before = acked;
+    for (zmq::socket_t& socket : sockets) {
+      while (socket.recv(ack, zmq::recv_flags::dontwait)) ++acked;
+    }
+    if (acked == acked_before &&
+        zmq::poll(items, std::chrono::milliseconds(kStallTimeoutMs)) == 0) {
+      throw std::runtime_error("stalled waiting for an acknowledgement");
+    }
   }
 }
 
@@ -236,6 +270,7 @@ RoundResult run_round(Variant variant, const std::vector<std::string>& frames,
   SteadyClock::time_point last_receive;
   RoundResult result;
   std::exception_ptr errors[3];
+  const ProcessUsage usage_before = process_usage();
   std::thread threads[] = {
       start(&errors[0],
             [&] { run_consumer(context, consumer_endpoint, frames.size(), ready, &last_receive); }),
@@ -246,6 +281,9 @@ RoundResult run_round(Variant variant, const std::vector<std::string>& frames,
             }),
       start(&errors[2], [&] { run_producer(context, hop_endpoint, frames, ready, &first_send); })};
   for (std::thread& thread : threads) thread.join();
+  const ProcessUsage usage_after = process_usage();
+  result.process_cpu_s = usage_after.cpu_s - usage_before.cpu_s;
+  result.switches = usage_after.switches - usage_before.switches;
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
@@ -293,22 +331,27 @@ int profile_hop(size_t messages) {
   const std::filesystem::path trace_path = dir.path() / "broker-profile.trace.jsonl";
   size_t forwarded_bytes = 0;
   double cpu_s = 0;
+  uint64_t correlated = 0;
   {
     BrokerHop hop(trace_path.string(), kSeed, messages);
     const double cpu_start_s = thread_cpu_s();
-    for (const std::string& frame : frames) {
-      hop.handle(kSenderNode, frame);
+    for (size_t i = 0; i < frames.size(); ++i) {
+      hop.handle(kSendingAgencies[sender_of(i)].node, frames[i]);
       forwarded_bytes += hop.ack().size();
       for (const std::string& forward : hop.forwards()) forwarded_bytes += forward.size();
     }
     cpu_s = thread_cpu_s() - cpu_start_s;
+    correlated = hop.correlated();
   }  // The trace's last buffer is flushed here, outside the timing.
-  fmt::print("hop logic alone: {} messages, {:.2f} us/msg of CPU, {:.0f} bytes out per message, "
-             "trace {:.0f} bytes per message\n",
-             messages, cpu_s * 1e6 / static_cast<double>(messages),
-             static_cast<double>(forwarded_bytes) / static_cast<double>(messages),
-             static_cast<double>(std::filesystem::file_size(trace_path)) /
-                 static_cast<double>(messages));
+  const auto per_message = [messages](double total) {
+    return total / static_cast<double>(messages);
+  };
+  fmt::print(
+      "hop logic alone: {} messages, {:.2f} us/msg of CPU; per message {:.0f} bytes out, "
+      "{:.0f} bytes of trace; {:.1f}% correlated\n",
+      messages, per_message(cpu_s * 1e6), per_message(static_cast<double>(forwarded_bytes)),
+      per_message(static_cast<double>(std::filesystem::file_size(trace_path))),
+      per_message(100.0 * static_cast<double>(correlated)));
   return 0;
 }
 
@@ -327,6 +370,8 @@ int run(size_t messages, int rounds) {
   struct Samples {
     std::vector<double> msgs_per_s;
     std::vector<double> hop_cpu_us_per_msg;
+    std::vector<double> process_cpu_us_per_msg;
+    std::vector<double> switches_per_msg;
     uint64_t trace_bytes = 0;
   };
   Samples samples[2];
@@ -337,21 +382,25 @@ int run(size_t messages, int rounds) {
       const double msgs_per_s = static_cast<double>(messages) / result.wall_s;
       sample.msgs_per_s.push_back(msgs_per_s);
       sample.hop_cpu_us_per_msg.push_back(result.hop_cpu_s * 1e6 / static_cast<double>(messages));
+      sample.process_cpu_us_per_msg.push_back(result.process_cpu_s * 1e6 /
+                                              static_cast<double>(messages));
+      sample.switches_per_msg.push_back(result.switches / static_cast<double>(messages));
       sample.trace_bytes = result.trace_bytes;
       fmt::print(stderr, "round {}/{} {:<12} {:>9.0f} msgs/s\n", round, rounds,
                  variant_name(variant), msgs_per_s);
     }
   }
 
-  fmt::print("\n{:<14}{:>16}{:>12}{:>12}{:>18}\n", "variant", "median msgs/s", "min", "max",
-             "hop CPU us/msg");
+  fmt::print("\n{:<14}{:>16}{:>12}{:>12}{:>18}{:>18}{:>14}\n", "variant", "median msgs/s", "min",
+             "max", "hop CPU us/msg", "all CPU us/msg", "switches/msg");
   for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
     const Samples& sample = samples[static_cast<int>(variant)];
-    fmt::print("{:<14}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}\n", variant_name(variant),
-               median(sample.msgs_per_s),
+    fmt::print("{:<14}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}{:>18.2f}{:>14.2f}\n",
+               variant_name(variant), median(sample.msgs_per_s),
                *std::min_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
                *std::max_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
-               median(sample.hop_cpu_us_per_msg));
+               median(sample.hop_cpu_us_per_msg), median(sample.process_cpu_us_per_msg),
+               median(sample.switches_per_msg));
   }
   const Samples& broker = samples[static_cast<int>(Variant::kBrokerHop)];
   fmt::print("broker hop trace: {:.0f} bytes per message\n",

@@ -8,6 +8,10 @@
 namespace tearline {
 namespace {
 
+// Distinct sealed sources whose pseudonyms the centre remembers: far more
+// than the sources of a scenario, a few hundred KiB at most.
+constexpr size_t kPseudonymCacheEntries = 4096;
+
 std::vector<std::string> unit_areas(const Scenario& scenario) {
   std::vector<std::string> areas;
   for (const UnitSpec& unit : scenario.units) areas.push_back(unit.area);
@@ -21,7 +25,7 @@ std::vector<std::string> unit_areas(const Scenario& scenario) {
 BrokerRole::BrokerRole(const Scenario& scenario, const Random& random)
     : scenario_(scenario),
       spec_(scenario.broker),
-      centre_key_(derive_key(random.seed(), scenario.broker.name)),
+      pseudonyms_(derive_key(random.seed(), scenario.broker.name), kPseudonymCacheEntries),
       officers_("officers@" + scenario.broker.name, scenario.broker.officers, random),
       correlator_(scenario.broker.correlation_window_h),
       background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
@@ -56,7 +60,7 @@ void BrokerRole::advance(NodeContext& context, double now_h) {
 void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) {
   v1::ThreatReport report = envelope.report();
   if (report.source().has_sealed()) {
-    report.mutable_source()->set_pseudonym(pseudonymise(centre_key_, report.source().sealed()));
+    report.mutable_source()->set_pseudonym(pseudonyms_.pseudonym(report.source().sealed()));
     context.trace(report_event("pseudonymised", envelope.message_id(), report, now_h,
                                "cipher@" + spec_.name));
   }

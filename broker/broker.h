@@ -38,7 +38,8 @@ class BrokerRole : public Role {
 
   const Scenario& scenario_;
   const BrokerSpec& spec_;
-  SecretKey centre_key_;
+  // The centre's pseudonyms of the sealed sources it has seen.
+  PseudonymCache pseudonyms_;
   Desk officers_;
   Correlator correlator_;
   BackgroundStream background_;

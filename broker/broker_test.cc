@@ -93,6 +93,25 @@ TEST_F(BrokerTest, TheSameSealedSourceGetsTheSamePseudonym) {
   EXPECT_EQ(pseudonymised[0]->source, pseudonymised[1]->source);
 }
 
+TEST_F(BrokerTest, ThePseudonymIsTheCentresKeyedHashOfEachSealedSource) {
+  BrokerRole broker(scenario_, random_);
+  const SecretKey centre_key = derive_key(random_.seed(), "broker");
+  // Several sources, each reported more than once, interleaved.
+  std::vector<std::string> sealed;
+  for (int i = 0; i < 5; ++i) {
+    sealed.push_back(seal_source(derive_key(1, "agency.us"), "us.source-" + std::to_string(i)));
+  }
+  for (int n = 0; n < 15; ++n) {
+    const std::string id = "agency.us#" + std::to_string(n + 1);
+    v1::Envelope envelope = from_agency("agency.us", id, "us-" + std::to_string(n + 1));
+    envelope.mutable_report()->mutable_source()->set_sealed(sealed[n % sealed.size()]);
+    broker.on_envelope(context_, envelope, 10 + n);
+    const auto pseudonymised = context_.events_of("pseudonymised", id);
+    ASSERT_EQ(pseudonymised.size(), 1u);
+    EXPECT_EQ(pseudonymised[0]->source, pseudonymise(centre_key, sealed[n % sealed.size()]));
+  }
+}
+
 TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHigher) {
   BrokerRole broker(scenario_, random_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);

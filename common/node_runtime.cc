@@ -374,6 +374,20 @@ void NodeRuntime::handle_envelope(const std::string& from, const v1::Envelope& e
   const double now = now_h();
   const std::string& id = envelope.message_id();
   if (id.empty()) return reject(from, "", "rejected:envelope-without-message-id");
+  if (envelope.deadline_h() > 0 && now > envelope.deadline_h()) {
+    // Its sender has given it up as lost (deadline:unacknowledged); a copy
+    // that surfaces later, say from a reconnecting socket's queue, is not
+    // taken in or acknowledged, so the message keeps that one fate.
+    if (received_ids_.insert(id).second) {
+      TraceEvent late =
+          report_event("attempt_lost", id, envelope.report(), now, envelope.handoff());
+      late.peer = from;
+      late.attempt = envelope.attempt();
+      late.reason = "arrived-after-deadline";
+      trace(std::move(late));
+    }
+    return;
+  }
 
   v1::Frame ack_frame;
   ack_frame.set_version(1);

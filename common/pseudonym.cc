@@ -56,4 +56,18 @@ std::string pseudonymise(const SecretKey& centre_key, const std::string& sealed)
   return "ps-" + keyed_hash_hex(centre_key.data(), centre_key.size(), sealed, 12);
 }
 
+PseudonymCache::PseudonymCache(const SecretKey& centre_key, size_t capacity)
+    : centre_key_(centre_key), capacity_(capacity) {
+  if (capacity == 0) throw std::invalid_argument("PseudonymCache: capacity 0");
+  pseudonyms_.reserve(capacity);
+}
+
+const std::string& PseudonymCache::pseudonym(const std::string& sealed) {
+  if (const auto found = pseudonyms_.find(sealed); found != pseudonyms_.end()) {
+    return found->second;
+  }
+  if (pseudonyms_.size() == capacity_) pseudonyms_.clear();
+  return pseudonyms_.emplace(sealed, pseudonymise(centre_key_, sealed)).first->second;
+}
+
 }  // namespace tearline

@@ -4,6 +4,9 @@
 
 #include <regex>
 #include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace tearline {
 namespace {
@@ -67,6 +70,39 @@ TEST(PseudonymTest, DistinctHandlesGetDistinctTokens) {
   }
   EXPECT_EQ(sealed.size(), 1000u);
   EXPECT_EQ(pseudonyms.size(), 1000u);
+}
+
+TEST(PseudonymCacheTest, GivesThePseudonymOfEachToken) {
+  const SecretKey agency_key = derive_key(42, "agency.us");
+  const SecretKey centre_key = derive_key(42, "broker");
+  PseudonymCache cache(centre_key, 8);
+  EXPECT_EQ(cache.capacity(), 8u);
+  const std::string sealed = seal_source(agency_key, "us.insider-7");
+  EXPECT_EQ(cache.pseudonym(sealed), "ps-e32865875d17");  // The golden value above.
+  EXPECT_EQ(cache.pseudonym(sealed), "ps-e32865875d17");  // Now from the cache.
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(PseudonymCacheTest, StaysWithinItsCapacityAndStaysCorrectBeyondIt) {
+  const SecretKey agency_key = derive_key(3, "agency.uk");
+  const SecretKey centre_key = derive_key(3, "broker");
+  PseudonymCache cache(centre_key, 16);
+  // 40 tokens, each asked for several times in an order that cycles through
+  // more tokens than the cache holds.
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 40; ++i)
+    tokens.push_back(seal_source(agency_key, "uk.source-" + std::to_string(i)));
+  for (int round = 0; round < 5; ++round) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const std::string& token = tokens[(i * 7 + static_cast<size_t>(round)) % tokens.size()];
+      EXPECT_EQ(cache.pseudonym(token), pseudonymise(centre_key, token));
+      EXPECT_LE(cache.size(), 16u);
+    }
+  }
+}
+
+TEST(PseudonymCacheTest, RefusesCapacityZero) {
+  EXPECT_THROW(PseudonymCache(derive_key(1, "broker"), 0), std::invalid_argument);
 }
 
 }  // namespace

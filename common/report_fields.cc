@@ -1,14 +1,36 @@
 #include "common/report_fields.h"
 
-#include "common/intelligence.h"
-
 namespace tearline {
+namespace {
+
+// As detail_fields() (common/intelligence.cc): a string field counts only if
+// set and not empty; same names, same order. Filled into the event's own
+// vector, whose entries are short enough to need no heap, so a reused event
+// fills it without allocating.
+void fill_detail(const v1::ThreatReport& report, std::vector<std::string>* detail) {
+  detail->clear();
+  if (report.has_subject() && !report.subject().empty()) detail->emplace_back("subject");
+  if (report.has_area() && !report.area().empty()) detail->emplace_back("area");
+  if (report.has_site() && !report.site().empty()) detail->emplace_back("site");
+  if (report.has_window()) detail->emplace_back("window");
+  if (report.has_method() && !report.method().empty()) detail->emplace_back("method");
+}
+
+}  // namespace
 
 void fill_report_fields(const v1::ThreatReport& report, TraceEvent* event) {
   event->trace = report.trace_id();
-  event->detail = detail_fields(report);
-  if (report.has_area()) event->area = report.area();
+  fill_detail(report, &event->detail);
+  if (report.has_area()) {
+    event->area = report.area();
+  } else {
+    event->area.clear();
+  }
   event->background = report.background();
+  fill_source_fields(report, event);
+}
+
+void fill_source_fields(const v1::ThreatReport& report, TraceEvent* event) {
   const v1::Source& source = report.source();
   event->source_agency = source.agency();
   switch (source.identity_case()) {
@@ -25,6 +47,8 @@ void fill_report_fields(const v1::ThreatReport& report, TraceEvent* event) {
       event->source = source.pseudonym();
       break;
     case v1::Source::IDENTITY_NOT_SET:
+      event->source_kind.clear();
+      event->source.clear();
       break;
   }
 }

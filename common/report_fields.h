@@ -7,7 +7,15 @@
 
 namespace tearline {
 
+// Sets trace, detail, area, background, source_kind, source and
+// source_agency from `report`, clearing those the report lacks: an event
+// reused for one report after another carries nothing of the previous one
+// (and, its strings keeping their capacity, is filled without allocating).
 void fill_report_fields(const v1::ThreatReport& report, TraceEvent* event);
+// The source part of fill_report_fields(): source_kind, source and
+// source_agency, for an event filled for the same report before its source
+// changed.
+void fill_source_fields(const v1::ThreatReport& report, TraceEvent* event);
 
 // A trace event of `kind` about `message_id` carrying `report`.
 TraceEvent report_event(std::string_view kind, const std::string& message_id,

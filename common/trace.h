@@ -76,7 +76,10 @@ class JsonlTraceWriter : public TraceSink {
   static constexpr size_t kBufferFlushBytes = 64 * 1024;
   std::string path_;  // For error messages.
   std::FILE* file_;
-  std::string buffer_;
+  // Lines are written straight into buffer_ (twice kBufferFlushBytes, grown
+  // only for a larger event); its first buffered_bytes_ are pending.
+  std::vector<char> buffer_;
+  size_t buffered_bytes_ = 0;
   uint64_t events_written_ = 0;
 };
 

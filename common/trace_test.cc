@@ -4,8 +4,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <limits>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -38,6 +45,344 @@ TraceEvent minimal_event() {
   event.node = "agency.uk";
   event.kind = "created";
   return event;
+}
+
+// The field-by-field writer that the direct one replaced (its escapes of
+// control characters were formatted with fmt, "\\u{:04x}"): the fast writer
+// must produce its output byte for byte.
+namespace reference {
+
+template <typename Integer>
+void append_integer(Integer value, std::string* out) {
+  char text[24];
+  out->append(text, std::to_chars(std::begin(text), std::end(text), value).ptr);
+}
+
+void append_double(double value, std::string* out) {
+  if (std::isnan(value)) {
+    out->append("\"NaN\"");
+    return;
+  }
+  if (std::isinf(value)) {
+    out->append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    return;
+  }
+  char text[320];
+  const char* end =
+      std::to_chars(std::begin(text), std::end(text), value, std::chars_format::fixed, 6).ptr;
+  size_t size = static_cast<size_t>(end - text);
+  while (text[size - 1] == '0') --size;
+  if (text[size - 1] == '.') --size;
+  std::string_view digits(text, size);
+  if (digits == "-0") digits = "0";
+  out->append(digits);
+}
+
+void append_json_escaped(std::string_view text, std::string* out) {
+  size_t clean_from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(text.substr(clean_from, i - clean_from));
+    clean_from = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      default: {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+        out->append(escaped);
+      }
+    }
+  }
+  out->append(text.substr(clean_from));
+}
+
+class JsonObject {
+ public:
+  explicit JsonObject(std::string* out) : out_(out) { out_->push_back('{'); }
+  void close() { out_->append("}\n"); }
+  void key(std::string_view name) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    out_->push_back('"');
+    out_->append(name);
+    out_->append("\":");
+  }
+  void string(std::string_view name, std::string_view value) {
+    key(name);
+    quoted(value);
+  }
+  void string_if_set(std::string_view name, std::string_view value) {
+    if (!value.empty()) string(name, value);
+  }
+  template <typename Integer>
+  void integer_if_set(std::string_view name, Integer value) {
+    if (value == 0) return;
+    key(name);
+    append_integer(value, out_);
+  }
+  void number(std::string_view name, double value) {
+    key(name);
+    append_double(value, out_);
+  }
+  void number_if_set(std::string_view name, double value) {
+    if (value != 0) number(name, value);
+  }
+  void flag_if_set(std::string_view name, bool value) {
+    if (!value) return;
+    key(name);
+    out_->append("true");
+  }
+  void strings_if_set(std::string_view name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    key(name);
+    out_->push_back('[');
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_->push_back(',');
+      quoted(values[i]);
+    }
+    out_->push_back(']');
+  }
+  void raw_if_set(std::string_view name, std::string_view json) {
+    if (json.empty()) return;
+    key(name);
+    out_->append(json);
+  }
+
+ private:
+  void quoted(std::string_view value) {
+    out_->push_back('"');
+    append_json_escaped(value, out_);
+    out_->push_back('"');
+  }
+  std::string* out_;
+  bool first_ = true;
+};
+
+std::string json_line(const TraceEvent& event) {
+  std::string line;
+  std::string* out = &line;
+  JsonObject json(out);
+  json.key("wall_ms");
+  append_integer(event.wall_ms, out);
+  json.number("t_h", event.t_h);
+  json.string("node", event.node);
+  json.string_if_set("mode", event.mode);
+  json.string("kind", event.kind);
+  json.string_if_set("msg", event.msg);
+  json.string_if_set("trace", event.trace);
+  json.string_if_set("peer", event.peer);
+  json.string_if_set("handoff", event.handoff);
+  json.integer_if_set("depth", event.depth);
+  json.string_if_set("reason", event.reason);
+  json.integer_if_set("attempt", event.attempt);
+  json.string_if_set("parent", event.parent);
+  json.number_if_set("wait_h", event.wait_h);
+  json.number_if_set("service_h", event.service_h);
+  json.strings_if_set("detail", event.detail);
+  json.string_if_set("area", event.area);
+  json.string_if_set("source_kind", event.source_kind);
+  json.string_if_set("source", event.source);
+  json.string_if_set("source_agency", event.source_agency);
+  json.integer_if_set("priority", event.priority);
+  json.flag_if_set("background", event.background);
+  json.flag_if_set("actionable", event.actionable);
+  json.integer_if_set("peak_rss_kib", event.peak_rss_kib);
+  json.raw_if_set("run", event.run_json);
+  json.string_if_set("fault", event.fault);
+  json.string_if_set("by", event.by);
+  json.close();
+  return line;
+}
+
+}  // namespace reference
+
+// Random events for the comparison: strings of plain text, escapes, control
+// characters and UTF-8, often empty; numbers of every kind, including the
+// awkward doubles (exact ties at the sixth decimal, huge, tiny, non-finite).
+class RandomEvents {
+ public:
+  explicit RandomEvents(uint64_t seed) : engine_(seed) {}
+
+  TraceEvent next() {
+    TraceEvent event;
+    // node, mode and kind are string_views: they point into views_.
+    views_[0] = text();
+    views_[1] = text();
+    views_[2] = text();
+    event.node = views_[0];
+    event.mode = views_[1];
+    event.kind = views_[2];
+    event.wall_ms = integer<int64_t>();
+    event.t_h = number();
+    event.msg = text();
+    event.trace = text();
+    event.peer = text();
+    event.handoff = text();
+    event.depth = integer<uint32_t>();
+    event.reason = text();
+    event.attempt = integer<uint32_t>();
+    event.parent = text();
+    event.wait_h = number();
+    event.service_h = number();
+    for (uint64_t i = pick(4) == 0 ? pick(6) : 0; i > 0; --i) event.detail.push_back(text());
+    event.area = text();
+    event.source_kind = text();
+    event.source = text();
+    event.source_agency = text();
+    event.priority = integer<int32_t>();
+    event.background = pick(2) == 0;
+    event.actionable = pick(2) == 0;
+    event.peak_rss_kib = integer<uint64_t>();
+    if (pick(8) == 0)
+      event.run_json = R"({"scenario":"x","seed":)" + std::to_string(pick(1000)) + "}";
+    event.fault = text();
+    event.by = text();
+    return event;
+  }
+
+  double number() {
+    switch (pick(12)) {
+      case 0:
+        return 0;
+      case 1:  // Whole hours.
+        return static_cast<double>(pick(100000));
+      case 2:  // Whole hours, negative.
+        return -static_cast<double>(pick(100000));
+      case 3:  // Exact ties at the sixth decimal: multiples of 2^-7 = 0.0078125.
+        return static_cast<double>(pick(1 << 20)) / 128 * (pick(2) ? 1 : -1);
+      case 4:  // Near ties.
+        return (static_cast<double>(pick(1000000000)) + 0.5) / 1e6 +
+               (static_cast<double>(pick(3)) - 1) * 1e-12;
+      case 5:  // Tiny.
+        return std::ldexp(static_cast<double>(pick(1000)) - 500, -static_cast<int>(pick(80)));
+      case 6:  // Huge, or at the edge of the fast path.
+        return std::ldexp(static_cast<double>(pick(1000)) + 1, static_cast<int>(pick(1100)));
+      case 7:
+        return static_cast<double>(pick(2)) * 1e7 - 1e-9 * static_cast<double>(pick(5));
+      case 8: {
+        const double special[] = {std::numeric_limits<double>::quiet_NaN(),
+                                  std::numeric_limits<double>::infinity(),
+                                  -std::numeric_limits<double>::infinity(),
+                                  -0.0,
+                                  std::numeric_limits<double>::max(),
+                                  std::numeric_limits<double>::lowest(),
+                                  std::numeric_limits<double>::denorm_min(),
+                                  0.5e-6,
+                                  -0.5e-6,
+                                  9999999.9999995};
+        return special[pick(std::size(special))];
+      }
+      default: {  // Any bit pattern, or a plain fraction of hours.
+        if (pick(2) == 0) return std::uniform_real_distribution<double>(-1e6, 1e6)(engine_);
+        uint64_t bits = engine_();
+        double value;
+        std::memcpy(&value, &bits, sizeof value);
+        return value;
+      }
+    }
+  }
+
+ private:
+  uint64_t pick(uint64_t bound) { return engine_() % bound; }
+
+  template <typename Integer>
+  Integer integer() {
+    switch (pick(4)) {
+      case 0:
+        return 0;
+      case 1:
+        return static_cast<Integer>(pick(1000));
+      default:
+        return static_cast<Integer>(engine_());
+    }
+  }
+
+  std::string text() {
+    if (pick(3) == 0) return "";
+    static constexpr std::string_view kPieces[] = {"us-report-17>broker",
+                                                   "agency.us",
+                                                   "ps-e32865875d17",
+                                                   "sealed:09a1aa1249a28ede5f039cd1",
+                                                   "\"",
+                                                   "\\",
+                                                   "\n",
+                                                   "\t",
+                                                   "\r",
+                                                   "\b",
+                                                   "\f",
+                                                   std::string_view("\0", 1),
+                                                   "\x01",
+                                                   "\x1f",
+                                                   "\x7f",
+                                                   "Zürich",
+                                                   "\xe2\x80\x94",
+                                                   "東京",
+                                                   " ",
+                                                   "x"};
+    std::string out;
+    for (uint64_t i = 1 + pick(6); i > 0; --i) out += kPieces[pick(std::size(kPieces))];
+    return out;
+  }
+
+  std::mt19937_64 engine_;
+  std::string views_[3];
+};
+
+TEST(TraceJsonTest, WritesRandomEventsExactlyAsTheReferenceWriter) {
+  RandomEvents events(20170522);
+  std::string lines;  // Appended to, as the trace writer does.
+  std::string expected;
+  for (int i = 0; i < 200000; ++i) {
+    const TraceEvent event = events.next();
+    const std::string line = json_line(event);
+    ASSERT_EQ(line, reference::json_line(event)) << "event " << i;
+    append_json_line(event, &lines);
+    expected += line;
+  }
+  EXPECT_EQ(lines, expected);
+}
+
+TEST(TraceJsonTest, WritesRandomHoursExactlyAsTheReferenceWriter) {
+  RandomEvents events(42);
+  TraceEvent event = minimal_event();
+  for (int i = 0; i < 2000000; ++i) {
+    event.t_h = events.number();
+    ASSERT_EQ(json_line(event), reference::json_line(event)) << std::hexfloat << event.t_h;
+  }
+}
+
+TEST(TraceJsonTest, EscapesRandomTextExactlyAsTheReferenceWriter) {
+  std::mt19937_64 engine(7);
+  for (int i = 0; i < 100000; ++i) {
+    std::string text(engine() % 40, '\0');
+    for (char& c : text) c = static_cast<char>(engine() % (i % 2 ? 256 : 0x30));
+    std::string out = "prefix";
+    std::string expected = "prefix";
+    append_json_escaped(text, &out);
+    reference::append_json_escaped(text, &expected);
+    ASSERT_EQ(out, expected);
+  }
 }
 
 TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
@@ -233,6 +578,24 @@ TEST_F(JsonlTraceWriterTest, BuffersUntilFlushOrTheBufferIsFull) {
   }
   EXPECT_GE(events * line_bytes, 64 * 1024u);
   EXPECT_EQ(std::filesystem::file_size(path_), events * line_bytes);
+}
+
+TEST_F(JsonlTraceWriterTest, WritesRandomEventsExactlyAsTheReferenceWriter) {
+  RandomEvents events(3);
+  std::string expected;
+  {
+    JsonlTraceWriter writer(path_.string());
+    for (int i = 0; i < 50000; ++i) {
+      TraceEvent event = events.next();
+      if (i % 1000 == 0) event.run_json.assign(200 * 1024, ' ');  // Larger than the buffer.
+      writer.write(event);
+      expected += reference::json_line(event);
+    }
+  }
+  std::ifstream in(path_, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(written == expected)
+      << written.size() << " bytes written, " << expected.size() << " expected";
 }
 
 TEST_F(JsonlTraceWriterTest, NamesThePathWhenItCannotOpen) {

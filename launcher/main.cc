@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
                    "start a node that dies (crash, kill) again this many scenario hours "
                    "later (default: never)")
       ->check(CLI::NonNegativeNumber);
+  run_app->add_option("--chaos", run.chaos_seed,
+                      "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
+                      "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "
+                      "chaos.txt in the run directory");
 
   std::string report_dir;
   bool report_json = false;

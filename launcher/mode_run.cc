@@ -119,6 +119,7 @@ struct ScheduledAction {
   std::optional<v1::ControlRequest> request;  // Else `signal`.
   int signal = 0;
   std::optional<double> restart_after_h;
+  std::string by;  // Who scheduled it: "schedule" or "chaos".
 };
 
 // The scenario's faults as timed actions, each undo its own action, in time
@@ -132,7 +133,8 @@ std::vector<ScheduledAction> schedule_for(const Scenario& scenario,
                      [&](const NodeInfo& node) { return node.name == fault.node; })) {
       continue;
     }
-    ScheduledAction action{fault.at_h, fault.node, std::nullopt, 0, fault.restart_after_h};
+    ScheduledAction action{
+        fault.at_h, fault.node, std::nullopt, 0, fault.restart_after_h, fault.request.issued_by()};
     if (fault.command == "kill" || fault.command == "stop") {
       action.signal = fault.command == "kill" ? SIGKILL : SIGSTOP;
     } else {
@@ -141,12 +143,13 @@ std::vector<ScheduledAction> schedule_for(const Scenario& scenario,
     }
     actions.push_back(action);
     if (!fault.for_h) continue;
-    ScheduledAction undo{fault.at_h + *fault.for_h, fault.node, std::nullopt, 0, std::nullopt};
+    ScheduledAction undo{fault.at_h + *fault.for_h, fault.node, std::nullopt, 0, std::nullopt,
+                         fault.request.issued_by()};
     if (fault.command == "stop") {
       undo.signal = SIGCONT;
     } else {
       v1::ControlRequest request;
-      request.set_issued_by("schedule");
+      request.set_issued_by(fault.request.issued_by());
       if (fault.command == "pause") request.mutable_resume();
       if (fault.command == "partition") request.mutable_heal();
       if (fault.command == "link") {
@@ -246,7 +249,7 @@ void ModeRun::apply_due_faults() {
                    options_.mode, action.node);
         continue;
       }
-      record_signal_fault(options_.mode_dir, options_.mode, action.node, action.signal, "schedule",
+      record_signal_fault(options_.mode_dir, options_.mode, action.node, action.signal, action.by,
                           now_h());
       kill(supervisor_.pid_of(action.node), action.signal);
     }

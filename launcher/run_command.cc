@@ -18,6 +18,7 @@
 #include "common/endpoints.h"
 #include "common/scenario.h"
 #include "common/trace.h"
+#include "launcher/chaos.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/report/report.h"
@@ -72,6 +73,13 @@ int run_command(const RunOptions& options) {
   }
   fs::create_directories(run_dir);
   fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
+  if (options.chaos_seed) {
+    const std::vector<FaultSpec> chaos = chaos_schedule(scenario, *options.chaos_seed);
+    scenario.faults.insert(scenario.faults.end(), chaos.begin(), chaos.end());
+    std::ofstream((run_dir / "chaos.txt").string())
+        << "# Faults drawn by --chaos " << *options.chaos_seed << " (scenario hours)\n"
+        << describe_schedule(chaos);
+  }
   const std::string run_scenario_path = fs::absolute(run_dir / "scenario.toml").string();
 
   struct sigaction action {};

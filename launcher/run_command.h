@@ -18,6 +18,8 @@ struct RunOptions {
   bool quiet = false;   // No progress and no report on stdout.
   // Start a node that died again this many scenario hours later.
   std::optional<double> restart_delay_h;
+  // Adds a schedule of mixed faults drawn from this seed (chaos.h).
+  std::optional<uint64_t> chaos_seed;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a
