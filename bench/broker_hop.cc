@@ -58,12 +58,12 @@ void ReceivedIds::grow() {
 
 BrokerHop::BrokerHop(const std::string& trace_path, uint64_t seed, size_t expected_msgs)
     : cipher_handoff_("cipher@" + spec_.name),
+      known_nodes_{kSenderNode},
       trace_writer_(trace_path),
       pseudonyms_(derive_key(seed, spec_.name), kPseudonymCacheEntries),
       correlator_(spec_.correlation_window_h),
       received_ids_(expected_msgs),
       arena_(arena_block_.data(), arena_block_.size()) {
-  for (const SendingAgency& agency : kSendingAgencies) known_nodes_.insert(agency.node);
   for (const CoveredArea& covered : kCoveredAreas) {
     routes_.push_back({covered.area, covered.unit, spec_.name + "->" + covered.unit,
                        &next_sequence_by_peer_[covered.unit]});
@@ -114,8 +114,8 @@ void BrokerHop::handle(std::string_view from, std::string_view payload) {
   }
   const uint64_t id_hash = ReceivedIds::hash(id);
   received_ids_.prefetch(id_hash);  // Loaded while the ack is built.
-  // The benchmark's scenario clock: the latest sender's time, as if transit
-  // took none. It never goes back, though the agencies' frames interleave.
+  // The benchmark's scenario clock: the sender's time, as if transit took
+  // none; it never goes back, though a resend carries an earlier time.
   now_h_ = std::max(now_h_, envelope->sent_at_h());
 
   ack_frame_.set_version(1);

@@ -173,16 +173,13 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   if (variant == Variant::kBrokerHop) {
     hop.emplace(trace_path, kSeed, messages);
   } else {
-    // The bare hop does not parse, so it returns the same ack every time:
-    // the one for the last frame.
-    const SendingAgency& last_sender = kSendingAgencies[sender_of(messages - 1)];
-    const uint64_t last_sequence = (messages - 1) / kSendingAgencyCount + 1;
+    // The bare hop does not parse, so it returns the same ack every time.
     v1::Frame ack;
     ack.set_version(1);
-    ack.mutable_ack()->set_message_id(copy_message_id(
-        std::string(last_sender.prefix) + "-report-" + std::to_string(last_sequence), kHopNode));
+    ack.mutable_ack()->set_message_id(
+        copy_message_id("us-report-" + std::to_string(messages), kHopNode));
     ack.mutable_ack()->set_receiver(kHopNode);
-    ack.mutable_ack()->set_sequence(last_sequence);
+    ack.mutable_ack()->set_sequence(messages);
     ack.mutable_ack()->set_received_at_h(static_cast<double>(messages) * kScenarioHoursPerMessage);
     bare_ack = ack.SerializeAsString();
   }
@@ -210,41 +207,28 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   *hop_cpu_s = thread_cpu_s() - cpu_start_s;
 }
 
-// One DEALER per sending agency, each frame sent on its agency's: the hop's
-// ROUTER receives from several peers, as the broker does.
 void run_producer(zmq::context_t& context, const std::string& endpoint,
                   const std::vector<std::string>& frames, std::latch& ready,
                   SteadyClock::time_point* first_send) {
   ready.wait();
-  std::vector<zmq::socket_t> sockets;
-  for (const SendingAgency& agency : kSendingAgencies) {
-    zmq::socket_t& socket = sockets.emplace_back(context, zmq::socket_type::dealer);
-    configure(socket);
-    socket.set(zmq::sockopt::routing_id, agency.node);
-    socket.connect(endpoint);
-  }
-  std::vector<zmq::pollitem_t> items;
-  for (zmq::socket_t& socket : sockets) items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  configure(socket);
+  socket.set(zmq::sockopt::routing_id, kSenderNode);
+  socket.connect(endpoint);
   zmq::message_t ack;
   size_t sent = 0;
   size_t acked = 0;
   *first_send = SteadyClock::now();
   while (acked < frames.size()) {
     while (sent < frames.size() && sent - acked < kProducerWindowMsgs) {
-      if (!sockets[sender_of(sent)].send(zmq::buffer(frames[sent]), zmq::send_flags::none)) {
+      if (!socket.send(zmq::buffer(frames[sent]), zmq::send_flags::none)) {
         throw std::runtime_error("stalled sending");
       }
       ++sent;
     }
-    // Every acknowledgement already here; if none, wait for one.
-    const size_t acked_before = acked;
-    for (zmq::socket_t& socket : sockets) {
-      while (socket.recv(ack, zmq::recv_flags::dontwait)) ++acked;
-    }
-    if (acked == acked_before &&
-        zmq::poll(items, std::chrono::milliseconds(kStallTimeoutMs)) == 0) {
-      throw std::runtime_error("stalled waiting for an acknowledgement");
-    }
+    receive(socket, ack, "an acknowledgement");
+    ++acked;
+    while (socket.recv(ack, zmq::recv_flags::dontwait)) ++acked;
   }
 }
 
@@ -335,8 +319,8 @@ int profile_hop(size_t messages) {
   {
     BrokerHop hop(trace_path.string(), kSeed, messages);
     const double cpu_start_s = thread_cpu_s();
-    for (size_t i = 0; i < frames.size(); ++i) {
-      hop.handle(kSendingAgencies[sender_of(i)].node, frames[i]);
+    for (const std::string& frame : frames) {
+      hop.handle(kSenderNode, frame);
       forwarded_bytes += hop.ack().size();
       for (const std::string& forward : hop.forwards()) forwarded_bytes += forward.size();
     }

@@ -15,44 +15,33 @@ constexpr std::array<const char*, 5> kSites = {"arena", "metro", "station", "sta
 constexpr std::array<const char*, 4> kMethods = {"ied", "vehicle", "knife", "firearm"};
 constexpr std::array<const char*, 6> kCredibilities = {"A1", "B2", "B3", "C3", "D4", "F6"};
 constexpr std::array<v1::Tlp, 3> kTlps = {v1::TLP_AMBER, v1::TLP_AMBER_STRICT, v1::TLP_RED};
-// Distinct subjects in circulation besides the plot's, in turns: a subject
-// recurs after 970 h, just outside the window, so the correlator compares
-// strings but finds only the plot's reports.
+// Distinct subjects in circulation, in turns: a subject recurs after 970 h,
+// outside the correlation window, so each report's subject is new to it.
 constexpr uint64_t kSubjects = 97;
 constexpr double kDeliveryDeadlineH = 168;
 // A report leaves the agency this long after its source produced it.
 constexpr double kAgencyDelayH = 2;
 
-// A source among the agency's, spread by a multiplicative hash: some report
-// more often than others, but every one recurs.
-size_t source_of(uint64_t n) { return (n * 0x9e3779b97f4a7c15ULL >> 40) % kSourcesPerAgency; }
+// The source of report n: a multiplicative hash spreads the reports over
+// the sources irregularly, but every source recurs.
+size_t source_of(uint64_t n) { return (n * 0x9e3779b97f4a7c15ULL >> 40) % kSenderSources; }
 
 }  // namespace
 
 std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
-  struct Agency {
-    std::array<std::string, kSourcesPerAgency> sealed;
-    uint64_t reports = 0;
-  };
-  std::array<Agency, kSendingAgencyCount> agencies;
-  for (size_t a = 0; a < kSendingAgencyCount; ++a) {
-    const SecretKey key = derive_key(seed, kSendingAgencies[a].node);
-    for (size_t s = 0; s < kSourcesPerAgency; ++s) {
-      agencies[a].sealed[s] = seal_source(
-          key, std::string(kSendingAgencies[a].prefix) + ".source-" + std::to_string(s));
-    }
+  const SecretKey agency_key = derive_key(seed, kSenderNode);
+  std::array<std::string, kSenderSources> sealed;
+  for (size_t i = 0; i < kSenderSources; ++i) {
+    sealed[i] = seal_source(agency_key, "us.source-" + std::to_string(i + 1));
   }
 
   std::vector<std::string> frames;
   frames.reserve(count);
   v1::Frame frame;
   for (uint64_t n = 1; n <= count; ++n) {
-    const size_t a = sender_of(n - 1);
-    const SendingAgency& sender = kSendingAgencies[a];
-    const uint64_t k = ++agencies[a].reports;
     const double at_h = static_cast<double>(n) * kScenarioHoursPerMessage;
-    // As an agency names its copy for the broker of its own report.
-    const std::string trace_id = std::string(sender.prefix) + "-report-" + std::to_string(k);
+    // As agency.us names its copy for the broker of its own report.
+    const std::string trace_id = "us-report-" + std::to_string(n);
     const std::string message_id = copy_message_id(trace_id, "broker");
 
     frame.Clear();
@@ -60,11 +49,11 @@ std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
     v1::Envelope* envelope = frame.mutable_envelope();
     envelope->set_message_id(message_id);
     envelope->set_trace_id(trace_id);
-    envelope->set_sender(sender.node);
-    envelope->set_sequence(k);
+    envelope->set_sender(kSenderNode);
+    envelope->set_sequence(n);
     envelope->set_sent_at_h(at_h);
     envelope->set_deadline_h(at_h + kDeliveryDeadlineH);
-    envelope->set_handoff(std::string(sender.node) + "->broker");
+    envelope->set_handoff(std::string(kSenderNode) + "->broker");
     envelope->set_attempt(1);
     envelope->set_parent_message_id(trace_id);
 
@@ -72,14 +61,13 @@ std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
     v1::ThreatReport* report = envelope->mutable_report();
     report->set_report_id(message_id);
     report->set_trace_id(trace_id);
-    report->set_origin_agency(sender.node);
+    report->set_origin_agency(kSenderNode);
     v1::Source* source = report->mutable_source();
-    source->set_agency(sender.node);
+    source->set_agency(kSenderNode);
     const size_t s = source_of(n);
-    source->set_sealed(agencies[a].sealed[s]);
+    source->set_sealed(sealed[s]);
     source->set_value(kSourceValues[s % kSourceValues.size()]);
-    report->set_subject(n % kPlotReportPeriod == 0 ? "subject-plot"
-                                                   : "subject-" + std::to_string(n % kSubjects));
+    report->set_subject("subject-" + std::to_string(n % kSubjects));
     report->set_area(kCoveredAreas[n % std::size(kCoveredAreas)].area);
     if (n % 4 != 0) report->set_site(kSites[n % kSites.size()]);
     if (n % 2 == 0) {

@@ -76,12 +76,48 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   return 0;
 }
 
+// Sends one request and waits for its ControlReply; nullopt on no answer.
+std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
+                                              const std::string& payload) {
+  zmq::context_t context;
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(endpoint);
+  socket.send(zmq::buffer(payload), zmq::send_flags::none);
+  std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::poll(items, kReplyTimeout);
+  zmq::message_t message;
+  if (!(items[0].revents & ZMQ_POLLIN) || !socket.recv(message, zmq::recv_flags::dontwait)) {
+    return std::nullopt;
+  }
+  v1::ControlReply reply;
+  if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    reply.set_ok(false);
+    reply.set_error("unreadable reply");
+  }
+  return reply;
+}
+
+int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {
+  v1::LauncherRequest request;
+  request.set_request_id(1);
+  request.set_node(node.name);
+  request.set_issued_by(options.issued_by);
+  request.mutable_restart()->set_after_h(options.restart_after_h);
+  const auto reply = request_reply(run.launcher_control_endpoint, request.SerializeAsString());
+  if (!reply) return fail(1, "the launcher did not answer within 3 s");
+  if (!reply->ok()) return fail(1, "the launcher refused: " + reply->error());
+  fmt::print("{}: will be started again at scenario hour {:.1f} once it has died\n", node.name,
+             reply->status().now_h() + options.restart_after_h);
+  return 0;
+}
+
 }  // namespace
 
 const std::vector<std::string>& fault_command_names() {
   static const std::vector<std::string> names = {"status",    "pause", "resume", "link",
                                                  "partition", "heal",  "queue",  "crash",
-                                                 "kill",      "stop",  "cont"};
+                                                 "kill",      "stop",  "cont",   "restart"};
   return names;
 }
 
@@ -99,30 +135,21 @@ int fault_command(const FaultOptions& options) {
     return fail(2, fmt::format("no node named \"{}\" in the {} run (nodes: {})", options.node,
                                run.mode, fmt::join(names, ", ")));
   }
+  if (options.command == "restart") return ask_launcher_to_restart(run, *node, options);
   if (!process_running(node->pid)) {
     return fail(1, fmt::format("node {} (pid {}) is not running", node->name, node->pid));
   }
   if (is_signal_command(options.command)) return send_signal(run, *node, options);
 
-  zmq::context_t context;
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::linger, 0);
-  socket.connect(node->control_endpoint);
   v1::ControlRequest request = request_for(options);
   request.set_request_id(1);
-  socket.send(zmq::buffer(request.SerializeAsString()), zmq::send_flags::none);
-  std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
-  zmq::poll(items, kReplyTimeout);
-  zmq::message_t message;
-  if (!(items[0].revents & ZMQ_POLLIN) || !socket.recv(message, zmq::recv_flags::dontwait)) {
+  const auto answer = request_reply(node->control_endpoint, request.SerializeAsString());
+  if (!answer) {
     return fail(1, fmt::format("node {} (pid {}) did not answer within {} s (stopped by "
                                "SIGSTOP?); nothing was changed by this command",
                                node->name, node->pid, kReplyTimeout.count()));
   }
-  v1::ControlReply reply;
-  if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
-    return fail(1, "node " + node->name + " sent an unreadable reply");
-  }
+  const v1::ControlReply& reply = *answer;
   if (!reply.ok()) {
     return fail(
         1, fmt::format("{} refused {}: {}", node->name, describe_command(request), reply.error()));

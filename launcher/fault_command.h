@@ -18,11 +18,12 @@ struct FaultOptions {
   std::vector<std::string> peers;  // partition
   v1::SetLink link;                // link (peer, fields)
   v1::SetQueue queue;              // queue (name, fields)
+  double restart_after_h = 0;      // restart
   std::string issued_by = "tearline fault";
 };
 
-// The control commands, and the signals: kill (SIGKILL), stop (SIGSTOP),
-// cont (SIGCONT).
+// The control commands, the signals kill (SIGKILL), stop (SIGSTOP) and cont
+// (SIGCONT), and restart (asks the launcher to start a dead node again).
 const std::vector<std::string>& fault_command_names();
 
 // Exit codes: 0 done; 1 the run is not live, the node is not running, did

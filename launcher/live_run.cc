@@ -42,6 +42,7 @@ std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
   run.mode = file.value("mode", mode_dir.filename().string());
   run.mode_dir = mode_dir.string();
   run.launcher_pid = file.value("launcher_pid", -1);
+  run.launcher_control_endpoint = file.value("launcher_control", "");
   if (file["clock"].is_object()) {
     run.epoch_unix_ms = file["clock"].value("epoch_unix_ms", int64_t{0});
     run.ms_per_scenario_hour = file["clock"].value("ms_per_scenario_hour", 0.0);

@@ -24,6 +24,7 @@ struct LiveRun {
   std::string mode;
   std::string mode_dir;
   pid_t launcher_pid = -1;
+  std::string launcher_control_endpoint;
   int64_t epoch_unix_ms = 0;
   double ms_per_scenario_hour = 0;
   std::vector<LiveNode> nodes;

@@ -61,8 +61,9 @@ int main(int argc, char** argv) {
       "fault",
       "Inject a fault into a live run: COMMAND is one of status, pause, resume, link PEER|*, "
       "partition PEER..., heal, queue NAME, crash (control commands the node acknowledges and "
-      "traces), or kill, stop, cont (SIGKILL, SIGSTOP, SIGCONT to its process). Exit 0 done, 1 "
-      "the run is not live or the node not running or it refused, 2 bad usage.");
+      "traces), kill, stop, cont (SIGKILL, SIGSTOP, SIGCONT to its process), or restart (the "
+      "launcher starts the node again once it has died). Exit 0 done, 1 the run is not live or "
+      "the node not running or it refused, 2 bad usage.");
   fault_app->add_option("run_dir", fault.run_dir, "run directory of a live run")->required();
   fault_app->add_option("command", fault.command, "what to do")
       ->required()
@@ -80,10 +81,14 @@ int main(int argc, char** argv) {
   fault_app->add_option("--reorder-window-h", reorder_window_h, "link: how far back, hours");
   fault_app->add_option("--bandwidth", bandwidth, "link: messages per scenario hour at most")
       ->check(CLI::PositiveNumber);
-  fault_app->add_flag("--reset", reset, "link: restore the scenario's link model");
+  fault_app->add_flag("--reset", reset, "link, queue: restore the scenario's model");
   fault_app->add_option("--workers", workers, "queue: number of workers (0 stalls it)");
   fault_app->add_option("--service-h", service_h, "queue: fixed service time, hours");
   fault_app->add_option("--capacity", capacity_msgs, "queue: capacity in messages");
+  fault_app
+      ->add_option("--after-h", fault.restart_after_h,
+                   "restart: scenario hours from now (default 0)")
+      ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
@@ -118,6 +123,7 @@ int main(int argc, char** argv) {
     }
     if (command == "queue") {
       fault.queue.set_name(fault_args[0]);
+      fault.queue.set_reset(reset);
       if (workers) fault.queue.set_workers(*workers);
       if (service_h) fault.queue.set_service_h(*service_h);
       if (capacity_msgs) fault.queue.set_capacity_msgs(*capacity_msgs);

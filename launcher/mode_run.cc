@@ -10,8 +10,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "common/clock.h"
 #include "common/endpoints.h"
@@ -198,6 +198,8 @@ class ModeRun {
   // Scenario hour of the next scheduled fault or restart, if any.
   std::optional<double> next_action_h() const;
   void write_nodes_file(bool live) const;
+  // Answers requests on the launcher's own control endpoint (restarts).
+  void handle_launcher_request();
   void trace_launcher_event(TraceEvent event);
   double now_h() const { return clock_ ? std::max(0.0, clock_->now_h()) : 0; }
 
@@ -215,7 +217,40 @@ class ModeRun {
   std::map<std::string, double> restart_at_h_by_node_;
   std::vector<ScheduledAction> schedule_;
   size_t next_action_ = 0;
+  // Declared in this order so the socket closes before its context.
+  zmq::context_t context_;
+  std::optional<zmq::socket_t> launcher_control_;
 };
+
+void ModeRun::handle_launcher_request() {
+  std::vector<zmq::message_t> parts;
+  if (!zmq::recv_multipart(*launcher_control_, std::back_inserter(parts),
+                           zmq::recv_flags::dontwait) ||
+      parts.size() != 2) {
+    return;
+  }
+  v1::LauncherRequest request;
+  v1::ControlReply reply;
+  reply.set_node("launcher");
+  reply.set_ok(false);
+  if (!request.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
+    reply.set_error("malformed launcher request");
+  } else if (std::none_of(nodes_.begin(), nodes_.end(),
+                          [&](const NodeInfo& node) { return node.name == request.node(); })) {
+    reply.set_request_id(request.request_id());
+    reply.set_error("no node named \"" + request.node() + "\" in the " + options_.mode + " run");
+  } else if (!request.has_restart()) {
+    reply.set_request_id(request.request_id());
+    reply.set_error("launcher request without a command");
+  } else {
+    reply.set_request_id(request.request_id());
+    reply.set_ok(true);
+    restart_at_h_by_node_[request.node()] = now_h() + request.restart().after_h();
+    reply.mutable_status()->set_now_h(now_h());
+  }
+  launcher_control_->send(parts[0], zmq::send_flags::sndmore);
+  launcher_control_->send(zmq::buffer(reply.SerializeAsString()), zmq::send_flags::none);
+}
 
 std::optional<double> ModeRun::next_action_h() const {
   std::optional<double> next;
@@ -384,6 +419,7 @@ void ModeRun::write_nodes_file(bool live) const {
   nlohmann::json file = {{"mode", options_.mode},
                          {"live", live},
                          {"launcher_pid", getpid()},
+                         {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
                          {"clock", nullptr},
                          {"nodes", nodes}};
   if (epoch_unix_ms_) {
@@ -408,10 +444,12 @@ ModeOutcome ModeRun::run() {
     trace_launcher_event(std::move(event));
   }
 
-  zmq::context_t context;
+  launcher_control_.emplace(context_, zmq::socket_type::router);
+  launcher_control_->set(zmq::sockopt::linger, 0);
+  launcher_control_->bind("ipc://" + socket_dir_ + "/launcher.control");
   std::vector<std::string> names;
   for (const NodeInfo& node : nodes_) names.push_back(node.name);
-  ControlClient control(context, names, socket_dir_);
+  ControlClient control(context_, names, socket_dir_);
   auto dead = [this] { return reap(); };
 
   for (const NodeInfo& node : nodes_) spawn(node);
@@ -447,14 +485,20 @@ ModeOutcome ModeRun::run() {
       apply_due_faults();
       restart_due_nodes(control);
       progress.update(now_h());
-      // Until the next scheduled action or progress tick, whichever is first.
+      // Until the next scheduled action, progress tick or launcher request.
       auto wait = kProgressTick;
       if (const std::optional<double> next_h = next_action_h()) {
         const auto until_next = std::chrono::milliseconds(
             std::max<int64_t>(0, static_cast<int64_t>(clock_->wall_ms_until(*next_h))));
         wait = std::min<std::chrono::milliseconds>(wait, until_next);
       }
-      std::this_thread::sleep_for(wait);
+      std::vector<zmq::pollitem_t> items = {{launcher_control_->handle(), 0, ZMQ_POLLIN, 0}};
+      try {
+        zmq::poll(items, wait);
+      } catch (const zmq::error_t& error) {
+        if (error.num() != EINTR) throw;
+      }
+      if (items[0].revents & ZMQ_POLLIN) handle_launcher_request();
     }
     progress.finish(options_.interrupted()      ? "interrupted"
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"
