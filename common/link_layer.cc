@@ -61,6 +61,14 @@ void LinkLayer::reset_fault(const std::string& peer) {
   }
 }
 
+void LinkLayer::retry_now(const std::string& peer, double now_h) {
+  for (auto& [id, pending] : pending_) {
+    if (pending.peer == peer && pending.resend_due_h && !pending.transmit_due_h) {
+      pending.resend_due_h = std::min(*pending.resend_due_h, now_h);
+    }
+  }
+}
+
 std::string LinkLayer::attempt_loss_reason(const Pending& pending) const {
   if (partitioned(pending.peer)) return "partition";
   const std::string& handoff = pending.envelope.handoff();

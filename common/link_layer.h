@@ -70,6 +70,10 @@ class LinkLayer {
   // with an empty set, including messages already in a delay line.
   void set_partitioned(std::set<std::string> peers) { partitioned_ = std::move(peers); }
   bool partitioned(const std::string& peer) const { return partitioned_.contains(peer); }
+  // `peer` is back after a silence: tracked messages to it that wait for an
+  // acknowledgement are resent at the next advance rather than at their
+  // resend time.
+  void retry_now(const std::string& peer, double now_h);
 
  private:
   struct Pending {

@@ -29,6 +29,12 @@ constexpr int kHighWaterMarkMsgs = 10000;
 // The loop wakes at least this often, so a node never waits unboundedly.
 constexpr int64_t kMaxPollTimeoutMs = 100;
 constexpr int kControlLingerMs = 1000;
+// Liveness (the guide's Paranoid Pirate): a heartbeat to every connected
+// peer this often, answered by the peer; a peer not heard from for
+// kPeerLivenessMs is down until heard again. Wall time: liveness is about
+// processes, not the scenario.
+constexpr int64_t kHeartbeatIntervalMs = 200;
+constexpr int64_t kPeerLivenessMs = 5 * kHeartbeatIntervalMs;
 
 uint64_t peak_rss_kib() {
   rusage usage{};
@@ -92,6 +98,10 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   [[noreturn]] void crash_now();
   void handle_data();
   void handle_peer_reply(const std::string& peer, zmq::socket_t& socket);
+  // Records that `peer` was heard from; traces peer_up after a silence.
+  void heard_from(const std::string& peer);
+  // Sends heartbeats when due and traces peer_down for silent peers.
+  void keep_liveness();
   // Traffic from a partitioned peer: an envelope's attempt is lost.
   void drop_partitioned(const std::string& from, const v1::Frame& frame);
   void handle_envelope(const std::string& from, const v1::Envelope& envelope);
@@ -123,6 +133,9 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   // Fault commands to carry out at a scenario hour, in time order.
   std::multimap<double, v1::ControlRequest> scheduled_;
   std::set<std::string> received_ids_;
+  int64_t next_heartbeat_ms_ = 0;
+  std::map<std::string, int64_t> last_heard_ms_by_peer_;
+  std::set<std::string> peers_down_;
   std::map<std::string, uint64_t> events_by_kind_;
 };
 
@@ -190,7 +203,10 @@ int64_t NodeRuntime::poll_timeout_ms() const {
     if (auto link_next = links_.next_wake_h()) next_h = std::min(next_h, *link_next);
   }
   if (!scheduled_.empty()) next_h = std::min(next_h, scheduled_.begin()->first);
-  const double wait_ms = std::ceil(clock_->wall_ms_until(next_h));
+  double wait_ms = std::ceil(clock_->wall_ms_until(next_h));
+  if (!paused_) {
+    wait_ms = std::min(wait_ms, static_cast<double>(next_heartbeat_ms_ - unix_now_ms()));
+  }
   return std::clamp<int64_t>(static_cast<int64_t>(wait_ms), 0, kMaxPollTimeoutMs);
 }
 
@@ -203,6 +219,10 @@ void NodeRuntime::fill_status(v1::NodeStatus* status) const {
   status->set_peak_rss_kib(peak_rss_kib());
   status->set_frozen(frozen_);
   status->set_paused(paused_);
+  const int64_t now_ms = unix_now_ms();
+  for (const auto& [peer, heard_ms] : last_heard_ms_by_peer_) {
+    if (now_ms - heard_ms <= kPeerLivenessMs) status->add_peers_alive(peer);
+  }
   for (const std::string& peer : partitioned_) status->add_partitioned_peers(peer);
 }
 
@@ -280,6 +300,8 @@ bool NodeRuntime::carry_out(const v1::ControlRequest& request, double at_h, std:
       break;
     case v1::ControlRequest::kResume:
       paused_ = false;
+      // It did not listen while paused: its peers' silence proves nothing.
+      for (auto& [peer, heard_ms] : last_heard_ms_by_peer_) heard_ms = unix_now_ms();
       break;
     case v1::ControlRequest::kLink: {
       const v1::SetLink& link = request.link();
@@ -456,6 +478,7 @@ void NodeRuntime::handle_data() {
                   "rejected:protocol-version-" + std::to_string(frame.version()));
   }
   if (partitioned_.contains(from)) return drop_partitioned(from, frame);
+  if (!frame.has_heartbeat()) heard_from(from);
   switch (frame.body_case()) {
     case v1::Frame::kEnvelope:
       handle_envelope(from, frame.envelope());
@@ -466,11 +489,65 @@ void NodeRuntime::handle_data() {
         role_->on_poll(*this, frame.poll(), from, now_h());
       }
       break;
+    case v1::Frame::kHeartbeat: {
+      heard_from(from);
+      v1::Frame answer;
+      answer.set_version(1);
+      answer.mutable_heartbeat()->set_node(options_.name);
+      answer.mutable_heartbeat()->set_at_h(now_h());
+      const std::string payload = answer.SerializeAsString();
+      try {
+        data_.send(zmq::buffer(from), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+        data_.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+      } catch (const zmq::error_t&) {
+        // Gone again: its next heartbeat decides.
+      }
+      break;
+    }
     case v1::Frame::kAck:
-    case v1::Frame::kHeartbeat:
     case v1::Frame::BODY_NOT_SET:
       reject(from, "", "rejected:unexpected-frame-on-data-socket");
       break;
+  }
+}
+
+void NodeRuntime::heard_from(const std::string& peer) {
+  last_heard_ms_by_peer_[peer] = unix_now_ms();
+  if (peers_down_.erase(peer) == 0) return;
+  log_->info("{} is back", peer);
+  TraceEvent event;
+  event.kind = "peer_up";
+  event.t_h = now_h();
+  event.peer = peer;
+  trace(std::move(event));
+  links_.retry_now(peer, now_h());
+}
+
+void NodeRuntime::keep_liveness() {
+  const int64_t now_ms = unix_now_ms();
+  if (now_ms >= next_heartbeat_ms_) {
+    next_heartbeat_ms_ = now_ms + kHeartbeatIntervalMs;
+    v1::Frame frame;
+    frame.set_version(1);
+    frame.mutable_heartbeat()->set_node(options_.name);
+    frame.mutable_heartbeat()->set_at_h(now_h());
+    const std::string payload = frame.SerializeAsString();
+    for (auto& [peer, socket] : peers_) {
+      if (partitioned_.contains(peer)) continue;
+      (void)socket.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+      // A peer we connected to but never heard from counts from now.
+      last_heard_ms_by_peer_.try_emplace(peer, now_ms);
+    }
+  }
+  for (const auto& [peer, heard_ms] : last_heard_ms_by_peer_) {
+    if (now_ms - heard_ms <= kPeerLivenessMs || peers_down_.contains(peer)) continue;
+    peers_down_.insert(peer);
+    log_->warn("{} not heard from for {} ms: down", peer, now_ms - heard_ms);
+    TraceEvent event;
+    event.kind = "peer_down";
+    event.t_h = now_h();
+    event.peer = peer;
+    trace(std::move(event));
   }
 }
 
@@ -494,10 +571,12 @@ void NodeRuntime::handle_peer_reply(const std::string& peer, zmq::socket_t& sock
   if (!socket.recv(message, zmq::recv_flags::dontwait)) return;
   if (partitioned_.contains(peer)) return;  // Its acknowledgements are cut off too.
   v1::Frame frame;
-  if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size())) || !frame.has_ack()) {
+  if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size())) ||
+      !(frame.has_ack() || frame.has_heartbeat())) {
     return reject(peer, "", "rejected:malformed-acknowledgement");
   }
-  links_.on_ack(frame.ack(), now_h());
+  heard_from(peer);
+  if (frame.has_ack()) links_.on_ack(frame.ack(), now_h());
 }
 
 void NodeRuntime::stop() {
@@ -549,6 +628,7 @@ int NodeRuntime::run() {
         }
       }
     }
+    if (handling && !frozen_) keep_liveness();
     if (clock_ && !frozen_) {
       advance_to(now_h());
       if (clock_->now_h() >= end_h_) {
