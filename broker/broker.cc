@@ -97,16 +97,8 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
 
 void BrokerRole::deliver_copy(NodeContext& context, const ServedReport& served,
                               const std::string& peer, v1::ThreatReport copy) {
-  const std::string id = copy_message_id(served.message_id, peer);
-  copy.set_report_id(id);
-  TraceEvent created = report_event("created", id, copy, served.at_h, "route@" + spec_.name);
-  created.parent = served.message_id;
-  created.peer = peer;
-  context.trace(std::move(created));
-  v1::Envelope envelope;
-  envelope.set_message_id(id);
-  envelope.set_parent_message_id(served.message_id);
-  *envelope.mutable_report() = std::move(copy);
+  v1::Envelope envelope = make_copy(context, served.message_id, peer, std::move(copy),
+                                    "route@" + spec_.name, served.at_h);
   SendOptions options;
   options.resend = true;
   options.deadline_h = served.at_h + spec_.delivery_deadline_h;

@@ -1,5 +1,7 @@
 #include "common/report_fields.h"
 
+#include "common/role.h"
+
 namespace tearline {
 namespace {
 
@@ -62,6 +64,21 @@ TraceEvent report_event(std::string_view kind, const std::string& message_id,
   event.handoff = std::move(handoff);
   fill_report_fields(report, &event);
   return event;
+}
+
+v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const std::string& peer,
+                       v1::ThreatReport report, const std::string& handoff, double at_h) {
+  const std::string id = copy_message_id(parent_id, peer);
+  report.set_report_id(id);
+  TraceEvent created = report_event("created", id, report, at_h, handoff);
+  created.parent = parent_id;
+  created.peer = peer;
+  context.trace(std::move(created));
+  v1::Envelope envelope;
+  envelope.set_message_id(id);
+  envelope.set_parent_message_id(parent_id);
+  *envelope.mutable_report() = std::move(report);
+  return envelope;
 }
 
 }  // namespace tearline

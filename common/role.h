@@ -49,6 +49,12 @@ inline std::string copy_message_id(const std::string& parent, const std::string&
   return parent + ">" + peer;
 }
 
+// The copy of message `parent_id` for `peer`, carrying `report` (its report
+// id set to the copy's id): traces its creation in `handoff` at at_h and
+// returns its envelope, ready for NodeContext::send.
+v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const std::string& peer,
+                       v1::ThreatReport report, const std::string& handoff, double at_h);
+
 class Role {
  public:
   virtual ~Role() = default;

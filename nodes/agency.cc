@@ -132,48 +132,30 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
-  v1::ThreatReport copy =
-      decision == ShareDecision::kSanitised ? sanitise(served.report, id) : served.report;
-  copy.set_report_id(id);
-
-  TraceEvent created = report_event("created", id, copy, served.at_h, handoff);
-  created.parent = served.message_id;
-  created.peer = partner.agency;
-  context.trace(std::move(created));
+  v1::Envelope envelope =
+      make_copy(context, served.message_id, partner.agency,
+                decision == ShareDecision::kSanitised ? sanitise(served.report, id) : served.report,
+                handoff, served.at_h);
 
   std::string_view kind = decision == ShareDecision::kFull        ? "shared"
                           : decision == ShareDecision::kSanitised ? "sanitised"
                                                                   : "withheld";
-  TraceEvent outcome = report_event(kind, id, copy, served.at_h, handoff);
+  TraceEvent outcome = report_event(kind, id, envelope.report(), served.at_h, handoff);
   outcome.peer = partner.agency;
   outcome.reason = reason;
   context.trace(std::move(outcome));
   if (decision == ShareDecision::kWithheld) return;
-
-  v1::Envelope envelope;
-  envelope.set_message_id(id);
-  envelope.set_parent_message_id(served.message_id);
-  *envelope.mutable_report() = std::move(copy);
   context.send(partner.agency, std::move(envelope), served.at_h, SendOptions{});
 }
 
 void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served) {
-  const std::string id = copy_message_id(served.message_id, scenario_.broker.name);
   v1::ThreatReport copy = served.report;
-  copy.set_report_id(id);
   if (copy.source().has_handle()) {
     copy.mutable_source()->set_sealed(seal_source(key_, copy.source().handle()));
   }
   const std::string& broker = scenario_.broker.name;
-  TraceEvent created = report_event("created", id, copy, served.at_h, spec_.name + "->" + broker);
-  created.parent = served.message_id;
-  created.peer = broker;
-  context.trace(std::move(created));
-
-  v1::Envelope envelope;
-  envelope.set_message_id(id);
-  envelope.set_parent_message_id(served.message_id);
-  *envelope.mutable_report() = std::move(copy);
+  v1::Envelope envelope = make_copy(context, served.message_id, broker, std::move(copy),
+                                    spec_.name + "->" + broker, served.at_h);
   SendOptions options;
   options.resend = true;
   options.deadline_h = served.at_h + scenario_.broker.delivery_deadline_h;
@@ -215,20 +197,13 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
   last_poll_h_by_unit_[from] = now_h;
   for (const Filed& filed : filed_) {
     if (filed.filed_at_h <= since_h || filed.report.area() != poll.area()) continue;
-    const std::string id = copy_message_id(filed.message_id, from);
     v1::ThreatReport copy = filed.report;
-    copy.set_report_id(id);
     // Units get the intelligence, never the source behind it.
     copy.mutable_source()->clear_identity();
-    TraceEvent created = report_event("created", id, copy, now_h, "poll@" + spec_.name);
-    created.parent = filed.message_id;
-    created.peer = from;
-    context.trace(std::move(created));
-    v1::Envelope envelope;
-    envelope.set_message_id(id);
-    envelope.set_parent_message_id(filed.message_id);
-    *envelope.mutable_report() = std::move(copy);
-    context.send(from, std::move(envelope), now_h, SendOptions{});
+    context.send(
+        from,
+        make_copy(context, filed.message_id, from, std::move(copy), "poll@" + spec_.name, now_h),
+        now_h, SendOptions{});
   }
 }
 
