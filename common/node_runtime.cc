@@ -30,11 +30,12 @@ constexpr int kHighWaterMarkMsgs = 10000;
 constexpr int64_t kMaxPollTimeoutMs = 100;
 constexpr int kControlLingerMs = 1000;
 // Liveness (the guide's Paranoid Pirate): a heartbeat to every connected
-// peer this often, answered by the peer; a peer not heard from for
-// kPeerLivenessMs is down until heard again. Wall time: liveness is about
-// processes, not the scenario.
-constexpr int64_t kHeartbeatIntervalMs = 200;
-constexpr int64_t kPeerLivenessMs = 5 * kHeartbeatIntervalMs;
+// peer each scenario hour (but not more often than every 20 ms nor less
+// often than every 200 ms of wall time), answered by the peer; a peer not
+// heard from for kLivenessIntervals heartbeats is down until heard again.
+constexpr int64_t kHeartbeatIntervalMinMs = 20;
+constexpr int64_t kHeartbeatIntervalMaxMs = 200;
+constexpr int64_t kLivenessIntervals = 5;
 
 uint64_t peak_rss_kib() {
   rusage usage{};
@@ -102,6 +103,7 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   void heard_from(const std::string& peer);
   // Sends heartbeats when due and traces peer_down for silent peers.
   void keep_liveness();
+  int64_t liveness_ms() const { return kLivenessIntervals * heartbeat_interval_ms_; }
   // Traffic from a partitioned peer: an envelope's attempt is lost.
   void drop_partitioned(const std::string& from, const v1::Frame& frame);
   void handle_envelope(const std::string& from, const v1::Envelope& envelope);
@@ -133,6 +135,7 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   // Fault commands to carry out at a scenario hour, in time order.
   std::multimap<double, v1::ControlRequest> scheduled_;
   std::set<std::string> received_ids_;
+  int64_t heartbeat_interval_ms_ = kHeartbeatIntervalMaxMs;
   int64_t next_heartbeat_ms_ = 0;
   std::map<std::string, int64_t> last_heard_ms_by_peer_;
   std::set<std::string> peers_down_;
@@ -221,7 +224,7 @@ void NodeRuntime::fill_status(v1::NodeStatus* status) const {
   status->set_paused(paused_);
   const int64_t now_ms = unix_now_ms();
   for (const auto& [peer, heard_ms] : last_heard_ms_by_peer_) {
-    if (now_ms - heard_ms <= kPeerLivenessMs) status->add_peers_alive(peer);
+    if (now_ms - heard_ms <= liveness_ms()) status->add_peers_alive(peer);
   }
   for (const std::string& peer : partitioned_) status->add_partitioned_peers(peer);
 }
@@ -278,6 +281,8 @@ bool NodeRuntime::carry_out(const v1::ControlRequest& request, double at_h, std:
       const v1::Start& start = request.start();
       clock_.emplace(start.epoch_unix_ms(), start.ms_per_scenario_hour());
       end_h_ = start.end_h();
+      heartbeat_interval_ms_ = std::clamp(static_cast<int64_t>(start.ms_per_scenario_hour()),
+                                          kHeartbeatIntervalMinMs, kHeartbeatIntervalMaxMs);
       role_->begin_at(now_h());
       log_->info("started: epoch {} ms, {} ms per scenario hour, end at {} h",
                  start.epoch_unix_ms(), start.ms_per_scenario_hour(), end_h_);
@@ -526,7 +531,7 @@ void NodeRuntime::heard_from(const std::string& peer) {
 void NodeRuntime::keep_liveness() {
   const int64_t now_ms = unix_now_ms();
   if (now_ms >= next_heartbeat_ms_) {
-    next_heartbeat_ms_ = now_ms + kHeartbeatIntervalMs;
+    next_heartbeat_ms_ = now_ms + heartbeat_interval_ms_;
     v1::Frame frame;
     frame.set_version(1);
     frame.mutable_heartbeat()->set_node(options_.name);
@@ -540,7 +545,7 @@ void NodeRuntime::keep_liveness() {
     }
   }
   for (const auto& [peer, heard_ms] : last_heard_ms_by_peer_) {
-    if (now_ms - heard_ms <= kPeerLivenessMs || peers_down_.contains(peer)) continue;
+    if (now_ms - heard_ms <= liveness_ms() || peers_down_.contains(peer)) continue;
     peers_down_.insert(peer);
     log_->warn("{} not heard from for {} ms: down", peer, now_ms - heard_ms);
     TraceEvent event;
