@@ -9,6 +9,7 @@
 #include "launcher/fault_command.h"
 #include "launcher/report/report.h"
 #include "launcher/run_command.h"
+#include "launcher/trace_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -90,6 +91,25 @@ int main(int argc, char** argv) {
                    "restart: scenario hours from now (default 0)")
       ->check(CLI::NonNegativeNumber);
 
+  tearline::TraceCommandOptions trace;
+  CLI::App* trace_app = app.add_subcommand(
+      "trace",
+      "Read a run's traces: 'summary' (events by node and kind, time span, messages by fate), "
+      "'follow TRACE_ID' (one piece of intelligence from its source to every place its copies "
+      "reached or died, with per-hop delays and transformations), 'lost' (every lost or expired "
+      "message, grouped by handoff and reason), 'node NAME' (a node's events and queue depths).");
+  trace_app->add_option("run_dir", trace.run_dir, "run directory")->required();
+  trace_app->add_option("view", trace.view, "summary, follow, lost or node")
+      ->required()
+      ->check(CLI::IsMember({"summary", "follow", "lost", "node"}));
+  trace_app->add_option("target", trace.target, "follow: TRACE_ID; node: NAME");
+  trace_app->add_option("--mode", trace.filter.mode, "only this mode");
+  trace_app->add_option("--plot", trace.filter.plot, "only messages about this plot");
+  trace_app->add_option("--node", trace.filter.node, "only events at this node");
+  trace_app->add_option("--from-h", trace.filter.from_h, "only from this scenario hour");
+  trace_app->add_option("--to-h", trace.filter.to_h, "only up to this scenario hour");
+  trace_app->add_option("--reason", trace.reason, "lost: only this reason");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -97,6 +117,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run_app) return tearline::run_command(run);
+  if (*trace_app) return tearline::trace_command(trace);
   if (*fault_app) {
     const std::string& command = fault.command;
     const bool wants_one = command == "link" || command == "queue";

@@ -118,6 +118,7 @@ std::optional<std::string> parse_event(std::string_view line, Event* event) {
   check(get_strings(object, "detail", &event->detail));
   check(get_bool(object, "actionable", &event->actionable));
   check(get_int64(object, "peak_rss_kib", &event->peak_rss_kib));
+  check(get_int64(object, "depth", &event->depth));
   if (error) return error;
   if (event->kind.empty()) return "no \"kind\"";
 

@@ -37,6 +37,7 @@ struct Event {
   std::vector<std::string> detail;
   bool actionable = false;
   std::optional<uint64_t> peak_rss_kib;
+  std::optional<uint32_t> depth;  // Queue depth, messages (absent when 0).
   nlohmann::json run;  // RunInfo of a "run" event, else null.
 };
 

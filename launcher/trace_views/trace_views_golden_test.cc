@@ -1,0 +1,47 @@
+// Each view of the checked-in recorded run against its golden output.
+#include <gtest/gtest.h>
+
+#include "launcher/report/text_table.h"
+#include "launcher/trace_views/trace_views.h"
+#include "launcher/trace_views/view_test_support.h"
+
+namespace tearline {
+namespace {
+
+using trace_views::testing::expect_golden;
+using trace_views::testing::longest_line;
+using trace_views::testing::recorded_run;
+
+TEST(TraceViewsGolden, Summary) {
+  std::vector<std::string> warnings;
+  const std::string text = trace_summary(recorded_run(), {}, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  expect_golden("summary", text);
+}
+
+TEST(TraceViewsGolden, FollowCrossesSanitisingAndPseudonymising) {
+  std::vector<std::string> warnings;
+  const std::string text = trace_follow(recorded_run(), "bb-north-1", {}, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  EXPECT_NE(text.find("sanitised, detail left: subject, area"), std::string::npos);
+  EXPECT_NE(text.find("pseudonymised, source shown as ps-"), std::string::npos);
+  expect_golden("follow", text);
+}
+
+TEST(TraceViewsGolden, Lost) {
+  const std::string text = trace_lost(recorded_run(), "", {}, nullptr);
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  expect_golden("lost", text);
+}
+
+TEST(TraceViewsGolden, Node) {
+  const std::string text = trace_node(recorded_run(), "broker", {}, nullptr);
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  EXPECT_NE(text.find("officers@broker"), std::string::npos);
+  expect_golden("node", text);
+}
+
+}  // namespace
+}  // namespace tearline
