@@ -119,9 +119,14 @@ std::string hop_line(const Hop& hop, std::string* source_kind) {
     }
   }
   if (attempts > 1) parts.push_back(fmt::format("{} attempts", attempts));
+  // A hop ends where the message left it: received over a link, served by a
+  // department; the sender's later "acked" is not part of the transfer.
+  const Event* out = received != nullptr ? received
+                     : served != nullptr ? served
+                                         : hop.events.back();
   return fmt::format("{:<24} {:>8} -> {:<8}  {}", hop.handoff,
-                     trace_views::hours(hop.events.front()->t_h),
-                     trace_views::hours(hop.events.back()->t_h), fmt::join(parts, "; "));
+                     trace_views::hours(hop.events.front()->t_h), trace_views::hours(out->t_h),
+                     fmt::join(parts, "; "));
 }
 
 std::string fate_line(const LoadedMode& mode, const Message& message) {
