@@ -38,7 +38,7 @@ struct Event {
   bool actionable = false;
   std::optional<uint64_t> peak_rss_kib;
   std::optional<uint32_t> depth;  // Queue depth, messages (absent when 0).
-  nlohmann::json run;  // RunInfo of a "run" event, else null.
+  nlohmann::json run;             // RunInfo of a "run" event, else null.
 };
 
 // All events of one mode directory.
