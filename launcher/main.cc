@@ -99,8 +99,7 @@ int main(int argc, char** argv) {
       "reached or died, with per-hop delays and transformations), 'lost' (every lost or expired "
       "message, grouped by handoff and reason), 'node NAME' (a node's events and queue depths).");
   trace_app->add_option("run_dir", trace.run_dir, "run directory")->required();
-  trace_app->add_option("view", trace.view, "summary, follow, lost or node")
-      ->required()
+  trace_app->add_option("view", trace.view, "summary, follow, lost or node (default: summary)")
       ->check(CLI::IsMember({"summary", "follow", "lost", "node"}));
   trace_app->add_option("target", trace.target, "follow: TRACE_ID; node: NAME");
   trace_app->add_option("--mode", trace.filter.mode, "only this mode");
@@ -109,6 +108,14 @@ int main(int argc, char** argv) {
   trace_app->add_option("--from-h", trace.filter.from_h, "only from this scenario hour");
   trace_app->add_option("--to-h", trace.filter.to_h, "only up to this scenario hour");
   trace_app->add_option("--reason", trace.reason, "lost: only this reason");
+  trace_app->add_option("--perfetto", trace.perfetto_path,
+                        "write Chrome Trace Event JSON for Perfetto UI / chrome://tracing");
+  trace_app->add_option("--otlp", trace.otlp_path,
+                        "write OpenTelemetry OTLP/JSON spans (Jaeger and other OTLP consumers)");
+  trace_app->add_option("--mermaid", trace.mermaid_path,
+                        "write a Mermaid sequence diagram of the chosen trace ids");
+  trace_app->add_option("--trace-id", trace.mermaid_trace_ids,
+                        "--mermaid: a trace id to draw (repeatable; default: every plot's)");
 
   try {
     app.parse(argc, argv);
@@ -117,7 +124,12 @@ int main(int argc, char** argv) {
   }
 
   if (*run_app) return tearline::run_command(run);
-  if (*trace_app) return tearline::trace_command(trace);
+  if (*trace_app) {
+    const bool exporting =
+        !trace.perfetto_path.empty() || !trace.otlp_path.empty() || !trace.mermaid_path.empty();
+    if (trace.view.empty() && !exporting) trace.view = "summary";
+    return tearline::trace_command(trace);
+  }
   if (*fault_app) {
     const std::string& command = fault.command;
     const bool wants_one = command == "link" || command == "queue";

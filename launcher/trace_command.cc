@@ -2,10 +2,39 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
+#include "launcher/trace_exports/trace_exports.h"
+
 namespace tearline {
+
+namespace {
+
+// Writes each asked-for export; false (with a message) if one fails.
+bool write_exports(const TraceCommandOptions& options, std::vector<std::string>* warnings) {
+  const std::vector<std::pair<std::string, std::function<std::string()>>> exports = {
+      {options.perfetto_path, [&] { return export_perfetto(options.run_dir, warnings); }},
+      {options.otlp_path, [&] { return export_otlp(options.run_dir, warnings); }},
+      {options.mermaid_path,
+       [&] { return export_mermaid(options.run_dir, options.mermaid_trace_ids, warnings); }}};
+  for (const auto& [path, make] : exports) {
+    if (path.empty()) continue;
+    const std::string content = make();
+    std::ofstream out(path);
+    out << content;
+    if (!out) {
+      fmt::print(stderr, "tearline trace: cannot write {}\n", path);
+      return false;
+    }
+    fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, content.size());
+  }
+  return true;
+}
+
+}  // namespace
 
 int trace_command(const TraceCommandOptions& options) {
   const bool wants_target = options.view == "follow" || options.view == "node";
@@ -15,12 +44,14 @@ int trace_command(const TraceCommandOptions& options) {
     return 2;
   }
   if (!wants_target && !options.target.empty()) {
-    fmt::print(stderr, "tearline trace: {} takes no further argument\n", options.view);
+    fmt::print(stderr, "tearline trace: {} takes no further argument\n",
+               options.view.empty() ? "exporting" : options.view);
     return 2;
   }
   std::vector<std::string> warnings;
   std::string text;
   try {
+    if (!write_exports(options, &warnings)) return 1;
     if (options.view == "summary") text = trace_summary(options.run_dir, options.filter, &warnings);
     if (options.view == "follow") {
       text = trace_follow(options.run_dir, options.target, options.filter, &warnings);

@@ -1,8 +1,10 @@
-// `tearline trace RUN_DIR VIEW [ARG]`: terminal views of a run's traces
-// (summary, follow TRACE_ID, lost, node NAME) with filters.
+// `tearline trace RUN_DIR [VIEW [ARG]] [--perfetto F] [--otlp F] [--mermaid F]`:
+// terminal views of a run's traces (summary, follow TRACE_ID, lost, node
+// NAME) with filters, and exports to Perfetto, OTLP/JSON and Mermaid files.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "launcher/trace_views/trace_views.h"
 
@@ -10,10 +12,16 @@ namespace tearline {
 
 struct TraceCommandOptions {
   std::string run_dir;
-  std::string view;    // "summary", "follow", "lost", "node".
+  std::string view;    // "summary", "follow", "lost", "node"; empty: none (or
+                       // summary when no export is asked for either).
   std::string target;  // follow: the trace id; node: the node name.
   std::string reason;  // lost: only this reason.
   TraceFilter filter;
+  // Exports written to these files when set (trace_exports.h).
+  std::string perfetto_path;
+  std::string otlp_path;
+  std::string mermaid_path;
+  std::vector<std::string> mermaid_trace_ids;  // Empty: every plot's.
 };
 
 // Exit codes: 0 printed; 2 bad usage, or a run dir, trace id, node, mode or
