@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   CLI::App* run_app = app.add_subcommand(
       "run",
       "Run a scenario: start every node as a process, play the scenario clock, stop them, "
-      "and write a run directory with traces, logs, report.txt and report.json.");
+      "and write a run directory with traces, logs, report.txt, report.json and report.html.");
   run_app->add_option("scenario", run.scenario, "scenario file, or a name under scenarios/")
       ->required();
   run_app->add_option("--mode", run.mode, "which world to run (default: both, side by side)")
@@ -114,8 +114,12 @@ int main(int argc, char** argv) {
                         "write OpenTelemetry OTLP/JSON spans (Jaeger and other OTLP consumers)");
   trace_app->add_option("--mermaid", trace.mermaid_path,
                         "write a Mermaid sequence diagram of the chosen trace ids");
+  trace_app->add_option("--html", trace.html_path,
+                        "write a self-contained HTML page: plot table, sequence diagrams of the "
+                        "chosen trace ids, delay histograms");
   trace_app->add_option("--trace-id", trace.mermaid_trace_ids,
-                        "--mermaid: a trace id to draw (repeatable; default: every plot's)");
+                        "--mermaid, --html: a trace id to draw (repeatable; default: every "
+                        "plot's)");
 
   try {
     app.parse(argc, argv);
@@ -125,8 +129,8 @@ int main(int argc, char** argv) {
 
   if (*run_app) return tearline::run_command(run);
   if (*trace_app) {
-    const bool exporting =
-        !trace.perfetto_path.empty() || !trace.otlp_path.empty() || !trace.mermaid_path.empty();
+    const bool exporting = !trace.perfetto_path.empty() || !trace.otlp_path.empty() ||
+                           !trace.mermaid_path.empty() || !trace.html_path.empty();
     if (trace.view.empty() && !exporting) trace.view = "summary";
     return tearline::trace_command(trace);
   }

@@ -23,6 +23,7 @@
 #include "launcher/progress.h"
 #include "launcher/report/report.h"
 #include "launcher/supervisor.h"
+#include "launcher/trace_exports/trace_exports.h"
 
 namespace tearline {
 namespace {
@@ -39,6 +40,19 @@ std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
   return fmt::format("runs/{}-{}-seed{}", scenario_name, stamp, seed);
+}
+
+// report.html, best effort: a failure is a warning, not a failed run.
+void write_html_report(const fs::path& run_dir) {
+  const fs::path path = run_dir / "report.html";
+  try {
+    const std::string html = export_html(run_dir.string(), {}, nullptr);
+    std::ofstream out(path.string());
+    out << html;
+    if (!out) fmt::print(stderr, "tearline run: warning: cannot write {}\n", path.string());
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "tearline run: warning: no {}: {}\n", path.string(), error.what());
+  }
 }
 
 }  // namespace
@@ -123,6 +137,7 @@ int run_command(const RunOptions& options) {
   const std::string text = render_text(report);
   std::ofstream((run_dir / "report.json").string()) << report.dump(2) << "\n";
   std::ofstream((run_dir / "report.txt").string()) << text;
+  write_html_report(run_dir);
   if (!options.quiet) fmt::print("{}", text);
 
   int unaccounted = 0;

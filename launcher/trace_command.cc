@@ -19,7 +19,9 @@ bool write_exports(const TraceCommandOptions& options, std::vector<std::string>*
       {options.perfetto_path, [&] { return export_perfetto(options.run_dir, warnings); }},
       {options.otlp_path, [&] { return export_otlp(options.run_dir, warnings); }},
       {options.mermaid_path,
-       [&] { return export_mermaid(options.run_dir, options.mermaid_trace_ids, warnings); }}};
+       [&] { return export_mermaid(options.run_dir, options.mermaid_trace_ids, warnings); }},
+      {options.html_path,
+       [&] { return export_html(options.run_dir, options.mermaid_trace_ids, warnings); }}};
   for (const auto& [path, make] : exports) {
     if (path.empty()) continue;
     const std::string content = make();

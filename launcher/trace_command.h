@@ -1,6 +1,7 @@
-// `tearline trace RUN_DIR [VIEW [ARG]] [--perfetto F] [--otlp F] [--mermaid F]`:
+// `tearline trace RUN_DIR [VIEW [ARG]] [--perfetto F] [--otlp F] [--mermaid F]
+// [--html F]`:
 // terminal views of a run's traces (summary, follow TRACE_ID, lost, node
-// NAME) with filters, and exports to Perfetto, OTLP/JSON and Mermaid files.
+// NAME) with filters, and exports to Perfetto, OTLP/JSON, Mermaid and HTML files.
 #pragma once
 
 #include <string>
@@ -21,7 +22,8 @@ struct TraceCommandOptions {
   std::string perfetto_path;
   std::string otlp_path;
   std::string mermaid_path;
-  std::vector<std::string> mermaid_trace_ids;  // Empty: every plot's.
+  std::string html_path;
+  std::vector<std::string> mermaid_trace_ids;  // Mermaid and HTML; empty: every plot's.
 };
 
 // Exit codes: 0 printed; 2 bad usage, or a run dir, trace id, node, mode or

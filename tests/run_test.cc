@@ -90,9 +90,9 @@ TEST_F(SmallRun, ThePlotIsAvertedOnlyThroughTheCentre) {
 
 TEST_F(SmallRun, WritesTheRunDirectory) {
   const auto run = dir_->path() / "run";
-  for (const char* file :
-       {"report.txt", "report.json", "scenario.toml", "bilateral/launcher.trace.jsonl",
-        "coordinated/broker.trace.jsonl", "coordinated/broker.log", "coordinated/nodes.json"}) {
+  for (const char* file : {"report.txt", "report.json", "report.html", "scenario.toml",
+                           "bilateral/launcher.trace.jsonl", "coordinated/broker.trace.jsonl",
+                           "coordinated/broker.log", "coordinated/nodes.json"}) {
     EXPECT_TRUE(std::filesystem::exists(run / file)) << file;
   }
   EXPECT_FALSE(std::filesystem::exists(run / "bilateral/broker.trace.jsonl"))

@@ -1,6 +1,6 @@
 // Exports of a run's traces to existing viewers: Perfetto / chrome://tracing
 // (Chrome Trace Event JSON), OpenTelemetry consumers such as Jaeger
-// (OTLP/JSON) and Mermaid sequence diagrams.
+// (OTLP/JSON), Mermaid sequence diagrams and a self-contained HTML page.
 #pragma once
 
 #include <string>
@@ -16,5 +16,11 @@ std::string export_otlp(const std::string& run_dir, std::vector<std::string>* wa
 // run event in launcher.trace.jsonl).
 std::string export_mermaid(const std::string& run_dir, const std::vector<std::string>& trace_ids,
                            std::vector<std::string>* warnings);
+// A self-contained HTML page (inline CSS and SVG, no scripts): the plot table
+// of build_report(), per mode a sequence diagram of trace_ids (empty: every
+// plot's) and per-handoff delay histograms. Throws ReportError if run_dir
+// has no mode with traces.
+std::string export_html(const std::string& run_dir, const std::vector<std::string>& trace_ids,
+                        std::vector<std::string>* warnings);
 
 }  // namespace tearline
