@@ -1,5 +1,6 @@
 #include "launcher/trace_exports/export_events.h"
 
+#include <algorithm>
 #include <fstream>
 
 namespace tearline::trace_exports {
@@ -62,6 +63,22 @@ bool split_link(const std::string& handoff, std::string* from, std::string* to) 
   *from = handoff.substr(0, arrow);
   *to = handoff.substr(arrow + 2);
   return true;
+}
+
+std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes) {
+  std::vector<std::string> ids;
+  for (const ModeEvents& mode : modes) {
+    if (!mode.run.is_object() || !mode.run.contains("plots")) continue;
+    for (const auto& plot : mode.run["plots"]) {
+      if (!plot.is_object() || !plot.contains("trace_ids")) continue;
+      for (const auto& id : plot["trace_ids"]) {
+        if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+          ids.push_back(id.get<std::string>());
+        }
+      }
+    }
+  }
+  return ids;
 }
 
 }  // namespace tearline::trace_exports

@@ -28,6 +28,10 @@ struct ModeEvents {
 // warning each (file:line) appended to *warnings, if not null.
 std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::string>* warnings);
 
+// Every plot's trace ids from the modes' run events, in first-seen order:
+// what the diagrams draw when no trace id is chosen.
+std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes);
+
 // "A->B" for a link handoff: true, with *from = A and *to = B.
 bool split_link(const std::string& handoff, std::string* from, std::string* to);
 

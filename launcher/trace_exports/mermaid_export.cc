@@ -26,23 +26,6 @@ std::string text(std::string value) {
   return value;
 }
 
-// Every plot's trace ids from the modes' run events, first-seen order.
-std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes) {
-  std::vector<std::string> ids;
-  for (const ModeEvents& mode : modes) {
-    if (!mode.run.is_object() || !mode.run.contains("plots")) continue;
-    for (const auto& plot : mode.run["plots"]) {
-      if (!plot.is_object() || !plot.contains("trace_ids")) continue;
-      for (const auto& id : plot["trace_ids"]) {
-        if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
-          ids.push_back(id.get<std::string>());
-        }
-      }
-    }
-  }
-  return ids;
-}
-
 class ModeSection {
  public:
   ModeSection(const ModeEvents& mode, const std::set<std::string>& traces)
