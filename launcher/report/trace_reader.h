@@ -38,7 +38,10 @@ struct Event {
   bool actionable = false;
   std::optional<uint64_t> peak_rss_kib;
   std::optional<uint32_t> depth;  // Queue depth, messages (absent when 0).
-  nlohmann::json run;             // RunInfo of a "run" event, else null.
+  std::optional<uint32_t> attempt;
+  double wait_h = 0;     // dequeued, served: time waiting in the queue.
+  double service_h = 0;  // served: time in service.
+  nlohmann::json run;    // RunInfo of a "run" event, else null.
 };
 
 // All events of one mode directory.
@@ -52,10 +55,11 @@ struct ModeTraces {
 // name. Empty if run_dir is not a readable directory.
 std::vector<std::filesystem::path> find_mode_dirs(const std::filesystem::path& run_dir);
 
-// Reads every *.trace.jsonl in mode_dir. Malformed lines are skipped with one
-// warning each, naming file and line, appended to *warnings (if not null).
-// Events are sorted by scenario time, then wall time, then file and line, so
-// one node's events keep the order it wrote them.
+// Reads every *.trace.jsonl in mode_dir, as ModeScan::read() does: malformed
+// lines and an earlier run's lines are skipped, with warnings naming file and
+// line appended to *warnings (if not null). Events are sorted by scenario
+// time, then wall time, then file and line, so one node's events keep the
+// order it wrote them.
 ModeTraces read_mode(const std::filesystem::path& mode_dir, std::vector<std::string>* warnings);
 
 // Sorts by scenario time, then wall time, then file and line, and numbers
@@ -64,6 +68,11 @@ void sort_in_time_order(std::vector<Event>* events);
 
 // Parses one line into *event, replacing what it held (file, line and order
 // are left 0). Returns why the line is malformed, or nullopt when it is fine.
+// Tries read_flat_line() first, then parse_event_json().
 std::optional<std::string> parse_event(std::string_view line, Event* event);
+
+// parse_event() through the full JSON parser only: the reference the fast
+// path is tested against.
+std::optional<std::string> parse_event_json(std::string_view line, Event* event);
 
 }  // namespace tearline::report
