@@ -8,6 +8,8 @@
 namespace tearline {
 namespace {
 
+using trace_views::testing::by_plot;
+using trace_views::testing::by_window;
 using trace_views::testing::expect_golden;
 using trace_views::testing::longest_line;
 using trace_views::testing::recorded_run;
@@ -18,6 +20,18 @@ TEST(TraceViewsGolden, Summary) {
   EXPECT_TRUE(warnings.empty());
   EXPECT_LE(longest_line(text), report::kLineWidthMax);
   expect_golden("summary", text);
+}
+
+TEST(TraceViewsGolden, SummaryOfOnePlot) {
+  const std::string text = trace_summary(recorded_run(), by_plot("plot.north-1"), nullptr);
+  expect_golden("summary-plot", text);
+}
+
+TEST(TraceViewsGolden, SummaryOfOneNodeInAWindow) {
+  TraceFilter filter = by_window(20.0, 100.0);
+  filter.node = "unit.north";
+  const std::string text = trace_summary(recorded_run(), filter, nullptr);
+  expect_golden("summary-node-window", text);
 }
 
 TEST(TraceViewsGolden, FollowCrossesSanitisingAndPseudonymising) {
