@@ -1,13 +1,16 @@
 #include "launcher/report/line_reader.h"
 
-#include <array>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <initializer_list>
 #include <system_error>
 #include <utility>
 
 namespace tearline::report {
 namespace {
+
+static_assert(std::endian::native == std::endian::little, "string() reads words little-endian");
 
 class FlatLineReader {
  public:
@@ -77,21 +80,40 @@ class FlatLineReader {
     return true;
   }
 
-  // Bytes a plain string may not hold: the backslash (an escape would need
-  // decoding), control characters and anything outside ASCII (which the JSON
-  // parser checks as UTF-8).
-  static constexpr std::array<bool, 256> kStops = [] {
-    std::array<bool, 256> stops{};
-    for (size_t c = 0; c < stops.size(); ++c) stops[c] = c < 0x20 || c >= 0x80;
-    stops['"'] = true;
-    stops['\\'] = true;
-    return stops;
-  }();
+  // Whether any byte of `word` ends a plain string: the quote, the backslash
+  // (an escape would need decoding), a control character or a byte outside
+  // ASCII (which the JSON parser checks as UTF-8). Returns a mask with the
+  // high bit set in (at least) the first such byte, eight bytes at a time.
+  static uint64_t stop_bytes(uint64_t word) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHighs = 0x8080808080808080ull;
+    const auto zero_bytes = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+    const uint64_t control = (word - kOnes * 0x20) & ~word & kHighs;
+    return control | (word & kHighs) | zero_bytes(word ^ (kOnes * '"')) |
+           zero_bytes(word ^ (kOnes * '\\'));
+  }
+
+  static bool is_stop(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte >= 0x80 || c == '"' || c == '\\';
+  }
 
   bool string(std::string_view* out) {
     if (!eat('"')) return false;
     const char* start = p_;
-    while (p_ != end_ && !kStops[static_cast<unsigned char>(*p_)]) ++p_;
+    while (end_ - p_ >= 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, p_, sizeof word);
+      const uint64_t stops = stop_bytes(word);
+      if (stops != 0) {
+        // Little-endian: the lowest set bit marks the first stop (the
+        // borrows in zero_bytes only mark bytes after a real one).
+        p_ += std::countr_zero(stops) / 8;
+        break;
+      }
+      p_ += 8;
+    }
+    while (p_ != end_ && !is_stop(*p_)) ++p_;
     if (p_ == end_ || *p_ != '"') return false;
     *out = std::string_view(start, static_cast<size_t>(p_ - start));
     ++p_;
@@ -125,6 +147,14 @@ class FlatLineReader {
       while (p_ != end_ && digit(*p_)) ++p_;
     }
     *text = std::string_view(start, static_cast<size_t>(p_ - start));
+    // The JSON parser refuses a number beyond double's range (1e999, or a
+    // long run of digits); this reader leaves it to the parser.
+    if (!*integer || text->size() > 18) {
+      double value = 0;
+      if (std::from_chars(text->data(), text->data() + text->size(), value).ec != std::errc{}) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -9,34 +9,50 @@ namespace {
 using nlohmann::json;
 
 void decide_fate(Message* message) {
-  std::vector<const Event*> terminals;
+  FateEvidence evidence;
+  const Event* terminal = nullptr;
   const Event* in_flight = nullptr;
+  evidence.created = message->created != nullptr;
   for (const Event* event : message->events) {
-    if (is_terminal(event->kind)) terminals.push_back(event);
+    if (is_terminal(event->kind)) {
+      ++evidence.terminal_events;
+      terminal = event;
+    }
     if (event->kind == "in_flight" && in_flight == nullptr) in_flight = event;
   }
-  if (message->created == nullptr) {
-    message->fate = Fate::kUnaccounted;
-    message->unaccounted_reason = "never created";
-    message->end = message->events.back();
-  } else if (terminals.size() > 1) {
-    message->fate = Fate::kUnaccounted;
-    message->unaccounted_reason = "multiple terminal events";
-    message->end = message->events.back();
-  } else if (terminals.size() == 1) {
-    message->fate = terminals.front()->kind == "delivered" ? Fate::kDelivered : Fate::kLost;
-    message->end = terminals.front();
-  } else if (in_flight != nullptr) {
-    message->fate = Fate::kInFlight;
-    message->end = in_flight;
-  } else {
-    message->fate = Fate::kUnaccounted;
-    message->unaccounted_reason = "no terminal or in_flight event";
-    message->end = message->events.back();
+  evidence.delivered = terminal != nullptr && terminal->kind == "delivered";
+  evidence.in_flight = in_flight != nullptr;
+  message->fate = decide_fate(evidence, &message->unaccounted_reason);
+  switch (message->fate) {
+    case Fate::kDelivered:
+    case Fate::kLost:
+      message->end = terminal;
+      break;
+    case Fate::kInFlight:
+      message->end = in_flight;
+      break;
+    case Fate::kUnaccounted:
+      message->end = message->events.back();
+      break;
   }
 }
 
 }  // namespace
+
+Fate decide_fate(const FateEvidence& evidence, std::string* unaccounted_reason) {
+  if (!evidence.created) {
+    *unaccounted_reason = "never created";
+    return Fate::kUnaccounted;
+  }
+  if (evidence.terminal_events > 1) {
+    *unaccounted_reason = "multiple terminal events";
+    return Fate::kUnaccounted;
+  }
+  if (evidence.terminal_events == 1) return evidence.delivered ? Fate::kDelivered : Fate::kLost;
+  if (evidence.in_flight) return Fate::kInFlight;
+  *unaccounted_reason = "no terminal or in_flight event";
+  return Fate::kUnaccounted;
+}
 
 bool is_terminal(std::string_view kind) { return kind == "delivered" || is_loss(kind); }
 
@@ -45,7 +61,11 @@ bool is_loss(std::string_view kind) {
 }
 
 std::string loss_reason(const Event& event) {
-  return event.reason.empty() ? event.kind : event.reason;
+  return std::string(loss_reason(event.kind, event.reason));
+}
+
+std::string_view loss_reason(std::string_view kind, std::string_view reason) {
+  return reason.empty() ? kind : reason;
 }
 
 MessageIndex::MessageIndex(const std::vector<Event>& events) {

@@ -3,6 +3,7 @@
 // tearline_report.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,6 +15,19 @@
 namespace tearline::report {
 
 enum class Fate { kDelivered, kLost, kInFlight, kUnaccounted };
+
+// What a message's events show about its fate.
+struct FateEvidence {
+  bool created = false;         // It has a "created" event.
+  size_t terminal_events = 0;   // delivered, withheld, lost, expired.
+  bool delivered = false;       // Its terminal event (if just one) is "delivered".
+  bool in_flight = false;       // It has an "in_flight" event.
+};
+
+// The fate those events decide. The event that decides it is the terminal
+// event for kDelivered and kLost, the first in_flight event for kInFlight,
+// and the last event for kUnaccounted, whose reason goes to *reason.
+Fate decide_fate(const FateEvidence& evidence, std::string* unaccounted_reason);
 
 struct Message {
   std::string id;
@@ -52,6 +66,7 @@ bool is_terminal(std::string_view kind);
 bool is_loss(std::string_view kind);
 // The reason of a loss event, or its kind when it gives none.
 std::string loss_reason(const Event& event);
+std::string_view loss_reason(std::string_view kind, std::string_view reason);
 
 // {"messages": {created, delivered, lost, in_flight, unaccounted,
 // never_created}, "lost_by_reason": {...}, "unaccounted_messages": [...]}.

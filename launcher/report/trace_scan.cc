@@ -122,24 +122,30 @@ std::optional<std::string> ModeScan::parse(std::string_view line, EventFields* f
   return std::nullopt;
 }
 
-std::optional<ModeScan::RunStart> ModeScan::find_run_start() {
+const std::optional<ModeScan::RunStart>& ModeScan::run_start() {
+  if (run_start_found_) return run_start_;
+  run_start_found_ = true;
   const auto launcher = std::find_if(paths_.begin(), paths_.end(), [](const std::string& path) {
     return fs::path(path).filename() == kLauncherTrace;
   });
-  if (launcher == paths_.end()) return std::nullopt;
+  if (launcher == paths_.end()) return run_start_;
   const auto index = static_cast<size_t>(launcher - paths_.begin());
   const MappedFile* file = map(index);
-  if (file == nullptr) return std::nullopt;
-  std::optional<RunStart> start;
+  if (file == nullptr) return run_start_;
   for_each_line(*file, [&](std::string_view line, size_t line_number) {
     // Only "run" lines matter here, and those always take the JSON parser.
     if (line.find("\"run\"") == std::string_view::npos) return;
     Event event;
     if (!parse_event_json(line, &event) && event.kind == "run") {
-      start = RunStart{index, line_number, event.wall_ms};
+      run_start_ = RunStart{index, line_number, event.wall_ms, std::move(event.run)};
     }
   });
-  return start;
+  return run_start_;
+}
+
+const nlohmann::json* ModeScan::run_info() {
+  const auto& start = run_start();
+  return start && start->info.is_object() ? &start->info : nullptr;
 }
 
 void ModeScan::read(const std::function<void(const EventFields&)>& visit,
@@ -148,7 +154,7 @@ void ModeScan::read(const std::function<void(const EventFields&)>& visit,
     if (warnings != nullptr) warnings->push_back(std::move(text));
   };
   parsed_.clear();
-  const std::optional<RunStart> run_start = find_run_start();
+  const std::optional<RunStart>& run_start = this->run_start();
   const auto earlier = [&run_start](const EventFields& fields) {
     if (!run_start) return false;
     if (fields.file == run_start->launcher_file) return fields.line < run_start->line;

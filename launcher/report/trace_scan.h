@@ -37,6 +37,9 @@ class ModeScan {
   // Paths, in the order read; EventFields::file indexes this.
   const std::vector<std::string>& files() const { return paths_; }
 
+  // The RunInfo of this run (the launcher's last "run" event), or null.
+  const nlohmann::json* run_info();
+
   // Calls visit with each sound line of this run, file by file, each file in
   // line order (not time order). Appends to *warnings (if not null):
   //   - one warning per malformed line, naming file, line and what is wrong;
@@ -53,11 +56,13 @@ class ModeScan {
     size_t launcher_file = 0;
     size_t line = 0;  // Of the last "run" event in launcher.trace.jsonl.
     std::optional<int64_t> wall_ms;
+    nlohmann::json info;
   };
 
   // Maps file `index` on first use; null if it can't be.
   const MappedFile* map(size_t index);
-  std::optional<RunStart> find_run_start();
+  // Found on first use, in launcher.trace.jsonl.
+  const std::optional<RunStart>& run_start();
   // Calls visit(line, line_number) for each line that is not blank.
   template <typename Visit>
   static void for_each_line(const MappedFile& file, Visit visit);
@@ -67,6 +72,8 @@ class ModeScan {
   std::string mode_;
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<MappedFile>> mapped_;  // By file index; null until mapped.
+  bool run_start_found_ = false;
+  std::optional<RunStart> run_start_;
   // Lines the fast reader left to the JSON parser, kept so that views into
   // them stay valid.
   std::deque<Event> parsed_;

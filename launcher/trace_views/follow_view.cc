@@ -132,7 +132,7 @@ std::string hop_line(const Hop& hop, std::string* source_kind) {
 std::string fate_line(const LoadedMode& mode, const Message& message) {
   const Event& end = *message.end;
   const std::string at = fmt::format("at {} ({}), {}", end.node, end.handoff,
-                                     trace_views::hours_with_date(mode, end.t_h));
+                                     trace_views::hours_with_date(mode.info, end.t_h));
   switch (message.fate) {
     case report::Fate::kDelivered:
       return "=> delivered " + at;
@@ -167,7 +167,7 @@ class TreePrinter {
       const Event& created = *message.created;
       text +=
           fmt::format(": created at {}, {}, {}", created.node,
-                      trace_views::hours_with_date(mode_, created.t_h), describe_source(created));
+                      trace_views::hours_with_date(mode_.info, created.t_h), describe_source(created));
       if (level > 0 && created.source_kind != source_kind) {
         text += fmt::format("; source kind {} -> {}", source_kind_name(source_kind),
                             source_kind_name(created.source_kind));
@@ -217,7 +217,7 @@ std::string trace_follow(const std::string& run_dir, const std::string& trace_id
   bool known = false;
   for (const auto& mode : run.modes) {
     const TraceTree tree = tree_of(*mode, trace_id);
-    text += trace_views::heading(*mode, "trace " + trace_id);
+    text += trace_views::heading(mode->info, "trace " + trace_id);
     if (tree.roots.empty()) {
       text += "  no message carries this trace id in this mode\n\n";
       continue;

@@ -7,6 +7,7 @@
 namespace tearline::trace_views {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 const json* run_info_of(const report::ModeTraces& traces) {
@@ -16,58 +17,72 @@ const json* run_info_of(const report::ModeTraces& traces) {
   return nullptr;
 }
 
-void read_run_info(const TraceFilter& filter, LoadedMode* mode) {
-  const json* info = run_info_of(mode->traces);
-  if (info == nullptr) return;
-  mode->start_iso = info->value("start_iso", "");
-  if (filter.plot.empty()) return;
-  const auto plots = info->find("plots");
-  if (plots == info->end() || !plots->is_array()) return;
+}  // namespace
+
+ModeInfo mode_info(std::string name, const json* run_info, const TraceFilter& filter) {
+  ModeInfo info;
+  info.name = std::move(name);
+  if (run_info == nullptr) return info;
+  info.start_iso = run_info->value("start_iso", "");
+  if (filter.plot.empty()) return info;
+  const auto plots = run_info->find("plots");
+  if (plots == run_info->end() || !plots->is_array()) return info;
   for (const json& plot : *plots) {
     if (!plot.is_object() || plot.value("id", "") != filter.plot) continue;
-    mode->plot_known = true;
+    info.plot_known = true;
     const auto ids = plot.find("trace_ids");
     if (ids == plot.end() || !ids->is_array()) continue;
     for (const json& id : *ids) {
-      if (id.is_string()) mode->plot_trace_ids.insert(id.get<std::string>());
+      if (id.is_string()) info.plot_trace_ids.insert(id.get<std::string>());
     }
   }
+  return info;
 }
 
-}  // namespace
-
-LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
-                   std::vector<std::string>* warnings) {
-  LoadedRun run;
-  run.run_dir = run_dir;
-  run.filter = filter;
+std::vector<fs::path> select_mode_dirs(const std::string& run_dir, const TraceFilter& filter) {
   const auto mode_dirs = report::find_mode_dirs(run_dir);
   if (mode_dirs.empty()) {
     throw std::runtime_error(
         fmt::format("{}: not a run directory (no <mode>/launcher.trace.jsonl in it)", run_dir));
   }
   std::vector<std::string> names;
+  std::vector<fs::path> selected;
   for (const auto& dir : mode_dirs) {
     names.push_back(dir.filename().string());
-    if (!filter.mode.empty() && names.back() != filter.mode) continue;
-    auto mode = std::make_unique<LoadedMode>();
-    mode->traces = report::read_mode(dir, warnings);
-    mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
-    read_run_info(filter, mode.get());
-    run.modes.push_back(std::move(mode));
+    if (filter.mode.empty() || names.back() == filter.mode) selected.push_back(dir);
   }
-  if (run.modes.empty()) {
+  if (selected.empty()) {
     throw std::runtime_error(fmt::format("{}: no mode \"{}\" (modes: {})", run_dir, filter.mode,
                                          fmt::join(names, ", ")));
   }
-  if (!filter.plot.empty()) {
-    bool known = false;
-    for (const auto& mode : run.modes) known = known || mode->plot_known;
-    if (!known) {
-      throw std::runtime_error(
-          fmt::format("{}: no plot \"{}\" in the run's RunInfo", run_dir, filter.plot));
-    }
+  return selected;
+}
+
+void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
+                      const std::vector<const ModeInfo*>& modes) {
+  if (filter.plot.empty()) return;
+  for (const ModeInfo* mode : modes) {
+    if (mode->plot_known) return;
   }
+  throw std::runtime_error(
+      fmt::format("{}: no plot \"{}\" in the run's RunInfo", run_dir, filter.plot));
+}
+
+LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
+                   std::vector<std::string>* warnings) {
+  LoadedRun run;
+  run.run_dir = run_dir;
+  run.filter = filter;
+  std::vector<const ModeInfo*> infos;
+  for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
+    auto mode = std::make_unique<LoadedMode>();
+    mode->traces = report::read_mode(dir, warnings);
+    mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
+    mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
+    infos.push_back(&mode->info);
+    run.modes.push_back(std::move(mode));
+  }
+  check_plot_known(run_dir, filter, infos);
   return run;
 }
 
@@ -76,15 +91,20 @@ std::string trace_of(const LoadedMode& mode, const report::Event& event) {
   return mode.index->trace_of(event.msg);
 }
 
-bool passes(const LoadedRun& run, const LoadedMode& mode, const report::Event& event) {
-  const TraceFilter& filter = run.filter;
-  if (!filter.node.empty() && event.node != filter.node) return false;
-  if (filter.from_h && event.t_h < *filter.from_h) return false;
-  if (filter.to_h && event.t_h > *filter.to_h) return false;
-  if (!filter.plot.empty() && mode.plot_trace_ids.count(trace_of(mode, event)) == 0) {
-    return false;
-  }
+bool passes_node_and_window(const TraceFilter& filter, std::string_view node, double t_h) {
+  if (!filter.node.empty() && node != filter.node) return false;
+  if (filter.from_h && t_h < *filter.from_h) return false;
+  if (filter.to_h && t_h > *filter.to_h) return false;
   return true;
+}
+
+bool passes_plot(const TraceFilter& filter, const ModeInfo& info, std::string_view trace) {
+  return filter.plot.empty() || info.plot_trace_ids.count(trace) != 0;
+}
+
+bool passes(const LoadedRun& run, const LoadedMode& mode, const report::Event& event) {
+  return passes_node_and_window(run.filter, event.node, event.t_h) &&
+         (run.filter.plot.empty() || passes_plot(run.filter, mode.info, trace_of(mode, event)));
 }
 
 }  // namespace tearline::trace_views

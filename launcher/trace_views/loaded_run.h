@@ -2,9 +2,13 @@
 // TraceFilter applied to events and messages. Internal to tearline_trace_views.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "launcher/report/message_fates.h"
@@ -13,12 +17,21 @@
 
 namespace tearline::trace_views {
 
+// What the views need of a mode's RunInfo.
+struct ModeInfo {
+  std::string name;                                      // "bilateral", "coordinated".
+  std::string start_iso;                                 // RunInfo start_iso, or "".
+  std::set<std::string, std::less<>> plot_trace_ids;     // Of the filter's plot.
+  bool plot_known = false;                               // The filter's plot is in RunInfo.
+};
+
+// `run_info` may be null (no "run" event).
+ModeInfo mode_info(std::string name, const nlohmann::json* run_info, const TraceFilter& filter);
+
 struct LoadedMode {
+  ModeInfo info;
   report::ModeTraces traces;
   std::unique_ptr<report::MessageIndex> index;  // Points into traces.events.
-  std::string start_iso;                        // RunInfo start_iso, or "".
-  std::set<std::string> plot_trace_ids;         // Of the filter's plot.
-  bool plot_known = false;                      // The filter's plot is in RunInfo.
 };
 
 struct LoadedRun {
@@ -27,6 +40,14 @@ struct LoadedRun {
   std::vector<std::unique_ptr<LoadedMode>> modes;  // Filtered by mode, in name order.
 };
 
+// The mode directories of run_dir that the filter selects, in name order.
+// Throws std::runtime_error for a run dir without modes or an unknown mode.
+std::vector<std::filesystem::path> select_mode_dirs(const std::string& run_dir,
+                                                    const TraceFilter& filter);
+// Throws std::runtime_error when the filter names a plot no mode knows.
+void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
+                      const std::vector<const ModeInfo*>& modes);
+
 // Throws std::runtime_error for a run dir without modes, an unknown mode, or
 // a plot no mode's RunInfo names.
 LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
@@ -34,6 +55,12 @@ LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
 
 // The trace id of `event`: its own, or that of its message's ancestors.
 std::string trace_of(const LoadedMode& mode, const report::Event& event);
+
+// Whether an event written at `node` at scenario time t_h meets the filter's
+// node and time window.
+bool passes_node_and_window(const TraceFilter& filter, std::string_view node, double t_h);
+// Whether `trace` belongs to the filter's plot (true when it names none).
+bool passes_plot(const TraceFilter& filter, const ModeInfo& info, std::string_view trace);
 
 // Whether `event` meets every field of the run's filter but `mode`.
 bool passes(const LoadedRun& run, const LoadedMode& mode, const report::Event& event);

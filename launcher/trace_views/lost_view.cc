@@ -26,7 +26,7 @@ std::string mode_lost(const LoadedRun& run, const LoadedMode& mode, const std::s
     if (trace_views::passes(run, mode, *message.end)) lost.push_back(&message);
   }
   std::string text = trace_views::heading(
-      mode, reason.empty() ? std::string("lost messages") : "lost messages, reason " + reason);
+      mode.info, reason.empty() ? std::string("lost messages") : "lost messages, reason " + reason);
   if (lost.empty()) return text + "  none\n\n";
 
   std::map<std::pair<std::string, std::string>, size_t> count_by_handoff_reason;

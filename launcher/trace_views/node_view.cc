@@ -74,7 +74,7 @@ std::string mode_node(const LoadedRun& run, const LoadedMode& mode, const std::s
   for (const Event& event : mode.traces.events) {
     if (event.node == node && trace_views::passes(run, mode, event)) events.push_back(&event);
   }
-  std::string text = trace_views::heading(mode, "node " + node);
+  std::string text = trace_views::heading(mode.info, "node " + node);
   if (events.empty()) return text + "  no events pass the filter\n\n";
   TextTable table({{"hour", Align::kRight},
                    {"kind"},

@@ -11,14 +11,14 @@ namespace tearline::trace_views {
 
 std::string hours(double t_h) { return fmt::format("{:.2f}h", t_h); }
 
-std::string hours_with_date(const LoadedMode& mode, double t_h) {
+std::string hours_with_date(const ModeInfo& mode, double t_h) {
   const auto date = report::iso_plus_hours(mode.start_iso, t_h);
   if (!date) return hours(t_h);
   return fmt::format("{} ({})", hours(t_h), *date);
 }
 
-std::string heading(const LoadedMode& mode, const std::string& title) {
-  return fmt::format("== {}: {} ==\n\n", mode.traces.mode, title);
+std::string heading(const ModeInfo& mode, const std::string& title) {
+  return fmt::format("== {}: {} ==\n\n", mode.name, title);
 }
 
 std::string fit_width(const std::string& text) {
