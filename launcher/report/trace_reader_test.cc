@@ -7,6 +7,7 @@
 namespace tearline::report {
 namespace {
 
+using nlohmann::json;
 using testing::line;
 using testing::TempRunDir;
 
@@ -76,6 +77,40 @@ TEST(ReadMode, MergesFilesInTimeOrderKeepingEachFilesOrderOnTies) {
   EXPECT_EQ(kinds, (std::vector<std::string>{"created", "sent", "received", "queued", "acked"}));
   EXPECT_EQ(traces.files.size(), 2u);
   for (size_t i = 0; i < traces.events.size(); ++i) EXPECT_EQ(traces.events[i].order, i);
+}
+
+// A run directory reused: trace files are appended to, so an earlier run's
+// lines come first, and a node of the earlier run may have a file of its own.
+TEST(ReadMode, SkipsAnEarlierRunsLinesWithOneWarningPerFile) {
+  TempRunDir run;
+  const json earlier = {{"wall_ms", 1000}};
+  const json now = {{"wall_ms", 5000}};
+  run.append("bilateral", "launcher.trace.jsonl",
+             {line("run", "", "", 0, earlier), line("node_stopped", "", "", 9, {{"wall_ms", 1900}}),
+              line("run", "", "", 0, now)});
+  run.append("bilateral", "agency.uk.trace.jsonl",
+             {line("created", "old1", "", 1, {{"wall_ms", 1100}}),
+              line("delivered", "old1", "", 2, {{"wall_ms", 1200}}),
+              line("created", "m1", "", 1, {{"wall_ms", 5100}}),
+              line("delivered", "m1", "", 2, {{"wall_ms", 5200}})});
+  run.append("bilateral", "unit.gone.trace.jsonl",
+             {line("received", "old2", "", 1, {{"wall_ms", 1300}})});
+  std::vector<std::string> warnings;
+  const ModeTraces traces = read_mode(run.path() + "/bilateral", &warnings);
+
+  std::vector<std::string> kept;
+  for (const Event& event : traces.events) kept.push_back(event.kind + " " + event.msg);
+  EXPECT_EQ(kept, (std::vector<std::string>{"run ", "created m1", "delivered m1"}));
+  ASSERT_EQ(warnings.size(), 3u);
+  EXPECT_NE(warnings[0].find("agency.uk.trace.jsonl:1: 2 line(s) from an earlier run skipped"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_NE(warnings[1].find("launcher.trace.jsonl:1: 2 line(s) from an earlier run"),
+            std::string::npos)
+      << warnings[1];
+  EXPECT_NE(warnings[1].find("launcher.trace.jsonl:3"), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[2].find("unit.gone.trace.jsonl:1: 1 line(s)"), std::string::npos)
+      << warnings[2];
 }
 
 TEST(FindModeDirs, OnlyDirectoriesHoldingALauncherTrace) {

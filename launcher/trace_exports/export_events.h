@@ -1,9 +1,7 @@
-// A run's traces as the exporters need them: the report reader's events plus
-// the few fields it does not keep (attempt, wait_h, service_h). Internal to
-// tearline_trace_exports.
+// A run's traces as the exporters need them: the report reader's events and
+// each mode's RunInfo. Internal to tearline_trace_exports.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,17 +9,9 @@
 
 namespace tearline::trace_exports {
 
-// Fields of one event that report::Event does not hold.
-struct Extra {
-  uint32_t attempt = 0;
-  double wait_h = 0;
-  double service_h = 0;
-};
-
 struct ModeEvents {
   report::ModeTraces traces;
-  std::vector<Extra> extras;  // Indexed by Event::order.
-  nlohmann::json run;         // RunInfo of the mode's run event, else null.
+  nlohmann::json run;  // RunInfo of the mode's run event, else null.
 };
 
 // Every mode of run_dir, sorted by name. Malformed lines are skipped with one

@@ -165,9 +165,9 @@ class ModeSpans {
       if (report::is_loss(event->kind)) loss = event;
       if (event->kind == "served") {
         attributes.push_back(
-            double_attribute("tearline.wait_h", mode_.extras[event->order].wait_h));
+            double_attribute("tearline.wait_h", event->wait_h));
         attributes.push_back(
-            double_attribute("tearline.service_h", mode_.extras[event->order].service_h));
+            double_attribute("tearline.service_h", event->service_h));
       }
     }
     if (loss != nullptr) {

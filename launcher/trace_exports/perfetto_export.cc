@@ -20,7 +20,6 @@ namespace {
 
 using nlohmann::json;
 using report::Event;
-using trace_exports::Extra;
 using trace_exports::ModeEvents;
 
 constexpr double kUsPerScenarioHour = 1000.0;
@@ -185,15 +184,14 @@ class ModeWriter {
   }
 
   void write_queue_slice(const Event& queued, const Event& end) {
-    const Extra& extra = mode_.extras[end.order];
     json slice = base("X", queued.handoff, queued);
     slice["cat"] = "queue";
     slice["dur"] = std::max(0.0, round_us(ts(end.t_h) - ts(queued.t_h)));
-    const double wait_h = end.kind == "served" ? extra.wait_h : end.t_h - queued.t_h;
+    const double wait_h = end.kind == "served" ? end.wait_h : end.t_h - queued.t_h;
     slice["args"] = {{"msg", queued.msg},
                      {"trace", queued.trace},
                      {"wait_h", wait_h},
-                     {"service_h", extra.service_h},
+                     {"service_h", end.service_h},
                      {"end", end.kind}};
     if (!end.reason.empty()) slice["args"]["reason"] = end.reason;
     add_slice(queued.node, std::move(slice), std::nullopt);
@@ -226,7 +224,7 @@ class ModeWriter {
     std::vector<Key> send_order;
     for (const Event& event : mode_.traces.events) {
       if (event.node.empty() || event.msg.empty()) continue;
-      const Key key(event.msg, mode_.extras[event.order].attempt);
+      const Key key(event.msg, event.attempt.value_or(0));
       if (event.kind == "sent" || event.kind == "resent") {
         if (sends.emplace(key, &event).second) send_order.push_back(key);
       } else if (event.kind == "received") {
@@ -248,7 +246,7 @@ class ModeWriter {
     slice["cat"] = "transfer";
     slice["dur"] = kFlowSliceUs;
     slice["args"] = {
-        {"msg", event.msg}, {"trace", event.trace}, {"attempt", mode_.extras[event.order].attempt}};
+        {"msg", event.msg}, {"trace", event.trace}, {"attempt", event.attempt.value_or(0)}};
     json flow = base(ph, "transfer", event);
     flow["cat"] = "transfer";
     flow["id"] = id;

@@ -1,8 +1,10 @@
 // Views of damaged trace files: a cut last line, an unknown field, a file's
-// lines out of order.
+// lines out of order, an earlier run's lines in the same directory.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "launcher/trace_views/trace_views.h"
@@ -81,6 +83,49 @@ TEST_F(TraceViewsRobust, EveryViewStillWorks) {
             std::string::npos);
   EXPECT_NE(trace_lost(run_.dir(), "", {}, nullptr).find("== coordinated: lost messages"),
             std::string::npos);
+}
+
+// The run directory reused: every file begins with an earlier run's lines
+// (the same lines, an hour earlier), and a node of that run left a file.
+class TraceViewsEarlierRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const std::string mode : {"bilateral", "coordinated"}) {
+      for (const auto& entry : std::filesystem::directory_iterator(run_.dir() + "/" + mode)) {
+        const std::string text = read_text(entry.path());
+        std::string earlier;
+        for (const std::string& line : lines_of(text)) {
+          nlohmann::json event = nlohmann::json::parse(line);
+          event["wall_ms"] = event["wall_ms"].get<int64_t>() - kHourMs;
+          earlier += event.dump() + "\n";
+        }
+        write_text(entry.path(), earlier + text);
+        ++files_;
+      }
+    }
+    write_text(run_.file("coordinated", "unit.west"),
+               R"({"wall_ms":1795670000000,"t_h":1,"node":"unit.west","kind":"node_started"})"
+               "\n");
+  }
+
+  static constexpr int64_t kHourMs = 3'600'000;
+  RunCopy run_{"trace-views-earlier-run"};
+  size_t files_ = 0;
+};
+
+TEST_F(TraceViewsEarlierRun, ReadsOnlyThisRunWarningOncePerFile) {
+  std::vector<std::string> warnings;
+  EXPECT_EQ(trace_summary(run_.dir(), {}, &warnings), trace_summary(recorded_run(), {}, nullptr));
+  ASSERT_EQ(warnings.size(), files_ + 1);
+  for (const std::string& warning : warnings) {
+    EXPECT_NE(warning.find(".trace.jsonl:1: "), std::string::npos) << warning;
+    EXPECT_NE(warning.find("from an earlier run skipped"), std::string::npos) << warning;
+  }
+  EXPECT_EQ(trace_lost(run_.dir(), "", {}, nullptr), trace_lost(recorded_run(), "", {}, nullptr));
+  EXPECT_EQ(trace_follow(run_.dir(), "bb-north-1", {}, nullptr),
+            trace_follow(recorded_run(), "bb-north-1", {}, nullptr));
+  EXPECT_EQ(trace_node(run_.dir(), "broker", {}, nullptr),
+            trace_node(recorded_run(), "broker", {}, nullptr));
 }
 
 }  // namespace
