@@ -20,9 +20,6 @@ using nlohmann::json;
 using report::Event;
 using trace_exports::ModeEvents;
 
-constexpr int kLaneWidth = 160;
-constexpr int kRowHeight = 22;
-constexpr int kTop = 40;
 constexpr int kBins = 10;
 
 std::string esc(const std::string& value) {
@@ -83,7 +80,7 @@ std::string plot_table(const json& report) {
       }
       const bool averted = (*plot)["averted"] == true;
       const std::string first =
-          averted ? fmt::format("h {} at {} ({})", text_of((*plot)["first_actionable_at_h"]),
+          averted ? fmt::format("{} h at {} ({})", text_of((*plot)["first_actionable_at_h"]),
                                 text_of((*plot)["first_actionable_unit"]),
                                 text_of((*plot)["first_actionable_msg"]))
                   : "none";
@@ -95,13 +92,16 @@ std::string plot_table(const json& report) {
   return out + "</table>\n";
 }
 
-// One mode's sequence diagram: a lifeline per node, an arrow per transfer
-// (first received of a message on a link), a crossed arrow per loss on a link.
+// One mode's sequence diagram: a lifeline per node and, in time order, one
+// row per transfer (a message's first receipt on a link: an arrow) or loss
+// on a link (an arrow that stops halfway at a cross). Each row holds one
+// label and its scenario hour at the left, so labels never overlap; the
+// width leaves room for the longest label.
 class Sequence {
  public:
   Sequence(const ModeEvents& mode, const std::set<std::string>& traces) {
     const report::MessageIndex index(mode.traces.events);
-    std::map<std::string, int> sent_row;  // Message on a link: row of its first send.
+    std::map<std::string, double> sent_h;  // Message on a link: its first send.
     std::set<std::string> drawn;
     for (const Event& event : mode.traces.events) {
       const std::string trace = event.trace.empty() ? index.trace_of(event.msg) : event.trace;
@@ -109,26 +109,26 @@ class Sequence {
       std::string to;
       if (event.msg.empty() || !traces.contains(trace)) continue;
       if (!trace_exports::split_link(event.handoff, &from, &to)) continue;
-      const std::string label = event.msg + " " + event.handoff;
+      const auto sent = sent_h.find(event.msg);
+      const std::string transit =
+          sent == sent_h.end() ? "" : fmt::format(" ({:+.2f} h)", event.t_h - sent->second);
       if (event.kind == "sent") {
-        sent_row.emplace(event.msg, rows_++);
+        sent_h.emplace(event.msg, event.t_h);
       } else if (event.kind == "received" && drawn.insert(event.msg).second) {
-        const auto it = sent_row.find(event.msg);
-        const int row = rows_++;
-        steps_.push_back(
-            {lane(from), lane(to), it == sent_row.end() ? row : it->second, row, label, false});
+        add_step(from, to, event.t_h, event.msg + " " + event.handoff + transit, false);
       } else if (report::is_loss(event.kind)) {
-        const auto it = sent_row.find(event.msg);
-        const int row = rows_++;
-        steps_.push_back({lane(from), lane(to), it == sent_row.end() ? row : it->second, row,
-                          event.msg + " " + event.kind + ": " + report::loss_reason(event), true});
+        add_step(from, to, event.t_h,
+                 event.msg + " " + event.kind + ": " + report::loss_reason(event) + transit, true);
       }
     }
   }
 
   std::string svg(const std::string& mode) const {
-    const int width = std::max<int>(1, static_cast<int>(lanes_.size())) * kLaneWidth;
-    const int height = kTop + (rows_ + 1) * kRowHeight;
+    int width = kTimeColumn + std::max<int>(1, static_cast<int>(lanes_.size())) * kLaneWidth;
+    for (const Step& step : steps_) {
+      width = std::max(width, label_x(step) + text_width(step.label) + kMargin);
+    }
+    const int height = y_of(static_cast<int>(steps_.size())) + kMargin;
     std::string out = fmt::format(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sequence\" data-mode=\"{0}\" "
         "id=\"sequence-{0}\" width=\"{1}\" height=\"{2}\" viewBox=\"0 0 {1} {2}\">\n",
@@ -140,51 +140,75 @@ class Sequence {
           "<line x1=\"{0}\" y1=\"28\" x2=\"{0}\" y2=\"{2}\" /></g>\n",
           x, esc(lanes_[i]), height);
     }
-    for (const Step& step : steps_) {
+    for (size_t row = 0; row < steps_.size(); ++row) {
+      const Step& step = steps_[row];
+      const int y = y_of(static_cast<int>(row));
       const int x1 = x_of(step.from);
-      const int y1 = y_of(step.sent_row);
-      const int y2 = y_of(step.row);
-      // A lost transfer stops halfway, at its cross.
-      const int x2 = step.lost ? (x1 + x_of(step.to)) / 2 : x_of(step.to);
-      const int tx = (x1 + x2) / 2;
+      const int x2 = x_end(step);
+      const std::string time = fmt::format(
+          "<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{:.2f} h</text>",
+          kTimeColumn - kMargin, y + 4, step.t_h);
+      const std::string label = fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", label_x(step),
+                                            y - kLabelRise, esc(step.label));
       if (step.lost) {
         out += fmt::format(
             "<g class=\"lost\"><line class=\"arrow lost\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" "
-            "y2=\"{3}\" /><path class=\"cross\" d=\"M{4},{5} L{6},{7} M{4},{7} L{6},{5}\" />"
-            "<text x=\"{8}\" y=\"{9}\">{10}</text></g>\n",
-            x1, y1, x2, y2, x2 - 5, y2 - 5, x2 + 5, y2 + 5, tx, y2 - 4, esc(step.label));
+            "y2=\"{1}\" /><path class=\"cross\" d=\"M{3},{4} L{5},{6} M{3},{6} L{5},{4}\" />"
+            "{7}{8}</g>\n",
+            x1, y, x2, x2 - 5, y - 5, x2 + 5, y + 5, time, label);
       } else {
         out += fmt::format(
-            "<g class=\"transfer\"><line class=\"arrow\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
-            "marker-end=\"url(#head)\" /><text x=\"{}\" y=\"{}\">{}</text></g>\n",
-            x1, y1, x2, y2, tx, y2 - 4, esc(step.label));
+            "<g class=\"transfer\"><line class=\"arrow\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" "
+            "y2=\"{1}\" marker-end=\"url(#head)\" />{3}{4}</g>\n",
+            x1, y, x2, time, label);
       }
     }
     return out + "</svg>\n";
   }
 
  private:
+  static constexpr int kTimeColumn = 80;  // Pixels, left of the first lane.
+  static constexpr int kLaneWidth = 180;
+  static constexpr int kRowHeight = 30;
+  static constexpr int kTop = 40;
+  static constexpr int kMargin = 8;
+  static constexpr int kLabelRise = 5;  // Label baseline above its arrow.
+  // Wider than the average character of the 10 px sans-serif labels, so a
+  // label's estimated extent covers its rendered one.
+  static constexpr double kCharWidth = 6.5;
+
   struct Step {
     int from;
     int to;
-    int sent_row;
-    int row;
+    double t_h;
     std::string label;
     bool lost;
   };
 
+  void add_step(const std::string& from, const std::string& to, double t_h, std::string label,
+                bool lost) {
+    steps_.push_back({lane(from), lane(to), t_h, std::move(label), lost});
+  }
   int lane(const std::string& node) {
     const auto it = std::find(lanes_.begin(), lanes_.end(), node);
     if (it != lanes_.end()) return static_cast<int>(it - lanes_.begin());
     lanes_.push_back(node);
     return static_cast<int>(lanes_.size()) - 1;
   }
-  static int x_of(int lane) { return lane * kLaneWidth + kLaneWidth / 2; }
+  static int x_of(int lane) { return kTimeColumn + lane * kLaneWidth + kLaneWidth / 2; }
   static int y_of(int row) { return kTop + (row + 1) * kRowHeight; }
+  // A lost transfer stops halfway, at its cross.
+  static int x_end(const Step& step) {
+    return step.lost ? (x_of(step.from) + x_of(step.to)) / 2 : x_of(step.to);
+  }
+  // Labels start just right of the arrow's left end.
+  static int label_x(const Step& step) { return std::min(x_of(step.from), x_end(step)) + 6; }
+  static int text_width(const std::string& text) {
+    return static_cast<int>(static_cast<double>(text.size()) * kCharWidth);
+  }
 
   std::vector<std::string> lanes_;
   std::vector<Step> steps_;
-  int rows_ = 0;
 };
 
 // Delays of every handoff of a mode, in scenario hours: received - sent on a
@@ -231,7 +255,7 @@ std::string histogram(const std::string& mode, const std::string& handoff,
   }
   out += fmt::format(
       "<text x=\"0\" y=\"{}\">0</text><text x=\"{}\" y=\"{}\" "
-      "text-anchor=\"end\">{:g} h</text>\n</svg>",
+      "text-anchor=\"end\">{:.2f} h</text>\n</svg>",
       kHeight + 12, kBins * kBarWidth, kHeight + 12, max);
   return out + fmt::format("<figcaption>{} ({} messages)</figcaption></figure>\n", esc(handoff),
                            delays.size());
@@ -243,6 +267,7 @@ table.plots { border-collapse: collapse; }
 table.plots td, table.plots th { border: 1px solid #999; padding: 2px 8px; }
 td.yes { color: #070; } td.no { color: #b00; font-weight: bold; }
 svg text { font-size: 10px; }
+svg.sequence text.time { fill: #666; }
 .lifeline line { stroke: #aaa; stroke-dasharray: 4 3; }
 .lifeline text { font-weight: bold; }
 line.arrow { stroke: #036; }
