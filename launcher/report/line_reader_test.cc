@@ -87,12 +87,12 @@ TEST(LineReader, AgreesOrGivesUpOnEdgeCases) {
   for (const std::string& line : taken) EXPECT_TRUE(check_line(line)) << line;
 
   const std::vector<std::string> left = {
-      R"({"kind":"se\"nt"})",                   // An escape.
-      R"({"kind":"sent","msg":"caf\u00e9"})",   // A \u escape.
+      R"({"kind":"se\"nt"})",                         // An escape.
+      R"({"kind":"sent","msg":"caf\u00e9"})",         // A \u escape.
       "{\"kind\":\"sent\",\"msg\":\"caf\xc3\xa9\"}",  // UTF-8.
       "{\"kind\":\"sent\",\"msg\":\"caf\xc3\"}",      // Broken UTF-8.
-      R"({"kind":"sent","kind":"acked"})",      // A duplicate.
-      R"({"kind":"sent","t_h":"soon"})",        // Wrong types.
+      R"({"kind":"sent","kind":"acked"})",            // A duplicate.
+      R"({"kind":"sent","t_h":"soon"})",              // Wrong types.
       R"({"kind":"sent","msg":null})",
       R"({"kind":"sent","detail":["a",1]})",
       R"({"kind":"sent","actionable":1})",
@@ -100,18 +100,18 @@ TEST(LineReader, AgreesOrGivesUpOnEdgeCases) {
       R"({"kind":"sent","depth":4294967296})",
       R"({"kind":"sent","wall_ms":1.5})",
       R"({"kind":"sent","wall_ms":"12ms"})",
-      R"({"kind":"sent","t_h":-0})",            // The JSON parser reads an integer 0.
-      R"({"kind":"sent","t_h":01})",            // Bad numbers.
+      R"({"kind":"sent","t_h":-0})",  // The JSON parser reads an integer 0.
+      R"({"kind":"sent","t_h":01})",  // Bad numbers.
       R"({"kind":"sent","t_h":1.})",
       R"({"kind":"sent","t_h":.5})",
-      R"({"kind":"sent","future":{"x":1}})",    // Nesting.
+      R"({"kind":"sent","future":{"x":1}})",  // Nesting.
       R"({"kind":"sent","future":[1]})",
       R"({"kind":"run","run":{"seed":1}})",
-      R"({"kind":"sent"} x)",                   // Bad syntax.
+      R"({"kind":"sent"} x)",  // Bad syntax.
       R"({"kind":"sent",})",
       R"({"kind":"sent")",
       R"(["kind","sent"])",
-      R"({"kind":""})",                         // No kind.
+      R"({"kind":""})",  // No kind.
       R"({"msg":"m1"})",
       "",
   };

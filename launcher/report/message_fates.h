@@ -18,10 +18,10 @@ enum class Fate { kDelivered, kLost, kInFlight, kUnaccounted };
 
 // What a message's events show about its fate.
 struct FateEvidence {
-  bool created = false;         // It has a "created" event.
-  size_t terminal_events = 0;   // delivered, withheld, lost, expired.
-  bool delivered = false;       // Its terminal event (if just one) is "delivered".
-  bool in_flight = false;       // It has an "in_flight" event.
+  bool created = false;        // It has a "created" event.
+  size_t terminal_events = 0;  // delivered, withheld, lost, expired.
+  bool delivered = false;      // Its terminal event (if just one) is "delivered".
+  bool in_flight = false;      // It has an "in_flight" event.
 };
 
 // The fate those events decide. The event that decides it is the terminal

@@ -13,6 +13,8 @@
 
 namespace tearline::report {
 
+struct EventFields;
+
 // One trace line as read; absent fields hold their proto3 defaults. Only the
 // fields the report uses are kept.
 struct Event {
@@ -61,6 +63,9 @@ std::vector<std::filesystem::path> find_mode_dirs(const std::filesystem::path& r
 // time, then wall time, then file and line, so one node's events keep the
 // order it wrote them.
 ModeTraces read_mode(const std::filesystem::path& mode_dir, std::vector<std::string>* warnings);
+
+// An Event holding copies of `fields`.
+Event event_of(const EventFields& fields);
 
 // Sorts by scenario time, then wall time, then file and line, and numbers
 // the events' order.

@@ -145,9 +145,9 @@ class Sequence {
       const int y = y_of(static_cast<int>(row));
       const int x1 = x_of(step.from);
       const int x2 = x_end(step);
-      const std::string time = fmt::format(
-          "<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{:.2f} h</text>",
-          kTimeColumn - kMargin, y + 4, step.t_h);
+      const std::string time =
+          fmt::format("<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{:.2f} h</text>",
+                      kTimeColumn - kMargin, y + 4, step.t_h);
       const std::string label = fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", label_x(step),
                                             y - kLabelRise, esc(step.label));
       if (step.lost) {

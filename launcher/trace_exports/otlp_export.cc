@@ -164,10 +164,8 @@ class ModeSpans {
     for (const Event* event : steps) {
       if (report::is_loss(event->kind)) loss = event;
       if (event->kind == "served") {
-        attributes.push_back(
-            double_attribute("tearline.wait_h", event->wait_h));
-        attributes.push_back(
-            double_attribute("tearline.service_h", event->service_h));
+        attributes.push_back(double_attribute("tearline.wait_h", event->wait_h));
+        attributes.push_back(double_attribute("tearline.service_h", event->service_h));
       }
     }
     if (loss != nullptr) {

@@ -165,9 +165,9 @@ class TreePrinter {
     text += indent + message.id;
     if (message.created != nullptr) {
       const Event& created = *message.created;
-      text +=
-          fmt::format(": created at {}, {}, {}", created.node,
-                      trace_views::hours_with_date(mode_.info, created.t_h), describe_source(created));
+      text += fmt::format(": created at {}, {}, {}", created.node,
+                          trace_views::hours_with_date(mode_.info, created.t_h),
+                          describe_source(created));
       if (level > 0 && created.source_kind != source_kind) {
         text += fmt::format("; source kind {} -> {}", source_kind_name(source_kind),
                             source_kind_name(created.source_kind));
@@ -212,7 +212,7 @@ class TreePrinter {
 
 std::string trace_follow(const std::string& run_dir, const std::string& trace_id,
                          const TraceFilter& filter, std::vector<std::string>* warnings) {
-  const LoadedRun run = trace_views::load_run(run_dir, filter, warnings);
+  const LoadedRun run = trace_views::load_trace(run_dir, trace_id, filter, warnings);
   std::string text;
   bool known = false;
   for (const auto& mode : run.modes) {

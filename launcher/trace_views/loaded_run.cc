@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+
+#include "launcher/report/line_reader.h"
+#include "launcher/report/trace_scan.h"
+#include "launcher/trace_views/lineage.h"
 
 namespace tearline::trace_views {
 namespace {
@@ -77,6 +83,60 @@ LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
   for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
     auto mode = std::make_unique<LoadedMode>();
     mode->traces = report::read_mode(dir, warnings);
+    mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
+    mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
+    infos.push_back(&mode->info);
+    run.modes.push_back(std::move(mode));
+  }
+  check_plot_known(run_dir, filter, infos);
+  return run;
+}
+
+namespace {
+
+// The ids of the messages of trace `trace_id`, from the scan's first pass.
+std::set<std::string, std::less<>> messages_of_trace(report::ModeScan* scan,
+                                                     const std::string& trace_id,
+                                                     std::vector<std::string>* warnings) {
+  struct Entry {
+    Lineage lineage;
+  };
+  std::unordered_map<std::string_view, Entry> messages;
+  scan->read(
+      [&messages](const report::EventFields& fields) {
+        if (!fields.msg.empty()) messages[fields.msg].lineage.add(fields, TimeKey::of(fields));
+      },
+      warnings);
+  std::set<std::string, std::less<>> members;
+  for (const auto& [id, entry] : messages) {
+    if (trace_of(messages, id) == trace_id) members.emplace(id);
+  }
+  return members;
+}
+
+}  // namespace
+
+LoadedRun load_trace(const std::string& run_dir, const std::string& trace_id,
+                     const TraceFilter& filter, std::vector<std::string>* warnings) {
+  LoadedRun run;
+  run.run_dir = run_dir;
+  run.filter = filter;
+  std::vector<const ModeInfo*> infos;
+  for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
+    report::ModeScan scan(dir);
+    // Ids copied: the second pass ends the first one's views.
+    const auto members = messages_of_trace(&scan, trace_id, warnings);
+    auto mode = std::make_unique<LoadedMode>();
+    mode->traces.mode = scan.mode();
+    mode->traces.files = scan.files();
+    scan.read(
+        [&](const report::EventFields& fields) {
+          if (fields.run != nullptr || members.contains(fields.msg)) {
+            mode->traces.events.push_back(report::event_of(fields));
+          }
+        },
+        nullptr);  // Warned in the first pass.
+    report::sort_in_time_order(&mode->traces.events);
     mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
     mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
     infos.push_back(&mode->info);

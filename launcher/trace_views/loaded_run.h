@@ -19,10 +19,10 @@ namespace tearline::trace_views {
 
 // What the views need of a mode's RunInfo.
 struct ModeInfo {
-  std::string name;                                      // "bilateral", "coordinated".
-  std::string start_iso;                                 // RunInfo start_iso, or "".
-  std::set<std::string, std::less<>> plot_trace_ids;     // Of the filter's plot.
-  bool plot_known = false;                               // The filter's plot is in RunInfo.
+  std::string name;                                   // "bilateral", "coordinated".
+  std::string start_iso;                              // RunInfo start_iso, or "".
+  std::set<std::string, std::less<>> plot_trace_ids;  // Of the filter's plot.
+  bool plot_known = false;                            // The filter's plot is in RunInfo.
 };
 
 // `run_info` may be null (no "run" event).
@@ -52,6 +52,12 @@ void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
 // a plot no mode's RunInfo names.
 LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
                    std::vector<std::string>* warnings);
+
+// As load_run, but each mode holds only the "run" event and the events of
+// the messages of trace `trace_id`: read in two passes, the first keeping
+// only each message's lineage.
+LoadedRun load_trace(const std::string& run_dir, const std::string& trace_id,
+                     const TraceFilter& filter, std::vector<std::string>* warnings);
 
 // The trace id of `event`: its own, or that of its message's ancestors.
 std::string trace_of(const LoadedMode& mode, const report::Event& event);

@@ -3,32 +3,16 @@
 #include <algorithm>
 #include <functional>
 #include <string_view>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "launcher/report/message_fates.h"
+#include "launcher/trace_views/lineage.h"
 
 namespace tearline::trace_views {
 namespace {
 
 using report::EventFields;
-
-// Where an event sits in time order (report::sort_in_time_order).
-struct TimeKey {
-  double t_h = 0;
-  int64_t wall_ms = 0;
-  size_t file = 0, line = 0;
-
-  bool operator<(const TimeKey& other) const {
-    return std::tie(t_h, wall_ms, file, line) <
-           std::tie(other.t_h, other.wall_ms, other.file, other.line);
-  }
-};
-
-TimeKey key_of(const EventFields& fields) {
-  return {fields.t_h, fields.wall_ms.value_or(0), fields.file, fields.line};
-}
 
 // An event that may decide its message's fate, with what the summary needs of it.
 struct FateEvent {
@@ -38,12 +22,9 @@ struct FateEvent {
 
 struct MessageTally {
   size_t events = 0;
-  std::optional<TimeKey> created;  // Its first "created" event.
-  std::string_view parent;         // From that event.
-  std::optional<TimeKey> traced;   // Its first event with a trace id.
-  std::string_view trace;          // That id.
+  Lineage lineage;
   size_t terminal_events = 0;
-  FateEvent terminal;  // One of them: the one, when there is just one.
+  FateEvent terminal;                  // One of them: the one, when there is just one.
   std::optional<FateEvent> in_flight;  // The first.
   FateEvent last;
 };
@@ -102,15 +83,8 @@ class Tally {
  private:
   void add_to_message(const EventFields& fields) {
     MessageTally& message = messages_[fields.msg];
-    const TimeKey key = key_of(fields);
-    if (fields.kind == "created" && (!message.created || key < *message.created)) {
-      message.created = key;
-      message.parent = fields.parent;
-    }
-    if (!fields.trace.empty() && (!message.traced || key < *message.traced)) {
-      message.traced = key;
-      message.trace = fields.trace;
-    }
+    const TimeKey key = TimeKey::of(fields);
+    message.lineage.add(fields, key);
     const FateEvent event{key, fields.node, fields.kind, fields.reason, fields.trace};
     if (report::is_terminal(fields.kind) && message.terminal_events++ == 0) {
       message.terminal = event;
@@ -136,28 +110,19 @@ class Tally {
     }
   }
 
-  // As report::MessageIndex::trace_of: its own trace id, or its nearest
-  // ancestor's.
   std::string_view trace_of(std::string_view id) const {
-    // A chain longer than the number of messages has a cycle.
-    for (size_t steps = 0; steps <= messages_.size(); ++steps) {
-      const auto it = messages_.find(id);
-      if (it == messages_.end()) return {};
-      if (!it->second.trace.empty()) return it->second.trace;
-      id = it->second.parent;
-    }
-    return {};
+    return trace_views::trace_of(messages_, id);
   }
 
   void add_fate(std::string_view id, const MessageTally& message) {
     report::FateEvidence evidence;
-    evidence.created = message.created.has_value();
+    evidence.created = message.lineage.created.has_value();
     evidence.terminal_events = message.terminal_events;
     evidence.delivered = message.terminal.kind == "delivered";
     evidence.in_flight = message.in_flight.has_value();
     std::string unaccounted_reason;
     const report::Fate fate = report::decide_fate(evidence, &unaccounted_reason);
-    const FateEvent& end = fate == report::Fate::kInFlight ? *message.in_flight
+    const FateEvent& end = fate == report::Fate::kInFlight      ? *message.in_flight
                            : fate == report::Fate::kUnaccounted ? message.last
                                                                 : message.terminal;
     if (!passes_node_and_window(filter_, end.node, end.key.t_h)) return;
