@@ -103,6 +103,9 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   void heard_from(const std::string& peer);
   // Sends heartbeats when due and traces peer_down for silent peers.
   void keep_liveness();
+  // Counts every peer as heard from now: after a time this node did not
+  // listen (paused, or not running), its peers' silence proves nothing.
+  void forgive_silence();
   int64_t liveness_ms() const { return kLivenessIntervals * heartbeat_interval_ms_; }
   // Traffic from a partitioned peer: an envelope's attempt is lost.
   void drop_partitioned(const std::string& from, const v1::Frame& frame);
@@ -139,6 +142,7 @@ class NodeRuntime final : public NodeContext, public Transmitter {
   int64_t next_heartbeat_ms_ = 0;
   std::map<std::string, int64_t> last_heard_ms_by_peer_;
   std::set<std::string> peers_down_;
+  int64_t last_liveness_ms_ = 0;  // When keep_liveness() last ran.
   std::map<std::string, uint64_t> events_by_kind_;
 };
 
@@ -305,8 +309,7 @@ bool NodeRuntime::carry_out(const v1::ControlRequest& request, double at_h, std:
       break;
     case v1::ControlRequest::kResume:
       paused_ = false;
-      // It did not listen while paused: its peers' silence proves nothing.
-      for (auto& [peer, heard_ms] : last_heard_ms_by_peer_) heard_ms = unix_now_ms();
+      forgive_silence();  // Even after a pause shorter than liveness_ms().
       break;
     case v1::ControlRequest::kLink: {
       const v1::SetLink& link = request.link();
@@ -528,8 +531,22 @@ void NodeRuntime::heard_from(const std::string& peer) {
   links_.retry_now(peer, now_h());
 }
 
+void NodeRuntime::forgive_silence() {
+  const int64_t now_ms = unix_now_ms();
+  for (auto& [peer, heard_ms] : last_heard_ms_by_peer_) heard_ms = now_ms;
+}
+
 void NodeRuntime::keep_liveness() {
   const int64_t now_ms = unix_now_ms();
+  // While it judges liveness the loop comes here at least every heartbeat; a
+  // gap of two means this process did not run (SIGSTOP, an overloaded
+  // machine), or was paused, and heard nothing meanwhile.
+  if (last_liveness_ms_ != 0 && now_ms - last_liveness_ms_ > 2 * heartbeat_interval_ms_) {
+    log_->warn("did not judge liveness for {} ms; peers' silence meanwhile is not counted",
+               now_ms - last_liveness_ms_);
+    forgive_silence();
+  }
+  last_liveness_ms_ = now_ms;
   if (now_ms >= next_heartbeat_ms_) {
     next_heartbeat_ms_ = now_ms + heartbeat_interval_ms_;
     v1::Frame frame;

@@ -130,6 +130,17 @@ TEST_F(EveryFaultKind, AStoppedUnitIsContinued) {
   EXPECT_EQ(fault["node"], "unit.south");
   EXPECT_FALSE(fault["until_h"].is_null()) << "SIGCONT came";
   EXPECT_EQ(total_lost(fault), 0);
+  // The stopped unit heard nothing while stopped, but its peers were up
+  // throughout: it must not trace them down once it runs again.
+  std::ifstream trace(dir_->path() / "run/coordinated/unit.south.trace.jsonl");
+  std::string peers_down_after_stop;
+  for (std::string line; std::getline(trace, line);) {
+    const auto event = nlohmann::json::parse(line);
+    if (event["kind"] == "peer_down" && event["t_h"].get<double>() >= 170) {
+      peers_down_after_stop += line + "\n";
+    }
+  }
+  EXPECT_EQ(peers_down_after_stop, "") << slurp(dir_->path() / "run/coordinated/unit.south.log");
 }
 
 TEST(FaultSchedule, TheSameScheduleAndSeedGiveTheSameLossesByLink) {
