@@ -23,15 +23,19 @@ if ! "$source_dir/scripts/setup" --with-chromium >"$work/setup.log" 2>&1 ||
   exit 1
 fi
 
-"$tearline" trace "$run" --html "$work/report.html" --mermaid "$work/report.mermaid.md"
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$work/profile" --dump-dom "file://$work/report.html" \
-  >"$work/dom.html" 2>"$work/chromium.log" || {
-  cat "$work/chromium.log" >&2
-  echo "FAIL: chromium could not render $work/report.html" >&2
-  exit 1
+# Renders page $1 headless and writes its DOM, after scripts ran, to $2.
+render_dom() {
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/profile" --dump-dom "file://$1" >"$2" 2>"$work/chromium.log" || {
+    cat "$work/chromium.log" >&2
+    echo "FAIL: chromium could not render $1" >&2
+    exit 1
+  }
 }
+
+"$tearline" trace "$run" --html "$work/report.html" --mermaid "$work/report.mermaid.md"
+render_dom "$work/report.html" "$work/dom.html"
 
 status=0
 for mode in bilateral coordinated; do
@@ -75,14 +79,7 @@ out.id = "label-check";\
 out.textContent = problems.join("\\n");\
 document.body.appendChild(out);\
 </script></body>|' "$work/report.html" >"$work/measured.html"
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$work/profile" --dump-dom "file://$work/measured.html" \
-  >"$work/measured-dom.html" 2>"$work/chromium.log" || {
-  cat "$work/chromium.log" >&2
-  echo "FAIL: chromium could not render $work/measured.html" >&2
-  exit 1
-}
+render_dom "$work/measured.html" "$work/measured-dom.html"
 check=$(sed -n '/<pre id="label-check">/,/<\/pre>/p' "$work/measured-dom.html")
 measured=$(grep -o 'measured [0-9]* labels' <<<"$check" | wc -l)
 problems=$(grep -cE '(clipped|overlap): ' <<<"$check" || true)

@@ -138,30 +138,7 @@ std::optional<std::string> parse_event_json(std::string_view line, Event* event)
 
 Event event_of(const EventFields& fields) {
   Event event;
-  event.file = fields.file;
-  event.line = fields.line;
-  event.t_h = fields.t_h;
-  event.wall_ms = fields.wall_ms;
-  event.node = fields.node;
-  event.kind = fields.kind;
-  event.msg = fields.msg;
-  event.trace = fields.trace;
-  event.peer = fields.peer;
-  event.handoff = fields.handoff;
-  event.reason = fields.reason;
-  event.fault = fields.fault;
-  event.by = fields.by;
-  event.parent = fields.parent;
-  event.source_kind = fields.source_kind;
-  event.source = fields.source;
-  event.source_agency = fields.source_agency;
-  event.detail.assign(fields.detail.begin(), fields.detail.end());
-  event.actionable = fields.actionable;
-  event.peak_rss_kib = fields.peak_rss_kib;
-  event.depth = fields.depth;
-  event.attempt = fields.attempt;
-  event.wait_h = fields.wait_h;
-  event.service_h = fields.service_h;
+  copy_fields(fields, &event);
   if (fields.run != nullptr) event.run = *fields.run;
   return event;
 }

@@ -67,6 +67,36 @@ ModeTraces read_mode(const std::filesystem::path& mode_dir, std::vector<std::str
 // An Event holding copies of `fields`.
 Event event_of(const EventFields& fields);
 
+// Assigns every field `from` and `to` share by name (all but Event::order
+// and the run): Event and EventFields, either way.
+template <typename From, typename To>
+void copy_fields(const From& from, To* to) {
+  to->file = from.file;
+  to->line = from.line;
+  to->t_h = from.t_h;
+  to->wall_ms = from.wall_ms;
+  to->node = from.node;
+  to->kind = from.kind;
+  to->msg = from.msg;
+  to->trace = from.trace;
+  to->peer = from.peer;
+  to->handoff = from.handoff;
+  to->reason = from.reason;
+  to->fault = from.fault;
+  to->by = from.by;
+  to->parent = from.parent;
+  to->source_kind = from.source_kind;
+  to->source = from.source;
+  to->source_agency = from.source_agency;
+  to->detail.assign(from.detail.begin(), from.detail.end());
+  to->actionable = from.actionable;
+  to->peak_rss_kib = from.peak_rss_kib;
+  to->depth = from.depth;
+  to->attempt = from.attempt;
+  to->wait_h = from.wait_h;
+  to->service_h = from.service_h;
+}
+
 // Sorts by scenario time, then wall time, then file and line, and numbers
 // the events' order.
 void sort_in_time_order(std::vector<Event>* events);

@@ -193,30 +193,7 @@ void ModeScan::read(const std::function<void(const EventFields&)>& visit,
 
 EventFields fields_of(const Event& event) {
   EventFields fields;
-  fields.file = event.file;
-  fields.line = event.line;
-  fields.t_h = event.t_h;
-  fields.wall_ms = event.wall_ms;
-  fields.node = event.node;
-  fields.kind = event.kind;
-  fields.msg = event.msg;
-  fields.trace = event.trace;
-  fields.peer = event.peer;
-  fields.handoff = event.handoff;
-  fields.reason = event.reason;
-  fields.fault = event.fault;
-  fields.by = event.by;
-  fields.parent = event.parent;
-  fields.source_kind = event.source_kind;
-  fields.source = event.source;
-  fields.source_agency = event.source_agency;
-  fields.detail.assign(event.detail.begin(), event.detail.end());
-  fields.actionable = event.actionable;
-  fields.peak_rss_kib = event.peak_rss_kib;
-  fields.depth = event.depth;
-  fields.attempt = event.attempt;
-  fields.wait_h = event.wait_h;
-  fields.service_h = event.service_h;
+  copy_fields(event, &fields);
   fields.run = event.run.is_object() ? &event.run : nullptr;
   return fields;
 }
