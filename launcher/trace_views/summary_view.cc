@@ -1,13 +1,10 @@
 // trace summary: events per node and kind, the time span, messages by fate.
-// Tallied in one pass per mode (summary_tally.h): the fastest view, meant
+// Tallied in one pass per mode (mode_tally.h): the fastest view, meant
 // for traces of millions of events.
 #include <fmt/format.h>
 
-#include <future>
-
 #include "launcher/report/text_table.h"
-#include "launcher/report/trace_scan.h"
-#include "launcher/trace_views/summary_tally.h"
+#include "launcher/trace_views/mode_tally.h"
 #include "launcher/trace_views/trace_views.h"
 #include "launcher/trace_views/view_format.h"
 
@@ -18,11 +15,11 @@ using report::Align;
 using report::Column;
 using report::TextTable;
 using trace_views::ModeInfo;
-using trace_views::SummaryTally;
+using trace_views::ModeTally;
 
 // Rows are kinds, columns nodes; when that is too wide, one row per
 // (node, kind).
-std::string kind_table(const SummaryTally& tally) {
+std::string kind_table(const ModeTally& tally) {
   std::vector<Column> columns = {{"kind"}};
   for (const std::string& node : tally.nodes) columns.push_back({node, Align::kRight});
   columns.push_back({"total", Align::kRight});
@@ -51,7 +48,7 @@ std::string kind_table(const SummaryTally& tally) {
   return long_table.render();
 }
 
-std::string time_span(const ModeInfo& mode, const SummaryTally& tally) {
+std::string time_span(const ModeInfo& mode, const ModeTally& tally) {
   std::string text = fmt::format("  scenario time  {} .. {}\n",
                                  trace_views::hours_with_date(mode, tally.first_t_h),
                                  trace_views::hours_with_date(mode, tally.last_t_h));
@@ -62,7 +59,7 @@ std::string time_span(const ModeInfo& mode, const SummaryTally& tally) {
   return text;
 }
 
-std::string fates(const SummaryTally& tally) {
+std::string fates(const ModeTally& tally) {
   TextTable table({{"fate"}, {"messages", Align::kRight}}, 2);
   table.add_row({"delivered", std::to_string(tally.delivered)});
   table.add_row({"lost", std::to_string(tally.lost)});
@@ -74,7 +71,7 @@ std::string fates(const SummaryTally& tally) {
   return table.render();
 }
 
-std::string mode_summary(const ModeInfo& mode, const SummaryTally& tally) {
+std::string mode_summary(const ModeInfo& mode, const ModeTally& tally) {
   std::string text = trace_views::heading(mode, "summary");
   if (tally.events == 0) return text + "  no events pass the filter\n\n";
   text += fmt::format("Events per kind and node ({} events)\n", tally.events);
@@ -88,35 +85,10 @@ std::string mode_summary(const ModeInfo& mode, const SummaryTally& tally) {
 
 std::string trace_summary(const std::string& run_dir, const TraceFilter& filter,
                           std::vector<std::string>* warnings) {
-  // Each mode is read in a thread of its own: they share nothing.
-  struct ModeResult {
-    ModeInfo info;
-    SummaryTally tally;
-    std::vector<std::string> warnings;
-  };
-  std::vector<std::future<ModeResult>> pending;
-  for (const auto& dir : trace_views::select_mode_dirs(run_dir, filter)) {
-    pending.push_back(std::async(std::launch::async, [dir, &filter] {
-      report::ModeScan scan(dir);
-      ModeResult result;
-      result.info = trace_views::mode_info(scan.mode(), scan.run_info(), filter);
-      result.tally = trace_views::tally_mode(&scan, filter, result.info, &result.warnings);
-      return result;
-    }));
-  }
-  std::vector<ModeResult> results;
-  for (auto& mode : pending) results.push_back(mode.get());
-
-  std::vector<const ModeInfo*> infos;
   std::string text;
-  for (const ModeResult& result : results) {
-    infos.push_back(&result.info);
-    if (warnings != nullptr) {
-      warnings->insert(warnings->end(), result.warnings.begin(), result.warnings.end());
-    }
-    text += mode_summary(result.info, result.tally);
+  for (const auto& mode : trace_views::tally_run(run_dir, filter, warnings)) {
+    text += mode_summary(mode.info, mode.tally);
   }
-  trace_views::check_plot_known(run_dir, filter, infos);
   return trace_views::fit_width(text);
 }
 

@@ -1,23 +1,24 @@
-#include "launcher/trace_views/summary_tally.h"
+#include "launcher/trace_views/mode_tally.h"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
+#include <future>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
 #include "launcher/report/message_fates.h"
-#include "launcher/trace_views/lineage.h"
 
 namespace tearline::trace_views {
 namespace {
 
 using report::EventFields;
 
-// An event that may decide its message's fate, with what the summary needs of it.
+// An event that may decide its message's fate, with what the views need of it.
 struct FateEvent {
   TimeKey key;
-  std::string_view node, kind, reason, trace;
+  std::string_view node, kind, reason, trace, handoff;
 };
 
 struct MessageTally {
@@ -66,7 +67,7 @@ class Tally {
     count(fields.node, fields.kind, fields.t_h, fields.wall_ms);
   }
 
-  SummaryTally finish() {
+  ModeTally finish() {
     for (const DeferredEvent& event : deferred_) {
       if (passes_plot(filter_, info_, trace_of(event.msg))) {
         count(event.node, event.kind, event.t_h, event.wall_ms);
@@ -77,6 +78,8 @@ class Tally {
       tally_.count_by_kind_node[std::string(key.kind)][std::string(key.node)] += count;
     }
     for (const auto& [id, message] : messages_) add_fate(id, message);
+    std::sort(tally_.lost_messages.begin(), tally_.lost_messages.end(),
+              [](const LostMessage& a, const LostMessage& b) { return a.key < b.key; });
     return std::move(tally_);
   }
 
@@ -85,7 +88,8 @@ class Tally {
     MessageTally& message = messages_[fields.msg];
     const TimeKey key = TimeKey::of(fields);
     message.lineage.add(fields, key);
-    const FateEvent event{key, fields.node, fields.kind, fields.reason, fields.trace};
+    const FateEvent event{key,           fields.node,  fields.kind,
+                          fields.reason, fields.trace, fields.handoff};
     if (report::is_terminal(fields.kind) && message.terminal_events++ == 0) {
       message.terminal = event;
     }
@@ -130,13 +134,17 @@ class Tally {
         !passes_plot(filter_, info_, end.trace.empty() ? trace_of(id) : end.trace)) {
       return;
     }
+    const std::string_view reason = report::loss_reason(end.kind, end.reason);
     switch (fate) {
       case report::Fate::kDelivered:
         ++tally_.delivered;
         break;
       case report::Fate::kLost:
         ++tally_.lost;
-        ++tally_.lost_by_reason[std::string(report::loss_reason(end.kind, end.reason))];
+        ++tally_.lost_by_reason[std::string(reason)];
+        tally_.lost_messages.push_back({end.key, std::string(id), std::string(trace_of(id)),
+                                        std::string(end.node), std::string(end.kind),
+                                        std::string(end.handoff), std::string(reason)});
         break;
       case report::Fate::kInFlight:
         ++tally_.in_flight;
@@ -152,16 +160,47 @@ class Tally {
   std::unordered_map<std::string_view, MessageTally> messages_;
   std::unordered_map<NodeKind, size_t, NodeKindHash> count_by_node_kind_;
   std::vector<DeferredEvent> deferred_;
-  SummaryTally tally_;
+  ModeTally tally_;
 };
 
 }  // namespace
 
-SummaryTally tally_mode(report::ModeScan* scan, const TraceFilter& filter, const ModeInfo& info,
-                        std::vector<std::string>* warnings) {
+ModeTally tally_mode(report::ModeScan* scan, const TraceFilter& filter, const ModeInfo& info,
+                     std::vector<std::string>* warnings) {
   Tally tally(filter, info);
   scan->read([&tally](const EventFields& fields) { tally.add(fields); }, warnings);
   return tally.finish();
+}
+
+std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter& filter,
+                                   std::vector<std::string>* warnings) {
+  // The modes share nothing, so each is read in a thread of its own.
+  struct Pending {
+    std::future<TalliedMode> mode;
+    std::vector<std::string> warnings;
+  };
+  std::deque<Pending> pending;
+  for (const auto& dir : select_mode_dirs(run_dir, filter)) {
+    Pending& mode = pending.emplace_back();
+    mode.mode = std::async(std::launch::async, [dir, &filter, &mode] {
+      report::ModeScan scan(dir);
+      TalliedMode result;
+      result.info = mode_info(scan.mode(), scan.run_info(), filter);
+      result.tally = tally_mode(&scan, filter, result.info, &mode.warnings);
+      return result;
+    });
+  }
+  std::vector<TalliedMode> modes;
+  std::vector<const ModeInfo*> infos;
+  for (Pending& mode : pending) modes.push_back(mode.mode.get());
+  for (size_t i = 0; i < modes.size(); ++i) {
+    infos.push_back(&modes[i].info);
+    if (warnings != nullptr) {
+      warnings->insert(warnings->end(), pending[i].warnings.begin(), pending[i].warnings.end());
+    }
+  }
+  check_plot_known(run_dir, filter, infos);
+  return modes;
 }
 
 }  // namespace tearline::trace_views

@@ -1,6 +1,6 @@
-// The one-pass summary tally against the Event-based model it must match:
-// the events kept in memory, report::MessageIndex and passes().
-#include "launcher/trace_views/summary_tally.h"
+// The one-pass tally (summary, lost) against the Event-based model it must
+// match: the events kept in memory, report::MessageIndex and passes().
+#include "launcher/trace_views/mode_tally.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -21,8 +21,8 @@ using testing::recorded_run;
 using testing::RunCopy;
 
 // The tally as the Event-based views would count it.
-SummaryTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
-  SummaryTally tally;
+ModeTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
+  ModeTally tally;
   for (const Event& event : mode.traces.events) {
     if (!passes(run, mode, event)) continue;
     tally.first_t_h = tally.events == 0 ? event.t_h : std::min(tally.first_t_h, event.t_h);
@@ -35,16 +35,27 @@ SummaryTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
       tally.wall_last_ms = std::max(tally.wall_last_ms.value_or(*event.wall_ms), *event.wall_ms);
     }
   }
-  for (const auto& [id, message] : mode.index->messages()) {
+  std::vector<const report::Message*> in_time_order;
+  for (const auto& [id, message] : mode.index->messages()) in_time_order.push_back(&message);
+  std::sort(in_time_order.begin(), in_time_order.end(),
+            [](const auto* a, const auto* b) { return a->end->order < b->end->order; });
+  for (const report::Message* indexed : in_time_order) {
+    const report::Message& message = *indexed;
+    const std::string& id = message.id;
     if (!passes(run, mode, *message.end)) continue;
     switch (message.fate) {
       case report::Fate::kDelivered:
         ++tally.delivered;
         break;
-      case report::Fate::kLost:
+      case report::Fate::kLost: {
         ++tally.lost;
         ++tally.lost_by_reason[report::loss_reason(*message.end)];
+        const Event& end = *message.end;
+        tally.lost_messages.push_back(
+            {TimeKey{end.t_h, end.wall_ms.value_or(0), end.file, end.line}, id,
+             mode.index->trace_of(id), end.node, end.kind, end.handoff, report::loss_reason(end)});
         break;
+      }
       case report::Fate::kInFlight:
         ++tally.in_flight;
         break;
@@ -56,7 +67,7 @@ SummaryTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
   return tally;
 }
 
-std::string text_of(const SummaryTally& tally) {
+std::string text_of(const ModeTally& tally) {
   std::string text = fmt::format("events={} span={}..{} wall={}..{}\n", tally.events,
                                  tally.first_t_h, tally.last_t_h, tally.wall_first_ms.value_or(-1),
                                  tally.wall_last_ms.value_or(-1));
@@ -69,6 +80,10 @@ std::string text_of(const SummaryTally& tally) {
   for (const auto& [reason, count] : tally.lost_by_reason) {
     text += fmt::format("lost {} {}\n", reason, count);
   }
+  for (const LostMessage& lost : tally.lost_messages) {
+    text += fmt::format("lost message {} {} {} {} {} {} {} at {}\n", lost.id, lost.trace, lost.node,
+                        lost.kind, lost.handoff, lost.reason, lost.key.t_h, lost.key.line);
+  }
   return text;
 }
 
@@ -76,7 +91,7 @@ void expect_tally_matches(const std::string& run_dir, const TraceFilter& filter)
   const LoadedRun run = load_run(run_dir, filter, nullptr);
   for (const auto& mode : run.modes) {
     report::ModeScan scan(std::filesystem::path(run_dir) / mode->info.name);
-    const SummaryTally tally = tally_mode(&scan, filter, mode->info, nullptr);
+    const ModeTally tally = tally_mode(&scan, filter, mode->info, nullptr);
     EXPECT_EQ(text_of(tally), text_of(expected_tally(run, *mode)))
         << run_dir << " " << mode->info.name;
   }
@@ -94,13 +109,13 @@ std::vector<TraceFilter> filters() {
           node_in_window};
 }
 
-TEST(SummaryTally, MatchesTheEventModelOnTheRecordedRun) {
+TEST(ModeTally, MatchesTheEventModelOnTheRecordedRun) {
   for (const TraceFilter& filter : filters()) expect_tally_matches(recorded_run(), filter);
 }
 
 // Messages of every fate, out of order, with ids and traces only the
 // ancestors give, appended to the recorded run's coordinated mode.
-TEST(SummaryTally, MatchesTheEventModelOnEveryFate) {
+TEST(ModeTally, MatchesTheEventModelOnEveryFate) {
   RunCopy run("summary-tally-fates");
   const auto append = [&run](const std::string& node, const std::vector<std::string>& lines) {
     std::ofstream out(run.file("coordinated", node), std::ios::app);
@@ -138,7 +153,7 @@ TEST(SummaryTally, MatchesTheEventModelOnEveryFate) {
 
   const LoadedRun loaded = load_run(run.dir(), by_mode("coordinated"), nullptr);
   report::ModeScan scan(std::filesystem::path(run.dir()) / "coordinated");
-  const SummaryTally tally = tally_mode(&scan, {}, loaded.modes[0]->info, nullptr);
+  const ModeTally tally = tally_mode(&scan, {}, loaded.modes[0]->info, nullptr);
   // x2, x3 (never created), x5 and recorded ones none: three unaccounted.
   EXPECT_EQ(tally.unaccounted, 3u);
   EXPECT_EQ(tally.in_flight, 1u);
