@@ -151,7 +151,7 @@ void BrokerHop::handle(std::string_view from, std::string_view payload) {
   if (others > 0) {
     ++correlated_;
     TraceEvent& correlated = next_event("correlated", cipher_handoff_);
-    correlated.reason = std::to_string(others) + " other agencies reported this subject";
+    correlated.reason = correlation_reason(others);
     correlated.priority = priority;
     trace();
   }

@@ -69,7 +69,7 @@ class PlainHop {
       if (others > 0) {
         boost = others * spec_.correlation_boost;
         TraceEvent correlated = report_event("correlated", id, *report, now_h_, cipher);
-        correlated.reason = std::to_string(others) + " other agencies reported this subject";
+        correlated.reason = correlation_reason(others);
         correlated.priority = relevance(*report, boost);
         trace(std::move(correlated));
       }

@@ -71,7 +71,7 @@ void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
       boost = others * spec_.correlation_boost;
       TraceEvent correlated =
           report_event("correlated", envelope.message_id(), report, now_h, "cipher@" + spec_.name);
-      correlated.reason = std::to_string(others) + " other agencies reported this subject";
+      correlated.reason = correlation_reason(others);
       correlated.priority = relevance(report, boost);
       context.trace(std::move(correlated));
     }

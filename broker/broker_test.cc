@@ -127,7 +127,7 @@ TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHighe
   const auto correlated = context_.events_of("correlated", "agency.uk#1");
   ASSERT_EQ(correlated.size(), 1u);
   EXPECT_EQ(correlated[0]->t_h, 11.0);
-  EXPECT_EQ(correlated[0]->reason, "1 other agencies reported this subject");
+  EXPECT_EQ(correlated[0]->reason, "1 other agency reported this subject");
 
   const int base = context_.events_of("queued", "agency.us#1").at(0)->priority;
   EXPECT_EQ(context_.events_of("queued", "agency.fr#1").at(0)->priority, base);

@@ -61,4 +61,9 @@ int Correlator::observe(const std::string& subject, const std::string& agency, d
   return static_cast<int>(others_.size());
 }
 
+std::string correlation_reason(int other_agencies) {
+  return std::to_string(other_agencies) +
+         (other_agencies == 1 ? " other agency" : " other agencies") + " reported this subject";
+}
+
 }  // namespace tearline

@@ -55,4 +55,8 @@ class Correlator {
   std::vector<const std::string*> others_;  // Scratch of observe().
 };
 
+// The reason a "correlated" trace event gives: "1 other agency reported this
+// subject", "2 other agencies ...".
+std::string correlation_reason(int other_agencies);
+
 }  // namespace tearline

@@ -23,6 +23,11 @@ TEST(CorrelatorTest, CountsDistinctOtherAgencies) {
   EXPECT_EQ(correlator.observe("subject-a", "agency.de", 6), 3);
 }
 
+TEST(CorrelatorTest, ReasonCountsAgenciesInGoodEnglish) {
+  EXPECT_EQ(correlation_reason(1), "1 other agency reported this subject");
+  EXPECT_EQ(correlation_reason(3), "3 other agencies reported this subject");
+}
+
 TEST(CorrelatorTest, OnlyCountsReportsWithinTheWindow) {
   Correlator correlator(10);
   correlator.observe("subject-a", "agency.uk", 0);

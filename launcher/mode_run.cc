@@ -493,6 +493,8 @@ ModeOutcome ModeRun::run() {
         wait = std::min<std::chrono::milliseconds>(wait, until_next);
       }
       std::vector<zmq::pollitem_t> items = {{launcher_control_->handle(), 0, ZMQ_POLLIN, 0}};
+      // A node's death wakes the loop at once, so it is traced at its hour.
+      for (const int fd : supervisor_.exit_fds()) items.push_back({nullptr, fd, ZMQ_POLLIN, 0});
       try {
         zmq::poll(items, wait);
       } catch (const zmq::error_t& error) {

@@ -1,14 +1,18 @@
 #include "launcher/supervisor.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -26,6 +30,9 @@ std::string ChildExit::describe() const {
 Supervisor::~Supervisor() {
   kill_all(SIGKILL);
   wait_all(2000);
+  for (auto& [name, child] : children_) {
+    if (child.exit_fd >= 0) close(child.exit_fd);
+  }
 }
 
 pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>& argv,
@@ -53,7 +60,9 @@ pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>&
     execv(args[0], args.data());
     _exit(127);
   }
-  children_[name] = Child{pid, std::nullopt};
+  // pidfds are close-on-exec: later children do not inherit them.
+  const int exit_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  children_[name] = Child{pid, exit_fd, std::nullopt};
   return pid;
 }
 
@@ -76,6 +85,8 @@ void Supervisor::collect() {
     if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
     exit.peak_rss_kib = static_cast<uint64_t>(usage.ru_maxrss);
     child.exit = exit;
+    if (child.exit_fd >= 0) close(child.exit_fd);
+    child.exit_fd = -1;
     unreported_exits_.push_back(name);
   }
 }
@@ -84,13 +95,29 @@ void Supervisor::wait_all(int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     collect();
-    bool any_running = false;
-    for (const auto& [name, child] : children_) any_running |= !child.exit.has_value();
-    if (!any_running || std::chrono::steady_clock::now() >= deadline) return;
-    // No event to await for a child's exit without signal handling; a short
-    // bounded poll of waitpid is the plain way.
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    size_t running = 0;
+    for (const auto& [name, child] : children_) running += child.exit ? 0 : 1;
+    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count();
+    if (running == 0 || left_ms <= 0) return;
+    std::vector<pollfd> fds;
+    for (const int fd : exit_fds()) fds.push_back({fd, POLLIN, 0});
+    if (fds.size() == running) {
+      poll(fds.data(), fds.size(), static_cast<int>(left_ms));
+    } else {
+      // A child without a pidfd: nothing to wait on but waitpid itself.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(5, left_ms)));
+    }
   }
+}
+
+std::vector<int> Supervisor::exit_fds() const {
+  std::vector<int> fds;
+  for (const auto& [name, child] : children_) {
+    if (!child.exit && child.exit_fd >= 0) fds.push_back(child.exit_fd);
+  }
+  return fds;
 }
 
 void Supervisor::kill_all(int signal) {

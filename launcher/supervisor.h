@@ -37,6 +37,10 @@ class Supervisor {
   std::vector<std::string> reap();
   // Waits up to timeout_ms for every child to exit.
   void wait_all(int timeout_ms);
+  // Descriptors that become readable when a running child exits (pidfds), to
+  // wait on with poll() beside other events. A child whose pidfd the kernel
+  // refused has none; then only reap() finds its exit.
+  std::vector<int> exit_fds() const;
   void kill_all(int signal);
 
   bool running(const std::string& name) const;
@@ -47,6 +51,7 @@ class Supervisor {
  private:
   struct Child {
     pid_t pid;
+    int exit_fd;  // Its pidfd, or -1; closed once its exit is collected.
     std::optional<ChildExit> exit;
   };
   // Collects exits without reporting them yet.

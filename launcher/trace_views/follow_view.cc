@@ -104,19 +104,36 @@ std::string hop_line(const Hop& hop, std::string* source_kind) {
   const Event* received = first_of(hop, "received");
   if (sent != nullptr && received != nullptr) {
     parts.push_back(fmt::format("transit {}", trace_views::hours(received->t_h - sent->t_h)));
+  } else if (sent != nullptr) {
+    parts.push_back("sent, never received");
   }
   size_t attempts = 0;
+  // Notes in first-seen order, each with how often it came: a link can lose
+  // many attempts for one reason.
+  std::vector<std::pair<std::string, size_t>> notes;
+  const auto note = [&notes](std::string text) {
+    const auto it = std::find_if(notes.begin(), notes.end(),
+                                 [&text](const auto& seen) { return seen.first == text; });
+    if (it != notes.end()) {
+      ++it->second;
+    } else {
+      notes.emplace_back(std::move(text), 1);
+    }
+  };
   for (const Event* event : hop.events) {
     const std::string& kind = event->kind;
     if (kind == "sent" || kind == "resent") ++attempts;
     const bool step = kind == "queued" || kind == "dequeued" || kind == "served" ||
                       kind == "sent" || kind == "resent" || kind == "received" || kind == "acked";
-    if (!step) parts.push_back(note_of(*event));
+    if (!step) note(note_of(*event));
     if (event->source_kind != *source_kind) {
-      parts.push_back(fmt::format("source kind {} -> {}", source_kind_name(*source_kind),
-                                  source_kind_name(event->source_kind)));
+      note(fmt::format("source kind {} -> {}", source_kind_name(*source_kind),
+                       source_kind_name(event->source_kind)));
       *source_kind = event->source_kind;
     }
+  }
+  for (const auto& [text, count] : notes) {
+    parts.push_back(count == 1 ? text : fmt::format("{} x{}", text, count));
   }
   if (attempts > 1) parts.push_back(fmt::format("{} attempts", attempts));
   // A hop ends where the message left it: received over a link, served by a

@@ -109,8 +109,11 @@ std::vector<TraceFilter> filters() {
           node_in_window};
 }
 
-TEST(ModeTally, MatchesTheEventModelOnTheRecordedRun) {
-  for (const TraceFilter& filter : filters()) expect_tally_matches(recorded_run(), filter);
+TEST(ModeTally, MatchesTheEventModelOnTheRecordedRuns) {
+  for (const TraceFilter& filter : filters()) {
+    expect_tally_matches(recorded_run(), filter);
+    expect_tally_matches(testing::recorded_faulty_run(), filter);
+  }
 }
 
 // Messages of every fate, out of order, with ids and traces only the

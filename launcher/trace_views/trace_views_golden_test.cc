@@ -12,6 +12,7 @@ using trace_views::testing::by_plot;
 using trace_views::testing::by_window;
 using trace_views::testing::expect_golden;
 using trace_views::testing::longest_line;
+using trace_views::testing::recorded_faulty_run;
 using trace_views::testing::recorded_run;
 
 TEST(TraceViewsGolden, Summary) {
@@ -55,6 +56,34 @@ TEST(TraceViewsGolden, Node) {
   EXPECT_LE(longest_line(text), report::kLineWidthMax);
   EXPECT_NE(text.find("officers@broker"), std::string::npos);
   expect_golden("node", text);
+}
+
+TEST(TraceViewsGolden, SummaryWithFaults) {
+  std::vector<std::string> warnings;
+  const std::string text = trace_summary(recorded_faulty_run(), {}, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_NE(text.find("link-loss:injected"), std::string::npos);
+  expect_golden("faulty-summary", text);
+}
+
+TEST(TraceViewsGolden, LostWithFaults) {
+  const std::string text = trace_lost(recorded_faulty_run(), "", {}, nullptr);
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  expect_golden("faulty-lost", text);
+}
+
+TEST(TraceViewsGolden, FollowAcrossLostAttemptsAndALoss) {
+  const std::string text = trace_follow(recorded_faulty_run(), "aa-north-1", {}, nullptr);
+  EXPECT_LE(longest_line(text), report::kLineWidthMax);
+  EXPECT_NE(text.find("attempt lost (link-loss:injected)"), std::string::npos);
+  EXPECT_NE(text.find("=> lost (link-loss:injected)"), std::string::npos);
+  expect_golden("faulty-follow", text);
+}
+
+TEST(TraceViewsGolden, NodeThroughACrash) {
+  const std::string text = trace_node(recorded_faulty_run(), "broker", {}, nullptr);
+  EXPECT_NE(text.find("node_started"), std::string::npos);
+  expect_golden("faulty-node", text);
 }
 
 }  // namespace

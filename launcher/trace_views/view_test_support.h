@@ -40,6 +40,10 @@ inline TraceFilter by_window(double from_h, double to_h) {
 inline std::filesystem::path recorded_run() {
   return std::filesystem::path(TEARLINE_SOURCE_DIR) / "tests/data/recorded-run";
 }
+// The same scenario with faults: losses, lost attempts, a crash.
+inline std::filesystem::path recorded_faulty_run() {
+  return std::filesystem::path(TEARLINE_SOURCE_DIR) / "tests/data/recorded-faulty-run";
+}
 
 inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
