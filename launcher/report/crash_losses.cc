@@ -7,31 +7,30 @@
 #include "launcher/report/message_fates.h"
 
 namespace tearline::report {
-namespace {
 
-struct Death {
-  double t_h;
-  int64_t wall_ms;
-};
-
-bool is_death(const Event& event) {
-  if (event.kind == "node_stopped") return !event.reason.empty() && event.reason != "exit:0";
-  if (event.kind == "fault") return event.fault == "crash" || event.fault == "signal KILL";
+bool is_death(std::string_view kind, std::string_view reason, std::string_view fault) {
+  if (kind == "node_stopped") return !reason.empty() && reason != "exit:0";
+  if (kind == "fault") return fault == "crash" || fault == "signal KILL";
   return false;
 }
 
-// Where a message is when `last` is its last event: with the receiver once
-// the sender saw it acknowledged, else where the event happened.
-const std::string& holder_of(const Event& last) {
-  return last.kind == "acked" && !last.peer.empty() ? last.peer : last.node;
+std::string_view holder_of(std::string_view kind, std::string_view peer, std::string_view node) {
+  return kind == "acked" && !peer.empty() ? peer : node;
 }
 
-}  // namespace
+const Death* first_death_after(const std::vector<Death>& deaths, double t_h,
+                               std::optional<int64_t> wall_ms) {
+  const auto death =
+      std::find_if(deaths.begin(), deaths.end(), [t_h, wall_ms](const Death& candidate) {
+        return wall_ms && candidate.wall_ms ? candidate.wall_ms >= *wall_ms : candidate.t_h >= t_h;
+      });
+  return death == deaths.end() ? nullptr : &*death;
+}
 
 void add_crash_losses(std::vector<Event>* events) {
   std::map<std::string, std::vector<Death>> deaths_by_node;
   for (const Event& event : *events) {
-    if (is_death(event)) {
+    if (is_death(event.kind, event.reason, event.fault)) {
       deaths_by_node[event.node].push_back({event.t_h, event.wall_ms.value_or(0)});
     }
   }
@@ -53,15 +52,12 @@ void add_crash_losses(std::vector<Event>* events) {
   for (const auto& [id, seen] : messages) {
     if (seen.settled) continue;
     const Event& last = *seen.last;
-    const auto deaths = deaths_by_node.find(holder_of(last));
+    const auto deaths =
+        deaths_by_node.find(std::string(holder_of(last.kind, last.peer, last.node)));
     if (deaths == deaths_by_node.end()) continue;
     // The first death of the holder at or after the message got there.
-    const auto death =
-        std::find_if(deaths->second.begin(), deaths->second.end(), [&last](const Death& candidate) {
-          return last.wall_ms && candidate.wall_ms ? candidate.wall_ms >= *last.wall_ms
-                                                   : candidate.t_h >= last.t_h;
-        });
-    if (death == deaths->second.end()) continue;
+    const Death* death = first_death_after(deaths->second, last.t_h, last.wall_ms);
+    if (death == nullptr) continue;
     Event lost;
     lost.msg = id;
     lost.trace = last.trace;
@@ -73,12 +69,14 @@ void add_crash_losses(std::vector<Event>* events) {
     lost.wall_ms = death->wall_ms;
     lost.file = last.file;
     lost.line = last.line;
+    lost.derived = true;
     losses.push_back(std::move(lost));
   }
-  for (Event& lost : losses) {
-    lost.order = events->size();
-    events->push_back(std::move(lost));
-  }
+  if (losses.empty()) return;
+  for (Event& lost : losses) events->push_back(std::move(lost));
+  // A loss sorts after its message's last event: never earlier in time, and
+  // on a tie of time and line, after it in the vector.
+  sort_in_time_order(events);
 }
 
 }  // namespace tearline::report

@@ -44,6 +44,7 @@ struct Event {
   double wait_h = 0;     // dequeued, served: time waiting in the queue.
   double service_h = 0;  // served: time in service.
   nlohmann::json run;    // RunInfo of a "run" event, else null.
+  bool derived = false;  // Not read but derived: a crash loss (crash_losses.h).
 };
 
 // All events of one mode directory.

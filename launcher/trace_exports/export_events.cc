@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "launcher/report/crash_losses.h"
+
 namespace tearline::trace_exports {
 
 std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::string>* warnings) {
@@ -9,6 +11,7 @@ std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::st
   for (const auto& dir : report::find_mode_dirs(run_dir)) {
     ModeEvents mode;
     mode.traces = report::read_mode(dir, warnings);
+    report::add_crash_losses(&mode.traces.events);
     for (const report::Event& event : mode.traces.events) {
       if (event.kind == "run" && mode.run.is_null()) mode.run = event.run;
     }

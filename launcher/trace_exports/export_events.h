@@ -14,8 +14,9 @@ struct ModeEvents {
   nlohmann::json run;  // RunInfo of the mode's run event, else null.
 };
 
-// Every mode of run_dir, sorted by name. Malformed lines are skipped with one
-// warning each (file:line) appended to *warnings, if not null.
+// Every mode of run_dir, sorted by name, with the losses crashes caused
+// (crash_losses.h). Malformed lines are skipped with one warning each
+// (file:line) appended to *warnings, if not null.
 std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::string>* warnings);
 
 // Every plot's trace ids from the modes' run events, in first-seen order:

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "launcher/report/crash_losses.h"
 #include "launcher/report/line_reader.h"
 #include "launcher/report/trace_scan.h"
 #include "launcher/trace_views/lineage.h"
@@ -83,6 +84,7 @@ LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
   for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
     auto mode = std::make_unique<LoadedMode>();
     mode->traces = report::read_mode(dir, warnings);
+    report::add_crash_losses(&mode->traces.events);
     mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
     mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
     infos.push_back(&mode->info);
@@ -131,12 +133,14 @@ LoadedRun load_trace(const std::string& run_dir, const std::string& trace_id,
     mode->traces.files = scan.files();
     scan.read(
         [&](const report::EventFields& fields) {
-          if (fields.run != nullptr || members.contains(fields.msg)) {
+          if (fields.run != nullptr || members.contains(fields.msg) ||
+              report::is_death(fields.kind, fields.reason, fields.fault)) {
             mode->traces.events.push_back(report::event_of(fields));
           }
         },
         nullptr);  // Warned in the first pass.
     report::sort_in_time_order(&mode->traces.events);
+    report::add_crash_losses(&mode->traces.events);
     mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
     mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
     infos.push_back(&mode->info);

@@ -48,14 +48,15 @@ std::vector<std::filesystem::path> select_mode_dirs(const std::string& run_dir,
 void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
                       const std::vector<const ModeInfo*>& modes);
 
+// Every mode's events, with the losses crashes caused (crash_losses.h).
 // Throws std::runtime_error for a run dir without modes, an unknown mode, or
 // a plot no mode's RunInfo names.
 LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
                    std::vector<std::string>* warnings);
 
-// As load_run, but each mode holds only the "run" event and the events of
-// the messages of trace `trace_id`: read in two passes, the first keeping
-// only each message's lineage.
+// As load_run, but each mode holds only the "run" event, the deaths and the
+// events of the messages of trace `trace_id`: read in two passes, the first
+// keeping only each message's lineage.
 LoadedRun load_trace(const std::string& run_dir, const std::string& trace_id,
                      const TraceFilter& filter, std::vector<std::string>* warnings);
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "launcher/report/crash_losses.h"
 #include "launcher/report/message_fates.h"
 
 namespace tearline::trace_views {
@@ -18,7 +19,8 @@ using report::EventFields;
 // An event that may decide its message's fate, with what the views need of it.
 struct FateEvent {
   TimeKey key;
-  std::string_view node, kind, reason, trace, handoff;
+  bool has_wall_ms = false;  // Else key.wall_ms is 0 for want of one.
+  std::string_view node, kind, reason, trace, handoff, peer;
 };
 
 struct MessageTally {
@@ -56,6 +58,10 @@ class Tally {
 
   void add(const EventFields& fields) {
     if (!fields.msg.empty()) add_to_message(fields);
+    if (report::is_death(fields.kind, fields.reason, fields.fault)) {
+      deaths_by_node_[fields.node].push_back(
+          {TimeKey::of(fields), {fields.t_h, fields.wall_ms.value_or(0)}});
+    }
     if (!passes_node_and_window(filter_, fields.node, fields.t_h)) return;
     if (!filter_.plot.empty()) {
       if (fields.trace.empty() && !fields.msg.empty()) {
@@ -77,6 +83,12 @@ class Tally {
       tally_.nodes.emplace(key.node);
       tally_.count_by_kind_node[std::string(key.kind)][std::string(key.node)] += count;
     }
+    for (auto& [node, deaths] : deaths_by_node_) {
+      std::sort(deaths.begin(), deaths.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      crash_reasons_by_node_[node] = "crash:" + std::string(node);
+      for (const auto& [key, death] : deaths) deaths_in_order_[node].push_back(death);
+    }
     for (const auto& [id, message] : messages_) add_fate(id, message);
     std::sort(tally_.lost_messages.begin(), tally_.lost_messages.end(),
               [](const LostMessage& a, const LostMessage& b) { return a.key < b.key; });
@@ -88,8 +100,14 @@ class Tally {
     MessageTally& message = messages_[fields.msg];
     const TimeKey key = TimeKey::of(fields);
     message.lineage.add(fields, key);
-    const FateEvent event{key,           fields.node,  fields.kind,
-                          fields.reason, fields.trace, fields.handoff};
+    const FateEvent event{key,
+                          fields.wall_ms.has_value(),
+                          fields.node,
+                          fields.kind,
+                          fields.reason,
+                          fields.trace,
+                          fields.handoff,
+                          fields.peer};
     if (report::is_terminal(fields.kind) && message.terminal_events++ == 0) {
       message.terminal = event;
     }
@@ -118,17 +136,39 @@ class Tally {
     return trace_views::trace_of(messages_, id);
   }
 
+  // As report::add_crash_losses: a message with no terminal or in_flight
+  // event, last seen at a node that died afterwards, is lost to the crash.
+  std::optional<FateEvent> crash_loss_of(const MessageTally& message) const {
+    if (message.terminal_events > 0 || message.in_flight) return std::nullopt;
+    const FateEvent& last = message.last;
+    const auto deaths = deaths_in_order_.find(report::holder_of(last.kind, last.peer, last.node));
+    if (deaths == deaths_in_order_.end()) return std::nullopt;
+    const report::Death* death = report::first_death_after(
+        deaths->second, last.key.t_h,
+        last.has_wall_ms ? std::optional(last.key.wall_ms) : std::nullopt);
+    if (death == nullptr) return std::nullopt;
+    FateEvent loss = last;
+    loss.key.t_h = std::max(death->t_h, last.key.t_h);
+    loss.key.wall_ms = death->wall_ms;
+    loss.node = deaths->first;
+    loss.kind = "lost";
+    loss.reason = crash_reasons_by_node_.at(deaths->first);
+    return loss;
+  }
+
   void add_fate(std::string_view id, const MessageTally& message) {
+    const std::optional<FateEvent> crash_loss = crash_loss_of(message);
+    const FateEvent& terminal = crash_loss ? *crash_loss : message.terminal;
     report::FateEvidence evidence;
     evidence.created = message.lineage.created.has_value();
-    evidence.terminal_events = message.terminal_events;
-    evidence.delivered = message.terminal.kind == "delivered";
+    evidence.terminal_events = message.terminal_events + (crash_loss ? 1 : 0);
+    evidence.delivered = terminal.kind == "delivered";
     evidence.in_flight = message.in_flight.has_value();
     std::string unaccounted_reason;
     const report::Fate fate = report::decide_fate(evidence, &unaccounted_reason);
     const FateEvent& end = fate == report::Fate::kInFlight      ? *message.in_flight
                            : fate == report::Fate::kUnaccounted ? message.last
-                                                                : message.terminal;
+                                                                : terminal;
     if (!passes_node_and_window(filter_, end.node, end.key.t_h)) return;
     if (!filter_.plot.empty() &&
         !passes_plot(filter_, info_, end.trace.empty() ? trace_of(id) : end.trace)) {
@@ -160,6 +200,11 @@ class Tally {
   std::unordered_map<std::string_view, MessageTally> messages_;
   std::unordered_map<NodeKind, size_t, NodeKindHash> count_by_node_kind_;
   std::vector<DeferredEvent> deferred_;
+  // Deaths by node, as read and then in time order; "crash:<node>".
+  std::unordered_map<std::string_view, std::vector<std::pair<TimeKey, report::Death>>>
+      deaths_by_node_;
+  std::unordered_map<std::string_view, std::vector<report::Death>> deaths_in_order_;
+  std::unordered_map<std::string_view, std::string> crash_reasons_by_node_;
   ModeTally tally_;
 };
 

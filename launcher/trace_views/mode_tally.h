@@ -1,7 +1,9 @@
 // What `tearline trace summary` and `lost` show of one mode, gathered in one
 // pass over its trace files. The events are not kept: per message, only what
 // decides its fate (report::decide_fate, the rule the report uses) and the
-// events that may end up deciding it. Internal to tearline_trace_views.
+// events that may end up deciding it, and every node's deaths, for the
+// losses crashes caused (as report::add_crash_losses). Internal to
+// tearline_trace_views.
 #pragma once
 
 #include <cstddef>
