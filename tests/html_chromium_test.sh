@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Renders the recorded run's HTML page (`tearline trace --html`) in headless
-# Chromium and checks the rendered DOM holds one arrow element per transfer in
-# each mode's sequence diagram. The expected counts are the Mermaid export's
-# transfer arrows ("->>" lines) per mode section of the same trace ids, an
-# independent exporter. Then checks the rendered geometry of the diagrams'
-# labels, measured by the browser in a copy of the page with a script added:
-# no two overlap, and none is clipped by its diagram's edges. Installs Debian's chromium via scripts/setup
+# Renders the HTML page (`tearline trace --html`) of each checked-in recording
+# in headless Chromium and checks the rendered DOM holds one arrow element per
+# transfer, and one crossed arrow per lost transfer, in each mode's sequence
+# diagram. The expected counts are the Mermaid export's arrows ("->>" and
+# "-x" lines) per mode section of the same trace ids, an independent
+# exporter. Then checks the rendered geometry of the diagrams' labels,
+# measured by the browser in a copy of the page with a script added: no two
+# overlap, and none is clipped by its diagram's edges. Installs Debian's chromium via scripts/setup
 # --with-chromium when missing; fails (never skips) if that is impossible.
 # Usage: html_chromium_test.sh TEARLINE_BINARY
 set -euo pipefail
 
 tearline=$1
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-run="$source_dir/tests/data/recorded-run"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -34,63 +34,80 @@ render_dom() {
   }
 }
 
-"$tearline" trace "$run" --html "$work/report.html" --mermaid "$work/report.mermaid.md"
-render_dom "$work/report.html" "$work/dom.html"
+# Counts the elements matching awk regex $2 in mode $1's sequence svg of
+# rendered DOM $3.
+count_in_svg() {
+  awk -v mode="$1" -v pattern="$2" '
+    /<svg[^>]*class="sequence"/ {on = index($0, "data-mode=\"" mode "\"") > 0}
+    on { n += gsub(pattern, "") }
+    /<\/svg>/ {on = 0}
+    END {print n + 0}' "$3"
+}
+
+# Counts the Mermaid lines matching regex $2 in mode $1's section of $3.
+count_in_mermaid() {
+  awk -v mode="$1" -v pattern="$2" '/^%% mode: /{on = ($3 == mode)} on && $0 ~ pattern' "$3" |
+    wc -l
+}
 
 status=0
-for mode in bilateral coordinated; do
-  # Mermaid: the "->>" arrows between "%% mode: <mode>" and the next section.
-  expected=$(awk -v mode="$mode" '/^%% mode: /{on = ($3 == mode)} on && /->>/' \
-    "$work/report.mermaid.md" | wc -l)
-  # Rendered DOM: the <line class="arrow"> elements of that mode's sequence svg.
-  rendered=$(awk -v mode="$mode" '
-    /<svg[^>]*class="sequence"/ {on = index($0, "data-mode=\"" mode "\"") > 0}
-    on { n += gsub(/<line class="arrow"/, "") }
-    /<\/svg>/ {on = 0}
-    END {print n + 0}' "$work/dom.html")
-  lost=$(grep -c 'class="arrow lost"' "$work/dom.html" || true)
-  echo "$mode: $rendered arrows rendered, $expected transfers expected (lost arrows: $lost)"
-  if ((expected == 0 || rendered != expected)); then
-    echo "FAIL: $mode: rendered $rendered arrows, expected $expected" >&2
+for run in recorded-run recorded-faulty-run; do
+  out="$work/$run"
+  mkdir -p "$out"
+  "$tearline" trace "$source_dir/tests/data/$run" --html "$out/report.html" \
+    --mermaid "$out/report.mermaid.md" 2>/dev/null
+  render_dom "$out/report.html" "$out/dom.html"
+  for mode in bilateral coordinated; do
+    expected=$(count_in_mermaid "$mode" '->>' "$out/report.mermaid.md")
+    expected_lost=$(count_in_mermaid "$mode" '-x' "$out/report.mermaid.md")
+    rendered=$(count_in_svg "$mode" '<line class="arrow"' "$out/dom.html")
+    rendered_lost=$(count_in_svg "$mode" '<line class="arrow lost"' "$out/dom.html")
+    echo "$run $mode: $rendered arrows and $rendered_lost lost rendered," \
+      "$expected and $expected_lost expected"
+    if ((expected == 0 || rendered != expected || rendered_lost != expected_lost)); then
+      echo "FAIL: $run $mode: rendered $rendered arrows and $rendered_lost lost," \
+        "expected $expected and $expected_lost" >&2
+      status=1
+    fi
+  done
+
+  # The page has no script of its own; the copy measures every label's box.
+  sed 's|</body>|<script>\
+  const problems = [];\
+  for (const svg of document.querySelectorAll("svg.sequence")) {\
+    const width = svg.width.baseVal.value, height = svg.height.baseVal.value;\
+    const boxes = [...svg.querySelectorAll("text")].map(t => [t.textContent, t.getBBox()]);\
+    for (const [text, b] of boxes) {\
+      if (b.x < 0 \|\| b.y < 0 \|\| b.x + b.width > width \|\| b.y + b.height > height)\
+        problems.push("clipped: " + text);\
+    }\
+    for (let i = 0; i < boxes.length; ++i) {\
+      for (let j = i + 1; j < boxes.length; ++j) {\
+        const [a, p] = boxes[i], [c, q] = boxes[j];\
+        if (p.x < q.x + q.width \&\& q.x < p.x + p.width \&\& p.y < q.y + q.height \&\& q.y < p.y + p.height)\
+          problems.push("overlap: " + a + " / " + c);\
+      }\
+    }\
+    problems.push("measured " + boxes.length + " labels");\
+  }\
+  const out = document.createElement("pre");\
+  out.id = "label-check";\
+  out.textContent = problems.join("\\n");\
+  document.body.appendChild(out);\
+  </script></body>|' "$out/report.html" >"$out/measured.html"
+  render_dom "$out/measured.html" "$out/measured-dom.html"
+  check=$(sed -n '/<pre id="label-check">/,/<\/pre>/p' "$out/measured-dom.html")
+  measured=$(grep -o 'measured [0-9]* labels' <<<"$check" | wc -l)
+  problems=$(grep -cE '(clipped|overlap): ' <<<"$check" || true)
+  echo "$run labels: $(grep -o 'measured [0-9]* labels' <<<"$check" | tr '\n' ' ')- $problems problems"
+  if ((measured != 2)); then
+    echo "FAIL: $run: expected label measurements of 2 diagrams, got: $check" >&2
+    status=1
+  fi
+  if ((problems != 0)); then
+    grep -E '(clipped|overlap): ' <<<"$check" >&2
+    echo "FAIL: $run: $problems labels overlap or are clipped" >&2
     status=1
   fi
 done
-# The page has no script of its own; the copy measures every label's box.
-sed 's|</body>|<script>\
-const problems = [];\
-for (const svg of document.querySelectorAll("svg.sequence")) {\
-  const width = svg.width.baseVal.value, height = svg.height.baseVal.value;\
-  const boxes = [...svg.querySelectorAll("text")].map(t => [t.textContent, t.getBBox()]);\
-  for (const [text, b] of boxes) {\
-    if (b.x < 0 \|\| b.y < 0 \|\| b.x + b.width > width \|\| b.y + b.height > height)\
-      problems.push("clipped: " + text);\
-  }\
-  for (let i = 0; i < boxes.length; ++i) {\
-    for (let j = i + 1; j < boxes.length; ++j) {\
-      const [a, p] = boxes[i], [c, q] = boxes[j];\
-      if (p.x < q.x + q.width \&\& q.x < p.x + p.width \&\& p.y < q.y + q.height \&\& q.y < p.y + p.height)\
-        problems.push("overlap: " + a + " / " + c);\
-    }\
-  }\
-  problems.push("measured " + boxes.length + " labels");\
-}\
-const out = document.createElement("pre");\
-out.id = "label-check";\
-out.textContent = problems.join("\\n");\
-document.body.appendChild(out);\
-</script></body>|' "$work/report.html" >"$work/measured.html"
-render_dom "$work/measured.html" "$work/measured-dom.html"
-check=$(sed -n '/<pre id="label-check">/,/<\/pre>/p' "$work/measured-dom.html")
-measured=$(grep -o 'measured [0-9]* labels' <<<"$check" | wc -l)
-problems=$(grep -cE '(clipped|overlap): ' <<<"$check" || true)
-echo "labels: $(grep -o 'measured [0-9]* labels' <<<"$check" | tr '\n' ' ')- $problems problems"
-if ((measured != 2)); then
-  echo "FAIL: expected label measurements of 2 diagrams, got: $check" >&2
-  status=1
-fi
-if ((problems != 0)); then
-  grep -E '(clipped|overlap): ' <<<"$check" >&2
-  echo "FAIL: $problems labels overlap or are clipped" >&2
-  status=1
-fi
 exit $status

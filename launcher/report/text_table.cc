@@ -126,4 +126,8 @@ size_t TextTable::width() const {
   return widest;
 }
 
+std::string counted(size_t count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 }  // namespace tearline::report

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tearline::report {
@@ -55,5 +56,8 @@ class TextTable {
 
 // `text` cut to `width` characters, ending in "..." if it was cut.
 std::string cut(const std::string& text, size_t width);
+
+// "1 message", "3 messages": `noun` with an "s" unless count is 1.
+std::string counted(size_t count, std::string_view noun);
 
 }  // namespace tearline::report

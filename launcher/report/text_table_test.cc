@@ -26,6 +26,12 @@ TEST(TextTable, CutsShrinkableColumnsToKeepLinesWithinTheLimit) {
   EXPECT_NE(text.find("xxx...  123456\n"), std::string::npos) << text;
 }
 
+TEST(Counted, PluralUnlessOne) {
+  EXPECT_EQ(counted(0, "message"), "0 messages");
+  EXPECT_EQ(counted(1, "message"), "1 message");
+  EXPECT_EQ(counted(2, "message"), "2 messages");
+}
+
 TEST(Cut, EndsInAnEllipsisOnlyWhenCut) {
   EXPECT_EQ(cut("abcdef", 6), "abcdef");
   EXPECT_EQ(cut("abcdefg", 6), "abc...");

@@ -13,6 +13,10 @@
 namespace tearline::trace_exports {
 
 inline std::string recorded_run() { return TEARLINE_SOURCE_DIR "/tests/data/recorded-run"; }
+// The same scenario with faults: losses, lost attempts, a crash.
+inline std::string recorded_faulty_run() {
+  return TEARLINE_SOURCE_DIR "/tests/data/recorded-faulty-run";
+}
 
 // Compares `content` with tests/data/golden/trace_exports/<name>. With the
 // environment variable TEARLINE_UPDATE_GOLDEN=1 set, the golden file is

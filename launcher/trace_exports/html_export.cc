@@ -10,6 +10,7 @@
 
 #include "launcher/report/message_fates.h"
 #include "launcher/report/report.h"
+#include "launcher/report/text_table.h"
 #include "launcher/trace_exports/export_events.h"
 #include "launcher/trace_exports/trace_exports.h"
 
@@ -109,9 +110,10 @@ class Sequence {
       std::string to;
       if (event.msg.empty() || !traces.contains(trace)) continue;
       if (!trace_exports::split_link(event.handoff, &from, &to)) continue;
+      // Hours since the first send, when there are any.
       const auto sent = sent_h.find(event.msg);
-      const std::string transit =
-          sent == sent_h.end() ? "" : fmt::format(" ({:+.2f} h)", event.t_h - sent->second);
+      const double transit_h = sent == sent_h.end() ? 0 : event.t_h - sent->second;
+      const std::string transit = transit_h >= 0.005 ? fmt::format(" (+{:.2f} h)", transit_h) : "";
       if (event.kind == "sent") {
         sent_h.emplace(event.msg, event.t_h);
       } else if (event.kind == "received" && drawn.insert(event.msg).second) {
@@ -257,8 +259,8 @@ std::string histogram(const std::string& mode, const std::string& handoff,
       "<text x=\"0\" y=\"{}\">0</text><text x=\"{}\" y=\"{}\" "
       "text-anchor=\"end\">{:.2f} h</text>\n</svg>",
       kHeight + 12, kBins * kBarWidth, kHeight + 12, max);
-  return out + fmt::format("<figcaption>{} ({} messages)</figcaption></figure>\n", esc(handoff),
-                           delays.size());
+  return out + fmt::format("<figcaption>{} ({})</figcaption></figure>\n", esc(handoff),
+                           report::counted(delays.size(), "message"));
 }
 
 constexpr const char* kStyle = R"(<style>

@@ -78,6 +78,20 @@ TEST(OtlpExport, RecordedRunIsWellFormed) {
   EXPECT_EQ(doc["resourceSpans"].size(), 2u);  // bilateral, coordinated
 }
 
+TEST(OtlpExport, FaultyRunIsWellFormed) {
+  const json doc = export_json(recorded_faulty_run());
+  expect_well_formed(doc);
+  size_t errors = 0;
+  for (const json& resource : doc["resourceSpans"]) {
+    for (const json& scope : resource["scopeSpans"]) {
+      for (const json& span : scope["spans"]) {
+        errors += span.contains("status") && span["status"]["code"] == 2 ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_EQ(errors, 5u);  // The five losses, the crash's among them.
+}
+
 // Each trace has one root: the source report's first hop.
 TEST(OtlpExport, EachTraceHangsFromItsSourceReport) {
   const std::vector<json> spans = spans_of(export_json(recorded_run()));

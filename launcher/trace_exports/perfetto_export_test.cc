@@ -108,6 +108,15 @@ TEST(PerfettoExport, RecordedRunIsWellFormed) {
   EXPECT_GT(count(doc, "i", "acted"), 0u);
 }
 
+TEST(PerfettoExport, FaultyRunIsWellFormedAndShowsItsLosses) {
+  std::vector<std::string> warnings;
+  const json doc = parse(export_perfetto(recorded_faulty_run(), &warnings));
+  EXPECT_TRUE(warnings.empty());
+  expect_well_formed(doc);
+  // Bilateral: three link losses; coordinated: one, and one to the crash.
+  EXPECT_EQ(count(doc, "i", "lost"), 5u);
+}
+
 TEST(PerfettoExport, QueueSliceSpansQueuedToServed) {
   const json doc = parse(export_perfetto(recorded_run(), nullptr));
   // agency.aa's desk: queued at 40 h, served at 40.989048 h (bilateral).

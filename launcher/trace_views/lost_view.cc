@@ -35,7 +35,8 @@ std::string mode_lost(const TalliedMode& mode, const std::string& reason) {
   for (const auto& [key, count] : count_by_handoff_reason) {
     groups.add_row({key.first, key.second, std::to_string(count)});
   }
-  text += fmt::format("By handoff and reason ({} messages)\n", lost.size()) + groups.render();
+  text += fmt::format("By handoff and reason ({})\n", report::counted(lost.size(), "message")) +
+          groups.render();
 
   TextTable list({{"hour", Align::kRight},
                   {"message", Align::kLeft, true},
