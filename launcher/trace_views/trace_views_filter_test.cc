@@ -84,7 +84,7 @@ TEST(TraceViewsFilter, LostByReasonAndNode) {
 
   const std::string lost = trace_lost(run.dir(), "", {}, nullptr);
   EXPECT_TRUE(contains(lost, "link down"));
-  EXPECT_TRUE(contains(lost, "By handoff and reason (1 messages)"));
+  EXPECT_TRUE(contains(lost, "By handoff and reason (1 message)"));
   EXPECT_TRUE(contains(trace_lost(run.dir(), "link down", {}, nullptr), "unit.south"));
   EXPECT_FALSE(contains(trace_lost(run.dir(), "expired", {}, nullptr), "unit.south"));
   EXPECT_FALSE(contains(trace_lost(run.dir(), "", by_node("unit.north"), nullptr), "link down"));
