@@ -24,4 +24,10 @@ nlohmann::json build_report(const std::string& run_dir, std::vector<std::string>
 // The human report: modes side by side.
 std::string render_text(const nlohmann::json& report);
 
+// A report time: "2017-05-20 10:00" from its ISO date-time, else
+// "hour 490.0" from its scenario hour, else "-".
+std::string when_text(const nlohmann::json& iso, const nlohmann::json& t_h);
+// A lead time in hours: "15d 16.5h", "7.5h", or "-".
+std::string lead_text(const nlohmann::json& lead_h);
+
 }  // namespace tearline

@@ -51,26 +51,6 @@ std::string hours_text(double t_h) {
   return fmt::format("{:.0f}", t_h);
 }
 
-// "2017-05-20 10:00" from an ISO date-time, else "hour 490.0".
-std::string when_text(const json& iso, const json& t_h) {
-  if (iso.is_string()) {
-    std::string text = iso.get<std::string>().substr(0, 16);
-    if (text.size() > 10) text[10] = ' ';
-    return text;
-  }
-  return t_h.is_number() ? "hour " + hours_text(t_h.get<double>()) : "-";
-}
-
-std::string lead_text(const json& lead_h) {
-  if (!lead_h.is_number()) return "-";
-  // In tenths of an hour, so that rounding never shows "24.0h".
-  const long long tenths = std::llround(lead_h.get<double>() * 10);
-  const long long tenths_per_day = std::llround(kHoursPerDay * 10);
-  const double rest_h = double(tenths % tenths_per_day) / 10;
-  if (tenths < tenths_per_day) return fmt::format("{:.1f}h", double(tenths) / 10);
-  return fmt::format("{}d {:.1f}h", tenths / tenths_per_day, rest_h);
-}
-
 // "0.50 [5]": a percentile in scenario hours with its wall ms beside.
 std::string percentile_text(const json& hours_pct, const json& wall_pct, const char* key) {
   const json& hours = field(hours_pct, key);
@@ -541,6 +521,25 @@ void append_anomalies(const json& report, const std::vector<std::string>& modes,
 }
 
 }  // namespace
+
+std::string when_text(const json& iso, const json& t_h) {
+  if (iso.is_string()) {
+    std::string text = iso.get<std::string>().substr(0, 16);
+    if (text.size() > 10) text[10] = ' ';
+    return text;
+  }
+  return t_h.is_number() ? "hour " + hours_text(t_h.get<double>()) : "-";
+}
+
+std::string lead_text(const json& lead_h) {
+  if (!lead_h.is_number()) return "-";
+  // In tenths of an hour, so that rounding never shows "24.0h".
+  const long long tenths = std::llround(lead_h.get<double>() * 10);
+  const long long tenths_per_day = std::llround(kHoursPerDay * 10);
+  const double rest_h = double(tenths % tenths_per_day) / 10;
+  if (tenths < tenths_per_day) return fmt::format("{:.1f}h", double(tenths) / 10);
+  return fmt::format("{}d {:.1f}h", tenths / tenths_per_day, rest_h);
+}
 
 std::string render_text(const json& report) {
   const std::vector<std::string> modes = mode_names(report);

@@ -62,7 +62,7 @@ std::string plot_table(const json& report) {
   for (const auto& [mode, body] : modes.items()) {
     out += fmt::format(
         "<th>{0} averted</th><th>{0} first actionable warning</th>"
-        "<th>{0} lead time (h)</th>",
+        "<th>{0} lead time</th>",
         esc(mode));
     for (const json& plot : body["plots"]) {
       const std::string id = text_of(plot["id"]);
@@ -81,12 +81,15 @@ std::string plot_table(const json& report) {
       }
       const bool averted = (*plot)["averted"] == true;
       const std::string first =
-          averted ? fmt::format("{} h at {} ({})", text_of((*plot)["first_actionable_at_h"]),
+          averted ? fmt::format("{} at {} ({})",
+                                when_text(plot->value("first_actionable_at", json()),
+                                          plot->value("first_actionable_at_h", json())),
                                 text_of((*plot)["first_actionable_unit"]),
                                 text_of((*plot)["first_actionable_msg"]))
                   : "none";
       out += fmt::format("<td class=\"{}\">{}</td><td>{}</td><td>{}</td>", averted ? "yes" : "no",
-                         averted ? "yes" : "NO", esc(first), esc(text_of((*plot)["lead_time_h"])));
+                         averted ? "yes" : "NO", esc(first),
+                         esc(lead_text(plot->value("lead_time_h", json()))));
     }
     out += "</tr>\n";
   }

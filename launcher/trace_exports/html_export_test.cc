@@ -69,7 +69,7 @@ TEST(HtmlExport, PlotTable) {
   const std::string out = export_html(recorded_run(), {}, nullptr);
   EXPECT_NE(out.find("<td>plot.north-1</td>"), std::string::npos);
   EXPECT_NE(out.find("<th>bilateral averted</th>"), std::string::npos);
-  EXPECT_NE(out.find("<th>coordinated lead time (h)</th>"), std::string::npos);
+  EXPECT_NE(out.find("<th>coordinated lead time</th>"), std::string::npos);
 }
 
 TEST(HtmlExport, OneArrowPerTransfer) {
