@@ -42,16 +42,33 @@ std::map<std::string, v1::ControlReply> ControlClient::broadcast(
     }
     for (size_t i = 0; i < order.size(); ++i) {
       if (!(items[i].revents & ZMQ_POLLIN)) continue;
-      zmq::message_t message;
-      if (!sockets_.at(order[i]).recv(message, zmq::recv_flags::dontwait)) continue;
-      v1::ControlReply reply;
-      if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) continue;
-      if (reply.request_id() != request.request_id()) continue;  // A late reply to an old request.
-      replies[order[i]] = reply;
-      awaiting.erase(order[i]);
+      if (auto reply = receive(order[i], request.request_id())) {
+        replies[order[i]] = std::move(*reply);
+        awaiting.erase(order[i]);
+      }
     }
   }
   return replies;
+}
+
+uint64_t ControlClient::send(const std::string& node, v1::ControlRequest request) {
+  request.set_request_id(++next_request_id_);
+  const std::string payload = request.SerializeAsString();
+  return sockets_.at(node).send(zmq::buffer(payload), zmq::send_flags::dontwait)
+             ? request.request_id()
+             : 0;
+}
+
+std::optional<v1::ControlReply> ControlClient::receive(const std::string& node,
+                                                       uint64_t request_id) {
+  zmq::message_t message;
+  while (sockets_.at(node).recv(message, zmq::recv_flags::dontwait)) {
+    v1::ControlReply reply;
+    if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) continue;
+    if (reply.request_id() != request_id) continue;  // A late reply to an old request.
+    return reply;
+  }
+  return std::nullopt;
 }
 
 }  // namespace tearline

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,15 @@ class ControlClient {
   std::map<std::string, v1::ControlReply> broadcast(
       v1::ControlRequest request, const std::vector<std::string>& nodes,
       std::chrono::milliseconds timeout, const std::function<std::set<std::string>()>& dead_nodes);
+
+  // Sends `request` to `node` without waiting for the reply; returns its
+  // request id, or 0 if it could not be queued.
+  uint64_t send(const std::string& node, v1::ControlRequest request);
+  // The reply of `node` to `request_id`, if it has come; replies to other
+  // (older) requests are dropped. Never waits.
+  std::optional<v1::ControlReply> receive(const std::string& node, uint64_t request_id);
+  // The socket of `node`'s replies, to poll beside other events.
+  zmq::socket_t& socket(const std::string& node) { return sockets_.at(node); }
 
  private:
   std::map<std::string, zmq::socket_t> sockets_;

@@ -189,7 +189,13 @@ class ModeRun {
   std::vector<std::string> running_nodes() const;
   std::vector<std::string> spawn_args(const NodeInfo& node) const;
   void spawn(const NodeInfo& node);
+  // Spawns the nodes whose restart is due and pings them, without waiting:
+  // advance_restarts() starts them once they answer.
   void restart_due_nodes(ControlClient& control);
+  // Moves each restarting node on when its reply has come: pinged, then
+  // started, then sent its scheduled commands. Never waits, so due faults on
+  // other nodes land on time meanwhile.
+  void advance_restarts(ControlClient& control);
   // Sends the schedule's control commands (for `only_node`, if not empty)
   // that are still ahead; nodes carry each out at its scenario hour.
   void send_scheduled_commands(ControlClient& control, const std::string& only_node);
@@ -215,6 +221,13 @@ class ModeRun {
   bool stopping_ = false;
   std::map<std::string, size_t> deaths_by_node_;
   std::map<std::string, double> restart_at_h_by_node_;
+  // A restarted node not yet started: the request it has yet to answer.
+  struct Restarting {
+    bool pinged = true;  // Awaiting the ping's reply, else the start's.
+    uint64_t request_id = 0;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::map<std::string, Restarting> restarting_;
   std::vector<ScheduledAction> schedule_;
   size_t next_action_ = 0;
   // Declared in this order so the socket closes before its context.
@@ -385,18 +398,40 @@ void ModeRun::restart_due_nodes(ControlClient& control) {
                                    [&](const NodeInfo& info) { return info.name == name; });
     spawn(*node);
     write_nodes_file(true);
-    auto dead = [this] { return reap(); };
     v1::ControlRequest ping;
     ping.set_issued_by("launcher");
     ping.mutable_ping();
-    v1::ControlRequest start;
-    start.set_issued_by("launcher");
-    start.mutable_start()->set_epoch_unix_ms(*epoch_unix_ms_);
-    start.mutable_start()->set_ms_per_scenario_hour(options_.ms_per_scenario_hour);
-    start.mutable_start()->set_end_h(scenario_.duration_h);
-    if (control.broadcast(ping, {name}, kStartupTimeout, dead).empty() ||
-        control.broadcast(start, {name}, kStartupTimeout, dead).empty()) {
+    restarting_[name] = {true, control.send(name, ping),
+                         std::chrono::steady_clock::now() + kStartupTimeout};
+  }
+}
+
+void ModeRun::advance_restarts(ControlClient& control) {
+  for (auto it = restarting_.begin(); it != restarting_.end();) {
+    const std::string& name = it->first;
+    Restarting& restart = it->second;
+    if (!supervisor_.running(name)) {  // Died again: reap() has said so.
+      it = restarting_.erase(it);
+      continue;
+    }
+    if (std::chrono::steady_clock::now() >= restart.deadline) {
       outcome_.failures.push_back("node " + name + " did not come back after a restart");
+      it = restarting_.erase(it);
+      continue;
+    }
+    if (!control.receive(name, restart.request_id)) {
+      ++it;
+      continue;
+    }
+    if (restart.pinged) {
+      v1::ControlRequest start;
+      start.set_issued_by("launcher");
+      start.mutable_start()->set_epoch_unix_ms(*epoch_unix_ms_);
+      start.mutable_start()->set_ms_per_scenario_hour(options_.ms_per_scenario_hour);
+      start.mutable_start()->set_end_h(scenario_.duration_h);
+      restart.pinged = false;
+      restart.request_id = control.send(name, start);
+      ++it;
       continue;
     }
     send_scheduled_commands(control, name);
@@ -404,6 +439,7 @@ void ModeRun::restart_due_nodes(ControlClient& control) {
       fmt::print(stderr, "\n{}: node {} restarted (pid {})\n", options_.mode, name,
                  supervisor_.pid_of(name));
     }
+    it = restarting_.erase(it);
   }
 }
 
@@ -484,6 +520,7 @@ ModeOutcome ModeRun::run() {
       reap();
       apply_due_faults();
       restart_due_nodes(control);
+      advance_restarts(control);
       progress.update(now_h());
       // Until the next scheduled action, progress tick or launcher request.
       auto wait = kProgressTick;
@@ -495,6 +532,9 @@ ModeOutcome ModeRun::run() {
       std::vector<zmq::pollitem_t> items = {{launcher_control_->handle(), 0, ZMQ_POLLIN, 0}};
       // A node's death wakes the loop at once, so it is traced at its hour.
       for (const int fd : supervisor_.exit_fds()) items.push_back({nullptr, fd, ZMQ_POLLIN, 0});
+      for (const auto& [name, restart] : restarting_) {
+        items.push_back({control.socket(name).handle(), 0, ZMQ_POLLIN, 0});
+      }
       try {
         zmq::poll(items, wait);
       } catch (const zmq::error_t& error) {
