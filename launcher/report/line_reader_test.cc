@@ -104,6 +104,8 @@ TEST(LineReader, AgreesOrGivesUpOnEdgeCases) {
       R"({"kind":"sent","t_h":01})",  // Bad numbers.
       R"({"kind":"sent","t_h":1.})",
       R"({"kind":"sent","t_h":.5})",
+      R"({"kind":"sent","t_h":1e999})",  // Beyond double's range.
+      R"({"kind":"sent","future":-1e999})",
       R"({"kind":"sent","future":{"x":1}})",  // Nesting.
       R"({"kind":"sent","future":[1]})",
       R"({"kind":"run","run":{"seed":1}})",
