@@ -147,7 +147,10 @@ int run_command(const RunOptions& options) {
     unaccounted += count;
   }
   std::fflush(stdout);
-  fmt::print(stderr, "tearline run: run directory {}\n", run_dir.string());
+  fmt::print(stderr,
+             "tearline run: run directory {0} (diagrams: {0}/report.html; traces: tearline trace "
+             "{0} summary)\n",
+             run_dir.string());
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");
     return 130;
