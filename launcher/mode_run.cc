@@ -17,6 +17,7 @@
 #include "common/endpoints.h"
 #include "common/trace.h"
 #include "launcher/control_client.h"
+#include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
 #include "launcher/progress.h"
 #include "launcher/supervisor.h"
@@ -90,26 +91,6 @@ std::string tail_of_file(const fs::path& path, size_t max_bytes) {
   if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
-}
-
-// How many deaths of `node` fault commands have asked for so far: crash
-// commands the node traced itself, and SIGKILLs fault tools recorded.
-size_t injected_deaths_of(const fs::path& mode_dir, const std::string& node) {
-  size_t count = 0;
-  const auto count_in = [&](const fs::path& path, const std::string& fault, bool any_node) {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-      if (line.find("\"kind\":\"fault\"") == std::string::npos) continue;
-      const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
-      if (event.is_object() && event.value("fault", "") == fault &&
-          (any_node || event.value("node", "") == node)) {
-        ++count;
-      }
-    }
-  };
-  count_in(mode_dir / (node + ".trace.jsonl"), "crash", true);
-  count_in(mode_dir / "faults.trace.jsonl", "signal KILL", false);
-  return count;
 }
 
 // One step of the fault schedule: a control command or a signal for a node.
@@ -186,6 +167,10 @@ class ModeRun {
   // Collects exited nodes: records each exit, decides whether it was asked
   // for, schedules restarts. Returns the nodes not running.
   std::set<std::string> reap();
+  // How many deaths of `node` fault commands have asked for so far: crash
+  // commands the node traced itself, and SIGKILLs recorded by the launcher
+  // and fault tools.
+  size_t injected_deaths_of(const std::string& node);
   std::vector<std::string> running_nodes() const;
   std::vector<std::string> spawn_args(const NodeInfo& node) const;
   void spawn(const NodeInfo& node);
@@ -220,6 +205,7 @@ class ModeRun {
   std::optional<int64_t> epoch_unix_ms_;
   bool stopping_ = false;
   std::map<std::string, size_t> deaths_by_node_;
+  FaultEventCounter fault_events_;
   std::map<std::string, double> restart_at_h_by_node_;
   // A restarted node not yet started: the request it has yet to answer.
   struct Restarting {
@@ -315,6 +301,11 @@ void ModeRun::trace_launcher_event(TraceEvent event) {
   launcher_trace_.flush();
 }
 
+size_t ModeRun::injected_deaths_of(const std::string& node) {
+  return fault_events_.count(options_.mode_dir / (node + ".trace.jsonl"), "crash", "") +
+         fault_events_.count(options_.mode_dir / "faults.trace.jsonl", "signal KILL", node);
+}
+
 std::set<std::string> ModeRun::reap() {
   for (const std::string& name : supervisor_.reap()) {
     const ChildExit exit = *supervisor_.exit_of(name);
@@ -329,7 +320,7 @@ std::set<std::string> ModeRun::reap() {
 
     const size_t deaths = ++deaths_by_node_[name];
     const pid_t pid = supervisor_.pid_of(name);
-    if (!stopping_ && injected_deaths_of(options_.mode_dir, name) >= deaths) {
+    if (!stopping_ && injected_deaths_of(name) >= deaths) {
       const std::string message = fmt::format("node {} (pid {}) stopped by an injected fault: {}",
                                               name, pid, exit.describe());
       outcome_.injected_deaths.push_back(message);
