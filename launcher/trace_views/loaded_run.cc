@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -75,15 +76,19 @@ void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
       fmt::format("{}: no plot \"{}\" in the run's RunInfo", run_dir, filter.plot));
 }
 
-LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
-                   std::vector<std::string>* warnings) {
+namespace {
+
+// Each mode the filter selects, its events read by `read_traces` and then
+// completed with the losses crashes caused, indexed and described.
+LoadedRun load_modes(const std::string& run_dir, const TraceFilter& filter,
+                     const std::function<report::ModeTraces(const fs::path&)>& read_traces) {
   LoadedRun run;
   run.run_dir = run_dir;
   run.filter = filter;
   std::vector<const ModeInfo*> infos;
   for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
     auto mode = std::make_unique<LoadedMode>();
-    mode->traces = report::read_mode(dir, warnings);
+    mode->traces = read_traces(dir);
     report::add_crash_losses(&mode->traces.events);
     mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
     mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
@@ -93,8 +98,6 @@ LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
   check_plot_known(run_dir, filter, infos);
   return run;
 }
-
-namespace {
 
 // The ids of the messages of trace `trace_id`, from the scan's first pass.
 std::set<std::string, std::less<>> messages_of_trace(report::ModeScan* scan,
@@ -118,36 +121,32 @@ std::set<std::string, std::less<>> messages_of_trace(report::ModeScan* scan,
 
 }  // namespace
 
+LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,
+                   std::vector<std::string>* warnings) {
+  return load_modes(run_dir, filter,
+                    [warnings](const fs::path& dir) { return report::read_mode(dir, warnings); });
+}
+
 LoadedRun load_trace(const std::string& run_dir, const std::string& trace_id,
                      const TraceFilter& filter, std::vector<std::string>* warnings) {
-  LoadedRun run;
-  run.run_dir = run_dir;
-  run.filter = filter;
-  std::vector<const ModeInfo*> infos;
-  for (const fs::path& dir : select_mode_dirs(run_dir, filter)) {
+  return load_modes(run_dir, filter, [&trace_id, warnings](const fs::path& dir) {
     report::ModeScan scan(dir);
     // Ids copied: the second pass ends the first one's views.
     const auto members = messages_of_trace(&scan, trace_id, warnings);
-    auto mode = std::make_unique<LoadedMode>();
-    mode->traces.mode = scan.mode();
-    mode->traces.files = scan.files();
+    report::ModeTraces traces;
+    traces.mode = scan.mode();
+    traces.files = scan.files();
     scan.read(
         [&](const report::EventFields& fields) {
           if (fields.run != nullptr || members.contains(fields.msg) ||
               report::is_death(fields.kind, fields.reason, fields.fault)) {
-            mode->traces.events.push_back(report::event_of(fields));
+            traces.events.push_back(report::event_of(fields));
           }
         },
         nullptr);  // Warned in the first pass.
-    report::sort_in_time_order(&mode->traces.events);
-    report::add_crash_losses(&mode->traces.events);
-    mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
-    mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
-    infos.push_back(&mode->info);
-    run.modes.push_back(std::move(mode));
-  }
-  check_plot_known(run_dir, filter, infos);
-  return run;
+    report::sort_in_time_order(&traces.events);
+    return traces;
+  });
 }
 
 std::string trace_of(const LoadedMode& mode, const report::Event& event) {
