@@ -24,6 +24,11 @@ double DelayModel::sample_h(const Random& random, std::string_view stream, std::
   return std::max(0.0, fixed_h + random_h);
 }
 
+double DelayModel::least_h() const {
+  const double random_least_h = distribution == Distribution::kUniform ? min_h : 0;
+  return std::max(0.0, fixed_h + random_least_h);
+}
+
 // Ignores the clamp at zero, which only matters for a negative fixed_h or min_h.
 double DelayModel::mean_total_h() const {
   switch (distribution) {

@@ -23,6 +23,9 @@ struct DelayModel {
   // A delay >= 0 drawn for `key` (usually a message id) on `stream`.
   double sample_h(const Random& random, std::string_view stream, std::string_view key,
                   uint64_t draw = 0) const;
+  // The least delay it can draw: the fixed part plus the random part's
+  // lower bound.
+  double least_h() const;
   // The expected value, for documentation and sanity checks.
   double mean_total_h() const;
 };

@@ -33,8 +33,8 @@ std::string describe_command(const v1::ControlRequest& request) {
       return "ping";
     case v1::ControlRequest::kStart:
       return "start";
-    case v1::ControlRequest::kFreeze:
-      return "freeze";
+    case v1::ControlRequest::kGrant:
+      return "grant";
     case v1::ControlRequest::kStop:
       return "stop";
     case v1::ControlRequest::kStatus:

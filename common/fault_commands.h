@@ -11,7 +11,7 @@
 namespace tearline {
 
 // Commands that change how the node or its links behave (not ping, start,
-// freeze, stop or status).
+// grant, stop or status).
 bool is_fault_command(const v1::ControlRequest& request);
 
 // One line naming the command and its parameters, e.g.

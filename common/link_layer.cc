@@ -1,11 +1,21 @@
 #include "common/link_layer.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "common/report_fields.h"
 
 namespace tearline {
+
+double transit_h(const Scenario& scenario, const Random& random, const std::string& from,
+                 const std::string& to, const std::string& stream, const std::string& key,
+                 uint64_t draw) {
+  const double drawn_h = scenario.link(from, to).delay.sample_h(random, stream, key, draw);
+  return std::max(kMinTransitH, drawn_h);
+}
+
+double least_transit_h(const Scenario& scenario, const std::string& from, const std::string& to) {
+  return std::max(kMinTransitH, scenario.link(from, to).delay.least_h());
+}
 
 LinkLayer::LinkLayer(std::string node, const Scenario& scenario, const Random& random,
                      Transmitter& transmitter, TraceFn trace)
@@ -23,24 +33,45 @@ TraceEvent LinkLayer::link_event(std::string_view kind, const Pending& pending, 
   return event;
 }
 
+std::optional<double> LinkLayer::due_h(const Pending& pending) {
+  if (!pending.options.resend) return std::nullopt;
+  if (pending.resend_due_h) return std::min(*pending.resend_due_h, pending.options.deadline_h);
+  return pending.options.deadline_h;
+}
+
+void LinkLayer::index(const std::string& id, const Pending& pending) {
+  if (const std::optional<double> due = due_h(pending)) due_.emplace(*due, id);
+}
+
+void LinkLayer::unindex(const std::string& id, const Pending& pending) {
+  if (const std::optional<double> due = due_h(pending)) due_.erase({*due, id});
+}
+
+void LinkLayer::erase(std::map<std::string, Pending>::iterator it) {
+  unindex(it->first, it->second);
+  pending_.erase(it);
+}
+
 void LinkLayer::send(const std::string& peer, v1::Envelope envelope, double at_h,
                      const SendOptions& options) {
+  at_h = std::max(at_h, send_floor_h_);
   envelope.set_sender(node_);
   envelope.set_sequence(++next_sequence_by_peer_[peer]);
-  envelope.set_sent_at_h(at_h);
   envelope.set_deadline_h(options.resend ? options.deadline_h : 0);
   envelope.set_handoff(node_ + "->" + peer);
   envelope.set_attempt(1);
   envelope.set_trace_id(envelope.report().trace_id());
 
   const std::string message_id = envelope.message_id();
-  Pending& pending = pending_[message_id];
+  Pending pending;
   pending.peer = peer;
   pending.envelope = std::move(envelope);
   pending.options = options;
   trace_(link_event("sent", pending, at_h));
-  start_attempt(pending, at_h);
-  if (!pending.transmit_due_h && !pending.resend_due_h) pending_.erase(message_id);
+  if (!start_attempt(pending, at_h)) return;
+  auto [it, inserted] = pending_.insert_or_assign(message_id, std::move(pending));
+  (void)inserted;
+  index(message_id, it->second);
 }
 
 const LinkFault* LinkLayer::fault_for(const std::string& peer) const {
@@ -61,15 +92,8 @@ void LinkLayer::reset_fault(const std::string& peer) {
   }
 }
 
-void LinkLayer::retry_now(const std::string& peer, double now_h) {
-  for (auto& [id, pending] : pending_) {
-    if (pending.peer == peer && pending.resend_due_h && !pending.transmit_due_h) {
-      pending.resend_due_h = std::min(*pending.resend_due_h, now_h);
-    }
-  }
-}
-
 std::string LinkLayer::attempt_loss_reason(const Pending& pending) const {
+  if (peers_down_.contains(pending.peer)) return "crash:" + pending.peer;
   if (partitioned(pending.peer)) return "partition";
   const std::string& handoff = pending.envelope.handoff();
   const std::string& message_id = pending.envelope.message_id();
@@ -83,27 +107,28 @@ std::string LinkLayer::attempt_loss_reason(const Pending& pending) const {
   return loss.lost(random_, "loss:" + handoff, message_id, attempt) ? loss.reason : "";
 }
 
-double LinkLayer::attempt_delay_h(const Pending& pending, double at_h) {
+double LinkLayer::attempt_transit_h(const Pending& pending, double at_h) {
   const std::string& handoff = pending.envelope.handoff();
   const std::string& message_id = pending.envelope.message_id();
   const uint32_t attempt = pending.envelope.attempt();
-  double due_h = at_h + scenario_.link(node_, pending.peer)
-                            .delay.sample_h(random_, "delay:" + handoff, message_id, attempt);
+  double arrival_h =
+      at_h + transit_h(scenario_, random_, node_, pending.peer, "delay:" + handoff, message_id,
+                       attempt);
   const LinkFault* fault = fault_for(pending.peer);
-  if (!fault) return due_h;
-  due_h += fault->extra_delay_h +
-           fault->jitter_h * random_.uniform("fault-jitter:" + handoff, message_id, attempt);
+  if (!fault) return arrival_h - at_h;
+  arrival_h += fault->extra_delay_h +
+               fault->jitter_h * random_.uniform("fault-jitter:" + handoff, message_id, attempt);
   if (random_.uniform("fault-reorder:" + handoff, message_id, attempt) <
       fault->reorder_probability) {
-    due_h += fault->reorder_window_h *
-             random_.uniform("fault-reorder-delay:" + handoff, message_id, attempt);
+    arrival_h += fault->reorder_window_h *
+                 random_.uniform("fault-reorder-delay:" + handoff, message_id, attempt);
   }
   if (fault->bandwidth_msgs_per_h && *fault->bandwidth_msgs_per_h > 0) {
     double& free_at_h = link_free_at_h_[pending.peer];
-    due_h = std::max(due_h, free_at_h);
-    free_at_h = due_h + 1.0 / *fault->bandwidth_msgs_per_h;
+    arrival_h = std::max(arrival_h, free_at_h);
+    free_at_h = arrival_h + 1.0 / *fault->bandwidth_msgs_per_h;
   }
-  return due_h;
+  return arrival_h - at_h;
 }
 
 void LinkLayer::trace_attempt_loss(const Pending& pending, const std::string& reason, double at_h) {
@@ -112,105 +137,111 @@ void LinkLayer::trace_attempt_loss(const Pending& pending, const std::string& re
   trace_(std::move(event));
 }
 
-void LinkLayer::start_attempt(Pending& pending, double at_h) {
-  pending.attempt_started_h = at_h;
-  pending.refused = false;
-  pending.transmit_due_h.reset();
+bool LinkLayer::start_attempt(Pending& pending, double at_h) {
+  pending.arrival_h.reset();
   pending.resend_due_h.reset();
-
+  if (pending.options.resend && at_h + scenario_.broker.resend_interval_h < pending.options.deadline_h) {
+    pending.resend_due_h = at_h + scenario_.broker.resend_interval_h;
+  }
   const std::string loss_reason = attempt_loss_reason(pending);
   if (!loss_reason.empty()) {
     trace_attempt_loss(pending, loss_reason, at_h);
-    if (!pending.options.resend) return;  // The caller erases it.
-  } else {
-    pending.transmit_due_h = attempt_delay_h(pending, at_h);
+    return pending.options.resend;
   }
-  if (pending.options.resend) {
-    pending.resend_due_h = at_h + scenario_.broker.resend_interval_h;
-  }
+  pending.arrival_h = at_h + attempt_transit_h(pending, at_h);
+  pending.envelope.set_sent_at_h(at_h);
+  pending.envelope.set_arrival_h(*pending.arrival_h);
+  transmit(pending);
+  return true;
 }
 
-LinkLayer::Transmitted LinkLayer::transmit(Pending& pending, double now_h) {
-  if (partitioned(pending.peer)) {
-    // Partitioned while it waited in the delay line.
-    trace_attempt_loss(pending, "partition", now_h);
-    pending.transmit_due_h.reset();
-    return Transmitted::kDropped;
-  }
+void LinkLayer::transmit(const Pending& pending) {
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_envelope() = pending.envelope;
-  pending.refused = !transmitter_.transmit(pending.peer, frame);
-  if (pending.refused) {
-    pending.transmit_due_h = now_h + kTransmitRetryH;
-    return Transmitted::kRefused;
-  }
-  pending.transmit_due_h.reset();
+  transmitter_.transmit(pending.peer, frame);
   const LinkFault* fault = fault_for(pending.peer);
   if (fault && random_.uniform("fault-duplicate:" + pending.envelope.handoff(),
                                pending.envelope.message_id(),
                                pending.envelope.attempt()) < fault->duplicate_probability) {
     transmitter_.transmit(pending.peer, frame);  // The receiver traces and drops the copy.
   }
-  return Transmitted::kSent;
 }
 
 void LinkLayer::on_ack(const v1::Ack& ack, double now_h) {
   auto it = pending_.find(ack.message_id());
   if (it == pending_.end()) return;  // A duplicate's ack, or acked already.
-  TraceEvent event = link_event("acked", it->second, now_h);
-  trace_(std::move(event));
-  pending_.erase(it);
+  trace_(link_event("acked", it->second, now_h));
+  erase(it);
 }
 
 void LinkLayer::advance(double now_h) {
-  for (auto it = pending_.begin(); it != pending_.end();) {
+  while (!due_.empty() && due_.begin()->first <= now_h) {
+    const auto [at_h, id] = *due_.begin();
+    auto it = pending_.find(id);
     Pending& pending = it->second;
-    if (pending.transmit_due_h && *pending.transmit_due_h <= now_h &&
-        transmit(pending, now_h) == Transmitted::kDropped && !pending.options.resend) {
-      it = pending_.erase(it);
+    if (at_h >= pending.options.deadline_h) {
+      TraceEvent event = link_event("lost", pending, pending.options.deadline_h);
+      event.reason = "deadline:unacknowledged";
+      trace_(std::move(event));
+      erase(it);
       continue;
     }
-    if (pending.resend_due_h && *pending.resend_due_h <= now_h) {
-      if (pending.transmit_due_h && !pending.refused) {
-        // This attempt is still in transit: give it a full interval once sent.
-        pending.resend_due_h = *pending.transmit_due_h + scenario_.broker.resend_interval_h;
-      } else if (*pending.resend_due_h >= pending.options.deadline_h) {
-        TraceEvent event = link_event("lost", pending, *pending.resend_due_h);
-        event.reason = "deadline:unacknowledged";
-        trace_(std::move(event));
-        it = pending_.erase(it);
-        continue;
-      } else if (pending.refused) {
-        // The transport still refuses this attempt (the peer's high-water
-        // mark): keep retrying it, but only until the deadline.
-        *pending.resend_due_h += scenario_.broker.resend_interval_h;
-      } else {
-        const double at_h = *pending.resend_due_h;
-        pending.envelope.set_attempt(pending.envelope.attempt() + 1);
-        trace_(link_event("resent", pending, at_h));
-        start_attempt(pending, at_h);
-        if (pending.transmit_due_h && *pending.transmit_due_h <= now_h) transmit(pending, now_h);
-      }
+    unindex(id, pending);
+    const double ack_due_h =
+        pending.arrival_h ? *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_) : 0;
+    if (pending.arrival_h && ack_due_h > at_h) {
+      // Its acknowledgement may still come: resend only once it is overdue.
+      pending.resend_due_h.reset();
+      if (ack_due_h < pending.options.deadline_h) pending.resend_due_h = ack_due_h;
+    } else {
+      const double start_h = std::max(at_h, send_floor_h_);
+      pending.envelope.set_attempt(pending.envelope.attempt() + 1);
+      trace_(link_event("resent", pending, start_h));
+      start_attempt(pending, start_h);
     }
-    ++it;
+    index(id, pending);
   }
 }
 
 std::optional<double> LinkLayer::next_wake_h() const {
-  std::optional<double> next;
-  for (const auto& [id, pending] : pending_) {
-    for (const auto& due : {pending.transmit_due_h, pending.resend_due_h}) {
-      if (due && (!next || *due < *next)) next = due;
+  if (due_.empty()) return std::nullopt;
+  return due_.begin()->first;
+}
+
+void LinkLayer::peer_down(const std::string& peer, double at_h) {
+  peers_down_.insert(peer);
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Pending& pending = it->second;
+    if (pending.peer != peer || !pending.arrival_h || *pending.arrival_h < at_h) {
+      ++it;
+      continue;
     }
+    trace_attempt_loss(pending, "crash:" + peer, at_h);
+    if (!pending.options.resend) {
+      it = pending_.erase(it);  // Untracked: nothing indexed.
+      continue;
+    }
+    pending.arrival_h.reset();
+    ++it;
   }
-  return next;
+}
+
+void LinkLayer::peer_up(const std::string& peer, double at_h) {
+  peers_down_.erase(peer);
+  for (auto& [id, pending] : pending_) {
+    if (pending.peer != peer || pending.arrival_h || !pending.resend_due_h) continue;
+    unindex(id, pending);
+    pending.resend_due_h = std::min(*pending.resend_due_h, at_h);
+    index(id, pending);
+  }
 }
 
 void LinkLayer::record_in_flight(double now_h) {
   for (const auto& [id, pending] : pending_) {
     TraceEvent event = link_event("in_flight", pending, now_h);
-    event.reason = pending.transmit_due_h ? "in transit" : "awaiting acknowledgement";
+    event.reason =
+        pending.arrival_h && *pending.arrival_h > now_h ? "in transit" : "awaiting acknowledgement";
     trace_(std::move(event));
   }
 }

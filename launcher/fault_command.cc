@@ -46,8 +46,8 @@ v1::ControlRequest request_for(const FaultOptions& options) {
 
 void print_status(const v1::ControlReply& reply) {
   const v1::NodeStatus& status = reply.status();
-  fmt::print("{}: scenario hour {:.1f}{}{}\n", reply.node(), status.now_h(),
-             status.paused() ? ", paused" : "", status.frozen() ? ", frozen" : "");
+  fmt::print("{}: scenario hour {:.1f}{}\n", reply.node(), status.now_h(),
+             status.paused() ? ", paused" : "");
   for (const auto& [name, depth] : status.queue_depth_msgs()) {
     fmt::print("  queue {:<28} {:>6} msgs\n", name, depth);
   }
@@ -61,13 +61,23 @@ void print_status(const v1::ControlReply& reply) {
   }
 }
 
+std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
+                                              const std::string& payload);
+
 // A signal has no reply and the node cannot trace it: the tool records it in
 // <mode>/faults.trace.jsonl.
 int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {
   const int signal = options.command == "kill"   ? SIGKILL
                      : options.command == "stop" ? SIGSTOP
                                                  : SIGCONT;
-  record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by, run.now_h());
+  v1::LauncherRequest now;
+  now.set_request_id(1);
+  now.set_issued_by(options.issued_by);
+  now.mutable_now();
+  const auto hour = request_reply(run.launcher_control_endpoint, now.SerializeAsString());
+  if (!hour || !hour->ok()) return fail(1, "the launcher did not say the run's scenario hour");
+  record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by,
+                      hour->status().now_h());
   if (kill(node.pid, signal) != 0) {
     return fail(
         1, fmt::format("cannot signal {} (pid {}): {}", node.name, node.pid, std::strerror(errno)));

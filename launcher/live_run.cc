@@ -16,10 +16,6 @@ const LiveNode* LiveRun::node(const std::string& name) const {
   return nullptr;
 }
 
-double LiveRun::now_h() const {
-  return static_cast<double>(unix_now_ms() - epoch_unix_ms) / ms_per_scenario_hour;
-}
-
 bool process_running(pid_t pid) {
   if (pid <= 0) return false;
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -43,10 +39,6 @@ std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
   run.mode_dir = mode_dir.string();
   run.launcher_pid = file.value("launcher_pid", -1);
   run.launcher_control_endpoint = file.value("launcher_control", "");
-  if (file["clock"].is_object()) {
-    run.epoch_unix_ms = file["clock"].value("epoch_unix_ms", int64_t{0});
-    run.ms_per_scenario_hour = file["clock"].value("ms_per_scenario_hour", 0.0);
-  }
   for (const auto& node : file["nodes"]) {
     run.nodes.push_back({node.value("name", ""), node.value("role", ""), node.value("pid", -1),
                          node.value("control", "")});
@@ -62,7 +54,7 @@ LiveRun find_live_run(const std::string& run_dir, const std::string& mode) {
     if (!entry.is_directory()) continue;
     if (!mode.empty() && entry.path().filename() != mode) continue;
     std::optional<LiveRun> run = read_mode(entry.path());
-    if (run && run->ms_per_scenario_hour > 0 && process_running(run->launcher_pid)) return *run;
+    if (run && process_running(run->launcher_pid)) return *run;
   }
   throw NotLive("the run in " + run_dir + (mode.empty() ? "" : " (mode " + mode + ")") +
                 " is not live: no launcher is running it");

@@ -1,6 +1,5 @@
 // A run directory as tools see it while the run is live: which mode is
-// running, its nodes' pids and control endpoints, and its scenario clock
-// (from <run>/<mode>/nodes.json, written by the launcher).
+// running, its nodes' pids and control endpoints (from <run>/<mode>/nodes.json, written by the launcher).
 #pragma once
 
 #include <sys/types.h>
@@ -25,13 +24,9 @@ struct LiveRun {
   std::string mode_dir;
   pid_t launcher_pid = -1;
   std::string launcher_control_endpoint;
-  int64_t epoch_unix_ms = 0;
-  double ms_per_scenario_hour = 0;
   std::vector<LiveNode> nodes;
 
   const LiveNode* node(const std::string& name) const;
-  // The scenario hour now, by the run's clock.
-  double now_h() const;
 };
 
 // Thrown when the run is not live, or not a run at all.

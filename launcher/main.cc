@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   tearline::RunOptions run;
   CLI::App* run_app = app.add_subcommand(
       "run",
-      "Run a scenario: start every node as a process, play the scenario clock, stop them, "
+      "Run a scenario: start every node as a process, grant them scenario time, stop them, "
       "and write a run directory with traces, logs, report.txt, report.json and report.html.");
   run_app->add_option("scenario", run.scenario, "scenario file, or a name under scenarios/")
       ->required();
@@ -30,8 +30,11 @@ int main(int argc, char** argv) {
                       "seed of every random decision (default: the scenario's)");
   run_app
       ->add_option("--scale", run.ms_per_scenario_hour,
-                   "wall milliseconds per scenario hour (default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+                   "pace: at most this many wall milliseconds per scenario hour; scenario "
+                   "time advances no faster, and slower when the machine cannot keep up. 0 runs "
+                   "as fast as the processes allow. The answer is the same at any pace "
+                   "(default: the scenario's)")
+      ->check(CLI::NonNegativeNumber);
   run_app->add_option("--out", run.out_dir,
                       "run directory (default: runs/<scenario>-<time>-seed<N>)");
   run_app->add_flag("--quiet", run.quiet, "no progress, no report on stdout");

@@ -1,6 +1,8 @@
-// One mode of a run: start every node of the mode as a process, play the
-// scenario clock, carry out restarts, stop the nodes in two phases, and
-// record each process exit in <mode>/launcher.trace.jsonl.
+// One mode of a run as real processes: start every node of the mode, drive
+// scenario time by the time authority's grants (sync/), paced against the
+// wall clock, carry out the fault schedule at exact scenario hours, restart
+// nodes, stop them, and record each process exit in
+// <mode>/launcher.trace.jsonl.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,9 @@ struct ModeRunOptions {
   std::string mode;           // "bilateral" or "coordinated".
   std::string scenario_path;  // The scenario as run, passed to the nodes.
   uint64_t seed = 1;
-  double ms_per_scenario_hour = 10;
+  // Pace: scenario time advances no faster than this many wall milliseconds
+  // per scenario hour; 0 runs as fast as the processes allow.
+  double ms_per_scenario_hour = 0;
   std::filesystem::path mode_dir;
   bool quiet = false;
   // Start a node that died again this many scenario hours later; none: never.
@@ -32,8 +36,17 @@ struct ModeOutcome {
   std::vector<std::string> failures;
   // Deaths that fault commands asked for (crash, kill).
   std::vector<std::string> injected_deaths;
+  // Synchronisation rounds the time authority granted, and the wall time
+  // the mode took.
+  uint64_t rounds = 0;
+  double wall_s = 0;
 };
 
 ModeOutcome run_mode(const Scenario& scenario, const ModeRunOptions& options);
+
+// The nodes of `mode` as (name, role) pairs: agencies, the broker in
+// coordinated mode, units.
+std::vector<std::pair<std::string, std::string>> nodes_of_mode(const Scenario& scenario,
+                                                               const std::string& mode);
 
 }  // namespace tearline

@@ -1,0 +1,46 @@
+// Frames a node has received but not yet taken in, by the scenario hour they
+// arrive (stamped by their sender). Acknowledgements and intake (envelopes,
+// polls) are kept apart because a paused node holds back only its intake.
+// Frames arriving at the same hour are taken in by sender name, then in the
+// order that sender sent them, so the order never depends on which process
+// the bytes came from first.
+//
+// Thread-safety: none; owned by one node's event loop.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "tearline/v1/frame.pb.h"
+
+namespace tearline {
+
+struct InboxEntry {
+  std::string from;
+  v1::Frame frame;
+  double arrival_h = 0;
+};
+
+class Inbox {
+ public:
+  // Keeps `frame` from `from`, arriving at arrival_h.
+  void put(const std::string& from, v1::Frame frame, double arrival_h);
+
+  std::optional<double> next_ack_h() const;
+  std::optional<double> next_intake_h() const;
+  InboxEntry pop_ack();
+  InboxEntry pop_intake();
+  size_t size() const { return acks_.size() + intake_.size(); }
+
+ private:
+  // (arrival hour, sender, the sender's frame count).
+  using Key = std::tuple<double, std::string, uint64_t>;
+  std::map<Key, InboxEntry> acks_;
+  std::map<Key, InboxEntry> intake_;
+  std::map<std::string, uint64_t> frames_by_sender_;
+};
+
+}  // namespace tearline

@@ -1,0 +1,201 @@
+#include "sync/time_authority.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tearline {
+
+TimeAuthority::TimeAuthority(std::vector<std::string> nodes, const LookaheadFn& lookahead_h,
+                             double end_h)
+    : names_(std::move(nodes)), nodes_(names_.size()), end_h_(end_h) {
+  lookahead_h_.assign(names_.size(), std::vector<double>(names_.size(), kNever));
+  for (size_t from = 0; from < names_.size(); ++from) {
+    for (size_t to = 0; to < names_.size(); ++to) {
+      if (from == to) continue;
+      const double lookahead = lookahead_h(names_[from], names_[to]);
+      if (!(lookahead > 0)) {
+        throw std::invalid_argument("the lookahead from " + names_[from] + " to " + names_[to] +
+                                    " must be greater than zero");
+      }
+      lookahead_h_[from][to] = lookahead;
+    }
+  }
+}
+
+size_t TimeAuthority::index_of(const std::string& node) const {
+  const auto it = std::find(names_.begin(), names_.end(), node);
+  if (it == names_.end()) throw std::invalid_argument("no node named " + node + " in this mode");
+  return static_cast<size_t>(it - names_.begin());
+}
+
+bool TimeAuthority::running(const std::string& node) const {
+  return nodes_[index_of(node)].status == Status::kRunning;
+}
+
+uint32_t TimeAuthority::incarnation(const std::string& node) const {
+  return nodes_[index_of(node)].incarnation;
+}
+
+double TimeAuthority::reached_h(const std::string& node) const {
+  return nodes_[index_of(node)].reached_h;
+}
+
+void TimeAuthority::tell_peers(const std::string& node, bool up, double at_h) {
+  const NodeState& changed = nodes_[index_of(node)];
+  v1::PeerState state;
+  state.set_node(node);
+  state.set_up(up);
+  state.set_incarnation(changed.incarnation);
+  state.set_at_h(at_h);
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] != node) nodes_[i].peer_changes.push_back(state);
+  }
+}
+
+void TimeAuthority::started(const std::string& node, double begin_h, uint32_t incarnation) {
+  NodeState& state = nodes_[index_of(node)];
+  state = NodeState{};
+  state.status = Status::kRunning;
+  state.incarnation = incarnation;
+  state.reached_h = state.granted_h = state.next_event_h = begin_h;
+  if (incarnation > 1) tell_peers(node, true, begin_h);
+}
+
+void TimeAuthority::will_start(const std::string& node, double begin_h) {
+  nodes_[index_of(node)].wakes_at_h = begin_h;
+}
+
+void TimeAuthority::died(const std::string& node, double at_h) {
+  NodeState& state = nodes_[index_of(node)];
+  state.status = Status::kDead;
+  state.wakes_at_h = kNever;
+  state.expected_from.clear();
+  state.incoming_h = kNever;
+  tell_peers(node, false, at_h);
+}
+
+void TimeAuthority::held(const std::string& node, std::optional<double> until_h) {
+  NodeState& state = nodes_[index_of(node)];
+  state.status = Status::kHeld;
+  state.wakes_at_h = until_h.value_or(kNever);
+}
+
+double TimeAuthority::released(const std::string& node, std::optional<double> at_h) {
+  NodeState& state = nodes_[index_of(node)];
+  double resume_h = state.reached_h;
+  if (at_h) {
+    resume_h = std::max(resume_h, *at_h);
+  } else {
+    for (const NodeState& other : nodes_) resume_h = std::max(resume_h, other.granted_h);
+  }
+  state.status = Status::kRunning;
+  state.wakes_at_h = kNever;
+  state.resumed_at_h = resume_h;
+  state.next_event_h = std::min(state.next_event_h, resume_h);
+  return resume_h;
+}
+
+std::vector<double> TimeAuthority::earliest_output_h() const {
+  const size_t n = nodes_.size();
+  std::vector<double> earliest(n, kNever);
+  for (size_t i = 0; i < n; ++i) {
+    const NodeState& state = nodes_[i];
+    earliest[i] = state.status == Status::kRunning
+                      ? std::min(state.next_event_h, state.incoming_h)
+                      : state.wakes_at_h;
+  }
+  // Dijkstra over the lookaheads; only running nodes pass on what reaches
+  // them (a held or dead node acts no earlier than it wakes).
+  std::vector<bool> settled(n, false);
+  for (size_t step = 0; step < n; ++step) {
+    size_t best = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (!settled[i] && (best == n || earliest[i] < earliest[best])) best = i;
+    }
+    if (best == n || earliest[best] == kNever) break;
+    settled[best] = true;
+    for (size_t to = 0; to < n; ++to) {
+      if (settled[to] || nodes_[to].status != Status::kRunning) continue;
+      earliest[to] = std::min(earliest[to], earliest[best] + lookahead_h_[best][to]);
+    }
+  }
+  return earliest;
+}
+
+std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
+  const std::vector<double> earliest = earliest_output_h();
+  std::map<std::string, v1::Grant> grants;
+  ++round_;
+  for (size_t j = 0; j < nodes_.size(); ++j) {
+    NodeState& state = nodes_[j];
+    if (state.status != Status::kRunning) continue;
+    double until_h = std::min(cap_h, end_h_);
+    for (size_t k = 0; k < nodes_.size(); ++k) {
+      if (k != j) until_h = std::min(until_h, earliest[k] + lookahead_h_[k][j]);
+    }
+    if (until_h <= state.granted_h && !state.resumed_at_h) continue;
+    until_h = std::max(until_h, state.granted_h);
+    v1::Grant& grant = grants[names_[j]];
+    grant.set_round(round_);
+    grant.set_until_h(until_h);
+    for (const auto& [peer, frames] : state.expected_from) {
+      v1::FrameCount* count = grant.add_expected();
+      count->set_peer(peer);
+      count->set_frames(frames);
+    }
+    if (state.first_grant) {
+      state.peer_changes.clear();
+      for (size_t k = 0; k < nodes_.size(); ++k) {
+        if (k == j) continue;
+        v1::PeerState* peer = grant.add_peers();
+        peer->set_node(names_[k]);
+        peer->set_up(nodes_[k].status == Status::kRunning || nodes_[k].status == Status::kHeld);
+        peer->set_incarnation(std::max<uint32_t>(1, nodes_[k].incarnation));
+        peer->set_at_h(state.reached_h);
+      }
+      state.first_grant = false;
+    }
+    for (const v1::PeerState& change : state.peer_changes) *grant.add_peers() = change;
+    state.peer_changes.clear();
+    if (state.resumed_at_h) grant.set_resumed_at_h(*state.resumed_at_h);
+    state.resumed_at_h.reset();
+    state.granted_h = until_h;
+    state.incoming_h = kNever;  // The node will count those frames itself.
+  }
+  return grants;
+}
+
+void TimeAuthority::report(const std::string& node, const v1::RoundReport& report) {
+  NodeState& state = nodes_[index_of(node)];
+  if (state.status == Status::kDead || state.status == Status::kNotStarted) return;
+  state.reached_h = std::max(state.reached_h, report.reached_h());
+  state.next_event_h = report.has_next_event_h() ? report.next_event_h() : kNever;
+  for (const v1::SentFrames& sent : report.sent()) {
+    const auto peer = std::find(names_.begin(), names_.end(), sent.peer());
+    if (peer == names_.end()) continue;
+    NodeState& receiver = nodes_[static_cast<size_t>(peer - names_.begin())];
+    if (receiver.status == Status::kDead || receiver.status == Status::kNotStarted ||
+        receiver.incarnation != sent.peer_incarnation()) {
+      continue;  // Lost with a process that died.
+    }
+    receiver.expected_from[node] += sent.frames();
+    receiver.incoming_h = std::min(receiver.incoming_h, sent.min_arrival_h());
+  }
+}
+
+bool TimeAuthority::all_reached(double at_h) const {
+  for (const NodeState& state : nodes_) {
+    if (state.status == Status::kRunning && state.reached_h < std::min(at_h, end_h_)) return false;
+  }
+  return true;
+}
+
+double TimeAuthority::floor_h() const {
+  double floor = kNever;
+  for (const NodeState& state : nodes_) {
+    if (state.status == Status::kRunning) floor = std::min(floor, state.reached_h);
+  }
+  return floor == kNever ? end_h_ : floor;
+}
+
+}  // namespace tearline
