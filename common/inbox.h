@@ -34,6 +34,11 @@ class Inbox {
   InboxEntry pop_ack();
   InboxEntry pop_intake();
   size_t size() const { return acks_.size() + intake_.size(); }
+  // Every envelope or poll not yet taken in, in arrival order.
+  template <typename Fn>
+  void for_each_intake(Fn fn) const {
+    for (const auto& [key, entry] : intake_) fn(entry);
+  }
 
  private:
   // (arrival hour, sender, the sender's frame count).

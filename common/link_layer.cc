@@ -239,9 +239,15 @@ void LinkLayer::peer_up(const std::string& peer, double at_h) {
 
 void LinkLayer::record_in_flight(double now_h) {
   for (const auto& [id, pending] : pending_) {
+    // Arrived, with its acknowledgement possibly on the way: the receiver
+    // accounts for it (taken in, or recorded there as in flight).
+    if (pending.arrival_h && *pending.arrival_h <= now_h &&
+        *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_) > now_h) {
+      continue;
+    }
     TraceEvent event = link_event("in_flight", pending, now_h);
     event.reason =
-        pending.arrival_h && *pending.arrival_h > now_h ? "in transit" : "awaiting acknowledgement";
+        pending.arrival_h && *pending.arrival_h > now_h ? "in transit" : "awaiting resend";
     trace_(std::move(event));
   }
 }

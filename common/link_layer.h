@@ -83,7 +83,9 @@ class LinkLayer {
   // everything due at or before now_h, in time order.
   void advance(double now_h);
   std::optional<double> next_wake_h() const;
-  // Traces in_flight for every message not yet acknowledged.
+  // Traces in_flight for every message not yet acknowledged, except those
+  // that reached their receiver less than a return transit before now_h:
+  // their receiver accounts for them (NodeCore::stop).
   void record_in_flight(double now_h);
   uint32_t pending_msgs() const { return static_cast<uint32_t>(pending_.size()); }
 

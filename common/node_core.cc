@@ -328,6 +328,7 @@ void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& env
   // The sender resends a tracked message, so only this attempt is lost.
   const bool tracked = envelope.deadline_h() > 0;
   if (!tracked) received_ids_.insert(envelope.message_id());
+  if (tracked) refused_attempts_[envelope.message_id()] = {envelope, at_h};
   TraceEvent event = report_event(tracked ? "attempt_lost" : "lost", envelope.message_id(),
                                   envelope.report(), at_h, envelope.handoff());
   event.peer = from;
@@ -351,6 +352,7 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
     // Its acknowledgement could not reach the sender before the deadline, by
     // which the sender gives the message up as lost: not taken in, so the
     // message keeps that one fate.
+    refused_attempts_[id] = {envelope, at_h};
     TraceEvent late = report_event("attempt_lost", id, envelope.report(), at_h, envelope.handoff());
     late.peer = from;
     late.attempt = envelope.attempt();
@@ -386,10 +388,39 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
   role_->on_envelope(*this, envelope, at_h);
 }
 
+void NodeCore::record_arrived_not_taken_in(double now_h) {
+  const auto returns_after_now = [&](const std::string& from, double arrival_h) {
+    return arrival_h <= now_h && arrival_h + least_transit_h(scenario_, identity_.name, from) > now_h;
+  };
+  const auto record = [&](const std::string& from, const v1::Envelope& envelope,
+                          std::string_view reason) {
+    TraceEvent event = report_event("in_flight", envelope.message_id(), envelope.report(), now_h,
+                                    envelope.handoff());
+    event.peer = from;
+    event.attempt = envelope.attempt();
+    event.reason = reason;
+    trace(std::move(event));
+  };
+  inbox_.for_each_intake([&](const InboxEntry& entry) {
+    if (entry.frame.has_envelope() && returns_after_now(entry.from, entry.arrival_h) &&
+        !received_ids_.contains(entry.frame.envelope().message_id())) {
+      record(entry.from, entry.frame.envelope(), "arrived, not yet taken in");
+    }
+  });
+  for (const auto& [id, refused] : refused_attempts_) {
+    const auto& [envelope, at_h] = refused;
+    if (!received_ids_.contains(id) && returns_after_now(envelope.sender(), envelope.arrival_h()) &&
+        envelope.deadline_h() > now_h) {
+      record(envelope.sender(), envelope, "awaiting resend");
+    }
+  }
+}
+
 void NodeCore::stop() {
   const double now_h = std::min(reached_h_, end_h_);
   role_->record_in_flight(*this, now_h);
   links_.record_in_flight(now_h);
+  record_arrived_not_taken_in(now_h);
   TraceEvent event;
   event.kind = "node_stopped";
   event.t_h = now_h;

@@ -126,6 +126,9 @@ class NodeCore final : public NodeContext, private Transmitter {
   void handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h);
   void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double at_h);
   void acknowledge(const std::string& from, const v1::Envelope& envelope, double at_h);
+  // At stop: in_flight for what reached this node less than a return
+  // transit ago and was not taken in (its sender leaves those to us).
+  void record_arrived_not_taken_in(double now_h);
 
   NodeIdentity identity_;
   const Scenario& scenario_;
@@ -149,6 +152,9 @@ class NodeCore final : public NodeContext, private Transmitter {
   std::map<std::string, PeerState> peers_;
   std::multimap<double, ControlEvent> control_;
   std::set<std::string> received_ids_;
+  // Tracked attempts this node did not take in (partition, too late), by
+  // message id: the last one, and the hour.
+  std::map<std::string, std::pair<v1::Envelope, double>> refused_attempts_;
   std::map<std::string, SentSummary> sent_in_window_;
   std::map<std::string, uint64_t> events_by_kind_;
   uint64_t events_written_ = 0;

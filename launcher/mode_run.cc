@@ -121,6 +121,7 @@ class ModeRun {
   // Deaths the launcher caused, by node: their scenario hour.
   std::map<std::string, double> death_at_h_;
   std::map<std::string, size_t> deaths_by_node_;
+  std::map<std::string, uint64_t> peak_rss_kib_;
   FaultEventCounter fault_events_;
   Clock::time_point paced_from_;
   bool stopping_ = false;
@@ -153,6 +154,7 @@ void ModeRun::reap() {
   std::sort(exited.begin(), exited.end());  // The same order whichever exited first.
   for (const std::string& name : exited) {
     const ChildExit exit = *supervisor_.exit_of(name);
+    peak_rss_kib_[name] = std::max(peak_rss_kib_[name], exit.peak_rss_kib);
     const auto known = death_at_h_.find(name);
     const bool caused = known != death_at_h_.end();
     const double at_h = caused ? known->second : authority_.reached_h(name);
@@ -365,7 +367,12 @@ void ModeRun::pace(double t_h) {
   while (Clock::now() < due && !options_.interrupted()) {
     std::vector<zmq::pollitem_t> items = {{launcher_control_->handle(), 0, ZMQ_POLLIN, 0}};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now());
-    zmq::poll(items, std::clamp(left, std::chrono::milliseconds(0), kPollStep));
+    try {
+      zmq::poll(items, std::clamp(left, std::chrono::milliseconds(0), kPollStep));
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;  // A signal (Ctrl-C) is checked above.
+      continue;
+    }
     if (items[0].revents & ZMQ_POLLIN) handle_launcher_request();
   }
 }
@@ -420,8 +427,9 @@ void ModeRun::write_nodes_file(bool live) const {
                            {"data", data_endpoint(socket_dir_, name)}};
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
-      node["peak_rss_kib"] = exit->peak_rss_kib;
     }
+    // The largest of its lives, when one has ended.
+    if (peak_rss_kib_.contains(name)) node["peak_rss_kib"] = peak_rss_kib_.at(name);
     nodes.push_back(node);
   }
   nlohmann::json file = {{"mode", options_.mode},

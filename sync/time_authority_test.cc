@@ -1,1 +1,106 @@
+#include "sync/time_authority.h"
+
 #include <gtest/gtest.h>
+
+namespace tearline {
+namespace {
+
+// Three nodes a, b, c; every link has a lookahead of 1 h except a -> b, 3 h.
+TimeAuthority three_nodes(double end_h = 100) {
+  TimeAuthority authority(
+      {"a", "b", "c"},
+      [](const std::string& from, const std::string& to) {
+        return from == "a" && to == "b" ? 3.0 : 1.0;
+      },
+      end_h);
+  for (const char* node : {"a", "b", "c"}) authority.started(node, 0, 1);
+  return authority;
+}
+
+v1::RoundReport report_of(const v1::Grant& grant, std::optional<double> next_event_h) {
+  v1::RoundReport report;
+  report.set_round(grant.round());
+  report.set_reached_h(grant.until_h());
+  if (next_event_h) report.set_next_event_h(*next_event_h);
+  return report;
+}
+
+TEST(TimeAuthority, GrantsEachNodeUpToTheEarliestArrivalFromTheOthers) {
+  TimeAuthority authority = three_nodes();
+  // Nobody has reported yet: every node may act at 0.
+  auto grants = authority.next_round(50);
+  ASSERT_EQ(grants.size(), 3u);
+  EXPECT_DOUBLE_EQ(grants["b"].until_h(), 1);  // c could send at 0 + 1.
+  // a's next event is at 10, b and c have none.
+  authority.report("a", report_of(grants["a"], 10));
+  authority.report("b", report_of(grants["b"], std::nullopt));
+  authority.report("c", report_of(grants["c"], std::nullopt));
+  grants = authority.next_round(50);
+  // b hears from a at 13 at the earliest, or via c at 10 + 1 + 1.
+  EXPECT_DOUBLE_EQ(grants["b"].until_h(), 12);
+  EXPECT_DOUBLE_EQ(grants["c"].until_h(), 11);
+  // a hears from c no earlier than 12 (a -> c -> a).
+  EXPECT_DOUBLE_EQ(grants["a"].until_h(), 12);
+}
+
+TEST(TimeAuthority, CountsFramesAndNeverGrantsPastTheCap) {
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(0.5);
+  for (auto& [node, grant] : grants) EXPECT_LE(grant.until_h(), 0.5);
+  v1::RoundReport from_a = report_of(grants["a"], std::nullopt);
+  v1::SentFrames* sent = from_a.add_sent();
+  sent->set_peer("c");
+  sent->set_peer_incarnation(1);
+  sent->set_frames(2);
+  sent->set_min_arrival_h(4);
+  authority.report("a", from_a);
+  authority.report("b", report_of(grants["b"], std::nullopt));
+  authority.report("c", report_of(grants["c"], std::nullopt));
+  EXPECT_TRUE(authority.all_reached(0.5));
+  grants = authority.next_round(50);
+  ASSERT_EQ(grants["c"].expected_size(), 1);
+  EXPECT_EQ(grants["c"].expected(0).peer(), "a");
+  EXPECT_EQ(grants["c"].expected(0).frames(), 2u);
+  // c acts at 4 at the earliest, so b may go to 4 + 1.
+  EXPECT_DOUBLE_EQ(grants["b"].until_h(), 5);
+}
+
+TEST(TimeAuthority, ADeadNodeIsAnnouncedToItsPeersAndItsFramesAreNotExpected) {
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(50);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  authority.died("c", 1);
+  grants = authority.next_round(50);
+  EXPECT_FALSE(grants.contains("c"));
+  bool told = false;
+  for (const v1::PeerState& peer : grants["a"].peers()) {
+    if (peer.node() == "c" && !peer.up() && peer.at_h() == 1) told = true;
+  }
+  EXPECT_TRUE(told);
+  // Nothing left to happen: a and b run to the cap.
+  EXPECT_DOUBLE_EQ(grants["a"].until_h(), 50);
+}
+
+TEST(TimeAuthority, AHeldNodeBoundsOthersByTheHourItIsContinued) {
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(50);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  authority.held("c", 20);
+  grants = authority.next_round(50);
+  EXPECT_FALSE(grants.contains("c"));
+  EXPECT_DOUBLE_EQ(grants["b"].until_h(), 21);
+  authority.report("a", report_of(grants["a"], std::nullopt));
+  authority.report("b", report_of(grants["b"], std::nullopt));
+  EXPECT_DOUBLE_EQ(authority.released("c", 20), 20);
+  grants = authority.next_round(50);
+  ASSERT_TRUE(grants.contains("c"));
+  EXPECT_DOUBLE_EQ(grants["c"].resumed_at_h(), 20);
+}
+
+TEST(TimeAuthority, RefusesAZeroLookahead) {
+  EXPECT_THROW(TimeAuthority({"a", "b"}, [](auto&, auto&) { return 0.0; }, 10),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tearline

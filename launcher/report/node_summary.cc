@@ -1,6 +1,7 @@
 #include "launcher/report/node_summary.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,6 +45,21 @@ nlohmann::json node_summary(const ModeTraces& traces) {
     if (!event.reason.empty()) {
       node["exit"] = event.reason;
       node["exits"].push_back(event.reason);
+    }
+  }
+  // Peak memory is a wall-clock fact (it differs from run to run), so the
+  // launcher keeps it out of the traces, in nodes.json.
+  if (!traces.files.empty()) {
+    std::ifstream in(std::filesystem::path(traces.files.front()).parent_path() / "nodes.json");
+    const nlohmann::json file = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (file.is_object() && file["nodes"].is_array()) {
+      for (const nlohmann::json& entry : file["nodes"]) {
+        const auto found = nodes.find(entry.value("name", ""));
+        if (found != nodes.end() && entry.contains("peak_rss_kib") &&
+            entry["peak_rss_kib"].is_number_unsigned()) {
+          found->second["peak_rss_kib"] = entry["peak_rss_kib"];
+        }
+      }
     }
   }
   nlohmann::json result = nlohmann::json::array();
