@@ -1,0 +1,184 @@
+// The determinism contract (sync/DESIGN.md): for the same scenario, seed and
+// fault schedule, report.json is the same at any pace, under load and across
+// runs, once its wall-clock parts are removed, and every trace file is the
+// same line by line but for wall_ms.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "tests/child.h"
+
+namespace tearline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The report without what may differ between runs: wall-clock keys, the
+// nodes sections (memory, pids, exits), the run folder and the pace.
+nlohmann::json comparable(const nlohmann::json& value) {
+  if (value.is_array()) {
+    nlohmann::json result = nlohmann::json::array();
+    for (const auto& item : value) result.push_back(comparable(item));
+    return result;
+  }
+  if (!value.is_object()) return value;
+  nlohmann::json result = nlohmann::json::object();
+  for (const auto& [key, item] : value.items()) {
+    if (key.find("wall") != std::string::npos || key == "nodes" || key == "run_dir" ||
+        key == "ms_per_scenario_hour") {
+      continue;
+    }
+    result[key] = comparable(item);
+  }
+  return result;
+}
+
+// Every trace file of a run, by path within the run, without wall_ms.
+std::map<std::string, std::string> traces_of(const fs::path& run) {
+  static const std::regex wall(R"("wall_ms":-?\d+,?)");
+  std::map<std::string, std::string> traces;
+  for (const auto& entry : fs::recursive_directory_iterator(run)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    traces[fs::relative(entry.path(), run).string()] =
+        std::regex_replace(slurp(entry.path()), wall, "");
+  }
+  return traces;
+}
+
+// scenarios/small.toml with the schedule of every fault kind: partition,
+// lossy links, pause, stalled department, crash and kill with restarts,
+// SIGSTOP and SIGCONT.
+fs::path faulty_small(const fs::path& dir) {
+  const fs::path path = dir / "small-with-faults.toml";
+  std::ofstream(path) << slurp(source_dir() + "/scenarios/small.toml") << "\n"
+                      << slurp(source_dir() + "/tests/scenarios/every_fault_kind.toml");
+  return path;
+}
+
+fs::path run_at(const fs::path& scenario, const fs::path& dir, const std::string& name,
+                const std::string& scale) {
+  const fs::path run = dir / name;
+  const Finished finished =
+      run_tearline({"run", scenario.string(), "--scale", scale, "--out", run.string(), "--quiet"},
+                   dir, std::chrono::seconds(240));
+  EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
+  return run;
+}
+
+void expect_same_run(const fs::path& expected, const fs::path& actual) {
+  const nlohmann::json expected_report = read_json(expected / "report.json");
+  const nlohmann::json actual_report = read_json(actual / "report.json");
+  EXPECT_EQ(comparable(expected_report), comparable(actual_report)) << actual;
+  for (const auto& [mode, report] : actual_report["modes"].items()) {
+    EXPECT_EQ(report["messages"]["unaccounted"].get<int>(), 0) << actual << " " << mode;
+  }
+  const auto expected_traces = traces_of(expected);
+  const auto actual_traces = traces_of(actual);
+  ASSERT_EQ(expected_traces.size(), actual_traces.size()) << actual;
+  for (const auto& [file, text] : expected_traces) {
+    ASSERT_TRUE(actual_traces.contains(file)) << file;
+    EXPECT_TRUE(actual_traces.at(file) == text) << actual / file << " differs from " << file;
+  }
+}
+
+// Two processes that keep both CPUs busy until destroyed.
+class CpuHogs {
+ public:
+  CpuHogs() {
+    for (pid_t& pid : pids_) {
+      pid = fork();
+      if (pid == 0) {
+        volatile uint64_t spin = 0;
+        for (;;) spin = spin + 1;
+      }
+    }
+  }
+  ~CpuHogs() {
+    for (const pid_t pid : pids_) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+
+ private:
+  pid_t pids_[2] = {};
+};
+
+TEST(Determinism, EveryFaultKindGivesTheSameRunAtEveryPaceAndUnderLoad) {
+  TempDir dir;
+  const fs::path scenario = faulty_small(dir.path());
+  const fs::path reference = run_at(scenario, dir.path(), "reference", "0");
+  const nlohmann::json report = read_json(reference / "report.json");
+  // The schedule did happen: a crash and a kill, each restarted.
+  EXPECT_FALSE(report["modes"]["coordinated"]["faults"].empty());
+  expect_same_run(reference, run_at(scenario, dir.path(), "again", "0"));
+  expect_same_run(reference, run_at(scenario, dir.path(), "quarter", "0.25"));
+  expect_same_run(reference, run_at(scenario, dir.path(), "paced", "4"));
+  CpuHogs hogs;
+  expect_same_run(reference, run_at(scenario, dir.path(), "loaded", "0"));
+}
+
+// A unit SIGSTOPped while a tracked warning reaches it, and continued just
+// before the warning's delivery deadline: its acknowledgement could not be
+// back in time, so the unit does not take it in and the broker's
+// "deadline:unacknowledged" is its one fate.
+TEST(Determinism, ASigcontJustBeforeAResendDeadlineLeavesOneFatePerMessage) {
+  TempDir dir;
+  const fs::path plain = run_at(source_dir() + "/scenarios/small.toml", dir.path(), "plain", "0");
+  // The first warning the broker sent unit.south, and when.
+  std::optional<double> sent_h;
+  std::string message;
+  std::istringstream broker(slurp(plain / "coordinated" / "broker.trace.jsonl"));
+  for (std::string line; std::getline(broker, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["kind"] == "sent" && event.value("peer", "") == "unit.south") {
+      sent_h = event["t_h"].get<double>();
+      message = event["msg"];
+      break;
+    }
+  }
+  ASSERT_TRUE(sent_h.has_value());
+  const double deadline_h = *sent_h + 48;  // small.toml: delivery_deadline_h.
+  const fs::path scenario = dir.path() / "aimed.toml";
+  std::ofstream(scenario) << slurp(source_dir() + "/scenarios/small.toml") << "\n"
+                          << "[[fault]]\nat_h = " << *sent_h << "\nnode = \"unit.south\"\n"
+                          << "command = \"stop\"\nfor_h = " << (deadline_h - 0.02 - *sent_h)
+                          << "\n";
+  const fs::path aimed = run_at(scenario, dir.path(), "aimed", "0");
+  const nlohmann::json report = read_json(aimed / "report.json");
+  EXPECT_EQ(report["modes"]["coordinated"]["messages"]["unaccounted"].get<int>(), 0);
+  size_t terminal = 0;
+  bool deadline_loss = false;
+  for (const fs::path& file : {aimed / "coordinated" / "broker.trace.jsonl",
+                               aimed / "coordinated" / "unit.south.trace.jsonl"}) {
+    std::istringstream trace(slurp(file));
+    for (std::string line; std::getline(trace, line);) {
+      const nlohmann::json event = nlohmann::json::parse(line);
+      if (event.value("msg", "") != message) continue;
+      const std::string kind = event["kind"];
+      if (kind == "delivered" || kind == "lost") ++terminal;
+      if (kind == "lost" && event.value("reason", "") == "deadline:unacknowledged") {
+        deadline_loss = true;
+      }
+    }
+  }
+  EXPECT_EQ(terminal, 1u) << message;
+  EXPECT_TRUE(deadline_loss) << message;
+  // And the same schedule replays exactly.
+  expect_same_run(aimed, run_at(scenario, dir.path(), "aimed-again", "0"));
+}
+
+}  // namespace
+}  // namespace tearline::testing
