@@ -123,6 +123,7 @@ class ModeRun {
   std::map<std::string, size_t> deaths_by_node_;
   std::map<std::string, uint64_t> peak_rss_kib_;
   FaultEventCounter fault_events_;
+  Clock::time_point began_ = Clock::now();
   Clock::time_point paced_from_;
   bool stopping_ = false;
   zmq::context_t context_;
@@ -321,9 +322,13 @@ void ModeRun::run_round(ControlClient& control, std::map<std::string, v1::Grant>
   }
   const Clock::time_point began = Clock::now();
   bool noticed = false;
+  bool check_exits = true;
   while (!awaiting.empty() && !options_.interrupted()) {
-    reap();
-    std::erase_if(awaiting, [&](const auto& entry) { return !supervisor_.running(entry.first); });
+    if (check_exits) {
+      reap();
+      std::erase_if(awaiting,
+                    [&](const auto& entry) { return !supervisor_.running(entry.first); });
+    }
     std::vector<zmq::pollitem_t> items;
     std::vector<std::string> order;
     for (const auto& [node, request_id] : awaiting) {
@@ -338,6 +343,11 @@ void ModeRun::run_round(ControlClient& control, std::map<std::string, v1::Grant>
       if (error.num() != EINTR) throw;
     }
     if (items.back().revents & ZMQ_POLLIN) handle_launcher_request();
+    // Exits are collected when a pidfd says so, or at least every poll step.
+    check_exits = std::any_of(items.begin() + static_cast<long>(order.size()), items.end() - 1,
+                              [](const zmq::pollitem_t& item) { return item.revents != 0; }) ||
+                  std::none_of(items.begin(), items.end(),
+                               [](const zmq::pollitem_t& item) { return item.revents != 0; });
     for (size_t i = 0; i < order.size(); ++i) {
       if (!(items[i].revents & ZMQ_POLLIN)) continue;
       const std::optional<v1::ControlReply> reply =
@@ -437,6 +447,9 @@ void ModeRun::write_nodes_file(bool live) const {
                          {"launcher_pid", getpid()},
                          {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
                          {"ms_per_scenario_hour", options_.ms_per_scenario_hour},
+                         {"sync", {{"rounds", authority_.rounds()},
+                                   {"wall_s", std::chrono::duration<double>(
+                                                  Clock::now() - began_).count()}}},
                          {"nodes", nodes}};
   // Written whole, then renamed: fault tools read it while the run is live.
   const fs::path partial = options_.mode_dir / "nodes.json.partial";
@@ -445,7 +458,6 @@ void ModeRun::write_nodes_file(bool live) const {
 }
 
 ModeOutcome ModeRun::run() {
-  const Clock::time_point began = Clock::now();
   char socket_template[] = "/tmp/tearline-XXXXXX";
   if (!mkdtemp(socket_template)) throw std::runtime_error("cannot create a socket directory");
   socket_dir_ = socket_template;
@@ -530,7 +542,7 @@ ModeOutcome ModeRun::run() {
     }
   }
   outcome_.rounds = authority_.rounds();
-  outcome_.wall_s = std::chrono::duration<double>(Clock::now() - began).count();
+  outcome_.wall_s = std::chrono::duration<double>(Clock::now() - began_).count();
   return outcome_;
 }
 
