@@ -111,9 +111,8 @@ double LinkLayer::attempt_transit_h(const Pending& pending, double at_h) {
   const std::string& handoff = pending.envelope.handoff();
   const std::string& message_id = pending.envelope.message_id();
   const uint32_t attempt = pending.envelope.attempt();
-  double arrival_h =
-      at_h + transit_h(scenario_, random_, node_, pending.peer, "delay:" + handoff, message_id,
-                       attempt);
+  double arrival_h = at_h + transit_h(scenario_, random_, node_, pending.peer, "delay:" + handoff,
+                                      message_id, attempt);
   const LinkFault* fault = fault_for(pending.peer);
   if (!fault) return arrival_h - at_h;
   arrival_h += fault->extra_delay_h +
@@ -140,7 +139,8 @@ void LinkLayer::trace_attempt_loss(const Pending& pending, const std::string& re
 bool LinkLayer::start_attempt(Pending& pending, double at_h) {
   pending.arrival_h.reset();
   pending.resend_due_h.reset();
-  if (pending.options.resend && at_h + scenario_.broker.resend_interval_h < pending.options.deadline_h) {
+  if (pending.options.resend &&
+      at_h + scenario_.broker.resend_interval_h < pending.options.deadline_h) {
     pending.resend_due_h = at_h + scenario_.broker.resend_interval_h;
   }
   const std::string loss_reason = attempt_loss_reason(pending);
@@ -189,7 +189,8 @@ void LinkLayer::advance(double now_h) {
     }
     unindex(id, pending);
     const double ack_due_h =
-        pending.arrival_h ? *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_) : 0;
+        pending.arrival_h ? *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_)
+                          : 0;
     if (pending.arrival_h && ack_due_h > at_h) {
       // Its acknowledgement may still come: resend only once it is overdue.
       pending.resend_due_h.reset();

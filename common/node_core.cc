@@ -107,8 +107,8 @@ std::optional<double> NodeCore::next_event_h() const {
   if (paused_) return control;
   std::optional<double> intake = inbox_.next_intake_h();
   if (intake) intake = std::max(*intake, intake_floor_h_);
-  return earliest({control, inbox_.next_ack_h(), role_->next_wake_h(), links_.next_wake_h(),
-                   intake});
+  return earliest(
+      {control, inbox_.next_ack_h(), role_->next_wake_h(), links_.next_wake_h(), intake});
 }
 
 v1::RoundReport NodeCore::run_window(const v1::Grant& grant) {
@@ -337,8 +337,7 @@ void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& env
   trace(std::move(event));
 }
 
-void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& envelope,
-                               double at_h) {
+void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h) {
   const std::string& id = envelope.message_id();
   if (id.empty()) {
     log_->error("envelope without a message id from {} rejected", from);
@@ -390,7 +389,8 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
 
 void NodeCore::record_arrived_not_taken_in(double now_h) {
   const auto returns_after_now = [&](const std::string& from, double arrival_h) {
-    return arrival_h <= now_h && arrival_h + least_transit_h(scenario_, identity_.name, from) > now_h;
+    return arrival_h <= now_h &&
+           arrival_h + least_transit_h(scenario_, identity_.name, from) > now_h;
   };
   const auto record = [&](const std::string& from, const v1::Envelope& envelope,
                           std::string_view reason) {

@@ -45,9 +45,10 @@ class NodeProcess final : public FrameSink {
       : options_(options),
         log_(log),
         trace_writer_(options.trace_path),
-        core_({options.name, options.mode, options.seed}, scenario,
-              [&](const Random& random) { return factory(scenario, options, random); },
-              trace_writer_, *this, log),
+        core_(
+            {options.name, options.mode, options.seed}, scenario,
+            [&](const Random& random) { return factory(scenario, options, random); }, trace_writer_,
+            *this, log),
         control_(context_, zmq::socket_type::router),
         data_(context_, zmq::socket_type::router) {
     for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);

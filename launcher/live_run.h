@@ -1,5 +1,6 @@
 // A run directory as tools see it while the run is live: which mode is
-// running, its nodes' pids and control endpoints (from <run>/<mode>/nodes.json, written by the launcher).
+// running, its nodes' pids and control endpoints (from <run>/<mode>/nodes.json, written by the
+// launcher).
 #pragma once
 
 #include <sys/types.h>

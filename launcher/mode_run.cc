@@ -68,11 +68,12 @@ class ModeRun {
         options_(options),
         nodes_(nodes_of_mode(scenario, options.mode)),
         names_(names_of(nodes_)),
-        authority_(names_,
-                   [&](const std::string& from, const std::string& to) {
-                     return least_transit_h(scenario, from, to);
-                   },
-                   scenario.duration_h),
+        authority_(
+            names_,
+            [&](const std::string& from, const std::string& to) {
+              return least_transit_h(scenario, from, to);
+            },
+            scenario.duration_h),
         launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()),
         schedule_(schedule_for(scenario, names_)) {}
 
@@ -195,12 +196,12 @@ bool ModeRun::bring_up(ControlClient& control, const std::string& node, double b
   const auto role = std::find_if(nodes_.begin(), nodes_.end(),
                                  [&](const auto& entry) { return entry.first == node; });
   const std::string base = (options_.mode_dir / node).string();
-  supervisor_.spawn(node,
-                    {executable_dir() + "/tearline-" + role->second, "--name", node, "--mode",
-                     options_.mode, "--scenario", options_.scenario_path, "--seed",
-                     std::to_string(options_.seed), "--socket-dir", socket_dir_, "--trace",
-                     base + ".trace.jsonl", "--log", base + ".log"},
-                    base + ".stderr");
+  supervisor_.spawn(
+      node,
+      {executable_dir() + "/tearline-" + role->second, "--name", node, "--mode", options_.mode,
+       "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
+       "--socket-dir", socket_dir_, "--trace", base + ".trace.jsonl", "--log", base + ".log"},
+      base + ".stderr");
   auto dead = [this] {
     reap();
     std::set<std::string> gone;
@@ -326,8 +327,7 @@ void ModeRun::run_round(ControlClient& control, std::map<std::string, v1::Grant>
   while (!awaiting.empty() && !options_.interrupted()) {
     if (check_exits) {
       reap();
-      std::erase_if(awaiting,
-                    [&](const auto& entry) { return !supervisor_.running(entry.first); });
+      std::erase_if(awaiting, [&](const auto& entry) { return !supervisor_.running(entry.first); });
     }
     std::vector<zmq::pollitem_t> items;
     std::vector<std::string> order;
@@ -372,8 +372,9 @@ void ModeRun::run_round(ControlClient& control, std::map<std::string, v1::Grant>
 
 void ModeRun::pace(double t_h) {
   if (options_.ms_per_scenario_hour <= 0) return;
-  const auto due = paced_from_ + std::chrono::microseconds(static_cast<int64_t>(
-                                     t_h * options_.ms_per_scenario_hour * 1000));
+  const auto due =
+      paced_from_ +
+      std::chrono::microseconds(static_cast<int64_t>(t_h * options_.ms_per_scenario_hour * 1000));
   while (Clock::now() < due && !options_.interrupted()) {
     std::vector<zmq::pollitem_t> items = {{launcher_control_->handle(), 0, ZMQ_POLLIN, 0}};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now());
@@ -442,15 +443,16 @@ void ModeRun::write_nodes_file(bool live) const {
     if (peak_rss_kib_.contains(name)) node["peak_rss_kib"] = peak_rss_kib_.at(name);
     nodes.push_back(node);
   }
-  nlohmann::json file = {{"mode", options_.mode},
-                         {"live", live},
-                         {"launcher_pid", getpid()},
-                         {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
-                         {"ms_per_scenario_hour", options_.ms_per_scenario_hour},
-                         {"sync", {{"rounds", authority_.rounds()},
-                                   {"wall_s", std::chrono::duration<double>(
-                                                  Clock::now() - began_).count()}}},
-                         {"nodes", nodes}};
+  nlohmann::json file = {
+      {"mode", options_.mode},
+      {"live", live},
+      {"launcher_pid", getpid()},
+      {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
+      {"ms_per_scenario_hour", options_.ms_per_scenario_hour},
+      {"sync",
+       {{"rounds", authority_.rounds()},
+        {"wall_s", std::chrono::duration<double>(Clock::now() - began_).count()}}},
+      {"nodes", nodes}};
   // Written whole, then renamed: fault tools read it while the run is live.
   const fs::path partial = options_.mode_dir / "nodes.json.partial";
   std::ofstream(partial.string()) << file.dump(2) << "\n";
@@ -475,8 +477,8 @@ ModeOutcome ModeRun::run() {
 
   for (const std::string& name : names_) {
     if (!bring_up(control, name, 0)) {
-      outcome_.failures.push_back(fmt::format(
-          "node {} did not answer within {} s of starting", name, kStartupTimeout.count()));
+      outcome_.failures.push_back(fmt::format("node {} did not answer within {} s of starting",
+                                              name, kStartupTimeout.count()));
     }
   }
   if (outcome_.failures.empty()) {
@@ -496,9 +498,8 @@ ModeOutcome ModeRun::run() {
       pace(authority_.floor_h());
       std::map<std::string, v1::Grant> grants = authority_.next_round(cap_h);
       if (grants.empty()) {
-        outcome_.failures.push_back(
-            fmt::format("scenario time is stuck at {} h: no node can advance (a bug)",
-                        authority_.floor_h()));
+        outcome_.failures.push_back(fmt::format(
+            "scenario time is stuck at {} h: no node can advance (a bug)", authority_.floor_h()));
         break;
       }
       run_round(control, std::move(grants));

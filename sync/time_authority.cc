@@ -100,9 +100,8 @@ std::vector<double> TimeAuthority::earliest_output_h() const {
   std::vector<double> earliest(n, kNever);
   for (size_t i = 0; i < n; ++i) {
     const NodeState& state = nodes_[i];
-    earliest[i] = state.status == Status::kRunning
-                      ? std::min(state.next_event_h, state.incoming_h)
-                      : state.wakes_at_h;
+    earliest[i] = state.status == Status::kRunning ? std::min(state.next_event_h, state.incoming_h)
+                                                   : state.wakes_at_h;
   }
   // Dijkstra over the lookaheads; only running nodes pass on what reaches
   // them (a held or dead node acts no earlier than it wakes).

@@ -98,7 +98,8 @@ TEST(TimeAuthority, AHeldNodeBoundsOthersByTheHourItIsContinued) {
 }
 
 TEST(TimeAuthority, RefusesAZeroLookahead) {
-  EXPECT_THROW(TimeAuthority({"a", "b"}, [](auto&, auto&) { return 0.0; }, 10),
+  EXPECT_THROW(TimeAuthority(
+                   {"a", "b"}, [](auto&, auto&) { return 0.0; }, 10),
                std::invalid_argument);
 }
 

@@ -2,11 +2,10 @@
 // fault schedule, report.json is the same at any pace, under load and across
 // runs, once its wall-clock parts are removed, and every trace file is the
 // same line by line but for wall_ms.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>

@@ -22,10 +22,9 @@ struct Outcome {
 std::map<std::string, Outcome> run_manchester(const std::string& scenario, int seed) {
   TempDir dir;
   const auto run = dir.path() / "run";
-  const Finished finished = run_tearline(
-      {"run", scenario, "--seed", std::to_string(seed), "--scale", "0", "--out", run.string(),
-       "--quiet"},
-      dir.path());
+  const Finished finished = run_tearline({"run", scenario, "--seed", std::to_string(seed),
+                                          "--scale", "0", "--out", run.string(), "--quiet"},
+                                         dir.path());
   EXPECT_EQ(finished.exit_code, 0) << scenario << " seed " << seed << ": " << finished.err;
   const auto report = read_json(run / "report.json");
   std::map<std::string, Outcome> outcomes;
