@@ -52,6 +52,25 @@ void LinkLayer::erase(std::map<std::string, Pending>::iterator it) {
   pending_.erase(it);
 }
 
+const std::pair<double, double>& LinkLayer::least_transits_h(const std::string& peer) {
+  auto it = least_transit_h_by_peer_.find(peer);
+  if (it == least_transit_h_by_peer_.end()) {
+    it = least_transit_h_by_peer_
+             .emplace(peer, std::pair{least_transit_h(scenario_, node_, peer),
+                                      least_transit_h(scenario_, peer, node_)})
+             .first;
+  }
+  return it->second;
+}
+
+double LinkLayer::least_transit_to_h(const std::string& peer) {
+  return least_transits_h(peer).first;
+}
+
+double LinkLayer::least_transit_from_h(const std::string& peer) {
+  return least_transits_h(peer).second;
+}
+
 void LinkLayer::send(const std::string& peer, v1::Envelope envelope, double at_h,
                      const SendOptions& options) {
   at_h = std::max(at_h, send_floor_h_);
@@ -189,8 +208,7 @@ void LinkLayer::advance(double now_h) {
     }
     unindex(id, pending);
     const double ack_due_h =
-        pending.arrival_h ? *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_)
-                          : 0;
+        pending.arrival_h ? *pending.arrival_h + least_transit_from_h(pending.peer) : 0;
     if (pending.arrival_h && ack_due_h > at_h) {
       // Its acknowledgement may still come: resend only once it is overdue.
       pending.resend_due_h.reset();
@@ -243,7 +261,7 @@ void LinkLayer::record_in_flight(double now_h) {
     // Arrived, with its acknowledgement possibly on the way: the receiver
     // accounts for it (taken in, or recorded there as in flight).
     if (pending.arrival_h && *pending.arrival_h <= now_h &&
-        *pending.arrival_h + least_transit_h(scenario_, pending.peer, node_) > now_h) {
+        *pending.arrival_h + least_transit_from_h(pending.peer) > now_h) {
       continue;
     }
     TraceEvent event = link_event("in_flight", pending, now_h);

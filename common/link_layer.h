@@ -110,6 +110,11 @@ class LinkLayer {
   // catching up is sent when it resumes.
   void set_send_floor_h(double floor_h) { send_floor_h_ = floor_h; }
 
+  // least_transit_h() of the link from this node to `peer` and back, looked
+  // up once per peer (acknowledgements take them on every transfer).
+  double least_transit_to_h(const std::string& peer);
+  double least_transit_from_h(const std::string& peer);
+
  private:
   struct Pending {
     std::string peer;
@@ -131,6 +136,7 @@ class LinkLayer {
   // Traces the loss of the current attempt: terminal without resend.
   void trace_attempt_loss(const Pending& pending, const std::string& reason, double at_h);
   const LinkFault* fault_for(const std::string& peer) const;
+  const std::pair<double, double>& least_transits_h(const std::string& peer);
   TraceEvent link_event(std::string_view kind, const Pending& pending, double t_h) const;
   // The next hour something is due for this message, if any.
   static std::optional<double> due_h(const Pending& pending);
@@ -152,6 +158,8 @@ class LinkLayer {
   std::map<std::string, double> link_free_at_h_;
   // Keyed by message id.
   std::map<std::string, Pending> pending_;
+  // Per peer: least transit to it and from it.
+  std::map<std::string, std::pair<double, double>> least_transit_h_by_peer_;
   // (due hour, message id) of every pending message with something due.
   std::set<std::pair<double, std::string>> due_;
 };

@@ -317,7 +317,7 @@ void NodeCore::acknowledge(const std::string& from, const v1::Envelope& envelope
   ack->set_sequence(envelope.sequence());
   ack->set_attempt(envelope.attempt());
   ack->set_received_at_h(at_h);
-  const double arrival_h = at_h + least_transit_h(scenario_, identity_.name, from);
+  const double arrival_h = at_h + links_.least_transit_to_h(from);
   ack->set_arrival_h(arrival_h);
   deliver(from, std::move(frame), arrival_h);
 }
@@ -346,8 +346,7 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
   if (partitioned_.contains(from)) return drop_partitioned(from, envelope, at_h);
   const bool seen = received_ids_.contains(id);
   const bool tracked = envelope.deadline_h() > 0;
-  if (!seen && tracked &&
-      at_h + least_transit_h(scenario_, identity_.name, from) > envelope.deadline_h()) {
+  if (!seen && tracked && at_h + links_.least_transit_to_h(from) > envelope.deadline_h()) {
     // Its acknowledgement could not reach the sender before the deadline, by
     // which the sender gives the message up as lost: not taken in, so the
     // message keeps that one fate.
@@ -389,8 +388,7 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
 
 void NodeCore::record_arrived_not_taken_in(double now_h) {
   const auto returns_after_now = [&](const std::string& from, double arrival_h) {
-    return arrival_h <= now_h &&
-           arrival_h + least_transit_h(scenario_, identity_.name, from) > now_h;
+    return arrival_h <= now_h && arrival_h + links_.least_transit_to_h(from) > now_h;
   };
   const auto record = [&](const std::string& from, const v1::Envelope& envelope,
                           std::string_view reason) {

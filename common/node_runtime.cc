@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <csignal>
 #include <deque>
 #include <map>
@@ -33,6 +34,28 @@ uint64_t peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss);
+}
+
+bool hour_is_sound(double hour) { return std::isfinite(hour) && hour >= 0; }
+
+// Why a grant cannot be run, or "" if it can. Hours must be sound (until_h
+// may be infinite), peers nodes of the scenario.
+std::string grant_error(const v1::Grant& grant, const std::set<std::string>& known_nodes) {
+  if (std::isnan(grant.until_h()) || grant.until_h() < 0) return "grant until_h is not an hour";
+  if (grant.has_resumed_at_h() && !hour_is_sound(grant.resumed_at_h())) {
+    return "grant resumed_at_h is not an hour";
+  }
+  for (const v1::PeerState& peer : grant.peers()) {
+    if (!known_nodes.contains(peer.node()))
+      return "grant names unknown peer \"" + peer.node() + "\"";
+    if (!hour_is_sound(peer.at_h())) return "grant peer state without a sound hour";
+  }
+  for (const v1::FrameCount& expected : grant.expected()) {
+    if (!known_nodes.contains(expected.peer())) {
+      return "grant expects frames from unknown peer \"" + expected.peer() + "\"";
+    }
+  }
+  return "";
 }
 
 // A node's process: its sockets around a NodeCore. The time authority's
@@ -141,10 +164,14 @@ void NodeProcess::handle_control() {
     answer.set_ok(false);
     answer.set_error("malformed control request");
   } else if (request.has_grant()) {
-    if (!core_.started() || grant_) {
+    const std::string refusal = grant_             ? "a grant is already pending"
+                                : !core_.started() ? "the node has not started"
+                                                   : grant_error(request.grant(), known_nodes_);
+    if (!refusal.empty()) {
       answer.set_request_id(request.request_id());
       answer.set_ok(false);
-      answer.set_error(grant_ ? "a grant is already pending" : "the node has not started");
+      answer.set_error(refusal);
+      log_->error("control: grant refused: {}", refusal);
     } else {
       grant_ = PendingGrant{std::move(parts[0]), std::move(request)};
       return run_grant_if_ready();
@@ -166,6 +193,9 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, v1::ControlReply*
     case v1::ControlRequest::kStart:
       if (core_.started()) {
         error = "already started";
+      } else if (!hour_is_sound(request.start().begin_h()) ||
+                 !hour_is_sound(request.start().end_h()) || request.start().incarnation() == 0) {
+        error = "start needs finite begin and end hours of at least 0 and an incarnation";
       } else {
         core_.start(request.start().begin_h(), request.start().incarnation(),
                     request.start().end_h());

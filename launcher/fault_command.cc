@@ -61,8 +61,27 @@ void print_status(const v1::ControlReply& reply) {
   }
 }
 
+// Sends one request and waits for its ControlReply; nullopt on no answer.
 std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
-                                              const std::string& payload);
+                                              const std::string& payload) {
+  zmq::context_t context;
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(endpoint);
+  socket.send(zmq::buffer(payload), zmq::send_flags::none);
+  std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::poll(items, kReplyTimeout);
+  zmq::message_t message;
+  if (!(items[0].revents & ZMQ_POLLIN) || !socket.recv(message, zmq::recv_flags::dontwait)) {
+    return std::nullopt;
+  }
+  v1::ControlReply reply;
+  if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    reply.set_ok(false);
+    reply.set_error("unreadable reply");
+  }
+  return reply;
+}
 
 // A signal has no reply and the node cannot trace it: the tool records it in
 // <mode>/faults.trace.jsonl.
@@ -84,28 +103,6 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   }
   fmt::print("{}: SIG{} sent to pid {}\n", node.name, sigabbrev_np(signal), node.pid);
   return 0;
-}
-
-// Sends one request and waits for its ControlReply; nullopt on no answer.
-std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
-                                              const std::string& payload) {
-  zmq::context_t context;
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::linger, 0);
-  socket.connect(endpoint);
-  socket.send(zmq::buffer(payload), zmq::send_flags::none);
-  std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
-  zmq::poll(items, kReplyTimeout);
-  zmq::message_t message;
-  if (!(items[0].revents & ZMQ_POLLIN) || !socket.recv(message, zmq::recv_flags::dontwait)) {
-    return std::nullopt;
-  }
-  v1::ControlReply reply;
-  if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
-    reply.set_ok(false);
-    reply.set_error("unreadable reply");
-  }
-  return reply;
 }
 
 int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {

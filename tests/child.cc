@@ -11,12 +11,17 @@
 namespace tearline::testing {
 namespace fs = std::filesystem;
 
-namespace {
 std::string slurp(const fs::path& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-}  // namespace
+
+fs::path small_with_every_fault_kind(const fs::path& dir) {
+  const fs::path path = dir / "small-with-faults.toml";
+  std::ofstream(path) << slurp(source_dir() + "/scenarios/small.toml") << "\n"
+                      << slurp(source_dir() + "/tests/scenarios/every_fault_kind.toml");
+  return path;
+}
 
 TempDir::TempDir() {
   std::string pattern = (fs::temp_directory_path() / "tearline-test-XXXXXX").string();

@@ -32,6 +32,11 @@ class TempDir {
 
 std::string tearline_bin();
 std::string source_dir();
+// The whole file, or "" if it cannot be read.
+std::string slurp(const std::filesystem::path& path);
+// scenarios/small.toml with every kind of fault scheduled
+// (tests/scenarios/every_fault_kind.toml), written into `dir`.
+std::filesystem::path small_with_every_fault_kind(const std::filesystem::path& dir);
 
 // A started `tearline` process with stdout and stderr going to files in `dir`.
 class Child {

@@ -19,11 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // The report without what may differ between runs: wall-clock keys, the
 // nodes sections (memory, pids, exits), the run folder and the pace.
 nlohmann::json comparable(const nlohmann::json& value) {
@@ -54,16 +49,6 @@ std::map<std::string, std::string> traces_of(const fs::path& run) {
         std::regex_replace(slurp(entry.path()), wall, "");
   }
   return traces;
-}
-
-// scenarios/small.toml with the schedule of every fault kind: partition,
-// lossy links, pause, stalled department, crash and kill with restarts,
-// SIGSTOP and SIGCONT.
-fs::path faulty_small(const fs::path& dir) {
-  const fs::path path = dir / "small-with-faults.toml";
-  std::ofstream(path) << slurp(source_dir() + "/scenarios/small.toml") << "\n"
-                      << slurp(source_dir() + "/tests/scenarios/every_fault_kind.toml");
-  return path;
 }
 
 fs::path run_at(const fs::path& scenario, const fs::path& dir, const std::string& name,
@@ -117,7 +102,7 @@ class CpuHogs {
 
 TEST(Determinism, EveryFaultKindGivesTheSameRunAtEveryPaceAndUnderLoad) {
   TempDir dir;
-  const fs::path scenario = faulty_small(dir.path());
+  const fs::path scenario = small_with_every_fault_kind(dir.path());
   const fs::path reference = run_at(scenario, dir.path(), "reference", "0");
   const nlohmann::json report = read_json(reference / "report.json");
   // The schedule did happen: a crash and a kill, each restarted.

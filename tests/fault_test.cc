@@ -12,19 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// scenarios/small.toml with every kind of fault scheduled, written into `dir`.
-fs::path faulty_scenario(const fs::path& dir) {
-  const fs::path path = dir / "small-with-faults.toml";
-  std::ofstream(path) << slurp(source_dir() + "/scenarios/small.toml") << "\n"
-                      << slurp(source_dir() + "/tests/scenarios/every_fault_kind.toml");
-  return path;
-}
-
 nlohmann::json run_coordinated(const fs::path& scenario, const fs::path& run) {
   const Finished finished = run_tearline(
       {"run", scenario.string(), "--mode", "coordinated", "--out", run.string(), "--quiet"},
@@ -52,8 +39,8 @@ class EveryFaultKind : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    mode_ =
-        new nlohmann::json(run_coordinated(faulty_scenario(dir_->path()), dir_->path() / "run"));
+    mode_ = new nlohmann::json(
+        run_coordinated(small_with_every_fault_kind(dir_->path()), dir_->path() / "run"));
   }
   static void TearDownTestSuite() {
     delete mode_;
@@ -145,7 +132,7 @@ TEST_F(EveryFaultKind, AStoppedUnitIsContinued) {
 
 TEST(FaultSchedule, TheSameScheduleAndSeedGiveTheSameLossesByLink) {
   TempDir dir;
-  const fs::path scenario = faulty_scenario(dir.path());
+  const fs::path scenario = small_with_every_fault_kind(dir.path());
   const auto first = run_coordinated(scenario, dir.path() / "first");
   const auto second = run_coordinated(scenario, dir.path() / "second");
   std::map<std::string, nlohmann::json> first_losses;
