@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
                    "start a node that dies (crash, kill) again this many scenario hours "
                    "later (default: never)")
       ->check(CLI::NonNegativeNumber);
+  run_app->add_flag("--in-process", run.in_process,
+                    "the reference run: every node as a state machine in this one process, "
+                    "frames handed over in memory; same run directory and, by the determinism "
+                    "contract, the same report as the real processes");
   run_app->add_option("--chaos", run.chaos_seed,
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "

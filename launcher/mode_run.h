@@ -1,8 +1,8 @@
-// One mode of a run as real processes: start every node of the mode, drive
-// scenario time by the time authority's grants (sync/), paced against the
-// wall clock, carry out the fault schedule at exact scenario hours, restart
-// nodes, stop them, and record each process exit in
-// <mode>/launcher.trace.jsonl.
+// One mode of a run: start every node of the mode (as processes, or in this
+// process for the reference run), drive scenario time by the time
+// authority's grants (sync/), paced against the wall clock, carry out the
+// fault schedule at exact scenario hours, restart nodes, stop them, and
+// record each node's end in <mode>/launcher.trace.jsonl.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,9 @@ struct ModeRunOptions {
   bool quiet = false;
   // Start a node that died again this many scenario hours later; none: never.
   std::optional<double> restart_delay_h;
+  // The reference run: the nodes as NodeCores in this process, not as
+  // processes (launcher/in_process_host.h).
+  bool in_process = false;
   // Polled while the scenario runs; true ends it early.
   std::function<bool()> interrupted;
 };

@@ -119,6 +119,7 @@ int run_command(const RunOptions& options) {
     mode_options.mode_dir = run_dir / mode;
     mode_options.quiet = options.quiet;
     mode_options.restart_delay_h = options.restart_delay_h;
+    mode_options.in_process = options.in_process;
     mode_options.interrupted = [] { return g_interrupted != 0; };
     for (std::string& failure : run_mode(scenario, mode_options).failures) {
       failures.push_back(mode + ": " + failure);

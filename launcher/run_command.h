@@ -20,6 +20,8 @@ struct RunOptions {
   std::optional<double> restart_delay_h;
   // Adds a schedule of mixed faults drawn from this seed (chaos.h).
   std::optional<uint64_t> chaos_seed;
+  // The reference run: every node in the launcher's process.
+  bool in_process = false;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

@@ -114,6 +114,33 @@ TEST(Determinism, EveryFaultKindGivesTheSameRunAtEveryPaceAndUnderLoad) {
   expect_same_run(reference, run_at(scenario, dir.path(), "loaded", "0"));
 }
 
+fs::path run_in_process(const fs::path& scenario, const fs::path& dir, const std::string& name) {
+  const fs::path run = dir / name;
+  const Finished finished = run_tearline(
+      {"run", scenario.string(), "--in-process", "--scale", "0", "--out", run.string(), "--quiet"},
+      dir, std::chrono::seconds(240));
+  EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
+  return run;
+}
+
+// The in-process reference run is the oracle of the multi-process runtime.
+TEST(Determinism, TheInProcessRunAgreesWithTheProcessesWithEveryFaultKind) {
+  TempDir dir;
+  const fs::path scenario = small_with_every_fault_kind(dir.path());
+  expect_same_run(run_at(scenario, dir.path(), "processes", "0"),
+                  run_in_process(scenario, dir.path(), "in-process"));
+}
+
+TEST(Determinism, TheInProcessRunAgreesWithTheProcessesOnEveryShippedScenario) {
+  for (const auto& entry : fs::directory_iterator(source_dir() + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    TempDir dir;
+    expect_same_run(run_at(entry.path(), dir.path(), "processes", "0"),
+                    run_in_process(entry.path(), dir.path(), "in-process"));
+  }
+}
+
 // A unit SIGSTOPped while a tracked warning reaches it, and continued just
 // before the warning's delivery deadline: its acknowledgement could not be
 // back in time, so the unit does not take it in and the broker's

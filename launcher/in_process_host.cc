@@ -1,0 +1,143 @@
+#include "launcher/in_process_host.h"
+
+#include <signal.h>
+#include <spdlog/sinks/basic_file_sink.h>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
+#include "broker/broker.h"
+#include "nodes/agency.h"
+#include "nodes/unit.h"
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<Role> make_role(const std::string& role, const Scenario& scenario,
+                                const std::string& name, const std::string& mode,
+                                const Random& random) {
+  if (role == "agency") return std::make_unique<AgencyRole>(scenario, name, mode, random);
+  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random);
+  return std::make_unique<UnitRole>(scenario, name, random);
+}
+
+}  // namespace
+
+InProcessHost::InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
+                             fs::path mode_dir,
+                             std::vector<std::pair<std::string, std::string>> nodes)
+    : scenario_(scenario),
+      mode_(std::move(mode)),
+      seed_(seed),
+      mode_dir_(std::move(mode_dir)),
+      roles_(std::move(nodes)) {}
+
+InProcessHost::~InProcessHost() = default;
+
+bool InProcessHost::start(const std::string& node, double begin_h, uint32_t incarnation,
+                          std::string* error) {
+  const auto role = std::find_if(roles_.begin(), roles_.end(),
+                                 [&](const auto& entry) { return entry.first == node; });
+  try {
+    std::shared_ptr<spdlog::logger>& log = logs_[node];
+    if (!log) {
+      auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(
+          (mode_dir_ / (node + ".log")).string(), true);
+      log = std::make_shared<spdlog::logger>(node, sink);
+      log->flush_on(spdlog::level::info);
+    }
+    Node& entry = nodes_[node];
+    entry.trace =
+        std::make_unique<JsonlTraceWriter>((mode_dir_ / (node + ".trace.jsonl")).string());
+    entry.outbox = std::make_unique<Outbox>(node, frames_);
+    const std::string role_name = role->second;
+    entry.core = std::make_unique<NodeCore>(
+        NodeIdentity{node, mode_, seed_}, scenario_,
+        [&](const Random& random) { return make_role(role_name, scenario_, node, mode_, random); },
+        *entry.trace, *entry.outbox, log);
+    entry.core->start(begin_h, incarnation, scenario_.duration_h);
+    entry.trace->flush();
+  } catch (const std::exception& failure) {
+    nodes_.erase(node);
+    *error = "node " + node + " could not start: " + failure.what();
+    return false;
+  }
+  return true;
+}
+
+std::map<std::string, v1::RoundReport> InProcessHost::run_round(
+    std::map<std::string, v1::Grant> grants, std::vector<std::string>*) {
+  std::map<std::string, v1::RoundReport> reports;
+  for (const auto& [name, grant] : grants) {
+    const auto node = nodes_.find(name);
+    if (node == nodes_.end()) continue;
+    reports[name] = node->second.core->run_window(grant);
+    node->second.trace->flush();
+  }
+  // Frames reach their receivers before anyone's next window, as over
+  // ZeroMQ; a receiver that is not running loses them with its process.
+  for (auto& [from, to, frame] : frames_) {
+    const auto node = nodes_.find(to);
+    if (node != nodes_.end()) node->second.core->take_frame(from, frame);
+  }
+  frames_.clear();
+  return reports;
+}
+
+bool InProcessHost::command(const std::string& node, const v1::ControlRequest& request,
+                            std::string* error) {
+  const auto found = nodes_.find(node);
+  if (found == nodes_.end()) return *error = "node " + node + " is not running", false;
+  const bool done = found->second.core->apply_fault(request, error);
+  found->second.trace->flush();
+  if (found->second.core->crash_requested()) end(node, "signal:KILL", false);
+  return done;
+}
+
+void InProcessHost::signal(const std::string& node, int signal) {
+  // A held node simply gets no grants (the time authority's doing).
+  if (signal == SIGKILL && nodes_.contains(node)) end(node, "signal:KILL", false);
+}
+
+void InProcessHost::end(const std::string& node, std::string reason, bool clean) {
+  nodes_.erase(node);  // Its trace was flushed after its last window or command.
+  exits_.push_back({node, std::move(reason), clean, 0});
+}
+
+std::vector<NodeExit> InProcessHost::collect_exits() {
+  std::vector<NodeExit> exits;
+  exits.swap(exits_);
+  std::sort(exits.begin(), exits.end(),
+            [](const NodeExit& a, const NodeExit& b) { return a.node < b.node; });
+  return exits;
+}
+
+void InProcessHost::stop_all(std::vector<std::string>*) {
+  std::vector<std::string> names;
+  for (const auto& [name, node] : nodes_) names.push_back(name);
+  for (const std::string& name : names) {
+    Node& node = nodes_.at(name);
+    node.core->stop();
+    node.trace->flush();
+    end(name, "exit:0", true);
+  }
+}
+
+void InProcessHost::idle(std::chrono::milliseconds timeout) {
+  std::this_thread::sleep_for(timeout);  // Pacing only: nothing to wait for.
+}
+
+void InProcessHost::publish(bool live, const nlohmann::json& extra) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& [name, role] : roles_) nodes.push_back({{"name", name}, {"role", role}});
+  nlohmann::json file = {{"mode", mode_}, {"live", live}, {"in_process", true}, {"nodes", nodes}};
+  file.update(extra);
+  const fs::path partial = mode_dir_ / "nodes.json.partial";
+  std::ofstream(partial.string()) << file.dump(2) << "\n";
+  fs::rename(partial, mode_dir_ / "nodes.json");
+}
+
+}  // namespace tearline

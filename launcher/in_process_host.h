@@ -1,0 +1,81 @@
+// The reference run: every node of a mode as a NodeCore in the launcher's
+// own process, frames handed over in memory between rounds, traces and logs
+// written to the same files as the real processes'. The same grants and the
+// same fault schedule give the same traces (sync/DESIGN.md); a test holds
+// the multi-process runtime to it, and bench-sync measures against it.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/node_core.h"
+#include "common/scenario.h"
+#include "common/trace.h"
+#include "launcher/node_host.h"
+
+namespace tearline {
+
+class InProcessHost final : public NodeHost {
+ public:
+  // `nodes`: (name, role) of every node of the mode.
+  InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
+                std::filesystem::path mode_dir,
+                std::vector<std::pair<std::string, std::string>> nodes);
+  ~InProcessHost() override;
+
+  bool start(const std::string& node, double begin_h, uint32_t incarnation,
+             std::string* error) override;
+  std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
+                                                   std::vector<std::string>* failures) override;
+  bool command(const std::string& node, const v1::ControlRequest& request,
+               std::string* error) override;
+  void signal(const std::string& node, int signal) override;
+  void await_end(const std::string&) override {}
+  std::vector<NodeExit> collect_exits() override;
+  bool running(const std::string& node) const override { return nodes_.contains(node); }
+  void stop_all(std::vector<std::string>* failures) override;
+  void idle(std::chrono::milliseconds timeout) override;
+  void publish(bool live, const nlohmann::json& extra) override;
+
+ private:
+  // Frames a node sends, kept until the end of the round.
+  class Outbox final : public FrameSink {
+   public:
+    Outbox(std::string from, std::vector<std::tuple<std::string, std::string, v1::Frame>>& frames)
+        : from_(std::move(from)), frames_(frames) {}
+    void deliver(const std::string& peer, const v1::Frame& frame) override {
+      frames_.emplace_back(from_, peer, frame);
+    }
+
+   private:
+    std::string from_;
+    std::vector<std::tuple<std::string, std::string, v1::Frame>>& frames_;
+  };
+  struct Node {
+    std::unique_ptr<JsonlTraceWriter> trace;
+    std::unique_ptr<Outbox> outbox;
+    std::unique_ptr<NodeCore> core;
+  };
+
+  // Ends `node` as a kill would: nothing more is traced.
+  void end(const std::string& node, std::string reason, bool clean);
+
+  const Scenario& scenario_;
+  std::string mode_;
+  uint64_t seed_;
+  std::filesystem::path mode_dir_;
+  std::vector<std::pair<std::string, std::string>> roles_;
+  std::map<std::string, std::shared_ptr<spdlog::logger>> logs_;
+  std::map<std::string, Node> nodes_;
+  // (from, to, frame) sent during the current round.
+  std::vector<std::tuple<std::string, std::string, v1::Frame>> frames_;
+  std::vector<NodeExit> exits_;
+};
+
+}  // namespace tearline

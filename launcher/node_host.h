@@ -1,0 +1,60 @@
+// Where the nodes of a mode live, as the mode's driver (mode_run.cc) sees
+// them: separate processes over ZeroMQ (process_host.h) or NodeCores in the
+// launcher's own process (in_process_host.h, the reference run). The driver
+// decides everything that matters to the answer (grants, the fault schedule,
+// restarts); a host only carries it out.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tearline/v1/control.pb.h"
+
+namespace tearline {
+
+// A node that ended, as its host saw it.
+struct NodeExit {
+  std::string node;
+  std::string reason;         // "exit:0", "signal:KILL", ...
+  bool clean = false;         // Exited 0 of its own accord.
+  uint64_t peak_rss_kib = 0;  // 0 when unknown.
+};
+
+class NodeHost {
+ public:
+  virtual ~NodeHost() = default;
+
+  // Starts `node` at begin_h as `incarnation`; false with *error if it did
+  // not come up.
+  virtual bool start(const std::string& node, double begin_h, uint32_t incarnation,
+                     std::string* error) = 0;
+  // Delivers each grant and returns the reports of the nodes that answered
+  // (a node that died meanwhile gives none; collect_exits() says so).
+  // Failures to answer properly go to *failures.
+  virtual std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
+                                                           std::vector<std::string>* failures) = 0;
+  // Has `node` carry out a fault command; false with *error if refused.
+  virtual bool command(const std::string& node, const v1::ControlRequest& request,
+                       std::string* error) = 0;
+  // SIGKILL, SIGSTOP or SIGCONT to `node`.
+  virtual void signal(const std::string& node, int signal) = 0;
+  // Waits until `node`, which was sent SIGKILL or a crash, has ended.
+  virtual void await_end(const std::string& node) = 0;
+  // Nodes that ended since the last call, in name order.
+  virtual std::vector<NodeExit> collect_exits() = 0;
+  virtual bool running(const std::string& node) const = 0;
+  // Has every running node record what it holds and end; ends those that
+  // do not (their names go to *failures).
+  virtual void stop_all(std::vector<std::string>* failures) = 0;
+  // Waits up to `timeout`, answering live requests meanwhile.
+  virtual void idle(std::chrono::milliseconds timeout) = 0;
+  // Writes <mode>/nodes.json: the nodes, plus `extra` fields.
+  virtual void publish(bool live, const nlohmann::json& extra) = 0;
+};
+
+}  // namespace tearline

@@ -1,0 +1,267 @@
+#include "launcher/process_host.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <zmq_addon.hpp>
+
+#include "common/endpoints.h"
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStartupTimeout = std::chrono::seconds(10);
+constexpr auto kStopTimeout = std::chrono::seconds(10);
+constexpr int kExitTimeoutMs = 5000;
+// A round still waiting after this long is named on stderr: a node stopped
+// from outside stalls the run, since scenario time waits for it.
+constexpr auto kStallNotice = std::chrono::seconds(5);
+constexpr auto kPollStep = std::chrono::milliseconds(50);
+
+std::string executable_dir() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
+
+}  // namespace
+
+ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(options)) {
+  char socket_template[] = "/tmp/tearline-XXXXXX";
+  if (!mkdtemp(socket_template)) throw std::runtime_error("cannot create a socket directory");
+  socket_dir_ = socket_template;
+  launcher_control_.emplace(context_, zmq::socket_type::router);
+  launcher_control_->set(zmq::sockopt::linger, 0);
+  launcher_control_->bind("ipc://" + socket_dir_ + "/launcher.control");
+  std::vector<std::string> names;
+  for (const auto& [name, role] : options_.nodes) names.push_back(name);
+  control_.emplace(context_, names, socket_dir_);
+}
+
+ProcessHost::~ProcessHost() {
+  std::error_code ignored;
+  fs::remove_all(socket_dir_, ignored);
+  for (const auto& [name, role] : options_.nodes) {
+    const fs::path stderr_path = options_.mode_dir / (name + ".stderr");
+    if (fs::exists(stderr_path, ignored) && fs::file_size(stderr_path, ignored) == 0) {
+      fs::remove(stderr_path, ignored);
+    }
+  }
+}
+
+std::string ProcessHost::stderr_tail(const std::string& node) const {
+  constexpr size_t kMaxBytes = 400;
+  std::ifstream in(options_.mode_dir / (node + ".stderr"));
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (text.size() > kMaxBytes) text = "..." + text.substr(text.size() - kMaxBytes);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::set<std::string> ProcessHost::ended() {
+  supervisor_.wait_all(0);  // Collects exits; collect_exits() reports them.
+  std::set<std::string> gone;
+  for (const auto& [name, role] : options_.nodes) {
+    if (!supervisor_.running(name)) gone.insert(name);
+  }
+  return gone;
+}
+
+std::vector<std::string> ProcessHost::running_nodes() const {
+  std::vector<std::string> names;
+  for (const auto& [name, role] : options_.nodes) {
+    if (supervisor_.running(name)) names.push_back(name);
+  }
+  return names;
+}
+
+bool ProcessHost::start(const std::string& node, double begin_h, uint32_t incarnation,
+                        std::string* error) {
+  const auto role = std::find_if(options_.nodes.begin(), options_.nodes.end(),
+                                 [&](const auto& entry) { return entry.first == node; });
+  const std::string base = (options_.mode_dir / node).string();
+  supervisor_.spawn(
+      node,
+      {executable_dir() + "/tearline-" + role->second, "--name", node, "--mode", options_.mode,
+       "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
+       "--socket-dir", socket_dir_, "--trace", base + ".trace.jsonl", "--log", base + ".log"},
+      base + ".stderr");
+  const auto dead = [this] { return ended(); };
+  v1::ControlRequest ping;
+  ping.set_issued_by("launcher");
+  ping.mutable_ping();
+  if (!control_->broadcast(ping, {node}, kStartupTimeout, dead).contains(node)) {
+    *error = fmt::format("node {} did not answer within {} s of starting", node,
+                         kStartupTimeout.count());
+    return false;
+  }
+  v1::ControlRequest start;
+  start.set_issued_by("launcher");
+  start.mutable_start()->set_begin_h(begin_h);
+  start.mutable_start()->set_end_h(options_.end_h);
+  start.mutable_start()->set_incarnation(incarnation);
+  return command(node, start, error);
+}
+
+bool ProcessHost::command(const std::string& node, const v1::ControlRequest& request,
+                          std::string* error) {
+  const auto replies =
+      control_->broadcast(request, {node}, kStartupTimeout, [this] { return ended(); });
+  const auto reply = replies.find(node);
+  if (reply == replies.end()) return *error = "no answer from " + node, false;
+  if (!reply->second.ok()) return *error = reply->second.error(), false;
+  return true;
+}
+
+void ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
+                       std::vector<zmq::pollitem_t>* result) {
+  const size_t own = items.size();
+  for (const int fd : supervisor_.exit_fds()) items.push_back({nullptr, fd, ZMQ_POLLIN, 0});
+  items.push_back({launcher_control_->handle(), 0, ZMQ_POLLIN, 0});
+  try {
+    zmq::poll(items, timeout);
+  } catch (const zmq::error_t& error) {
+    if (error.num() != EINTR) throw;  // A signal (Ctrl-C): the caller checks.
+  }
+  if (items.back().revents & ZMQ_POLLIN) handle_launcher_request();
+  items.resize(own);
+  *result = std::move(items);
+}
+
+std::map<std::string, v1::RoundReport> ProcessHost::run_round(
+    std::map<std::string, v1::Grant> grants, std::vector<std::string>* failures) {
+  std::map<std::string, uint64_t> awaiting;
+  for (auto& [node, grant] : grants) {
+    v1::ControlRequest request;
+    request.set_issued_by("launcher");
+    *request.mutable_grant() = std::move(grant);
+    awaiting[node] = control_->send(node, request);
+  }
+  std::map<std::string, v1::RoundReport> reports;
+  const Clock::time_point began = Clock::now();
+  bool noticed = false;
+  std::vector<zmq::pollitem_t> items;
+  while (!awaiting.empty() && !options_.interrupted()) {
+    const std::set<std::string> gone = ended();
+    std::erase_if(awaiting, [&](const auto& entry) { return gone.contains(entry.first); });
+    std::vector<std::string> order;
+    items.clear();
+    for (const auto& [node, request_id] : awaiting) {
+      items.push_back({control_->socket(node).handle(), 0, ZMQ_POLLIN, 0});
+      order.push_back(node);
+    }
+    poll(std::move(items), kPollStep, &items);
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (!(items[i].revents & ZMQ_POLLIN)) continue;
+      const std::optional<v1::ControlReply> reply =
+          control_->receive(order[i], awaiting.at(order[i]));
+      if (!reply) continue;
+      if (reply->ok()) {
+        reports[order[i]] = reply->round_report();
+      } else {
+        failures->push_back("node " + order[i] + " refused a grant: " + reply->error());
+      }
+      awaiting.erase(order[i]);
+    }
+    if (!noticed && !awaiting.empty() && Clock::now() - began > kStallNotice) {
+      noticed = true;
+      std::vector<std::string> names;
+      for (const auto& [node, request_id] : awaiting) names.push_back(node);
+      fmt::print(stderr, "\n{}: waiting for {} (stopped from outside?); scenario time waits\n",
+                 options_.mode, fmt::join(names, ", "));
+    }
+  }
+  return reports;
+}
+
+void ProcessHost::signal(const std::string& node, int signal) {
+  kill(supervisor_.pid_of(node), signal);
+}
+
+void ProcessHost::await_end(const std::string& node) {
+  while (supervisor_.running(node)) supervisor_.wait_all(kPollStep.count());
+}
+
+std::vector<NodeExit> ProcessHost::collect_exits() {
+  for (const std::string& name : supervisor_.reap()) {
+    const ChildExit exit = *supervisor_.exit_of(name);
+    exits_.push_back({name, exit.describe(), exit.clean(), exit.peak_rss_kib});
+    peak_rss_kib_[name] = std::max(peak_rss_kib_[name], exit.peak_rss_kib);
+  }
+  std::vector<NodeExit> exits;
+  exits.swap(exits_);
+  // The same order whichever exited first.
+  std::sort(exits.begin(), exits.end(),
+            [](const NodeExit& a, const NodeExit& b) { return a.node < b.node; });
+  return exits;
+}
+
+void ProcessHost::stop_all(std::vector<std::string>* failures) {
+  // A node held by SIGSTOP is let go first, so it can record what it holds.
+  supervisor_.kill_all(SIGCONT);
+  v1::ControlRequest stop;
+  stop.set_issued_by("launcher");
+  stop.mutable_stop();
+  control_->broadcast(stop, running_nodes(), kStopTimeout, [this] { return ended(); });
+  supervisor_.wait_all(kExitTimeoutMs);
+  for (const std::string& name : running_nodes()) {
+    failures->push_back("node " + name + " did not stop; killed");
+  }
+  supervisor_.kill_all(SIGKILL);
+  supervisor_.wait_all(kExitTimeoutMs);
+}
+
+void ProcessHost::idle(std::chrono::milliseconds timeout) {
+  std::vector<zmq::pollitem_t> items;
+  poll({}, std::min(timeout, kPollStep), &items);
+}
+
+void ProcessHost::handle_launcher_request() {
+  std::vector<zmq::message_t> parts;
+  if (!zmq::recv_multipart(*launcher_control_, std::back_inserter(parts),
+                           zmq::recv_flags::dontwait) ||
+      parts.size() != 2) {
+    return;
+  }
+  v1::LauncherRequest request;
+  v1::ControlReply reply;
+  if (!request.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
+    reply.set_node("launcher");
+    reply.set_error("malformed launcher request");
+  } else {
+    reply = options_.on_launcher_request(request);
+  }
+  launcher_control_->send(parts[0], zmq::send_flags::sndmore);
+  launcher_control_->send(zmq::buffer(reply.SerializeAsString()), zmq::send_flags::none);
+}
+
+void ProcessHost::publish(bool live, const nlohmann::json& extra) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& [name, role] : options_.nodes) {
+    nlohmann::json node = {{"name", name},
+                           {"role", role},
+                           {"pid", supervisor_.pid_of(name)},
+                           {"control", control_endpoint(socket_dir_, name)},
+                           {"data", data_endpoint(socket_dir_, name)}};
+    if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
+      node["exit"] = exit->describe();
+    }
+    if (peak_rss_kib_.contains(name)) node["peak_rss_kib"] = peak_rss_kib_.at(name);
+    nodes.push_back(node);
+  }
+  nlohmann::json file = {{"mode", options_.mode},
+                         {"live", live},
+                         {"launcher_pid", getpid()},
+                         {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
+                         {"nodes", nodes}};
+  file.update(extra);
+  // Written whole, then renamed: fault tools read it while the run is live.
+  const fs::path partial = options_.mode_dir / "nodes.json.partial";
+  std::ofstream(partial.string()) << file.dump(2) << "\n";
+  fs::rename(partial, options_.mode_dir / "nodes.json");
+}
+
+}  // namespace tearline

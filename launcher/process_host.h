@@ -1,0 +1,84 @@
+// Nodes as separate processes (tearline-agency, -broker, -unit) in a
+// temporary socket folder, each driven over its control endpoint; the
+// launcher's own control endpoint answers live requests (`tearline fault`).
+// No process outlives the launcher (Supervisor).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+#include <zmq.hpp>
+
+#include "launcher/control_client.h"
+#include "launcher/node_host.h"
+#include "launcher/supervisor.h"
+
+namespace tearline {
+
+struct ProcessHostOptions {
+  std::string mode;
+  std::string scenario_path;
+  uint64_t seed = 1;
+  std::filesystem::path mode_dir;
+  double end_h = 0;  // The scenario's end.
+  // (name, role) of every node of the mode.
+  std::vector<std::pair<std::string, std::string>> nodes;
+  // Answers a request on the launcher's control endpoint.
+  std::function<v1::ControlReply(const v1::LauncherRequest&)> on_launcher_request;
+  // Polled while waiting; true ends the wait.
+  std::function<bool()> interrupted;
+};
+
+class ProcessHost final : public NodeHost {
+ public:
+  // Creates the socket folder and binds the launcher's control endpoint.
+  // Throws std::runtime_error if it cannot.
+  explicit ProcessHost(ProcessHostOptions options);
+  // Removes the socket folder and empty stderr files.
+  ~ProcessHost() override;
+
+  bool start(const std::string& node, double begin_h, uint32_t incarnation,
+             std::string* error) override;
+  std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
+                                                   std::vector<std::string>* failures) override;
+  bool command(const std::string& node, const v1::ControlRequest& request,
+               std::string* error) override;
+  void signal(const std::string& node, int signal) override;
+  void await_end(const std::string& node) override;
+  std::vector<NodeExit> collect_exits() override;
+  bool running(const std::string& node) const override { return supervisor_.running(node); }
+  void stop_all(std::vector<std::string>* failures) override;
+  void idle(std::chrono::milliseconds timeout) override;
+  void publish(bool live, const nlohmann::json& extra) override;
+
+  // The last lines a node wrote to its stderr file, for error messages.
+  std::string stderr_tail(const std::string& node) const;
+  pid_t pid_of(const std::string& node) const { return supervisor_.pid_of(node); }
+
+ private:
+  // Polls `items` plus the launcher's endpoint and the exit descriptors;
+  // answers live requests.
+  void poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
+            std::vector<zmq::pollitem_t>* result);
+  void handle_launcher_request();
+  // Nodes not running now (collecting exits without reporting them).
+  std::set<std::string> ended();
+  std::vector<std::string> running_nodes() const;
+
+  ProcessHostOptions options_;
+  std::string socket_dir_;
+  Supervisor supervisor_;
+  std::vector<NodeExit> exits_;
+  // The largest peak memory of each node's lives so far.
+  std::map<std::string, uint64_t> peak_rss_kib_;
+  // Declared in this order so the sockets close before their context.
+  zmq::context_t context_;
+  std::optional<zmq::socket_t> launcher_control_;
+  std::optional<ControlClient> control_;
+};
+
+}  // namespace tearline
