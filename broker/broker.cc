@@ -40,6 +40,10 @@ std::optional<double> BrokerRole::next_wake_h() const {
   return next;
 }
 
+std::optional<double> BrokerRole::next_send_bound_h() const {
+  return officers_.next_served_bound_h(background_.next_h());
+}
+
 void BrokerRole::advance(NodeContext& context, double now_h) {
   while (true) {
     const std::optional<double> next = next_wake_h();

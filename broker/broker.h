@@ -26,6 +26,8 @@ class BrokerRole : public Role {
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
+  // What the officers serve is routed at once.
+  std::optional<double> next_send_bound_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;

@@ -40,6 +40,20 @@ std::vector<QueueEvent> Department::advance(double now_h) {
   return events;
 }
 
+std::optional<double> Department::next_completion_bound_h() const {
+  std::optional<double> bound;
+  for (const InService& service : in_service_) {
+    if (!bound || service.done_h < *bound) bound = service.done_h;
+  }
+  // A waiting message starts no earlier than now and takes at least the
+  // least service time.
+  if (!waiting_.empty()) {
+    const double waiting_bound_h = now_h_ + config_.service.least_h();
+    if (!bound || waiting_bound_h < *bound) bound = waiting_bound_h;
+  }
+  return bound;
+}
+
 std::vector<QueueEvent> Department::offer(const std::string& message_id, int priority,
                                           double now_h) {
   const std::optional<double> next_h = next_event_h();

@@ -87,6 +87,9 @@ class Department {
 
   // Scenario hour of the next start, completion or expiry, if any.
   std::optional<double> next_event_h() const;
+  // A lower bound on the hour of the next completion (a message served),
+  // counting only what the department holds now; none if it holds nothing.
+  std::optional<double> next_completion_bound_h() const;
 
   uint32_t waiting_msgs() const;
   uint32_t in_service_msgs() const;

@@ -278,5 +278,31 @@ TEST_F(DepartmentTest, RejectsGoingBackInTime) {
   EXPECT_THROW(department.offer("c", 0, 7), std::logic_error);
 }
 
+TEST_F(DepartmentTest, NoCompletionComesBeforeItsLowerBound) {
+  // Service: 2 h fixed plus an exponential part, so the bound is loose.
+  QueueConfig config = fixed_service(2, 2);
+  config.service.distribution = DelayModel::Distribution::kExponential;
+  config.service.mean_h = 3;
+  Department department("officers@broker", config, random_);
+  EXPECT_FALSE(department.next_completion_bound_h().has_value());
+  double now_h = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "m";
+    id += std::to_string(i);
+    now_h += 0.7;
+    const std::optional<double> bound = department.next_completion_bound_h();
+    for (const QueueEvent& event : department.advance(now_h)) {
+      if (event.kind == Kind::kServed) {
+        ASSERT_TRUE(bound.has_value());
+        EXPECT_GE(event.at_h, *bound) << event.message_id;
+      }
+    }
+    department.offer(id, 0, now_h);
+    // Holding something, it gives a bound, never before now.
+    ASSERT_TRUE(department.next_completion_bound_h().has_value());
+    EXPECT_GE(*department.next_completion_bound_h(), now_h);
+  }
+}
+
 }  // namespace
 }  // namespace tearline

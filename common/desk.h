@@ -42,6 +42,16 @@ class Desk {
   std::vector<ServedReport> take_served();
 
   std::optional<double> next_event_h() const { return department_.next_event_h(); }
+  // A lower bound on the next hour a report is served, counting what the
+  // desk holds now and one arriving at arrival_h (if given).
+  std::optional<double> next_served_bound_h(std::optional<double> arrival_h = std::nullopt) const {
+    std::optional<double> bound = department_.next_completion_bound_h();
+    if (arrival_h) {
+      const double arriving_h = *arrival_h + department_.config().service.least_h();
+      if (!bound || arriving_h < *bound) bound = arriving_h;
+    }
+    return bound;
+  }
   uint32_t depth_msgs() const { return department_.waiting_msgs() + department_.in_service_msgs(); }
   void record_in_flight(NodeContext& context, double now_h) const;
 

@@ -111,6 +111,18 @@ std::optional<double> NodeCore::next_event_h() const {
       {control, inbox_.next_ack_h(), role_->next_wake_h(), links_.next_wake_h(), intake});
 }
 
+std::optional<double> NodeCore::next_send_bound_h() const {
+  // A paused node may be resumed at any moment and catch up at once.
+  if (paused_) return reached_h_;
+  std::optional<double> control;
+  if (!control_.empty()) control = control_.begin()->first;
+  // Taking in an envelope or poll sends an acknowledgement or an answer;
+  // taking in an acknowledgement sends nothing.
+  std::optional<double> intake = inbox_.next_intake_h();
+  if (intake) intake = std::max(*intake, intake_floor_h_);
+  return earliest({control, role_->next_send_bound_h(), links_.next_wake_h(), intake});
+}
+
 v1::RoundReport NodeCore::run_window(const v1::Grant& grant) {
   for (const v1::PeerState& peer : grant.peers()) {
     control_.emplace(std::max(peer.at_h(), reached_h_), ControlEvent{std::nullopt, peer});
@@ -127,9 +139,9 @@ v1::RoundReport NodeCore::run_window(const v1::Grant& grant) {
   v1::RoundReport report;
   report.set_round(grant.round());
   report.set_reached_h(reached_h_);
-  // A paused node may be resumed at any moment: it could act at once.
-  const std::optional<double> next = paused_ ? reached_h_ : next_event_h();
-  if (next) report.set_next_event_h(std::max(*next, reached_h_));
+  if (const std::optional<double> next = next_send_bound_h()) {
+    report.set_next_send_h(std::max(*next, reached_h_));
+  }
   for (const auto& [peer, sent] : sent_in_window_) {
     v1::SentFrames* out = report.add_sent();
     out->set_peer(peer);

@@ -117,6 +117,9 @@ class NodeCore final : public NodeContext, private Transmitter {
   void deliver(const std::string& peer, v1::Frame frame, double arrival_h);
 
   std::optional<double> next_event_h() const;
+  // A lower bound on the next hour this node sends anything of its own
+  // accord, for the time authority.
+  std::optional<double> next_send_bound_h() const;
   void handle_next(double until_h);
   void handle_control(const ControlEvent& event, double at_h);
   void change_peer(const v1::PeerState& state, double at_h);

@@ -65,6 +65,10 @@ class Role {
   virtual void advance(NodeContext& context, double now_h) = 0;
   // Scenario hour of the next thing advance() would do, if any.
   virtual std::optional<double> next_wake_h() const = 0;
+  // A lower bound on the next hour the role sends anything of its own
+  // accord (without new input): the lookahead it gives the time authority.
+  // None if it never will. The default, its next wake, is always sound.
+  virtual std::optional<double> next_send_bound_h() const { return next_wake_h(); }
   // An accounted message arrived (already traced as received) at now_h.
   virtual void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) = 0;
   // A unit polled this node's database.

@@ -137,7 +137,10 @@ void ModeRun::note_exits() {
     const std::string& name = exit.node;
     const auto known = death_at_h_.find(name);
     const bool caused = known != death_at_h_.end();
-    const double at_h = caused ? known->second : authority_.reached_h(name);
+    // A death from outside may come in the middle of a window, after the
+    // node took in what arrived before the end of its grant: it is dead from
+    // there, so no message is both taken in and lost with it.
+    const double at_h = caused ? known->second : authority_.granted_h(name);
     if (caused) death_at_h_.erase(known);
     if (!caused && !stopping_) authority_.died(name, at_h);
     TraceEvent stopped;

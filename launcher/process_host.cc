@@ -145,8 +145,19 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
   bool noticed = false;
   std::vector<zmq::pollitem_t> items;
   while (!awaiting.empty() && !options_.interrupted()) {
+    // A node that answered and then died still answered: its reply is read
+    // before its death drops it from the wait.
     const std::set<std::string> gone = ended();
-    std::erase_if(awaiting, [&](const auto& entry) { return gone.contains(entry.first); });
+    for (auto it = awaiting.begin(); it != awaiting.end();) {
+      if (!gone.contains(it->first)) {
+        ++it;
+        continue;
+      }
+      if (const auto reply = control_->receive(it->first, it->second); reply && reply->ok()) {
+        reports[it->first] = reply->round_report();
+      }
+      it = awaiting.erase(it);
+    }
     std::vector<std::string> order;
     items.clear();
     for (const auto& [node, request_id] : awaiting) {

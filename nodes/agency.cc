@@ -63,6 +63,12 @@ std::optional<double> AgencyRole::next_wake_h() const {
       {next_report, background_.next_h(), desk_.next_event_h(), database_.next_event_h()});
 }
 
+std::optional<double> AgencyRole::next_send_bound_h() const {
+  std::optional<double> next_report;
+  if (next_report_ < pending_reports_.size()) next_report = pending_reports_[next_report_]->at_h;
+  return desk_.next_served_bound_h(next_report);
+}
+
 void AgencyRole::advance(NodeContext& context, double now_h) {
   // A discrete-event loop over this agency's own event sources, earliest first.
   while (true) {

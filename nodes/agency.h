@@ -30,6 +30,9 @@ class AgencyRole : public Role {
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
+  // Only the desk's output is sent (to partners or the broker); the
+  // database files what it serves. Polls are answered as they come.
+  std::optional<double> next_send_bound_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
   void on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
                double now_h) override;

@@ -32,6 +32,11 @@ std::optional<double> UnitRole::next_wake_h() const {
   return next;
 }
 
+std::optional<double> UnitRole::next_send_bound_h() const {
+  if (next_poll_h_ < end_h_) return next_poll_h_;
+  return std::nullopt;
+}
+
 void UnitRole::advance(NodeContext& context, double now_h) {
   while (true) {
     const std::optional<double> next = next_wake_h();

@@ -22,6 +22,8 @@ class UnitRole : public Role {
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
   std::optional<double> next_wake_h() const override;
+  // A unit sends only its polls; what its intake serves, it acts on.
+  std::optional<double> next_send_bound_h() const override;
   void on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) override;
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;

@@ -36,6 +36,10 @@ uint32_t TimeAuthority::incarnation(const std::string& node) const {
   return nodes_[index_of(node)].incarnation;
 }
 
+double TimeAuthority::granted_h(const std::string& node) const {
+  return nodes_[index_of(node)].granted_h;
+}
+
 double TimeAuthority::reached_h(const std::string& node) const {
   return nodes_[index_of(node)].reached_h;
 }
@@ -57,7 +61,7 @@ void TimeAuthority::started(const std::string& node, double begin_h, uint32_t in
   state = NodeState{};
   state.status = Status::kRunning;
   state.incarnation = incarnation;
-  state.reached_h = state.granted_h = state.next_event_h = begin_h;
+  state.reached_h = state.granted_h = state.next_send_h = begin_h;
   if (incarnation > 1) tell_peers(node, true, begin_h);
 }
 
@@ -91,7 +95,7 @@ double TimeAuthority::released(const std::string& node, std::optional<double> at
   state.status = Status::kRunning;
   state.wakes_at_h = kNever;
   state.resumed_at_h = resume_h;
-  state.next_event_h = std::min(state.next_event_h, resume_h);
+  state.next_send_h = std::min(state.next_send_h, resume_h);
   return resume_h;
 }
 
@@ -100,7 +104,7 @@ std::vector<double> TimeAuthority::earliest_output_h() const {
   std::vector<double> earliest(n, kNever);
   for (size_t i = 0; i < n; ++i) {
     const NodeState& state = nodes_[i];
-    earliest[i] = state.status == Status::kRunning ? std::min(state.next_event_h, state.incoming_h)
+    earliest[i] = state.status == Status::kRunning ? std::min(state.next_send_h, state.incoming_h)
                                                    : state.wakes_at_h;
   }
   // Dijkstra over the lookaheads; only running nodes pass on what reaches
@@ -168,7 +172,7 @@ void TimeAuthority::report(const std::string& node, const v1::RoundReport& repor
   NodeState& state = nodes_[index_of(node)];
   if (state.status == Status::kDead || state.status == Status::kNotStarted) return;
   state.reached_h = std::max(state.reached_h, report.reached_h());
-  state.next_event_h = report.has_next_event_h() ? report.next_event_h() : kNever;
+  state.next_send_h = report.has_next_send_h() ? report.next_send_h() : kNever;
   for (const v1::SentFrames& sent : report.sent()) {
     const auto peer = std::find(names_.begin(), names_.end(), sent.peer());
     if (peer == names_.end()) continue;

@@ -74,6 +74,9 @@ class TimeAuthority {
   bool running(const std::string& node) const;
   uint32_t incarnation(const std::string& node) const;
   double reached_h(const std::string& node) const;
+  // The hour up to which `node` has been granted: it never handled an event
+  // at or after it.
+  double granted_h(const std::string& node) const;
 
  private:
   enum class Status { kNotStarted, kRunning, kHeld, kDead };
@@ -84,7 +87,7 @@ class TimeAuthority {
     double granted_h = 0;
     // Its own next event as it last reported, and the earliest arrival of
     // frames sent to it since it was last granted.
-    double next_event_h = kNever;
+    double next_send_h = kNever;
     double incoming_h = kNever;
     // Known start (restart) or release hour while not running.
     double wakes_at_h = kNever;

@@ -17,11 +17,11 @@ TimeAuthority three_nodes(double end_h = 100) {
   return authority;
 }
 
-v1::RoundReport report_of(const v1::Grant& grant, std::optional<double> next_event_h) {
+v1::RoundReport report_of(const v1::Grant& grant, std::optional<double> next_send_h) {
   v1::RoundReport report;
   report.set_round(grant.round());
   report.set_reached_h(grant.until_h());
-  if (next_event_h) report.set_next_event_h(*next_event_h);
+  if (next_send_h) report.set_next_send_h(*next_send_h);
   return report;
 }
 
