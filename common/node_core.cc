@@ -142,6 +142,9 @@ v1::RoundReport NodeCore::run_window(const v1::Grant& grant) {
   if (const std::optional<double> next = next_send_bound_h()) {
     report.set_next_send_h(std::max(*next, reached_h_));
   }
+  if (const std::optional<double> next = paused_ ? reached_h_ : next_event_h()) {
+    report.set_next_event_h(std::max(*next, reached_h_));
+  }
   for (const auto& [peer, sent] : sent_in_window_) {
     v1::SentFrames* out = report.add_sent();
     out->set_peer(peer);

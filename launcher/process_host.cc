@@ -39,6 +39,18 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
   std::vector<std::string> names;
   for (const auto& [name, role] : options_.nodes) names.push_back(name);
   control_.emplace(context_, names, socket_dir_);
+  // Every process starts at once; start() then only waits for each.
+  for (const auto& [name, role] : options_.nodes) spawn(name, role);
+}
+
+void ProcessHost::spawn(const std::string& node, const std::string& role) {
+  const std::string base = (options_.mode_dir / node).string();
+  supervisor_.spawn(
+      node,
+      {executable_dir() + "/tearline-" + role, "--name", node, "--mode", options_.mode,
+       "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
+       "--socket-dir", socket_dir_, "--trace", base + ".trace.jsonl", "--log", base + ".log"},
+      base + ".stderr");
 }
 
 ProcessHost::~ProcessHost() {
@@ -80,15 +92,11 @@ std::vector<std::string> ProcessHost::running_nodes() const {
 
 bool ProcessHost::start(const std::string& node, double begin_h, uint32_t incarnation,
                         std::string* error) {
-  const auto role = std::find_if(options_.nodes.begin(), options_.nodes.end(),
-                                 [&](const auto& entry) { return entry.first == node; });
-  const std::string base = (options_.mode_dir / node).string();
-  supervisor_.spawn(
-      node,
-      {executable_dir() + "/tearline-" + role->second, "--name", node, "--mode", options_.mode,
-       "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
-       "--socket-dir", socket_dir_, "--trace", base + ".trace.jsonl", "--log", base + ".log"},
-      base + ".stderr");
+  if (!supervisor_.running(node)) {  // A restart: its first process started with the others.
+    const auto role = std::find_if(options_.nodes.begin(), options_.nodes.end(),
+                                   [&](const auto& entry) { return entry.first == node; });
+    spawn(node, role->second);
+  }
   const auto dead = [this] { return ended(); };
   v1::ControlRequest ping;
   ping.set_issued_by("launcher");
@@ -116,19 +124,23 @@ bool ProcessHost::command(const std::string& node, const v1::ControlRequest& req
   return true;
 }
 
-void ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
+bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
                        std::vector<zmq::pollitem_t>* result) {
   const size_t own = items.size();
   for (const int fd : supervisor_.exit_fds()) items.push_back({nullptr, fd, ZMQ_POLLIN, 0});
   items.push_back({launcher_control_->handle(), 0, ZMQ_POLLIN, 0});
+  int ready = 0;
   try {
-    zmq::poll(items, timeout);
+    ready = zmq::poll(items, timeout);
   } catch (const zmq::error_t& error) {
     if (error.num() != EINTR) throw;  // A signal (Ctrl-C): the caller checks.
   }
   if (items.back().revents & ZMQ_POLLIN) handle_launcher_request();
+  const bool exited = std::any_of(items.begin() + static_cast<std::ptrdiff_t>(own), items.end() - 1,
+                                  [](const auto& item) { return item.revents; });
   items.resize(own);
   *result = std::move(items);
+  return exited || ready == 0;
 }
 
 std::map<std::string, v1::RoundReport> ProcessHost::run_round(
@@ -144,10 +156,11 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
   const Clock::time_point began = Clock::now();
   bool noticed = false;
   std::vector<zmq::pollitem_t> items;
+  bool look_for_exits = supervisor_.may_have_exited();
   while (!awaiting.empty() && !options_.interrupted()) {
     // A node that answered and then died still answered: its reply is read
     // before its death drops it from the wait.
-    const std::set<std::string> gone = ended();
+    const std::set<std::string> gone = look_for_exits ? ended() : std::set<std::string>{};
     for (auto it = awaiting.begin(); it != awaiting.end();) {
       if (!gone.contains(it->first)) {
         ++it;
@@ -164,7 +177,8 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
       items.push_back({control_->socket(node).handle(), 0, ZMQ_POLLIN, 0});
       order.push_back(node);
     }
-    poll(std::move(items), kPollStep, &items);
+    // Exits are looked for when a pidfd says so, or after a quiet step.
+    look_for_exits = poll(std::move(items), kPollStep, &items);
     for (size_t i = 0; i < order.size(); ++i) {
       if (!(items[i].revents & ZMQ_POLLIN)) continue;
       const std::optional<v1::ControlReply> reply =
@@ -197,13 +211,13 @@ void ProcessHost::await_end(const std::string& node) {
 }
 
 std::vector<NodeExit> ProcessHost::collect_exits() {
+  if (!supervisor_.may_have_exited()) return {};
+  std::vector<NodeExit> exits;
   for (const std::string& name : supervisor_.reap()) {
     const ChildExit exit = *supervisor_.exit_of(name);
-    exits_.push_back({name, exit.describe(), exit.clean(), exit.peak_rss_kib});
+    exits.push_back({name, exit.describe(), exit.clean(), exit.peak_rss_kib});
     peak_rss_kib_[name] = std::max(peak_rss_kib_[name], exit.peak_rss_kib);
   }
-  std::vector<NodeExit> exits;
-  exits.swap(exits_);
   // The same order whichever exited first.
   std::sort(exits.begin(), exits.end(),
             [](const NodeExit& a, const NodeExit& b) { return a.node < b.node; });

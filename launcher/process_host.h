@@ -35,8 +35,8 @@ struct ProcessHostOptions {
 
 class ProcessHost final : public NodeHost {
  public:
-  // Creates the socket folder and binds the launcher's control endpoint.
-  // Throws std::runtime_error if it cannot.
+  // Creates the socket folder, binds the launcher's control endpoint and
+  // starts every node's process. Throws std::runtime_error if it cannot.
   explicit ProcessHost(ProcessHostOptions options);
   // Removes the socket folder and empty stderr files.
   ~ProcessHost() override;
@@ -60,9 +60,11 @@ class ProcessHost final : public NodeHost {
   pid_t pid_of(const std::string& node) const { return supervisor_.pid_of(node); }
 
  private:
+  void spawn(const std::string& node, const std::string& role);
   // Polls `items` plus the launcher's endpoint and the exit descriptors;
-  // answers live requests.
-  void poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
+  // answers live requests. True if a node may have exited (an exit
+  // descriptor fired, or nothing happened until the timeout).
+  bool poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
             std::vector<zmq::pollitem_t>* result);
   void handle_launcher_request();
   // Nodes not running now (collecting exits without reporting them).
@@ -72,7 +74,6 @@ class ProcessHost final : public NodeHost {
   ProcessHostOptions options_;
   std::string socket_dir_;
   Supervisor supervisor_;
-  std::vector<NodeExit> exits_;
   // The largest peak memory of each node's lives so far.
   std::map<std::string, uint64_t> peak_rss_kib_;
   // Declared in this order so the sockets close before their context.

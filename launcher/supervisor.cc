@@ -120,6 +120,17 @@ std::vector<int> Supervisor::exit_fds() const {
   return fds;
 }
 
+bool Supervisor::may_have_exited() const {
+  if (!unreported_exits_.empty()) return true;
+  std::vector<pollfd> fds;
+  for (const auto& [name, child] : children_) {
+    if (child.exit) continue;
+    if (child.exit_fd < 0) return true;
+    fds.push_back({child.exit_fd, POLLIN, 0});
+  }
+  return !fds.empty() && poll(fds.data(), fds.size(), 0) > 0;
+}
+
 void Supervisor::kill_all(int signal) {
   for (const auto& [name, child] : children_) {
     if (!child.exit) kill(child.pid, signal);

@@ -41,6 +41,10 @@ class Supervisor {
   // wait on with poll() beside other events. A child whose pidfd the kernel
   // refused has none; then only reap() finds its exit.
   std::vector<int> exit_fds() const;
+  // True if reap() may have something to report: an exit collected but not
+  // reported yet, a readable pidfd, or a child without one. At most one
+  // poll(), never waits.
+  bool may_have_exited() const;
   void kill_all(int signal);
 
   bool running(const std::string& name) const;

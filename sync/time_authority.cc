@@ -138,6 +138,16 @@ std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
     }
     if (until_h <= state.granted_h && !state.resumed_at_h) continue;
     until_h = std::max(until_h, state.granted_h);
+    // Nothing to do before until_h (no event of its own, no frame arriving,
+    // nothing to learn): the window is empty, so the node is not woken for
+    // it. Grants that reach a fault hour or the end always go out, so every
+    // node stands exactly there when the launcher acts.
+    const bool idle = state.next_event_h >= until_h && state.incoming_h >= until_h &&
+                      state.peer_changes.empty() && !state.resumed_at_h && !state.first_grant;
+    if (idle && until_h < std::min(cap_h, end_h_)) {
+      state.granted_h = state.reached_h = until_h;
+      continue;
+    }
     v1::Grant& grant = grants[names_[j]];
     grant.set_round(round_);
     grant.set_until_h(until_h);
@@ -173,6 +183,7 @@ void TimeAuthority::report(const std::string& node, const v1::RoundReport& repor
   if (state.status == Status::kDead || state.status == Status::kNotStarted) return;
   state.reached_h = std::max(state.reached_h, report.reached_h());
   state.next_send_h = report.has_next_send_h() ? report.next_send_h() : kNever;
+  state.next_event_h = report.has_next_event_h() ? report.next_event_h() : kNever;
   for (const v1::SentFrames& sent : report.sent()) {
     const auto peer = std::find(names_.begin(), names_.end(), sent.peer());
     if (peer == names_.end()) continue;

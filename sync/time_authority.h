@@ -88,6 +88,8 @@ class TimeAuthority {
     // Its own next event as it last reported, and the earliest arrival of
     // frames sent to it since it was last granted.
     double next_send_h = kNever;
+    // Its next event of any kind, as it last reported.
+    double next_event_h = 0;
     double incoming_h = kNever;
     // Known start (restart) or release hour while not running.
     double wakes_at_h = kNever;

@@ -17,10 +17,13 @@ TimeAuthority three_nodes(double end_h = 100) {
   return authority;
 }
 
+// A node that reached its grant, with its next send (if any); its next
+// event is at once, so it is never left idle.
 v1::RoundReport report_of(const v1::Grant& grant, std::optional<double> next_send_h) {
   v1::RoundReport report;
   report.set_round(grant.round());
   report.set_reached_h(grant.until_h());
+  report.set_next_event_h(grant.until_h());
   if (next_send_h) report.set_next_send_h(*next_send_h);
   return report;
 }
@@ -95,6 +98,31 @@ TEST(TimeAuthority, AHeldNodeBoundsOthersByTheHourItIsContinued) {
   grants = authority.next_round(50);
   ASSERT_TRUE(grants.contains("c"));
   EXPECT_DOUBLE_EQ(grants["c"].resumed_at_h(), 20);
+}
+
+TEST(TimeAuthority, ANodeWithNothingToDoIsNotWokenUntilTheCap) {
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(50);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  // c's next event of any kind is at 30; a sends every hour from now on.
+  v1::RoundReport idle = report_of(grants["c"], std::nullopt);
+  idle.set_next_event_h(30);
+  authority.report("c", idle);
+  authority.report("a", report_of(grants["a"], 1));
+  grants = authority.next_round(50);
+  EXPECT_FALSE(grants.contains("c")) << "its window up to 2 h is empty";
+  EXPECT_DOUBLE_EQ(authority.reached_h("c"), 2);
+  // A frame arriving for it within its next window wakes it.
+  v1::RoundReport from_a = report_of(grants["a"], 3);
+  v1::SentFrames* sent = from_a.add_sent();
+  sent->set_peer("c");
+  sent->set_peer_incarnation(1);
+  sent->set_frames(1);
+  sent->set_min_arrival_h(2.5);
+  authority.report("a", from_a);
+  authority.report("b", report_of(grants["b"], std::nullopt));
+  grants = authority.next_round(50);
+  EXPECT_TRUE(grants.contains("c"));
 }
 
 TEST(TimeAuthority, RefusesAZeroLookahead) {
