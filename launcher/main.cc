@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
   run_app->add_flag("--quiet", run.quiet, "no progress, no report on stdout");
   run_app
       ->add_option("--restart-after-h", run.restart_delay_h,
-                   "start a node that dies (crash, kill) again this many scenario hours "
-                   "later (default: never)")
+                   "start a node that dies (crash, kill, or killed from outside) again this many "
+                   "scenario hours later; an unexpected death then does not fail the run "
+                   "(default: never restart, and an unexpected death fails the run)")
       ->check(CLI::NonNegativeNumber);
   run_app->add_flag("--in-process", run.in_process,
                     "the reference run: every node as a state machine in this one process, "

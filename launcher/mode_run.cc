@@ -163,7 +163,13 @@ void ModeRun::note_exits() {
         const std::string stderr_text = processes->stderr_tail(name);
         if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
       }
-      outcome_.failures.push_back(message);
+      if (!stopping_ && options_.restart_delay_h) {
+        // Asked for: `--restart-after-h` restarts any node that dies.
+        message += fmt::format("; restarted at {:.1f} h", at_h + *options_.restart_delay_h);
+        outcome_.restarted_deaths.push_back(message);
+      } else {
+        outcome_.failures.push_back(message);
+      }
       fmt::print(stderr, "\ntearline run: {}\n", message);
     }
     if (!stopping_ && options_.restart_delay_h && !restart_at_h_.contains(name)) {

@@ -39,6 +39,9 @@ struct ModeOutcome {
   std::vector<std::string> failures;
   // Deaths that fault commands asked for (crash, kill).
   std::vector<std::string> injected_deaths;
+  // Unexpected deaths that --restart-after-h answered with a restart: they
+  // do not fail the run.
+  std::vector<std::string> restarted_deaths;
   // Synchronisation rounds the time authority granted, and the wall time
   // the mode took.
   uint64_t rounds = 0;

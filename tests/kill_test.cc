@@ -66,6 +66,29 @@ TEST(Kill, SigkillOfANodeFailsTheRunNamesItAndLeavesNoProcess) {
   EXPECT_TRUE(fs::exists(run / "report.json"));
 }
 
+TEST(Kill, RestartAfterHRestartsANodeKilledFromOutside) {
+  TempDir dir;
+  const auto run = dir.path() / "run";
+  Child launcher({"run", "small", "--mode", "coordinated", "--scale", "20", "--restart-after-h",
+                  "5", "--out", run.string()},
+                 dir.path());
+  const auto pids = await_running_nodes(run / "coordinated");
+  ASSERT_TRUE(pids.count("broker"));
+  ASSERT_EQ(kill(pids.at("broker"), SIGKILL), 0);
+  const auto finished = launcher.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  EXPECT_NE(finished->err.find("restarted at"), std::string::npos) << finished->err;
+  const auto report = read_json(run / "report.json");
+  const auto& mode = report["modes"]["coordinated"];
+  EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
+  for (const auto& node : mode["nodes"]) {
+    if (node["name"] == "broker") {
+      EXPECT_EQ(node["exits"], nlohmann::json({"signal:KILL", "exit:0"}));
+    }
+  }
+}
+
 TEST(Kill, SigkillOfTheLauncherTakesEveryNodeWithIt) {
   TempDir dir;
   const auto run = dir.path() / "run";
