@@ -328,6 +328,10 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
     log->flush_on(spdlog::level::info);
     NodeProcess process(options, scenario, factory, log);
     return process.run();
+  } catch (const TraceWriteError& error) {
+    std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
+                 error.what());
+    return kExitCannotWrite;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
                  error.what());

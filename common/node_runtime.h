@@ -34,7 +34,11 @@ using RoleFactory =
 
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped
-// cleanly, 1 runtime failure, 2 bad usage or scenario.
+// cleanly, 1 runtime failure, 2 bad usage or scenario, kExitCannotWrite when
+// it cannot write its trace (its stderr may be on the same full disk, so the
+// code alone must say it).
+inline constexpr int kExitCannotWrite = 74;  // EX_IOERR of sysexits.h.
+
 int run_node_main(int argc, char** argv, const std::string& role_name, const RoleFactory& factory);
 
 }  // namespace tearline

@@ -322,7 +322,7 @@ void append_json_line(const TraceEvent& event, std::string* out) {
 JsonlTraceWriter::JsonlTraceWriter(const std::string& path)
     : path_(path), file_(std::fopen(path.c_str(), "ab")) {
   if (file_ == nullptr) {
-    throw std::runtime_error("cannot open trace file " + path + ": " + std::strerror(errno));
+    throw TraceWriteError("cannot open trace file " + path + ": " + std::strerror(errno));
   }
   buffer_.resize(2 * kBufferFlushBytes);
 }
@@ -330,7 +330,7 @@ JsonlTraceWriter::JsonlTraceWriter(const std::string& path)
 JsonlTraceWriter::~JsonlTraceWriter() {
   try {
     flush();
-  } catch (const std::runtime_error& error) {
+  } catch (const TraceWriteError& error) {
     // A destructor must not throw; say what was lost.
     std::fprintf(stderr, "%s\n", error.what());
   }
@@ -353,7 +353,7 @@ void JsonlTraceWriter::flush() {
   const bool ok = written == buffered_bytes_ && std::fflush(file_) == 0;
   buffered_bytes_ = 0;
   if (!ok) {
-    throw std::runtime_error("cannot write trace file " + path_ + ": " + std::strerror(errno));
+    throw TraceWriteError("cannot write trace file " + path_ + ": " + std::strerror(errno));
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,11 +56,18 @@ class TraceSink {
   virtual void write(const TraceEvent& event) = 0;
 };
 
+// A trace file that cannot be opened or written (a full disk, a run folder
+// removed or unwritable). what() names the file and the cause.
+class TraceWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Writes JSON Lines to a file, buffered; flush() makes what was written
 // durable against a crash of this process (not of the machine).
 class JsonlTraceWriter : public TraceSink {
  public:
-  // Opens `path` for appending. Throws std::runtime_error naming the path if
+  // Opens `path` for appending. Throws TraceWriteError naming the path if
   // it cannot.
   explicit JsonlTraceWriter(const std::string& path);
   ~JsonlTraceWriter() override;
@@ -67,7 +75,7 @@ class JsonlTraceWriter : public TraceSink {
   JsonlTraceWriter& operator=(const JsonlTraceWriter&) = delete;
 
   void write(const TraceEvent& event) override;
-  // Throws std::runtime_error naming the path if the write fails (the
+  // Throws TraceWriteError naming the path if the write fails (the
   // buffered events are then lost).
   void flush();
   uint64_t events_written() const { return events_written_; }

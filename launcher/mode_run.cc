@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/link_layer.h"
+#include "common/node_runtime.h"
 #include "common/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
@@ -159,6 +160,11 @@ void ModeRun::note_exits() {
       if (!options_.quiet) fmt::print(stderr, "\n{}: {}\n", options_.mode, message);
     } else {
       std::string message = fmt::format("node {} died unexpectedly: {}", name, exit.reason);
+      if (exit.reason == fmt::format("exit:{}", kExitCannotWrite)) {
+        message +=
+            "; it could not write its trace (a full disk, or the run folder removed or "
+            "made unwritable?)";
+      }
       if (const auto* processes = dynamic_cast<const ProcessHost*>(host_.get())) {
         const std::string stderr_text = processes->stderr_tail(name);
         if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;

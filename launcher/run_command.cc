@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -42,14 +43,36 @@ std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
   return fmt::format("runs/{}-{}-seed{}", scenario_name, stamp, seed);
 }
 
+// Writes `text` to `path` whole or not at all: into a neighbour first, then
+// renamed, so a failure (a full disk) never leaves a truncated file that
+// looks complete. Returns the error, or "" when written.
+std::string write_whole_file(const fs::path& path, const std::string& text) {
+  const fs::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(partial, ignored);
+      return "cannot write " + path.string() + ": " + std::strerror(errno);
+    }
+  }
+  std::error_code error;
+  fs::rename(partial, path, error);
+  if (error) {
+    fs::remove(partial, error);
+    return "cannot write " + path.string() + ": " + error.message();
+  }
+  return "";
+}
+
 // report.html, best effort: a failure is a warning, not a failed run.
 void write_html_report(const fs::path& run_dir) {
   const fs::path path = run_dir / "report.html";
   try {
-    const std::string html = export_html(run_dir.string(), {}, nullptr);
-    std::ofstream out(path.string());
-    out << html;
-    if (!out) fmt::print(stderr, "tearline run: warning: cannot write {}\n", path.string());
+    const std::string error = write_whole_file(path, export_html(run_dir.string(), {}, nullptr));
+    if (!error.empty()) fmt::print(stderr, "tearline run: warning: {}\n", error);
   } catch (const std::exception& error) {
     fmt::print(stderr, "tearline run: warning: no {}: {}\n", path.string(), error.what());
   }
@@ -85,14 +108,22 @@ int run_command(const RunOptions& options) {
                run_dir.string());
     return 2;
   }
-  fs::create_directories(run_dir);
-  fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
-  if (options.chaos_seed) {
-    const std::vector<FaultSpec> chaos = chaos_schedule(scenario, *options.chaos_seed);
-    scenario.faults.insert(scenario.faults.end(), chaos.begin(), chaos.end());
-    std::ofstream((run_dir / "chaos.txt").string())
-        << "# Faults drawn by --chaos " << *options.chaos_seed << " (scenario hours)\n"
-        << describe_schedule(chaos);
+  try {
+    fs::create_directories(run_dir);
+    fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
+    if (options.chaos_seed) {
+      const std::vector<FaultSpec> chaos = chaos_schedule(scenario, *options.chaos_seed);
+      scenario.faults.insert(scenario.faults.end(), chaos.begin(), chaos.end());
+      const std::string error =
+          write_whole_file(run_dir / "chaos.txt",
+                           "# Faults drawn by --chaos " + std::to_string(*options.chaos_seed) +
+                               " (scenario hours)\n" + describe_schedule(chaos));
+      if (!error.empty()) throw std::runtime_error(error);
+    }
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "tearline run: cannot use {} as the run directory: {}\n", run_dir.string(),
+               error.what());
+    return 2;
   }
   const std::string run_scenario_path = fs::absolute(run_dir / "scenario.toml").string();
 
@@ -121,8 +152,15 @@ int run_command(const RunOptions& options) {
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;
     mode_options.interrupted = [] { return g_interrupted != 0; };
-    for (std::string& failure : run_mode(scenario, mode_options).failures) {
-      failures.push_back(mode + ": " + failure);
+    try {
+      for (std::string& failure : run_mode(scenario, mode_options).failures) {
+        failures.push_back(mode + ": " + failure);
+      }
+    } catch (const std::exception& error) {
+      // A file-system failure mid-run (a full disk, the run folder removed):
+      // the mode's nodes are stopped; the report covers what was written.
+      fmt::print(stderr, "\ntearline run: {}: {}\n", mode, error.what());
+      failures.push_back(mode + ": " + error.what());
     }
   }
 
@@ -130,14 +168,20 @@ int run_command(const RunOptions& options) {
   nlohmann::json report;
   try {
     report = build_report(run_dir.string(), &warnings);
-  } catch (const ReportError& error) {
+  } catch (const std::exception& error) {
     fmt::print(stderr, "tearline run: no report: {}\n", error.what());
-    return 1;
+    for (const std::string& failure : failures)
+      fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
+    return g_interrupted ? 130 : 1;
   }
   for (const std::string& warning : warnings) fmt::print(stderr, "tearline run: {}\n", warning);
   const std::string text = render_text(report);
-  std::ofstream((run_dir / "report.json").string()) << report.dump(2) << "\n";
-  std::ofstream((run_dir / "report.txt").string()) << text;
+  for (const auto& [name, content] :
+       {std::pair{"report.json", report.dump(2) + "\n"}, std::pair{"report.txt", text}}) {
+    if (const std::string error = write_whole_file(run_dir / name, content); !error.empty()) {
+      failures.push_back(error);
+    }
+  }
   write_html_report(run_dir);
   if (!options.quiet) fmt::print("{}", text);
 
