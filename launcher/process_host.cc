@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <zmq_addon.hpp>
@@ -29,9 +32,29 @@ std::string executable_dir() { return fs::read_symlink("/proc/self/exe").parent_
 
 }  // namespace
 
+namespace {
+
+// Socket folders are named after their launcher's pid; one whose launcher
+// is gone (killed, so it could not remove it) is removed by the next run.
+void remove_orphaned_socket_dirs() {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/tmp", error)) {
+    const std::string name = entry.path().filename().string();
+    pid_t pid = 0;
+    if (std::sscanf(name.c_str(), "tearline-%d-", &pid) != 1 || pid <= 0) continue;
+    if (kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), error);
+  }
+}
+
+}  // namespace
+
 ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(options)) {
-  char socket_template[] = "/tmp/tearline-XXXXXX";
-  if (!mkdtemp(socket_template)) throw std::runtime_error("cannot create a socket directory");
+  remove_orphaned_socket_dirs();
+  std::string socket_template = fmt::format("/tmp/tearline-{}-XXXXXX", getpid());
+  if (!mkdtemp(socket_template.data())) {
+    throw std::runtime_error(std::string("cannot create a socket directory in /tmp: ") +
+                             std::strerror(errno));
+  }
   socket_dir_ = socket_template;
   launcher_control_.emplace(context_, zmq::socket_type::router);
   launcher_control_->set(zmq::sockopt::linger, 0);

@@ -96,9 +96,29 @@ TEST(Kill, SigkillOfTheLauncherTakesEveryNodeWithIt) {
                  dir.path());
   const auto pids = await_running_nodes(run / "coordinated");
   ASSERT_FALSE(pids.empty());
+  const std::string socket_dir =
+      read_json(run / "coordinated" / "nodes.json")["launcher_control"].get<std::string>().substr(
+          std::string("ipc://").size());
   ASSERT_EQ(kill(launcher.pid(), SIGKILL), 0);
   ASSERT_TRUE(launcher.wait(std::chrono::seconds(10)).has_value());
   EXPECT_TRUE(eventually([&] { return all_gone(pids); }, std::chrono::seconds(10)));
+
+  // The report says the run did not finish and counts what the nodes held
+  // as lost to the launcher's death: nothing is unaccounted.
+  const Finished report = run_tearline({"report", run.string(), "--json"}, dir.path());
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.err.find("the run did not finish"), std::string::npos) << report.err;
+  const auto mode = nlohmann::json::parse(report.out)["modes"]["coordinated"];
+  EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
+
+  // The next run removes the socket folder the killed launcher left behind.
+  const fs::path socket_folder = fs::path(socket_dir).parent_path();
+  EXPECT_TRUE(fs::exists(socket_folder));
+  const Finished next = run_tearline({"run", "small", "--mode", "bilateral", "--scale", "0",
+                                      "--out", (dir.path() / "next").string(), "--quiet"},
+                                     dir.path());
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_FALSE(fs::exists(socket_folder));
 }
 
 TEST(Kill, InterruptStopsTheNodesCleanlyAndExits130) {

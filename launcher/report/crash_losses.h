@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,21 @@ namespace tearline::report {
 struct Death {
   double t_h = 0;
   int64_t wall_ms = 0;  // 0 when the event gave none.
+  // The reason of the losses it causes: "crash:<node>", or
+  // kLauncherDiedReason when the node died with its launcher.
+  std::string loss_reason;
 };
+
+// The reason of messages lost because the launcher died mid-run (its nodes
+// die with it).
+inline constexpr std::string_view kLauncherDiedReason = "launcher-died";
+
+// A run whose launcher died (SIGKILL) leaves nodes whose last process the
+// launcher never saw end (a "node_started" with no later "node_stopped" of
+// the launcher's). For each, adds a derived "node_stopped" at its last
+// event, reason kLauncherDiedReason, so add_crash_losses() counts what it
+// held as lost. Returns those nodes' names, empty for a finished run.
+std::vector<std::string> add_launcher_deaths(ModeTraces* traces);
 
 // Whether an event records a death: a "node_stopped" whose reason is not
 // "exit:0", or a "fault" "crash" or "signal KILL".

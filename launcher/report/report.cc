@@ -1,6 +1,7 @@
 #include "launcher/report/report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cstdint>
@@ -90,8 +91,17 @@ json build_report(const std::string& run_dir, std::vector<std::string>* warnings
   bool have_run_info = false;
   for (const auto& mode_dir : mode_dirs) {
     ModeTraces traces = report::read_mode(mode_dir, warnings);
+    const std::vector<std::string> died_with_launcher = report::add_launcher_deaths(&traces);
     report::add_crash_losses(&traces.events);
     json mode = mode_report(traces);
+    if (!died_with_launcher.empty()) {
+      const std::string message = fmt::format(
+          "the run did not finish: its launcher died with {} still running; what they held is "
+          "counted lost ({})",
+          fmt::join(died_with_launcher, ", "), report::kLauncherDiedReason);
+      mode["anomalies"].push_back({{"check", "finished"}, {"message", message}});
+      warnings->push_back(traces.mode + ": " + message);
+    }
     const json& run_info = mode["run"];
     if (run_info.is_object()) {
       if (!have_run_info) {
