@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "launcher/fault_command.h"
-#include "launcher/report/report.h"
+#include "traces/report/report.h"
 #include "launcher/run_command.h"
 #include "launcher/trace_command.h"
 

@@ -22,9 +22,9 @@
 #include "launcher/chaos.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
-#include "launcher/report/report.h"
+#include "traces/report/report.h"
 #include "launcher/supervisor.h"
-#include "launcher/trace_exports/trace_exports.h"
+#include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
 namespace {

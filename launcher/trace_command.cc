@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "launcher/trace_exports/trace_exports.h"
+#include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "launcher/trace_views/trace_views.h"
+#include "traces/trace_views/trace_views.h"
 
 namespace tearline {
 

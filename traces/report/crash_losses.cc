@@ -1,0 +1,119 @@
+#include "traces/report/crash_losses.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "traces/report/message_fates.h"
+
+namespace tearline::report {
+
+bool is_death(std::string_view kind, std::string_view reason, std::string_view fault) {
+  if (kind == "node_stopped") return !reason.empty() && reason != "exit:0";
+  if (kind == "fault") return fault == "crash" || fault == "signal KILL";
+  return false;
+}
+
+std::string_view holder_of(std::string_view kind, std::string_view peer, std::string_view node) {
+  return kind == "acked" && !peer.empty() ? peer : node;
+}
+
+const Death* first_death_after(const std::vector<Death>& deaths, double t_h,
+                               std::optional<int64_t> wall_ms) {
+  const auto death =
+      std::find_if(deaths.begin(), deaths.end(), [t_h, wall_ms](const Death& candidate) {
+        return wall_ms && candidate.wall_ms ? candidate.wall_ms >= *wall_ms : candidate.t_h >= t_h;
+      });
+  return death == deaths.end() ? nullptr : &*death;
+}
+
+std::vector<std::string> add_launcher_deaths(ModeTraces* traces) {
+  const auto in_launcher_file = [&](const Event& event) {
+    return std::filesystem::path(traces->files[event.file]).filename() == "launcher.trace.jsonl";
+  };
+  std::map<std::string, int> lives_unended;
+  std::map<std::string, const Event*> last_event;
+  for (const Event& event : traces->events) {
+    if (event.kind == "node_started" && !in_launcher_file(event)) ++lives_unended[event.node];
+    if (event.kind == "node_stopped" && in_launcher_file(event)) --lives_unended[event.node];
+    if (!in_launcher_file(event) && !event.node.empty()) last_event[event.node] = &event;
+  }
+  std::vector<Event> deaths;
+  std::vector<std::string> nodes;
+  for (const auto& [node, unended] : lives_unended) {
+    if (unended <= 0 || !last_event.contains(node)) continue;
+    const Event& last = *last_event.at(node);
+    Event death;
+    death.node = node;
+    death.kind = "node_stopped";
+    death.reason = std::string(kLauncherDiedReason);
+    death.t_h = last.t_h;
+    death.wall_ms = last.wall_ms;
+    death.file = last.file;
+    death.line = last.line;
+    death.derived = true;
+    deaths.push_back(std::move(death));
+    nodes.push_back(node);
+  }
+  for (Event& death : deaths) traces->events.push_back(std::move(death));
+  if (!nodes.empty()) sort_in_time_order(&traces->events);
+  return nodes;
+}
+
+void add_crash_losses(std::vector<Event>* events) {
+  std::map<std::string, std::vector<Death>> deaths_by_node;
+  for (const Event& event : *events) {
+    if (is_death(event.kind, event.reason, event.fault)) {
+      deaths_by_node[event.node].push_back({event.t_h, event.wall_ms.value_or(0),
+                                            event.reason == kLauncherDiedReason
+                                                ? std::string(kLauncherDiedReason)
+                                                : "crash:" + event.node});
+    }
+  }
+  if (deaths_by_node.empty()) return;
+
+  struct Seen {
+    const Event* last = nullptr;
+    bool settled = false;  // Has a terminal or in_flight event.
+  };
+  std::map<std::string, Seen> messages;
+  for (const Event& event : *events) {
+    if (event.msg.empty()) continue;
+    Seen& seen = messages[event.msg];
+    seen.last = &event;
+    seen.settled |= is_terminal(event.kind) || event.kind == "in_flight";
+  }
+
+  std::vector<Event> losses;
+  for (const auto& [id, seen] : messages) {
+    if (seen.settled) continue;
+    const Event& last = *seen.last;
+    const auto deaths =
+        deaths_by_node.find(std::string(holder_of(last.kind, last.peer, last.node)));
+    if (deaths == deaths_by_node.end()) continue;
+    // The first death of the holder at or after the message got there.
+    const Death* death = first_death_after(deaths->second, last.t_h, last.wall_ms);
+    if (death == nullptr) continue;
+    Event lost;
+    lost.msg = id;
+    lost.trace = last.trace;
+    lost.node = deaths->first;
+    lost.kind = "lost";
+    lost.reason = death->loss_reason;
+    lost.handoff = last.handoff;
+    lost.t_h = std::max(death->t_h, last.t_h);
+    lost.wall_ms = death->wall_ms;
+    lost.file = last.file;
+    lost.line = last.line;
+    lost.derived = true;
+    losses.push_back(std::move(lost));
+  }
+  if (losses.empty()) return;
+  for (Event& lost : losses) events->push_back(std::move(lost));
+  // A loss sorts after its message's last event: never earlier in time, and
+  // on a tie of time and line, after it in the vector.
+  sort_in_time_order(events);
+}
+
+}  // namespace tearline::report

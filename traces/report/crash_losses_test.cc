@@ -1,0 +1,67 @@
+#include "traces/report/crash_losses.h"
+
+#include <gtest/gtest.h>
+
+#include "traces/report/message_fates.h"
+#include "traces/report/test_support.h"
+
+namespace tearline::report {
+namespace {
+
+using testing::events_of;
+using testing::line;
+
+TEST(CrashLosses, AMessageHeldByANodeThatDiedIsLostThereWithTheCrashAsReason) {
+  std::vector<Event> events = events_of({
+      line("created", "m1", "source@agency.uk", 1, {{"node", "agency.uk"}}),
+      line("queued", "m1", "desk@agency.uk", 1, {{"node", "agency.uk"}}),
+      line("node_stopped", "", "", 5, {{"node", "agency.uk"}, {"reason", "signal:KILL"}}),
+  });
+  add_crash_losses(&events);
+  const MessageIndex index(events);
+  const Message* message = index.find("m1");
+  ASSERT_NE(message, nullptr);
+  EXPECT_EQ(message->fate, Fate::kLost);
+  EXPECT_EQ(message->end->reason, "crash:agency.uk");
+  EXPECT_EQ(message->end->handoff, "desk@agency.uk");
+  EXPECT_EQ(message->end->t_h, 5);
+}
+
+TEST(CrashLosses, AnAcknowledgedMessageIsHeldByItsReceiver) {
+  std::vector<Event> events = events_of({
+      line("created", "m1", "route@broker", 1, {{"node", "broker"}}),
+      line("sent", "m1", "broker->unit.north", 1, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("acked", "m1", "broker->unit.north", 2, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("fault", "", "", 3, {{"node", "unit.north"}, {"fault", "crash"}}),
+  });
+  add_crash_losses(&events);
+  const Message* message = MessageIndex(events).find("m1");
+  ASSERT_NE(message, nullptr);
+  EXPECT_EQ(message->end->reason, "crash:unit.north");
+  EXPECT_EQ(message->end->handoff, "broker->unit.north");
+}
+
+TEST(CrashLosses, SettledMessagesAndLaterArrivalsAndCleanExitsAreLeftAlone) {
+  std::vector<Event> events = events_of({
+      line("created", "done", "source@agency.uk", 1, {{"node", "agency.uk"}}),
+      line("delivered", "done", "database@agency.uk", 2, {{"node", "agency.uk"}}),
+      line("created", "held", "source@agency.uk", 1, {{"node", "agency.uk"}}),
+      line("in_flight", "held", "desk@agency.uk", 9, {{"node", "agency.uk"}}),
+      line("node_stopped", "", "", 4, {{"node", "agency.uk"}, {"reason", "signal:KILL"}}),
+      // Arrived after the death (at the restarted node), never settled.
+      line("created", "later", "source@agency.uk", 6, {{"node", "agency.uk"}}),
+      line("created", "clean", "source@unit.north", 1, {{"node", "unit.north"}}),
+      line("node_stopped", "", "", 9, {{"node", "unit.north"}, {"reason", "exit:0"}}),
+  });
+  const size_t before = events.size();
+  add_crash_losses(&events);
+  EXPECT_EQ(events.size(), before);
+  const MessageIndex index(events);
+  EXPECT_EQ(index.find("done")->fate, Fate::kDelivered);
+  EXPECT_EQ(index.find("held")->fate, Fate::kInFlight);
+  EXPECT_EQ(index.find("later")->fate, Fate::kUnaccounted);
+  EXPECT_EQ(index.find("clean")->fate, Fate::kUnaccounted);
+}
+
+}  // namespace
+}  // namespace tearline::report

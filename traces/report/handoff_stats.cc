@@ -1,0 +1,226 @@
+#include "traces/report/handoff_stats.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "traces/report/message_fates.h"
+#include "traces/report/percentiles.h"
+
+namespace tearline::report {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 4> kQueueDepartments = {"desk", "database", "officers",
+                                                               "intake"};
+
+struct Stamp {
+  double t_h = 0;
+  std::optional<int64_t> wall_ms;
+};
+
+// One message's way through one handoff; the first event of each step counts.
+struct Passage {
+  std::optional<Stamp> start;     // sent, queued, or created (decision).
+  std::optional<Stamp> dequeued;  // Queues only.
+  std::optional<Stamp> end;       // received, served, or shared/sanitised.
+};
+
+struct Row {
+  HandoffName name;
+  std::set<std::string> in;
+  std::set<std::string> out;
+  std::set<std::string> in_flight;
+  std::map<std::string, std::set<std::string>> lost;  // Reason -> messages.
+  std::map<std::string, Passage> passages;            // Message -> its passage.
+  int64_t resent = 0;
+  int64_t attempts_lost = 0;
+  int64_t acked = 0;
+  int64_t shared_full = 0;
+  int64_t sanitised = 0;
+};
+
+void stamp_once(std::optional<Stamp>* slot, const Event& event) {
+  if (!*slot) *slot = Stamp{event.t_h, event.wall_ms};
+}
+
+void record_link(Row* row, const Event& event) {
+  if (event.kind == "sent") {
+    row->in.insert(event.msg);
+    stamp_once(&row->passages[event.msg].start, event);
+  } else if (event.kind == "received") {
+    row->out.insert(event.msg);
+    stamp_once(&row->passages[event.msg].end, event);
+  } else if (event.kind == "resent") {
+    ++row->resent;
+  } else if (event.kind == "attempt_lost") {
+    ++row->attempts_lost;
+  } else if (event.kind == "acked") {
+    ++row->acked;
+  }
+}
+
+void record_queue(Row* row, const Event& event) {
+  if (event.kind == "queued") {
+    row->in.insert(event.msg);
+    stamp_once(&row->passages[event.msg].start, event);
+  } else if (event.kind == "dequeued") {
+    stamp_once(&row->passages[event.msg].dequeued, event);
+  } else if (event.kind == "served") {
+    row->out.insert(event.msg);
+    stamp_once(&row->passages[event.msg].end, event);
+  } else if (is_loss(event.kind) && event.reason == "dropped:queue-full") {
+    row->in.insert(event.msg);  // Refused at the door: it arrived, but was never queued.
+  }
+}
+
+void record_decision(Row* row, const Event& event) {
+  if (event.kind == "created") {
+    row->in.insert(event.msg);
+    stamp_once(&row->passages[event.msg].start, event);
+  } else if (event.kind == "shared" || event.kind == "sanitised") {
+    row->out.insert(event.msg);
+    stamp_once(&row->passages[event.msg].end, event);
+    ++(event.kind == "shared" ? row->shared_full : row->sanitised);
+  }
+}
+
+void record(Row* row, const Event& event) {
+  if (is_loss(event.kind)) row->lost[loss_reason(event)].insert(event.msg);
+  if (event.kind == "in_flight") row->in_flight.insert(event.msg);
+  switch (row->name.type) {
+    case HandoffType::kLink:
+      record_link(row, event);
+      break;
+    case HandoffType::kQueue:
+      record_queue(row, event);
+      break;
+    case HandoffType::kDecision:
+      record_decision(row, event);
+      break;
+    case HandoffType::kOther:
+      break;
+  }
+}
+
+// Durations between two steps of every passage that has both.
+struct Durations {
+  std::vector<double> hours;
+  std::vector<int64_t> wall_ms;
+
+  void add(const std::optional<Stamp>& from, const std::optional<Stamp>& to) {
+    if (!from || !to) return;
+    hours.push_back(to->t_h - from->t_h);
+    if (from->wall_ms && to->wall_ms) wall_ms.push_back(*to->wall_ms - *from->wall_ms);
+  }
+};
+
+json row_json(const std::string& name, const Row& row, json* anomalies) {
+  Durations delay, wait, service;
+  for (const auto& [msg, passage] : row.passages) {
+    delay.add(passage.start, passage.end);
+    if (row.name.type == HandoffType::kQueue) {
+      wait.add(passage.start, passage.dequeued);
+      service.add(passage.dequeued, passage.end);
+    }
+  }
+  const bool queue = row.name.type == HandoffType::kQueue;
+  const auto queue_only = [queue](json value) { return queue ? value : json(nullptr); };
+
+  json lost = json::object();
+  size_t lost_total = 0;
+  for (const auto& [reason, messages] : row.lost) {
+    lost[reason] = messages.size();
+    lost_total += messages.size();
+  }
+  json result = {{"name", name},
+                 {"from", row.name.from},
+                 {"to", row.name.to},
+                 {"type", type_name(row.name.type)},
+                 {"in", row.in.size()},
+                 {"out", row.out.size()},
+                 {"lost", lost},
+                 {"lost_total", lost_total},
+                 {"in_flight", row.in_flight.size()},
+                 {"delay_h", percentiles_json(delay.hours)},
+                 {"delay_wall_ms", percentiles_json(delay.wall_ms)},
+                 {"wait_h", queue_only(percentiles_json(wait.hours))},
+                 {"wait_wall_ms", queue_only(percentiles_json(wait.wall_ms))},
+                 {"service_h", queue_only(percentiles_json(service.hours))},
+                 {"service_wall_ms", queue_only(percentiles_json(service.wall_ms))}};
+  if (row.name.type == HandoffType::kLink) {
+    result["resent"] = row.resent;
+    result["attempts_lost"] = row.attempts_lost;
+    result["acked"] = row.acked;
+  } else if (row.name.type == HandoffType::kDecision) {
+    result["shared_full"] = row.shared_full;
+    result["sanitised"] = row.sanitised;
+  }
+
+  if (row.in.size() != row.out.size() + lost_total + row.in_flight.size()) {
+    anomalies->push_back({{"check", "handoff_balance"},
+                          {"handoff", name},
+                          {"message", fmt::format("{}: in {} != out {} + lost {} + in flight {}",
+                                                  name, row.in.size(), row.out.size(), lost_total,
+                                                  row.in_flight.size())}});
+  }
+  return result;
+}
+
+}  // namespace
+
+HandoffName classify_handoff(std::string_view name) {
+  if (const size_t arrow = name.find("->"); arrow != std::string_view::npos) {
+    return {HandoffType::kLink, std::string(name.substr(0, arrow)),
+            std::string(name.substr(arrow + 2))};
+  }
+  const size_t at = name.find('@');
+  if (at == std::string_view::npos) return {};
+  const std::string_view department = name.substr(0, at);
+  const std::string node(name.substr(at + 1));
+  if (department == "sharing") return {HandoffType::kDecision, node, node};
+  for (const std::string_view queue : kQueueDepartments) {
+    if (department == queue) return {HandoffType::kQueue, node, node};
+  }
+  return {};
+}
+
+std::string_view type_name(HandoffType type) {
+  switch (type) {
+    case HandoffType::kLink:
+      return "link";
+    case HandoffType::kQueue:
+      return "queue";
+    case HandoffType::kDecision:
+      return "decision";
+    case HandoffType::kOther:
+      break;
+  }
+  return "other";
+}
+
+json handoff_rows(const std::vector<Event>& events, json* anomalies) {
+  std::map<std::string, Row> rows;
+  for (const Event& event : events) {
+    if (event.handoff.empty() || event.msg.empty()) continue;
+    auto it = rows.find(event.handoff);
+    if (it == rows.end()) {
+      const HandoffName name = classify_handoff(event.handoff);
+      if (name.type == HandoffType::kOther) continue;
+      Row row;
+      row.name = name;
+      it = rows.emplace(event.handoff, std::move(row)).first;
+    }
+    record(&it->second, event);
+  }
+  json result = json::array();
+  for (const auto& [name, row] : rows) result.push_back(row_json(name, row, anomalies));
+  return result;
+}
+
+}  // namespace tearline::report

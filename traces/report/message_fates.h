@@ -1,0 +1,79 @@
+// What became of each message: delivered, lost with a reason, still in flight,
+// or unaccounted (a fault of the tracing or of a node). Internal to
+// tearline_report.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "traces/report/trace_reader.h"
+
+namespace tearline::report {
+
+enum class Fate { kDelivered, kLost, kInFlight, kUnaccounted };
+
+// What a message's events show about its fate.
+struct FateEvidence {
+  bool created = false;        // It has a "created" event.
+  size_t terminal_events = 0;  // delivered, withheld, lost, expired.
+  bool delivered = false;      // Its terminal event (if just one) is "delivered".
+  bool in_flight = false;      // It has an "in_flight" event.
+};
+
+// The fate those events decide. The event that decides it is the terminal
+// event for kDelivered and kLost, the first in_flight event for kInFlight,
+// and the last event for kUnaccounted, whose reason goes to *reason.
+Fate decide_fate(const FateEvidence& evidence, std::string* unaccounted_reason);
+
+struct Message {
+  std::string id;
+  std::vector<const Event*> events;  // In time order.
+  const Event* created = nullptr;    // Its first "created" event, if any.
+  // The event deciding the fate: its terminal event, its in_flight event, or
+  // (unaccounted) its last event.
+  const Event* end = nullptr;
+  Fate fate = Fate::kUnaccounted;
+  std::string unaccounted_reason;  // Set when fate is kUnaccounted.
+  std::string parent;              // From its created event.
+  std::string trace;               // First trace id among its events.
+};
+
+// Every message id of one mode, with its events and fate. Holds pointers into
+// the events it was built from, which must outlive it.
+class MessageIndex {
+ public:
+  // `events` in time order, as ModeTraces::events.
+  explicit MessageIndex(const std::vector<Event>& events);
+  explicit MessageIndex(std::vector<Event>&& events) = delete;  // Would dangle.
+
+  // Null if no event names `id`.
+  const Message* find(const std::string& id) const;
+  const std::map<std::string, Message>& messages() const { return messages_; }
+  // The trace id of `id`, from its own events or else from its ancestors'.
+  std::string trace_of(const std::string& id) const;
+
+ private:
+  std::map<std::string, Message> messages_;
+};
+
+// delivered, withheld, lost, expired.
+bool is_terminal(std::string_view kind);
+// withheld, lost, expired.
+bool is_loss(std::string_view kind);
+// The reason of a loss event, or its kind when it gives none.
+std::string loss_reason(const Event& event);
+std::string_view loss_reason(std::string_view kind, std::string_view reason);
+
+// {"messages": {created, delivered, lost, in_flight, unaccounted,
+// never_created}, "lost_by_reason": {...}, "unaccounted_messages": [...]}.
+// delivered, lost, in_flight and unaccounted partition the created messages,
+// so created = delivered + lost + in_flight + unaccounted. Ids that have
+// events but no created event are counted in never_created and listed in
+// unaccounted_messages with reason "never created".
+nlohmann::json fates_json(const MessageIndex& index);
+
+}  // namespace tearline::report

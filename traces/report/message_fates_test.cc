@@ -1,0 +1,127 @@
+#include "traces/report/message_fates.h"
+
+#include <gtest/gtest.h>
+
+#include "traces/report/message_paths.h"
+#include "traces/report/test_support.h"
+
+namespace tearline::report {
+namespace {
+
+using testing::events_of;
+using testing::json;
+using testing::line;
+
+TEST(MessageFates, EveryCreatedMessageIsDeliveredLostInFlightOrUnaccounted) {
+  const json at_uk = {{"node", "agency.uk"}};
+  const std::vector<Event> events = events_of({
+      line("created", "delivered", "source@agency.uk", 0, at_uk),
+      line("delivered", "delivered", "database@agency.uk", 1, at_uk),
+      line("created", "withheld", "sharing@agency.uk", 0, at_uk),
+      line("withheld", "withheld", "sharing@agency.uk", 0,
+           {{"node", "agency.uk"}, {"reason", "withheld:source-protection"}}),
+      line("created", "expired", "source@agency.uk", 0, at_uk),
+      line("expired", "expired", "database@agency.uk", 5,
+           {{"node", "agency.uk"}, {"reason", "expired:backlog"}}),
+      line("created", "held", "source@agency.uk", 0, at_uk),
+      line("in_flight", "held", "desk@agency.uk", 9, {{"node", "agency.uk"}, {"reason", "queued"}}),
+      line("created", "vanished", "source@agency.uk", 0, at_uk),
+      line("queued", "vanished", "desk@agency.uk", 2.5, at_uk),
+      line("created", "twice", "source@agency.uk", 0, at_uk),
+      line("delivered", "twice", "intake@unit.leeds", 3, {{"node", "unit.leeds"}}),
+      line("lost", "twice", "agency.uk->unit.leeds", 4,
+           {{"node", "agency.uk"}, {"reason", "deadline:unacknowledged"}}),
+      line("delivered", "orphan", "intake@unit.leeds", 6, {{"node", "unit.leeds"}}),
+  });
+  const json fates = fates_json(MessageIndex(events));
+  const json& messages = fates["messages"];
+  EXPECT_EQ(messages["created"], 6);
+  EXPECT_EQ(messages["delivered"], 1);
+  EXPECT_EQ(messages["lost"], 2);
+  EXPECT_EQ(messages["in_flight"], 1);
+  EXPECT_EQ(messages["unaccounted"], 2);
+  EXPECT_EQ(messages["never_created"], 1);
+  EXPECT_EQ(messages["created"].get<int>(),
+            messages["delivered"].get<int>() + messages["lost"].get<int>() +
+                messages["in_flight"].get<int>() + messages["unaccounted"].get<int>());
+  EXPECT_EQ(fates["lost_by_reason"],
+            json({{"withheld:source-protection", 1}, {"expired:backlog", 1}}));
+
+  const json& unaccounted = fates["unaccounted_messages"];
+  ASSERT_EQ(unaccounted.size(), 3u);  // Sorted by id.
+  EXPECT_EQ(unaccounted[0]["msg"], "orphan");
+  EXPECT_EQ(unaccounted[0]["reason"], "never created");
+  EXPECT_EQ(unaccounted[1]["msg"], "twice");
+  EXPECT_EQ(unaccounted[1]["reason"], "multiple terminal events");
+  EXPECT_EQ(unaccounted[1]["kind"], "lost");
+  EXPECT_EQ(unaccounted[2], json({{"msg", "vanished"},
+                                  {"reason", "no terminal or in_flight event"},
+                                  {"node", "agency.uk"},
+                                  {"kind", "queued"},
+                                  {"handoff", "desk@agency.uk"},
+                                  {"t_h", 2.5}}));
+}
+
+TEST(MessageFates, TerminalEventOutranksInFlight) {
+  const std::vector<Event> events = events_of({
+      line("created", "m1", "route@broker", 0),
+      line("delivered", "m1", "intake@unit.leeds", 1),
+      line("in_flight", "m1", "broker->unit.leeds", 2, {{"reason", "awaiting ack"}}),
+  });
+  const MessageIndex index(events);
+  EXPECT_EQ(index.find("m1")->fate, Fate::kDelivered);
+  EXPECT_EQ(index.find("m2"), nullptr);
+}
+
+TEST(MessageFates, TraceIdIsInheritedFromAncestors) {
+  const std::vector<Event> events = events_of({
+      line("created", "root", "source@agency.us", 0, {{"trace", "t-1"}}),
+      line("created", "child", "sharing@agency.us", 1, {{"parent", "root"}}),
+      line("created", "grandchild", "poll@agency.uk", 2, {{"parent", "child"}}),
+      line("created", "loop-a", "x", 0, {{"parent", "loop-b"}}),
+      line("created", "loop-b", "x", 0, {{"parent", "loop-a"}}),
+  });
+  const MessageIndex index(events);
+  EXPECT_EQ(index.trace_of("grandchild"), "t-1");
+  EXPECT_EQ(index.trace_of("loop-a"), "");
+}
+
+TEST(MessagePath, BilateralWarningFollowsItsParentsNotTheirSiblingBranches) {
+  const json us = {{"node", "agency.us"}};
+  const json uk = {{"node", "agency.uk"}};
+  const json unit = {{"node", "unit.manchester"}};
+  const std::vector<Event> events = events_of({
+      line("created", "src", "source@agency.us", 0, us),
+      line("queued", "src", "desk@agency.us", 0, us),
+      line("dequeued", "src", "desk@agency.us", 0.5, us),
+      line("served", "src", "desk@agency.us", 1, us),
+      line("created", "copy", "sharing@agency.us", 1, {{"node", "agency.us"}, {"parent", "src"}}),
+      // The original is filed at home after the copy was made: not on the copy's path.
+      line("queued", "src", "database@agency.us", 1, us),
+      line("sanitised", "copy", "sharing@agency.us", 1, us),
+      line("sent", "copy", "agency.us->agency.uk", 1, us),
+      line("served", "src", "database@agency.us", 3, us),
+      line("delivered", "src", "database@agency.us", 3, us),
+      line("received", "copy", "agency.us->agency.uk", 2, uk),
+      line("queued", "copy", "database@agency.uk", 2, uk),
+      line("served", "copy", "database@agency.uk", 8, uk),
+      line("delivered", "copy", "database@agency.uk", 8, uk),
+      line("created", "poll", "poll@agency.uk", 10, {{"node", "agency.uk"}, {"parent", "copy"}}),
+      line("sent", "poll", "agency.uk->unit.manchester", 10, uk),
+      line("received", "poll", "agency.uk->unit.manchester", 10.5, unit),
+      line("queued", "poll", "intake@unit.manchester", 10.5, unit),
+      line("served", "poll", "intake@unit.manchester", 11, unit),
+      line("delivered", "poll", "intake@unit.manchester", 11, unit),
+  });
+  const MessageIndex index(events);
+  EXPECT_EQ(message_path(index, "poll"),
+            (std::vector<std::string>{"desk@agency.us", "sharing@agency.us", "agency.us->agency.uk",
+                                      "database@agency.uk", "agency.uk->unit.manchester",
+                                      "intake@unit.manchester"}));
+  EXPECT_EQ(message_path(index, "src"),
+            (std::vector<std::string>{"desk@agency.us", "database@agency.us"}));
+  EXPECT_TRUE(message_path(index, "unknown").empty());
+}
+
+}  // namespace
+}  // namespace tearline::report

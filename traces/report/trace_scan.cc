@@ -1,0 +1,201 @@
+#include "traces/report/trace_scan.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+
+namespace tearline::report {
+
+namespace fs = std::filesystem;
+
+// A file mapped read-only into memory; an empty file maps to no bytes.
+class MappedFile {
+ public:
+  // Null if the file can't be opened, sized or mapped.
+  static std::unique_ptr<MappedFile> open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat info {};
+    std::unique_ptr<MappedFile> file;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+      const auto size = static_cast<size_t>(info.st_size);
+      if (size == 0) {
+        file.reset(new MappedFile(nullptr, 0));
+      } else {
+        // Populated up front: faulting pages in one by one costs more.
+        void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (data != MAP_FAILED) file.reset(new MappedFile(data, size));
+      }
+    }
+    ::close(fd);
+    return file;
+  }
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(data_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_;
+  size_t size_;
+};
+
+namespace {
+
+constexpr std::string_view kTraceSuffix = ".trace.jsonl";
+constexpr std::string_view kLauncherTrace = "launcher.trace.jsonl";
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// The lines of one file that an earlier run wrote, for its one warning.
+struct EarlierLines {
+  size_t count = 0;
+  size_t first = 0, last = 0;  // Line numbers.
+
+  void add(size_t line) {
+    if (count++ == 0) first = line;
+    last = line;
+  }
+};
+
+}  // namespace
+
+ModeScan::ModeScan(const fs::path& mode_dir) : mode_(mode_dir.filename().string()) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  for (fs::directory_iterator it(mode_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > kTraceSuffix.size() && name.ends_with(kTraceSuffix)) {
+      paths.push_back(it->path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const fs::path& path : paths) paths_.push_back(path.string());
+  mapped_.resize(paths_.size());
+}
+
+ModeScan::~ModeScan() = default;
+
+const MappedFile* ModeScan::map(size_t index) {
+  if (mapped_[index] == nullptr) mapped_[index] = MappedFile::open(paths_[index]);
+  return mapped_[index].get();
+}
+
+template <typename Visit>
+void ModeScan::for_each_line(const MappedFile& file, Visit visit) {
+  const std::string_view text = file.text();
+  size_t line_number = 1;
+  for (size_t start = 0; start < text.size(); ++line_number) {
+    const void* newline = std::memchr(text.data() + start, '\n', text.size() - start);
+    const size_t end =
+        newline == nullptr ? text.size() : static_cast<const char*>(newline) - text.data();
+    const std::string_view line = text.substr(start, end - start);
+    if (!is_blank(line)) visit(line, line_number);
+    start = end + 1;
+  }
+}
+
+std::optional<std::string> ModeScan::parse(std::string_view line, EventFields* fields) {
+  if (read_flat_line(line, fields)) return std::nullopt;
+  Event& event = parsed_.emplace_back();
+  if (auto error = parse_event_json(line, &event)) {
+    parsed_.pop_back();
+    return error;
+  }
+  const size_t file = fields->file, line_number = fields->line;
+  *fields = fields_of(event);
+  fields->file = file;
+  fields->line = line_number;
+  return std::nullopt;
+}
+
+const std::optional<ModeScan::RunStart>& ModeScan::run_start() {
+  if (run_start_found_) return run_start_;
+  run_start_found_ = true;
+  const auto launcher = std::find_if(paths_.begin(), paths_.end(), [](const std::string& path) {
+    return fs::path(path).filename() == kLauncherTrace;
+  });
+  if (launcher == paths_.end()) return run_start_;
+  const auto index = static_cast<size_t>(launcher - paths_.begin());
+  const MappedFile* file = map(index);
+  if (file == nullptr) return run_start_;
+  for_each_line(*file, [&](std::string_view line, size_t line_number) {
+    // Only "run" lines matter here, and those always take the JSON parser.
+    if (line.find("\"run\"") == std::string_view::npos) return;
+    Event event;
+    if (!parse_event_json(line, &event) && event.kind == "run") {
+      run_start_ = RunStart{index, line_number, event.wall_ms, std::move(event.run)};
+    }
+  });
+  return run_start_;
+}
+
+const nlohmann::json* ModeScan::run_info() {
+  const auto& start = run_start();
+  return start && start->info.is_object() ? &start->info : nullptr;
+}
+
+void ModeScan::read(const std::function<void(const EventFields&)>& visit,
+                    std::vector<std::string>* warnings) {
+  const auto warn = [warnings](std::string text) {
+    if (warnings != nullptr) warnings->push_back(std::move(text));
+  };
+  parsed_.clear();
+  const std::optional<RunStart>& run_start = this->run_start();
+  const auto earlier = [&run_start](const EventFields& fields) {
+    if (!run_start) return false;
+    if (fields.file == run_start->launcher_file) return fields.line < run_start->line;
+    return run_start->wall_ms && fields.wall_ms && *fields.wall_ms < *run_start->wall_ms;
+  };
+
+  EventFields fields;
+  for (size_t index = 0; index < paths_.size(); ++index) {
+    const MappedFile* file = map(index);
+    if (file == nullptr) {
+      warn(fmt::format("{}: cannot be read", paths_[index]));
+      continue;
+    }
+    EarlierLines earlier_lines;
+    for_each_line(*file, [&](std::string_view line, size_t line_number) {
+      fields.file = index;
+      fields.line = line_number;
+      if (const auto error = parse(line, &fields)) {
+        warn(fmt::format("{}:{}: malformed trace line skipped: {}", paths_[index], line_number,
+                         *error));
+      } else if (earlier(fields)) {
+        earlier_lines.add(line_number);
+      } else {
+        visit(fields);
+      }
+    });
+    if (earlier_lines.count > 0) {
+      warn(fmt::format(
+          "{}:{}: {} line(s) from an earlier run skipped (lines {}-{}, written before this "
+          "run's \"run\" event at {}:{})",
+          paths_[index], earlier_lines.first, earlier_lines.count, earlier_lines.first,
+          earlier_lines.last, paths_[run_start->launcher_file], run_start->line));
+    }
+  }
+}
+
+EventFields fields_of(const Event& event) {
+  EventFields fields;
+  copy_fields(event, &fields);
+  fields.run = event.run.is_object() ? &event.run : nullptr;
+  return fields;
+}
+
+}  // namespace tearline::report
