@@ -97,6 +97,8 @@ class ModeRun {
   std::optional<double> next_action_h() const;
   // Waits until the pace allows scenario hour t_h.
   void pace(double t_h);
+  // How far the run's scenario time is behind the pace, in hours.
+  double behind_pace_h() const;
   v1::ControlReply answer(const v1::LauncherRequest& request);
   void publish(bool live);
   void trace_launcher_event(TraceEvent event);
@@ -286,6 +288,14 @@ void ModeRun::pace(double t_h) {
   }
 }
 
+double ModeRun::behind_pace_h() const {
+  if (options_.ms_per_scenario_hour <= 0) return 0;
+  const double paced_h =
+      std::chrono::duration<double, std::milli>(Clock::now() - paced_from_).count() /
+      options_.ms_per_scenario_hour;
+  return std::max(0.0, std::min(paced_h, scenario_.duration_h) - authority_.floor_h());
+}
+
 v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
   v1::ControlReply reply;
   reply.set_node("launcher");
@@ -352,7 +362,7 @@ ModeOutcome ModeRun::run() {
       for (const auto& [node, report] : host_->run_round(std::move(grants), &outcome_.failures)) {
         authority_.report(node, report);
       }
-      progress.update(authority_.floor_h());
+      progress.update(authority_.floor_h(), behind_pace_h());
     }
     progress.finish(options_.interrupted()      ? "interrupted"
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"

@@ -1,7 +1,9 @@
-// Progress of a run in scenario time: an updating line on a terminal, a line
-// every quarter otherwise.
+// Progress of a run in scenario time: an updating line on a terminal (at
+// most ten times a second), a line every quarter otherwise. When a paced run
+// cannot keep up, the line says how far scenario time is behind the pace.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -10,7 +12,9 @@ namespace tearline {
 class Progress {
  public:
   Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled);
-  void update(double now_h);
+  // now_h: the run's scenario hour; behind_h: how far it is behind the
+  // pace (0 when keeping up or unpaced).
+  void update(double now_h, double behind_h = 0);
   void finish(const std::string& outcome);
 
  private:
@@ -20,6 +24,7 @@ class Progress {
   bool enabled_;
   bool terminal_;
   int last_quarter_ = -1;
+  std::chrono::steady_clock::time_point last_drawn_;
 };
 
 // "2017-05-22 21:31" for a scenario hour.
