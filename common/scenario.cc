@@ -623,7 +623,7 @@ class Loader {
     if (scenario_.duration_h <= 0) {
       table.fail(end_h ? "end" : "duration_h", "must be after the start");
     }
-    scenario_.ms_per_scenario_hour = read_number(table, "ms_per_scenario_hour", Bound::kPositive,
+    scenario_.ms_per_scenario_hour = read_number(table, "ms_per_scenario_hour", Bound::kNonNegative,
                                                  scenario_.ms_per_scenario_hour);
     scenario_.seed =
         static_cast<uint64_t>(read_integer(table, "seed", 0, std::numeric_limits<int64_t>::max(),

@@ -127,7 +127,7 @@ struct Scenario {
   std::string start_iso;    // Scenario hour 0, ISO 8601 UTC.
   int64_t start_unix_s = 0;
   double duration_h = 0;
-  double ms_per_scenario_hour = 10;  // Default time scale of a run.
+  double ms_per_scenario_hour = 10;  // Default pace of a run (0: unpaced).
   uint64_t seed = 1;                 // Default seed of a run.
 
   std::vector<AgencySpec> agencies;
