@@ -56,11 +56,12 @@ void ReceivedIds::grow() {
   }
 }
 
-BrokerHop::BrokerHop(const std::string& trace_path, uint64_t seed, size_t expected_msgs)
+BrokerHop::BrokerHop(const std::string& trace_path, const SecretKey& centre_key,
+                     size_t expected_msgs)
     : cipher_handoff_("cipher@" + spec_.name),
       known_nodes_{kSenderNode},
       trace_writer_(trace_path),
-      pseudonyms_(derive_key(seed, spec_.name), kPseudonymCacheEntries),
+      pseudonyms_(centre_key, kPseudonymCacheEntries),
       correlator_(spec_.correlation_window_h),
       received_ids_(expected_msgs),
       arena_(arena_block_.data(), arena_block_.size()) {

@@ -75,7 +75,7 @@ class BrokerHop {
  public:
   // Traces to a new JsonlTraceWriter on `trace_path`; `expected_msgs` sizes
   // the table of received message ids.
-  BrokerHop(const std::string& trace_path, uint64_t seed, size_t expected_msgs);
+  BrokerHop(const std::string& trace_path, const SecretKey& centre_key, size_t expected_msgs);
 
   // Handles one data frame from node `from`. Afterwards ack() is the
   // serialized Frame{ack} to return to `from`, and forwards() holds one

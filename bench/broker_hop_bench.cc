@@ -53,7 +53,6 @@ constexpr size_t kProducerWindowMsgs = 1000;
 constexpr int kHighWaterMarkMsgs = 100 * kProducerWindowMsgs;
 // A thread that waits this long for a message gives up: a peer has failed.
 constexpr int kStallTimeoutMs = 10000;
-constexpr uint64_t kSeed = 20170522;
 constexpr const char* kHopNode = "broker";
 
 enum class Variant { kBare, kBrokerHop };
@@ -171,7 +170,7 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   std::optional<BrokerHop> hop;
   std::string bare_ack;
   if (variant == Variant::kBrokerHop) {
-    hop.emplace(trace_path, kSeed, messages);
+    hop.emplace(trace_path, random_secret_key(), messages);
   } else {
     // The bare hop does not parse, so it returns the same ack every time.
     v1::Frame ack;
@@ -310,14 +309,14 @@ class TempDir {
 // The hop logic alone, on this thread, without sockets: for profilers
 // (valgrind --tool=callgrind ... --profile-hop N) and a per-message cost.
 int profile_hop(size_t messages) {
-  const std::vector<std::string> frames = make_inbound_frames(messages, kSeed);
+  const std::vector<std::string> frames = make_inbound_frames(messages);
   const TempDir dir;
   const std::filesystem::path trace_path = dir.path() / "broker-profile.trace.jsonl";
   size_t forwarded_bytes = 0;
   double cpu_s = 0;
   uint64_t correlated = 0;
   {
-    BrokerHop hop(trace_path.string(), kSeed, messages);
+    BrokerHop hop(trace_path.string(), random_secret_key(), messages);
     const double cpu_start_s = thread_cpu_s();
     for (const std::string& frame : frames) {
       hop.handle(kSenderNode, frame);
@@ -340,7 +339,7 @@ int profile_hop(size_t messages) {
 }
 
 int run(size_t messages, int rounds) {
-  const std::vector<std::string> frames = make_inbound_frames(messages, kSeed);
+  const std::vector<std::string> frames = make_inbound_frames(messages);
   size_t frame_bytes = 0;
   for (const std::string& frame : frames) frame_bytes += frame.size();
   const TempDir dir;

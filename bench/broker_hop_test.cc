@@ -26,15 +26,13 @@
 namespace tearline::bench {
 namespace {
 
-constexpr uint64_t kSeed = 20170522;
-
 // The hop written plainly, as the benchmark first had it: a fresh frame and
 // fresh events per message, report_event() for each event, a set of
 // strings, a hash per pseudonym.
 class PlainHop {
  public:
-  PlainHop(const std::string& trace_path, uint64_t seed)
-      : writer_(trace_path), centre_key_(derive_key(seed, spec_.name)) {}
+  PlainHop(const std::string& trace_path, const SecretKey& centre_key)
+      : writer_(trace_path), centre_key_(centre_key) {}
 
   void handle(std::string_view from, std::string_view payload) {
     v1::Frame inbound;
@@ -142,7 +140,7 @@ class BrokerHopTest : public ::testing::Test {
 // hop is taken: every third report is another agency's, and every
 // twentieth is about one subject, so the centre correlates them.
 std::vector<std::string> frames_with_correlation(size_t count) {
-  std::vector<std::string> frames = make_inbound_frames(count, kSeed);
+  std::vector<std::string> frames = make_inbound_frames(count);
   const char* const agencies[] = {"agency.us", "agency.uk", "agency.ru"};
   for (size_t i = 0; i < frames.size(); i += 20) {
     v1::Frame frame;
@@ -168,8 +166,9 @@ TEST_F(BrokerHopTest, SendsAndTracesExactlyWhatThePlainHopDoes) {
 
   uint64_t correlated = 0;
   {
-    BrokerHop hop((dir_ / "tuned.jsonl").string(), kSeed, kFrames);
-    PlainHop plain((dir_ / "plain.jsonl").string(), kSeed);
+    const SecretKey centre_key = random_secret_key();
+    BrokerHop hop((dir_ / "tuned.jsonl").string(), centre_key, kFrames);
+    PlainHop plain((dir_ / "plain.jsonl").string(), centre_key);
     for (size_t n = 0; n < order.size(); ++n) {
       const std::string& frame = frames[order[n]];
       hop.handle(kSenderNode, frame);
@@ -189,7 +188,7 @@ TEST_F(BrokerHopTest, SendsAndTracesExactlyWhatThePlainHopDoes) {
 }
 
 TEST(ReportMixTest, TensOfSourcesEachReportingRepeatedly) {
-  const std::vector<std::string> frames = make_inbound_frames(3000, kSeed);
+  const std::vector<std::string> frames = make_inbound_frames(3000);
   std::map<std::string, int> reports_by_source;
   for (const std::string& bytes : frames) {
     v1::Frame frame;

@@ -28,8 +28,8 @@ size_t source_of(uint64_t n) { return (n * 0x9e3779b97f4a7c15ULL >> 40) % kSende
 
 }  // namespace
 
-std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed) {
-  const SecretKey agency_key = derive_key(seed, kSenderNode);
+std::vector<std::string> make_inbound_frames(size_t count) {
+  const SecretKey agency_key = random_secret_key();
   std::array<std::string, kSenderSources> sealed;
   for (size_t i = 0; i < kSenderSources; ++i) {
     sealed[i] = seal_source(agency_key, "us.source-" + std::to_string(i + 1));

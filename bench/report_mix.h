@@ -39,7 +39,7 @@ inline constexpr CoveredArea kCoveredAreas[] = {{"manchester", "unit.manchester"
 
 // `count` distinct serialized Frame{envelope}s, message ids
 // "us-report-1>broker" onwards, sequence numbers from 1, scenario time rising
-// by kScenarioHoursPerMessage. Deterministic.
-std::vector<std::string> make_inbound_frames(size_t count, uint64_t seed);
+// by kScenarioHoursPerMessage, sources sealed with a fresh random key.
+std::vector<std::string> make_inbound_frames(size_t count);
 
 }  // namespace tearline::bench

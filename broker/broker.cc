@@ -22,10 +22,11 @@ std::vector<std::string> unit_areas(const Scenario& scenario) {
 
 }  // namespace
 
-BrokerRole::BrokerRole(const Scenario& scenario, const Random& random)
+BrokerRole::BrokerRole(const Scenario& scenario, const Random& random,
+                       const SecretKey& pseudonym_key)
     : scenario_(scenario),
       spec_(scenario.broker),
-      pseudonyms_(derive_key(random.seed(), scenario.broker.name), kPseudonymCacheEntries),
+      pseudonyms_(pseudonym_key, kPseudonymCacheEntries),
       officers_("officers@" + scenario.broker.name, scenario.broker.officers, random),
       correlator_(scenario.broker.correlation_window_h),
       background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
@@ -63,10 +64,26 @@ void BrokerRole::advance(NodeContext& context, double now_h) {
 
 void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope, double now_h) {
   v1::ThreatReport report = envelope.report();
-  if (report.source().has_sealed()) {
-    report.mutable_source()->set_pseudonym(pseudonyms_.pseudonym(report.source().sealed()));
-    context.trace(report_event("pseudonymised", envelope.message_id(), report, now_h,
-                               "cipher@" + spec_.name));
+  const v1::Source& source = report.source();
+  if (source.has_pseudonym()) {
+    // Only the centre makes pseudonyms; what an agency put there may be
+    // anything, a handle included. Forwarded as it is, it could expose.
+    TraceEvent lost =
+        report_event("lost", envelope.message_id(), report, now_h, "cipher@" + spec_.name);
+    lost.reason = "rejected:source-not-sealed";
+    context.trace(std::move(lost));
+    return;
+  }
+  if (source.has_sealed() || source.has_handle()) {
+    // A clear handle (its agency did not seal it) is sealed here: never
+    // forwarded in clear.
+    const bool clear = source.has_handle();
+    const std::string& token = clear ? source.handle() : source.sealed();
+    report.mutable_source()->set_pseudonym(pseudonyms_.pseudonym(token));
+    TraceEvent pseudonymised =
+        report_event("pseudonymised", envelope.message_id(), report, now_h, "cipher@" + spec_.name);
+    if (clear) pseudonymised.reason = "clear handle sealed by the centre";
+    context.trace(std::move(pseudonymised));
   }
   int boost = 0;
   if (report.has_subject()) {

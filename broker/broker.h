@@ -21,7 +21,8 @@ namespace tearline {
 
 class BrokerRole : public Role {
  public:
-  BrokerRole(const Scenario& scenario, const Random& random);
+  // `pseudonym_key`: the centre's secret, with which it makes pseudonyms.
+  BrokerRole(const Scenario& scenario, const Random& random, const SecretKey& pseudonym_key);
 
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;

@@ -3,9 +3,10 @@
 #include "common/node_runtime.h"
 
 int main(int argc, char** argv) {
-  return tearline::run_node_main(argc, argv, "broker",
-                                 [](const tearline::Scenario& scenario,
-                                    const tearline::NodeOptions&, const tearline::Random& random) {
-                                   return std::make_unique<tearline::BrokerRole>(scenario, random);
-                                 });
+  return tearline::run_node_main(
+      argc, argv, "broker",
+      [](const tearline::Scenario& scenario, const tearline::NodeOptions&,
+         const tearline::Random& random, const tearline::SecretKey& secret) {
+        return std::make_unique<tearline::BrokerRole>(scenario, random, secret);
+      });
 }

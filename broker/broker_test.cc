@@ -50,11 +50,13 @@ class BrokerTest : public ::testing::Test {
   Scenario scenario_ = test_support::role_scenario();
   Random random_{1};
   FakeContext context_{"broker"};
-  const std::string sealed_ = seal_source(derive_key(1, "agency.us"), kHandle);
+  const SecretKey agency_key_ = random_secret_key();
+  const SecretKey centre_key_ = random_secret_key();
+  const std::string sealed_ = seal_source(agency_key_, kHandle);
 };
 
 TEST_F(BrokerTest, ReplacesTheSealedSourceByAPseudonym) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.advance(context_, 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
 
@@ -84,8 +86,36 @@ TEST_F(BrokerTest, ReplacesTheSealedSourceByAPseudonym) {
   }
 }
 
+TEST_F(BrokerTest, AClearHandleIsSealedByTheCentreNeverForwarded) {
+  BrokerRole broker(scenario_, random_, centre_key_);
+  v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
+  envelope.mutable_report()->mutable_source()->set_handle(kHandle);
+  broker.on_envelope(context_, envelope, 10);
+  const auto pseudonymised = context_.events_of("pseudonymised", "agency.us#1");
+  ASSERT_EQ(pseudonymised.size(), 1u);
+  EXPECT_EQ(pseudonymised[0]->source_kind, "pseudonym");
+  EXPECT_EQ(pseudonymised[0]->reason, "clear handle sealed by the centre");
+  broker.advance(context_, 100);
+  ASSERT_FALSE(context_.sent.empty());
+  for (const FakeContext::Sent& sent : context_.sent) {
+    EXPECT_FALSE(contains(sent.envelope.SerializeAsString(), kHandle)) << sent.peer;
+  }
+}
+
+TEST_F(BrokerTest, ASourceAlreadyCalledAPseudonymIsRejected) {
+  BrokerRole broker(scenario_, random_, centre_key_);
+  v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
+  envelope.mutable_report()->mutable_source()->set_pseudonym(kHandle);  // Anything at all.
+  broker.on_envelope(context_, envelope, 10);
+  broker.advance(context_, 100);
+  EXPECT_TRUE(context_.sent.empty());
+  const auto lost = context_.events_of("lost", "agency.us#1");
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0]->reason, "rejected:source-not-sealed");
+}
+
 TEST_F(BrokerTest, TheSameSealedSourceGetsTheSamePseudonym) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#2", "us-2"), 11);
   const auto pseudonymised = context_.events_of("pseudonymised");
@@ -94,12 +124,12 @@ TEST_F(BrokerTest, TheSameSealedSourceGetsTheSamePseudonym) {
 }
 
 TEST_F(BrokerTest, ThePseudonymIsTheCentresKeyedHashOfEachSealedSource) {
-  BrokerRole broker(scenario_, random_);
-  const SecretKey centre_key = derive_key(random_.seed(), "broker");
+  BrokerRole broker(scenario_, random_, centre_key_);
+  const SecretKey& centre_key = centre_key_;
   // Several sources, each reported more than once, interleaved.
   std::vector<std::string> sealed;
   for (int i = 0; i < 5; ++i) {
-    sealed.push_back(seal_source(derive_key(1, "agency.us"), "us.source-" + std::to_string(i)));
+    sealed.push_back(seal_source(agency_key_, "us.source-" + std::to_string(i)));
   }
   for (int n = 0; n < 15; ++n) {
     const std::string id = "agency.us#" + std::to_string(n + 1);
@@ -113,7 +143,7 @@ TEST_F(BrokerTest, ThePseudonymIsTheCentresKeyedHashOfEachSealedSource) {
 }
 
 TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHigher) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   // While the officer is busy with the first: an unrelated report of the same
   // base relevance, then the second agency's report on the same subject.
@@ -144,14 +174,14 @@ TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHighe
 }
 
 TEST_F(BrokerTest, TheSameAgencyTwiceIsNoCorrelation) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#2", "us-2"), 11);
   EXPECT_TRUE(context_.events_of("correlated").empty());
 }
 
 TEST_F(BrokerTest, ServedReportIsRoutedToEveryUnitOfItsAreaAndItsHomeAgency) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   EXPECT_TRUE(context_.sent.empty()) << "nothing leaves before the officers serve it";
   EXPECT_EQ(broker.next_wake_h(), 10 + kOfficersServiceH);
@@ -192,7 +222,7 @@ TEST_F(BrokerTest, ServedReportIsRoutedToEveryUnitOfItsAreaAndItsHomeAgency) {
 }
 
 TEST_F(BrokerTest, AReportWithoutAreaGoesOnlyBackToItsHomeAgency) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
   envelope.mutable_report()->clear_area();
   broker.on_envelope(context_, envelope, 10);
@@ -202,7 +232,7 @@ TEST_F(BrokerTest, AReportWithoutAreaGoesOnlyBackToItsHomeAgency) {
 }
 
 TEST_F(BrokerTest, RecordInFlightCoversTheOfficersQueue) {
-  BrokerRole broker(scenario_, random_);
+  BrokerRole broker(scenario_, random_, centre_key_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.uk", "agency.uk#1", "uk-1"), 10);
   context_.events.clear();

@@ -187,9 +187,11 @@ void LinkLayer::transmit(const Pending& pending) {
   }
 }
 
-void LinkLayer::on_ack(const v1::Ack& ack, double now_h) {
+void LinkLayer::on_ack(const std::string& from, const v1::Ack& ack, double now_h) {
   auto it = pending_.find(ack.message_id());
-  if (it == pending_.end()) return;  // A duplicate's ack, or acked already.
+  // A duplicate's ack, acked already, or (ignored) an ack from another
+  // node than the message went to.
+  if (it == pending_.end() || it->second.peer != from) return;
   trace_(link_event("acked", it->second, now_h));
   erase(it);
 }

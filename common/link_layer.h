@@ -78,7 +78,7 @@ class LinkLayer {
   void send(const std::string& peer, v1::Envelope envelope, double at_h,
             const SendOptions& options);
   // An acknowledgement taken in at now_h (its arrival hour).
-  void on_ack(const v1::Ack& ack, double now_h);
+  void on_ack(const std::string& from, const v1::Ack& ack, double now_h);
   // Resends what is unacknowledged and gives up at deadlines, for
   // everything due at or before now_h, in time order.
   void advance(double now_h);

@@ -151,10 +151,18 @@ TEST_F(LinkLayerTest, LossWithoutResendIsTerminalWithTheLinksReason) {
 TEST_F(LinkLayerTest, AnAcknowledgedMessageIsNeitherResentNorLost) {
   make(links_scenario(fixed_delay(1)));
   links_->send(kPartner, envelope("m1"), 0, tracked(40));
-  links_->on_ack(ack_of(transmitter_.sent[0].second.envelope()), 1.5);
+  links_->on_ack(kPartner, ack_of(transmitter_.sent[0].second.envelope()), 1.5);
   run_until(100);
   EXPECT_EQ(kinds(), std::vector<std::string>({"sent", "acked"}));
   EXPECT_EQ(transmitter_.sent.size(), 1u);
+}
+
+TEST_F(LinkLayerTest, AnAckFromAnotherNodeThanTheReceiverIsIgnored) {
+  make(links_scenario(fixed_delay(1)));
+  links_->send(kPartner, envelope("m1"), 0, tracked(40));
+  links_->on_ack("agency.other", ack_of(transmitter_.sent[0].second.envelope()), 1.5);
+  EXPECT_EQ(kinds(), std::vector<std::string>({"sent"}));
+  EXPECT_EQ(links_->pending_msgs(), 1u);
 }
 
 TEST_F(LinkLayerTest, UnacknowledgedIsResentUntilTheDeadlineThenLostAtIt) {

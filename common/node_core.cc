@@ -7,10 +7,14 @@
 #include "common/clock.h"
 #include "common/desk.h"
 #include "common/fault_commands.h"
+#include "common/frame_check.h"
 #include "common/report_fields.h"
 
 namespace tearline {
 namespace {
+
+// Fault commands a node holds for later hours; beyond, more are refused.
+constexpr size_t kMaxScheduledCommands = 10'000;
 
 std::optional<double> earliest(std::initializer_list<std::optional<double>> times) {
   std::optional<double> result;
@@ -65,7 +69,8 @@ void NodeCore::trace(TraceEvent event) {
   trace_sink_.write(event);
 }
 
-void NodeCore::start(double begin_h, uint32_t incarnation, double end_h) {
+void NodeCore::start(double begin_h, uint32_t incarnation, double end_h,
+                     const std::string& issuer) {
   incarnation_ = incarnation;
   end_h_ = end_h;
   reached_h_ = begin_h;
@@ -76,29 +81,39 @@ void NodeCore::start(double begin_h, uint32_t incarnation, double end_h) {
   TraceEvent event;
   event.kind = "node_started";
   event.t_h = begin_h;
+  event.issuer = issuer;
   trace(std::move(event));
 }
 
 bool NodeCore::take_frame(const std::string& from, const v1::Frame& frame) {
-  if (frame.version() != 1) {
-    log_->error("frame of protocol version {} from {} rejected", frame.version(), from);
-    return false;
-  }
-  if (frame.receiver_incarnation() != incarnation_) {
+  if (frame.version() == 1 && frame.receiver_incarnation() != incarnation_) {
     // Meant for an earlier process of this node, which died; its sender has
     // accounted for it as lost with that process.
     log_->warn("frame from {} for incarnation {} dropped (this is {})", from,
                frame.receiver_incarnation(), incarnation_);
     return false;
   }
-  const std::optional<double> arrival_h = arrival_of(frame);
-  if (!arrival_h) {
-    log_->error("frame from {} without a sound arrival hour rejected", from);
-    return true;  // It was sent to this incarnation: it counts.
+  if (const std::optional<FrameRejection> rejection = check_frame(frame, from, scenario_)) {
+    reject_frame(from, *rejection);
+    return frame.version() == 1;  // Sent to this incarnation: it counts.
   }
+  const std::optional<double> arrival_h = arrival_of(frame);
   // Later than its hour only when its sender died mid-window (sync/DESIGN.md).
   inbox_.put(from, frame, std::max(*arrival_h, reached_h_));
   return true;
+}
+
+void NodeCore::reject_frame(const std::string& from, const FrameRejection& rejection) {
+  log_->error("frame from {}{} rejected: {}", from,
+              rejection.claimed.empty() ? "" : " claiming to be \"" + rejection.claimed + "\"",
+              rejection.reason);
+  TraceEvent event;
+  event.kind = "rejected";
+  event.t_h = reached_h_;
+  event.peer = from;
+  event.claimed = rejection.claimed.substr(0, kMaxIdBytes);
+  event.reason = rejection.reason;
+  trace(std::move(event));
 }
 
 std::optional<double> NodeCore::next_event_h() const {
@@ -125,7 +140,7 @@ std::optional<double> NodeCore::next_send_bound_h() const {
 
 v1::RoundReport NodeCore::run_window(const v1::Grant& grant) {
   for (const v1::PeerState& peer : grant.peers()) {
-    control_.emplace(std::max(peer.at_h(), reached_h_), ControlEvent{std::nullopt, peer});
+    control_.emplace(std::max(peer.at_h(), reached_h_), ControlEvent{std::nullopt, "", peer});
   }
   if (grant.has_resumed_at_h()) hold_until(grant.resumed_at_h());
   const double until_h = std::min(grant.until_h(), end_h_);
@@ -162,7 +177,10 @@ void NodeCore::handle_next(double at_h) {
     control_.erase(control_.begin());
     return handle_control(event, at_h);
   }
-  if (inbox_.next_ack_h() == at_h) return links_.on_ack(inbox_.pop_ack().frame.ack(), at_h);
+  if (inbox_.next_ack_h() == at_h) {
+    const InboxEntry entry = inbox_.pop_ack();
+    return links_.on_ack(entry.from, entry.frame.ack(), at_h);
+  }
   if (role_->next_wake_h() == at_h) return role_->advance(*this, at_h);
   if (links_.next_wake_h() == at_h) return links_.advance(at_h);
   const InboxEntry entry = inbox_.pop_intake();
@@ -174,7 +192,7 @@ void NodeCore::handle_next(double at_h) {
 void NodeCore::handle_control(const ControlEvent& event, double at_h) {
   if (event.peer) return change_peer(*event.peer, at_h);
   std::string error;
-  if (!carry_out(*event.request, at_h, &error)) {
+  if (!carry_out(*event.request, event.issuer, at_h, &error)) {
     log_->warn("scheduled {} at {} h refused: {}", describe_command(*event.request), at_h, error);
   }
 }
@@ -203,21 +221,28 @@ void NodeCore::hold_until(double resume_h) {
   intake_floor_h_ = std::max(intake_floor_h_, resume_h);
 }
 
-bool NodeCore::apply_fault(const v1::ControlRequest& request, std::string* error) {
+bool NodeCore::apply_fault(const v1::ControlRequest& request, const std::string& issuer,
+                           std::string* error) {
   if (!started()) return *error = "the node has not started", false;
   if (request.has_at_h()) {
     if (!std::isfinite(request.at_h()) || request.at_h() < 0) {
       return *error = "at_h must be a finite hour, at least 0", false;
     }
     if (request.at_h() > reached_h_) {
-      control_.emplace(request.at_h(), ControlEvent{request, std::nullopt});
+      if (control_.size() >= kMaxScheduledCommands) {
+        return *error = fmt::format("{} commands are scheduled already; no more are taken",
+                                    kMaxScheduledCommands),
+               false;
+      }
+      control_.emplace(request.at_h(), ControlEvent{request, issuer, std::nullopt});
       return true;
     }
   }
-  return carry_out(request, reached_h_, error);
+  return carry_out(request, issuer, reached_h_, error);
 }
 
-bool NodeCore::carry_out(const v1::ControlRequest& request, double at_h, std::string* error) {
+bool NodeCore::carry_out(const v1::ControlRequest& request, const std::string& issuer, double at_h,
+                         std::string* error) {
   switch (request.command_case()) {
     case v1::ControlRequest::kPause:
       paused_ = true;
@@ -273,18 +298,21 @@ bool NodeCore::carry_out(const v1::ControlRequest& request, double at_h, std::st
     default:
       return *error = "not a fault command: " + describe_command(request), false;
   }
-  trace_fault(request, at_h);
+  trace_fault(request, issuer, at_h);
   return true;
 }
 
-void NodeCore::trace_fault(const v1::ControlRequest& request, double at_h) {
+void NodeCore::trace_fault(const v1::ControlRequest& request, const std::string& issuer,
+                           double at_h) {
   const std::string description = describe_command(request);
-  log_->warn("fault: {} at {:.2f} h (by {})", description, at_h, request.issued_by());
+  log_->warn("fault: {} at {:.2f} h (by {}, key of {})", description, at_h, request.issued_by(),
+             issuer);
   TraceEvent event;
   event.kind = "fault";
   event.t_h = at_h;
   event.fault = description;
-  event.by = request.issued_by();
+  event.by = request.issued_by().substr(0, kMaxIdBytes);
+  event.issuer = issuer;
   trace(std::move(event));
 }
 
@@ -337,13 +365,23 @@ void NodeCore::acknowledge(const std::string& from, const v1::Envelope& envelope
   deliver(from, std::move(frame), arrival_h);
 }
 
+void NodeCore::forget_settled(double now_h) {
+  seen_.forget_before(now_h);
+  // A refused attempt matters only until its deadline (see stop()).
+  std::erase_if(refused_attempts_,
+                [now_h](const auto& entry) { return entry.second.first.deadline_h() < now_h; });
+}
+
 void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& envelope,
                                 double at_h) {
-  if (received_ids_.contains(envelope.message_id())) return;
+  if (seen_.contains(from, envelope.message_id())) return;
   // The sender resends a tracked message, so only this attempt is lost.
   const bool tracked = envelope.deadline_h() > 0;
-  if (!tracked) received_ids_.insert(envelope.message_id());
-  if (tracked) refused_attempts_[envelope.message_id()] = {envelope, at_h};
+  if (tracked) {
+    refused_attempts_[{from, envelope.message_id()}] = {envelope, at_h};
+  } else {
+    seen_.insert(from, envelope.message_id(), at_h);  // Its copies come at this hour.
+  }
   TraceEvent event = report_event(tracked ? "attempt_lost" : "lost", envelope.message_id(),
                                   envelope.report(), at_h, envelope.handoff());
   event.peer = from;
@@ -354,18 +392,15 @@ void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& env
 
 void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h) {
   const std::string& id = envelope.message_id();
-  if (id.empty()) {
-    log_->error("envelope without a message id from {} rejected", from);
-    return;
-  }
+  forget_settled(at_h);
   if (partitioned_.contains(from)) return drop_partitioned(from, envelope, at_h);
-  const bool seen = received_ids_.contains(id);
+  const bool seen = seen_.contains(from, id);
   const bool tracked = envelope.deadline_h() > 0;
   if (!seen && tracked && at_h + links_.least_transit_to_h(from) > envelope.deadline_h()) {
     // Its acknowledgement could not reach the sender before the deadline, by
     // which the sender gives the message up as lost: not taken in, so the
     // message keeps that one fate.
-    refused_attempts_[id] = {envelope, at_h};
+    refused_attempts_[{from, id}] = {envelope, at_h};
     TraceEvent late = report_event("attempt_lost", id, envelope.report(), at_h, envelope.handoff());
     late.peer = from;
     late.attempt = envelope.attempt();
@@ -384,7 +419,8 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
     trace(std::move(duplicate));
     return;
   }
-  received_ids_.insert(id);
+  // Resent until its deadline, if tracked; else every copy comes now.
+  seen_.insert(from, id, tracked ? envelope.deadline_h() : at_h);
   TraceEvent received = report_event("received", id, envelope.report(), at_h, envelope.handoff());
   received.peer = from;
   received.attempt = envelope.attempt();
@@ -416,20 +452,21 @@ void NodeCore::record_arrived_not_taken_in(double now_h) {
   };
   inbox_.for_each_intake([&](const InboxEntry& entry) {
     if (entry.frame.has_envelope() && returns_after_now(entry.from, entry.arrival_h) &&
-        !received_ids_.contains(entry.frame.envelope().message_id())) {
+        !seen_.contains(entry.from, entry.frame.envelope().message_id())) {
       record(entry.from, entry.frame.envelope(), "arrived, not yet taken in");
     }
   });
-  for (const auto& [id, refused] : refused_attempts_) {
+  for (const auto& [key, refused] : refused_attempts_) {
+    const auto& [sender, id] = key;
     const auto& [envelope, at_h] = refused;
-    if (!received_ids_.contains(id) && returns_after_now(envelope.sender(), envelope.arrival_h()) &&
+    if (!seen_.contains(sender, id) && returns_after_now(envelope.sender(), envelope.arrival_h()) &&
         envelope.deadline_h() > now_h) {
       record(envelope.sender(), envelope, "awaiting resend");
     }
   }
 }
 
-void NodeCore::stop() {
+void NodeCore::stop(const std::string& issuer) {
   const double now_h = std::min(reached_h_, end_h_);
   role_->record_in_flight(*this, now_h);
   links_.record_in_flight(now_h);
@@ -437,6 +474,7 @@ void NodeCore::stop() {
   TraceEvent event;
   event.kind = "node_stopped";
   event.t_h = now_h;
+  event.issuer = issuer;
   trace(std::move(event));
 }
 

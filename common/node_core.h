@@ -30,11 +30,13 @@
 #include <string>
 #include <vector>
 
+#include "common/frame_check.h"
 #include "common/inbox.h"
 #include "common/link_layer.h"
 #include "common/random.h"
 #include "common/role.h"
 #include "common/scenario.h"
+#include "common/seen_ids.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
@@ -61,13 +63,16 @@ class NodeCore final : public NodeContext, private Transmitter {
            TraceSink& trace, FrameSink& frames, std::shared_ptr<spdlog::logger> log);
 
   // Starts this incarnation at begin_h; it ends at end_h.
-  void start(double begin_h, uint32_t incarnation, double end_h);
+  // `issuer`: the member that asked (the launcher), for the trace.
+  void start(double begin_h, uint32_t incarnation, double end_h, const std::string& issuer);
   bool started() const { return incarnation_ != 0; }
   uint32_t incarnation() const { return incarnation_; }
 
-  // Takes in a frame from `from` (already checked to be a node of the
-  // scenario). Returns true if it counts toward a grant's expected frames:
-  // it is of this protocol version and for this incarnation.
+  // Takes in a frame from `from`, the node its connection authenticated.
+  // A frame that fails check_frame() (a claimed identity not `from`'s, an
+  // hour out of range, ...) is traced "rejected" and dropped. Returns true
+  // if it counts toward a grant's expected frames: it is of this protocol
+  // version and for this incarnation.
   bool take_frame(const std::string& from, const v1::Frame& frame);
 
   // Handles every event before grant.until_h(); returns the report.
@@ -77,11 +82,16 @@ class NodeCore final : public NodeContext, private Transmitter {
   // queue, crash) at the current hour, or at request.at_h() if later. False
   // with *error when it cannot. After a crash, crash_requested() is true and
   // the owner must end the node at once.
-  bool apply_fault(const v1::ControlRequest& request, std::string* error);
+  // `issuer` is the member whose key sent it (the launcher, the operator).
+  bool apply_fault(const v1::ControlRequest& request, const std::string& issuer,
+                   std::string* error);
   bool crash_requested() const { return crash_requested_; }
 
   // Records what the node holds as in_flight and traces node_stopped.
-  void stop();
+  void stop(const std::string& issuer);
+
+  // Traces a frame from `from` refused before it was taken in.
+  void reject_frame(const std::string& from, const FrameRejection& rejection);
 
   // Every event before this hour is handled.
   double reached_h() const { return reached_h_; }
@@ -104,6 +114,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   // A control event: a scheduled fault command or a peer's change.
   struct ControlEvent {
     std::optional<v1::ControlRequest> request;
+    std::string issuer;  // Of the request.
     std::optional<v1::PeerState> peer;
   };
   struct SentSummary {
@@ -123,9 +134,12 @@ class NodeCore final : public NodeContext, private Transmitter {
   void handle_next(double until_h);
   void handle_control(const ControlEvent& event, double at_h);
   void change_peer(const v1::PeerState& state, double at_h);
-  bool carry_out(const v1::ControlRequest& request, double at_h, std::string* error);
-  void trace_fault(const v1::ControlRequest& request, double at_h);
+  bool carry_out(const v1::ControlRequest& request, const std::string& issuer, double at_h,
+                 std::string* error);
+  void trace_fault(const v1::ControlRequest& request, const std::string& issuer, double at_h);
   void hold_until(double resume_h);
+  // Forgets seen ids and refused attempts no copy of which can still come.
+  void forget_settled(double now_h);
   void handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h);
   void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double at_h);
   void acknowledge(const std::string& from, const v1::Envelope& envelope, double at_h);
@@ -154,10 +168,10 @@ class NodeCore final : public NodeContext, private Transmitter {
   std::set<std::string> partitioned_;
   std::map<std::string, PeerState> peers_;
   std::multimap<double, ControlEvent> control_;
-  std::set<std::string> received_ids_;
+  SeenIds seen_;
   // Tracked attempts this node did not take in (partition, too late), by
-  // message id: the last one, and the hour.
-  std::map<std::string, std::pair<v1::Envelope, double>> refused_attempts_;
+  // (sender, message id): the last one, and the hour. Kept to its deadline.
+  std::map<std::pair<std::string, std::string>, std::pair<v1::Envelope, double>> refused_attempts_;
   std::map<std::string, SentSummary> sent_in_window_;
   std::map<std::string, uint64_t> events_by_kind_;
   uint64_t events_written_ = 0;

@@ -15,8 +15,11 @@
 
 #include "common/endpoints.h"
 #include "common/fault_commands.h"
+#include "common/frame_check.h"
 #include "common/node_core.h"
 #include "common/trace.h"
+#include "security/curve.h"
+#include "security/zap_handler.h"
 
 namespace tearline {
 namespace {
@@ -58,27 +61,50 @@ std::string grant_error(const v1::Grant& grant, const std::set<std::string>& kno
   return "";
 }
 
+// Who may connect to a node: its peers on data, the launcher and the
+// operator on control.
+ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
+  ZapPolicy policy;
+  for (const std::string& name : scenario.node_names()) {
+    if (name != self) policy[kDataDomain].insert(name);
+  }
+  policy[kControlDomain] = {kLauncherMember, kOperatorMember};
+  return policy;
+}
+
+// Commands that drive the node's life and time: the launcher's alone.
+bool launcher_only(const v1::ControlRequest& request) {
+  return request.has_grant() || request.has_start() || request.has_stop();
+}
+
 // A node's process: its sockets around a NodeCore. The time authority's
 // grants come on the control socket; the core's frames go out through one
 // DEALER per peer (routing id: this node's name) to the peer's data ROUTER.
 class NodeProcess final : public FrameSink {
  public:
   NodeProcess(const NodeOptions& options, const Scenario& scenario, const RoleFactory& factory,
-              std::shared_ptr<spdlog::logger> log)
+              std::shared_ptr<spdlog::logger> log, MemberKey key, PublicKeys public_keys)
       : options_(options),
         log_(log),
+        key_(std::move(key)),
+        public_keys_(std::move(public_keys)),
         trace_writer_(options.trace_path),
         core_(
             {options.name, options.mode, options.seed}, scenario,
-            [&](const Random& random) { return factory(scenario, options, random); }, trace_writer_,
-            *this, log),
+            [&](const Random& random) { return factory(scenario, options, random, key_.secret); },
+            trace_writer_, *this, log),
+        zap_(context_, public_keys_, zap_policy(scenario, options.name), log),
         control_(context_, zmq::socket_type::router),
-        data_(context_, zmq::socket_type::router) {
+        data_(context_, zmq::socket_type::pull) {
     for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
+    make_curve_server(control_, key_, kControlDomain);
     control_.set(zmq::sockopt::linger, kControlLingerMs);
+    control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxControlRequestBytes));
     control_.bind(control_endpoint(options_.socket_dir, options_.name));
+    make_curve_server(data_, key_, kDataDomain);
     data_.set(zmq::sockopt::linger, 0);
     data_.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
+    data_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxDataFrameBytes));
     data_.bind(data_endpoint(options_.socket_dir, options_.name));
   }
 
@@ -98,7 +124,8 @@ class NodeProcess final : public FrameSink {
   void handle_control();
   void reply(const zmq::message_t& routing_id, const v1::ControlReply& reply);
   // Carries out a request other than a grant; fills `reply`.
-  void carry_out(const v1::ControlRequest& request, v1::ControlReply* reply);
+  void carry_out(const v1::ControlRequest& request, const std::string& issuer,
+                 v1::ControlReply* reply);
   void handle_data();
   // Runs the pending grant once every expected frame has come.
   void run_grant_if_ready();
@@ -109,10 +136,15 @@ class NodeProcess final : public FrameSink {
 
   NodeOptions options_;
   std::shared_ptr<spdlog::logger> log_;
+  MemberKey key_;
+  PublicKeys public_keys_;
   JsonlTraceWriter trace_writer_;
   NodeCore core_;
   std::set<std::string> known_nodes_;
+  // Declared in this order: the sockets close before the ZAP handler stops,
+  // and all before their context.
   zmq::context_t context_;
+  ZapHandler zap_;
   zmq::socket_t control_;
   zmq::socket_t data_;
   std::map<std::string, zmq::socket_t> peers_;
@@ -126,8 +158,8 @@ class NodeProcess final : public FrameSink {
 zmq::socket_t& NodeProcess::peer_socket(const std::string& peer) {
   auto it = peers_.find(peer);
   if (it != peers_.end()) return it->second;
-  zmq::socket_t socket(context_, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::routing_id, options_.name);
+  zmq::socket_t socket(context_, zmq::socket_type::push);
+  make_curve_client(socket, key_, public_keys_.of(peer));
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
   socket.connect(data_endpoint(options_.socket_dir, peer));
@@ -156,6 +188,8 @@ void NodeProcess::handle_control() {
     log_->error("control: malformed request of {} frames ignored", parts.size());
     return;
   }
+  // The ZAP handler admitted only the launcher and the operator.
+  const std::string issuer = authenticated_member(parts[1]);
   v1::ControlRequest request;
   v1::ControlReply answer;
   answer.set_node(options_.name);
@@ -163,6 +197,12 @@ void NodeProcess::handle_control() {
   if (!request.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
     answer.set_ok(false);
     answer.set_error("malformed control request");
+  } else if (launcher_only(request) && issuer != kLauncherMember) {
+    answer.set_request_id(request.request_id());
+    answer.set_ok(false);
+    answer.set_error("only the launcher may " + describe_command(request));
+    log_->error("control: {} from {} refused: only the launcher's", describe_command(request),
+                issuer);
   } else if (request.has_grant()) {
     const std::string refusal = grant_             ? "a grant is already pending"
                                 : !core_.started() ? "the node has not started"
@@ -178,13 +218,14 @@ void NodeProcess::handle_control() {
     }
   } else {
     answer.set_request_id(request.request_id());
-    carry_out(request, &answer);
+    carry_out(request, issuer, &answer);
   }
   reply(parts[0], answer);
   if (core_.crash_requested()) crash_now();
 }
 
-void NodeProcess::carry_out(const v1::ControlRequest& request, v1::ControlReply* answer) {
+void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string& issuer,
+                            v1::ControlReply* answer) {
   std::string error;
   switch (request.command_case()) {
     case v1::ControlRequest::kPing:
@@ -198,45 +239,44 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, v1::ControlReply*
         error = "start needs finite begin and end hours of at least 0 and an incarnation";
       } else {
         core_.start(request.start().begin_h(), request.start().incarnation(),
-                    request.start().end_h());
+                    request.start().end_h(), issuer);
       }
       break;
     case v1::ControlRequest::kStop:
-      core_.stop();
+      core_.stop(issuer);
       stopping_ = true;
       break;
     default:
       if (!is_fault_command(request)) {
         error = "unknown control command";
       } else {
-        core_.apply_fault(request, &error);
+        core_.apply_fault(request, issuer, &error);
       }
   }
   trace_writer_.flush();
   if (!error.empty()) {
     answer->set_ok(false);
     answer->set_error(error);
-    log_->warn("control: {} refused: {}", describe_command(request), error);
+    log_->warn("control: {} from {} refused: {}", describe_command(request), issuer, error);
   }
   core_.fill_status(answer->mutable_status());
   answer->mutable_status()->set_peak_rss_kib(peak_rss_kib());
 }
 
 void NodeProcess::handle_data() {
-  std::vector<zmq::message_t> parts;
-  if (!zmq::recv_multipart(data_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return;
-  if (parts.size() != 2) {
-    log_->error("data: malformed message of {} parts rejected", parts.size());
-    return;
-  }
-  const std::string from = parts[0].to_string();
+  zmq::message_t message;
+  if (!data_.recv(message, zmq::recv_flags::dontwait)) return;
+  // The ZAP handler admitted only the scenario's other nodes.
+  const std::string from = authenticated_member(message);
+  bool single_part = !message.more();
+  while (message.more() && data_.recv(message, zmq::recv_flags::dontwait)) single_part = false;
   if (!known_nodes_.contains(from) || from == options_.name) {
-    log_->error("data: frame from unknown peer \"{}\" rejected", from);
+    log_->error("data: frame from unauthenticated sender \"{}\" dropped", from);
     return;
   }
   v1::Frame frame;
-  if (!frame.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
-    log_->error("data: malformed frame from {} rejected", from);
+  if (!single_part || !frame.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    core_.reject_frame(from, {"rejected:unreadable", ""});
     return;
   }
   if (core_.take_frame(from, frame)) ++frames_from_[from];
@@ -268,6 +308,7 @@ void NodeProcess::crash_now() {
   data_.close();
   for (auto& [peer, socket] : peers_) socket.close();
   control_.close();
+  zap_.stop();
   context_.close();
   std::raise(SIGKILL);
   std::_Exit(137);  // Not reached: SIGKILL cannot be caught.
@@ -308,6 +349,9 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
   app.add_option("--scenario", options.scenario_path, "scenario file")->required();
   app.add_option("--seed", options.seed, "seed of every random decision");
   app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints")->required();
+  app.add_option("--keys", options.keys_dir,
+                 "the run's key folder: <name>.key (this node's) and public_keys.toml")
+      ->required();
   app.add_option("--trace", options.trace_path, "trace file (JSON Lines)")->required();
   app.add_option("--log", options.log_path, "log file")->required();
   try {
@@ -323,10 +367,21 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
     std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
     return 2;
   }
+  MemberKey key;
+  PublicKeys public_keys;
+  try {
+    key = load_member_key(member_key_path(options.keys_dir, options.name));
+    public_keys = load_public_keys(public_keys_path(options.keys_dir));
+    if (key.name != options.name) throw KeyError("the key is " + key.name + "'s");
+  } catch (const KeyError& error) {
+    std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
+                 error.what());
+    return 2;
+  }
   try {
     auto log = spdlog::basic_logger_mt(options.name, options.log_path, true);
     log->flush_on(spdlog::level::info);
-    NodeProcess process(options, scenario, factory, log);
+    NodeProcess process(options, scenario, factory, log, std::move(key), std::move(public_keys));
     return process.run();
   } catch (const TraceWriteError& error) {
     std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),

@@ -2,11 +2,12 @@
 // control socket, its data socket and its connections to peers, whose
 // timeout is the time to the next deadline (STYLE.md, practice 6).
 //
-// Sockets: each node binds a ROUTER for data (peers' DEALERs connect to it,
-// identified by node name; acknowledgements go back the same way) and a
-// ROUTER for control (the launcher and fault tools connect to it). It
-// connects one DEALER to each peer it sends to, created on first use.
-// Sends never block: a peer at its high-water mark is retried later.
+// Sockets, all CURVE (docs/SECURITY.md): each node binds a PULL for data,
+// which admits the scenario's other nodes and knows each frame's sender by
+// the key that sent it, and a ROUTER for control, which admits only the
+// launcher and the operator. It connects one PUSH to each peer it sends to
+// (acknowledgements included), created on first use. Sends never block: a
+// peer at its high-water mark is retried later.
 #pragma once
 
 #include <functional>
@@ -16,6 +17,7 @@
 #include "common/random.h"
 #include "common/role.h"
 #include "common/scenario.h"
+#include "security/keys.h"
 
 namespace tearline {
 
@@ -25,12 +27,17 @@ struct NodeOptions {
   std::string scenario_path;  // The scenario file as run.
   uint64_t seed = 1;
   std::string socket_dir;  // Where the ipc endpoints live.
+  // The run's key set (security/keys.h): this node's <name>.key and
+  // public_keys.toml. The path only: keys never travel on a command line.
+  std::string keys_dir;
   std::string trace_path;  // JSON Lines trace file.
   std::string log_path;    // Human log file.
 };
 
-using RoleFactory =
-    std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&, const Random&)>;
+// Makes the node's role; `secret` is the node's own secret key (an agency's
+// sealing key, the centre's pseudonym key).
+using RoleFactory = std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&,
+                                                        const Random&, const SecretKey& secret)>;
 
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped

@@ -8,11 +8,6 @@
 namespace tearline {
 namespace {
 
-// The fixed key of derive_key's BLAKE2b: a context that separates derived
-// keys from every other use of the hash.
-constexpr std::string_view kDeriveKeyContext = "tearline.v1 derive_key context";
-static_assert(kDeriveKeyContext.size() >= crypto_generichash_KEYBYTES_MIN);
-
 void ensure_sodium() {
   // A function-local static is initialised once, thread-safely.
   static const bool initialised = sodium_init() >= 0;
@@ -34,17 +29,10 @@ std::string keyed_hash_hex(const unsigned char* key, size_t key_bytes, std::stri
 
 }  // namespace
 
-// BLAKE2b-256 keyed with kDeriveKeyContext over the seed's 8 little-endian
-// bytes followed by the owner name.
-SecretKey derive_key(uint64_t seed, const std::string& owner) {
+SecretKey random_secret_key() {
   ensure_sodium();
-  std::string input(8, '\0');
-  for (size_t i = 0; i < 8; ++i) input[i] = static_cast<char>(seed >> (8 * i));
-  input += owner;
   SecretKey key;
-  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(input.data()),
-                     input.size(), reinterpret_cast<const unsigned char*>(kDeriveKeyContext.data()),
-                     kDeriveKeyContext.size());
+  randombytes_buf(key.data(), key.size());
   return key;
 }
 

@@ -17,10 +17,9 @@ namespace tearline {
 
 using SecretKey = std::array<unsigned char, 32>;
 
-// A key derived from the run seed and an owner name ("agency.us",
-// "broker"). A real deployment would hold keys in the agencies' custody; a
-// simulation derives them so runs replay.
-SecretKey derive_key(uint64_t seed, const std::string& owner);
+// A fresh random key (libsodium). Keys are never derived from a run's seed:
+// the seed is no secret (security/keys.h).
+SecretKey random_secret_key();
 
 // "sealed:" followed by 24 hex digits.
 std::string seal_source(const SecretKey& agency_key, const std::string& handle);

@@ -252,7 +252,8 @@ size_t json_line_bound(const TraceEvent& event) {
                         event.msg.size() + event.trace.size() + event.peer.size() +
                         event.handoff.size() + event.reason.size() + event.parent.size() +
                         event.area.size() + event.source_kind.size() + event.source.size() +
-                        event.source_agency.size() + event.fault.size() + event.by.size();
+                        event.source_agency.size() + event.fault.size() + event.by.size() +
+                        event.issuer.size() + event.claimed.size();
   for (const std::string& detail : event.detail) string_bytes += detail.size();
   // Quotes and a comma around each detail entry.
   return kMaxFixedBytes + kMaxEscapedBytesPerByte * string_bytes + 3 * event.detail.size() +
@@ -300,6 +301,8 @@ char* write_json_line(const TraceEvent& event, char* out) {
   if (!event.run_json.empty()) out = write_raw(event.run_json, write_literal(",\"run\":", out));
   out = write_string_if_set(",\"fault\":\"", event.fault, out);
   out = write_string_if_set(",\"by\":\"", event.by, out);
+  out = write_string_if_set(",\"issuer\":\"", event.issuer, out);
+  out = write_string_if_set(",\"claimed\":\"", event.claimed, out);
   return write_literal("}\n", out);
 }
 

@@ -42,6 +42,10 @@ struct TraceEvent {
   std::string run_json;
   std::string fault;
   std::string by;
+  // The member whose key sent a command (launcher, operator).
+  std::string issuer;
+  // rejected: the identity a frame claimed, where it was not its sender's.
+  std::string claimed;
 };
 
 // Appends `event` as one JSON object and a newline to `out`.

@@ -211,6 +211,8 @@ std::string json_line(const TraceEvent& event) {
   json.raw_if_set("run", event.run_json);
   json.string_if_set("fault", event.fault);
   json.string_if_set("by", event.by);
+  json.string_if_set("issuer", event.issuer);
+  json.string_if_set("claimed", event.claimed);
   json.close();
   return line;
 }
@@ -258,6 +260,8 @@ class RandomEvents {
       event.run_json = R"({"scenario":"x","seed":)" + std::to_string(pick(1000)) + "}";
     event.fault = text();
     event.by = text();
+    event.issuer = text();
+    event.claimed = text();
     return event;
   }
 
@@ -418,6 +422,8 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
       R"("agencies":["agency.uk","agency.us"]})";
   event.fault = "partition agency.us";
   event.by = "tearline fault";
+  event.issuer = "operator";
+  event.claimed = "agency.us";
 
   const v1::TraceEvent parsed = parse(json_line(event));
   EXPECT_EQ(parsed.wall_ms(), 1700000000123);
@@ -456,6 +462,8 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
   EXPECT_EQ(parsed.run().agencies_size(), 2);
   EXPECT_EQ(parsed.fault(), "partition agency.us");
   EXPECT_EQ(parsed.by(), "tearline fault");
+  EXPECT_EQ(parsed.issuer(), "operator");
+  EXPECT_EQ(parsed.claimed(), "agency.us");
 
   // Every field of the schema is set, so a new proto field without a writer
   // shows up here.

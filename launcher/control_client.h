@@ -11,14 +11,17 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "security/keys.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
 
 class ControlClient {
  public:
+  // Connects with CURVE as `own` (the launcher) to each node, which it knows
+  // by its key in `keys`.
   ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
-                const std::string& socket_dir);
+                const std::string& socket_dir, const MemberKey& own, const PublicKeys& keys);
 
   // Sends `request` to each of `nodes` and waits until all have replied or
   // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,

@@ -12,6 +12,8 @@
 #include "common/trace.h"
 #include "launcher/fault_log.h"
 #include "launcher/live_run.h"
+#include "security/curve.h"
+#include "security/keys.h"
 
 namespace tearline {
 namespace {
@@ -61,11 +63,15 @@ void print_status(const v1::ControlReply& reply) {
   }
 }
 
-// Sends one request and waits for its ControlReply; nullopt on no answer.
+// Sends one request with CURVE, as the operator, to the member holding
+// `server_key`, and waits for its ControlReply; nullopt on no answer.
 std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
+                                              const std::string& server_key,
+                                              const MemberKey& operator_key,
                                               const std::string& payload) {
   zmq::context_t context;
   zmq::socket_t socket(context, zmq::socket_type::dealer);
+  make_curve_client(socket, operator_key, server_key);
   socket.set(zmq::sockopt::linger, 0);
   socket.connect(endpoint);
   socket.send(zmq::buffer(payload), zmq::send_flags::none);
@@ -85,7 +91,8 @@ std::optional<v1::ControlReply> request_reply(const std::string& endpoint,
 
 // A signal has no reply and the node cannot trace it: the tool records it in
 // <mode>/faults.trace.jsonl.
-int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {
+int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& options,
+                const MemberKey& operator_key) {
   const int signal = options.command == "kill"   ? SIGKILL
                      : options.command == "stop" ? SIGSTOP
                                                  : SIGCONT;
@@ -93,7 +100,8 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   now.set_request_id(1);
   now.set_issued_by(options.issued_by);
   now.mutable_now();
-  const auto hour = request_reply(run.launcher_control_endpoint, now.SerializeAsString());
+  const auto hour = request_reply(run.launcher_control_endpoint, run.launcher_public_key,
+                                  operator_key, now.SerializeAsString());
   if (!hour || !hour->ok()) return fail(1, "the launcher did not say the run's scenario hour");
   record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by,
                       hour->status().now_h());
@@ -105,13 +113,15 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   return 0;
 }
 
-int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const FaultOptions& options) {
+int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const FaultOptions& options,
+                            const MemberKey& operator_key) {
   v1::LauncherRequest request;
   request.set_request_id(1);
   request.set_node(node.name);
   request.set_issued_by(options.issued_by);
   request.mutable_restart()->set_after_h(options.restart_after_h);
-  const auto reply = request_reply(run.launcher_control_endpoint, request.SerializeAsString());
+  const auto reply = request_reply(run.launcher_control_endpoint, run.launcher_public_key,
+                                   operator_key, request.SerializeAsString());
   if (!reply) return fail(1, "the launcher did not answer within 3 s");
   if (!reply->ok()) return fail(1, "the launcher refused: " + reply->error());
   fmt::print("{}: will be started again at scenario hour {:.1f} once it has died\n", node.name,
@@ -142,15 +152,27 @@ int fault_command(const FaultOptions& options) {
     return fail(2, fmt::format("no node named \"{}\" in the {} run (nodes: {})", options.node,
                                run.mode, fmt::join(names, ", ")));
   }
-  if (options.command == "restart") return ask_launcher_to_restart(run, *node, options);
+  MemberKey operator_key;
+  const std::string key_path = options.key_path.empty()
+                                   ? member_key_path(run.keys_dir, kOperatorMember).string()
+                                   : options.key_path;
+  try {
+    operator_key = load_member_key(key_path);
+  } catch (const KeyError& error) {
+    return fail(2, std::string("the operator's key is needed: ") + error.what());
+  }
+  if (options.command == "restart") {
+    return ask_launcher_to_restart(run, *node, options, operator_key);
+  }
   if (!process_running(node->pid)) {
     return fail(1, fmt::format("node {} (pid {}) is not running", node->name, node->pid));
   }
-  if (is_signal_command(options.command)) return send_signal(run, *node, options);
+  if (is_signal_command(options.command)) return send_signal(run, *node, options, operator_key);
 
   v1::ControlRequest request = request_for(options);
   request.set_request_id(1);
-  const auto answer = request_reply(node->control_endpoint, request.SerializeAsString());
+  const auto answer = request_reply(node->control_endpoint, node->public_key, operator_key,
+                                    request.SerializeAsString());
   if (!answer) {
     return fail(1, fmt::format("node {} (pid {}) did not answer within {} s (stopped by "
                                "SIGSTOP?); nothing was changed by this command",

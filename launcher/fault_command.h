@@ -20,6 +20,8 @@ struct FaultOptions {
   v1::SetQueue queue;              // queue (name, fields)
   double restart_after_h = 0;      // restart
   std::string issued_by = "tearline fault";
+  // The operator's key file; empty: operator.key in the run's key set.
+  std::string key_path;
 };
 
 // The control commands, the signals kill (SIGKILL), stop (SIGSTOP) and cont

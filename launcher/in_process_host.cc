@@ -10,6 +10,7 @@
 #include "broker/broker.h"
 #include "nodes/agency.h"
 #include "nodes/unit.h"
+#include "security/keys.h"
 
 namespace tearline {
 namespace {
@@ -18,21 +19,22 @@ namespace fs = std::filesystem;
 
 std::unique_ptr<Role> make_role(const std::string& role, const Scenario& scenario,
                                 const std::string& name, const std::string& mode,
-                                const Random& random) {
-  if (role == "agency") return std::make_unique<AgencyRole>(scenario, name, mode, random);
-  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random);
+                                const Random& random, const SecretKey& secret) {
+  if (role == "agency") return std::make_unique<AgencyRole>(scenario, name, mode, random, secret);
+  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random, secret);
   return std::make_unique<UnitRole>(scenario, name, random);
 }
 
 }  // namespace
 
 InProcessHost::InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
-                             fs::path mode_dir,
+                             fs::path mode_dir, fs::path keys_dir,
                              std::vector<std::pair<std::string, std::string>> nodes)
     : scenario_(scenario),
       mode_(std::move(mode)),
       seed_(seed),
       mode_dir_(std::move(mode_dir)),
+      keys_dir_(std::move(keys_dir)),
       roles_(std::move(nodes)) {}
 
 InProcessHost::~InProcessHost() = default;
@@ -54,11 +56,14 @@ bool InProcessHost::start(const std::string& node, double begin_h, uint32_t inca
         std::make_unique<JsonlTraceWriter>((mode_dir_ / (node + ".trace.jsonl")).string());
     entry.outbox = std::make_unique<Outbox>(node, frames_);
     const std::string role_name = role->second;
+    const SecretKey secret = load_member_key(member_key_path(keys_dir_, node)).secret;
     entry.core = std::make_unique<NodeCore>(
         NodeIdentity{node, mode_, seed_}, scenario_,
-        [&](const Random& random) { return make_role(role_name, scenario_, node, mode_, random); },
+        [&](const Random& random) {
+          return make_role(role_name, scenario_, node, mode_, random, secret);
+        },
         *entry.trace, *entry.outbox, log);
-    entry.core->start(begin_h, incarnation, scenario_.duration_h);
+    entry.core->start(begin_h, incarnation, scenario_.duration_h, kLauncherMember);
     entry.trace->flush();
   } catch (const std::exception& failure) {
     nodes_.erase(node);
@@ -91,7 +96,7 @@ bool InProcessHost::command(const std::string& node, const v1::ControlRequest& r
                             std::string* error) {
   const auto found = nodes_.find(node);
   if (found == nodes_.end()) return *error = "node " + node + " is not running", false;
-  const bool done = found->second.core->apply_fault(request, error);
+  const bool done = found->second.core->apply_fault(request, kLauncherMember, error);
   found->second.trace->flush();
   if (found->second.core->crash_requested()) end(node, "signal:KILL", false);
   return done;
@@ -120,7 +125,7 @@ void InProcessHost::stop_all(std::vector<std::string>*) {
   for (const auto& [name, node] : nodes_) names.push_back(name);
   for (const std::string& name : names) {
     Node& node = nodes_.at(name);
-    node.core->stop();
+    node.core->stop(kLauncherMember);
     node.trace->flush();
     end(name, "exit:0", true);
   }

@@ -23,9 +23,10 @@ namespace tearline {
 
 class InProcessHost final : public NodeHost {
  public:
-  // `nodes`: (name, role) of every node of the mode.
+  // `nodes`: (name, role) of every node of the mode; `keys_dir` holds
+  // their keys (security/keys.h), whose secrets the roles use.
   InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
-                std::filesystem::path mode_dir,
+                std::filesystem::path mode_dir, std::filesystem::path keys_dir,
                 std::vector<std::pair<std::string, std::string>> nodes);
   ~InProcessHost() override;
 
@@ -70,6 +71,7 @@ class InProcessHost final : public NodeHost {
   std::string mode_;
   uint64_t seed_;
   std::filesystem::path mode_dir_;
+  std::filesystem::path keys_dir_;
   std::vector<std::pair<std::string, std::string>> roles_;
   std::map<std::string, std::shared_ptr<spdlog::logger>> logs_;
   std::map<std::string, Node> nodes_;

@@ -39,9 +39,12 @@ std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
   run.mode_dir = mode_dir.string();
   run.launcher_pid = file.value("launcher_pid", -1);
   run.launcher_control_endpoint = file.value("launcher_control", "");
+  run.launcher_public_key = file.value("launcher_public_key", "");
+  run.keys_dir = file.value("keys_dir", "");
   for (const auto& node : file["nodes"]) {
+    if (!node.is_object()) return std::nullopt;
     run.nodes.push_back({node.value("name", ""), node.value("role", ""), node.value("pid", -1),
-                         node.value("control", "")});
+                         node.value("control", ""), node.value("public_key", "")});
   }
   return run;
 }

@@ -18,6 +18,7 @@ struct LiveNode {
   std::string role;
   pid_t pid = -1;
   std::string control_endpoint;
+  std::string public_key;  // CURVE, Z85.
 };
 
 struct LiveRun {
@@ -25,6 +26,8 @@ struct LiveRun {
   std::string mode_dir;
   pid_t launcher_pid = -1;
   std::string launcher_control_endpoint;
+  std::string launcher_public_key;  // CURVE, Z85.
+  std::string keys_dir;             // The run's key set.
   std::vector<LiveNode> nodes;
 
   const LiveNode* node(const std::string& name) const;

@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "launcher/fault_command.h"
-#include "traces/report/report.h"
 #include "launcher/run_command.h"
 #include "launcher/trace_command.h"
+#include "traces/report/report.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -48,10 +48,25 @@ int main(int argc, char** argv) {
                     "the reference run: every node as a state machine in this one process, "
                     "frames handed over in memory; same run directory and, by the determinism "
                     "contract, the same report as the real processes");
+  run_app->add_option("--keys", run.keys_dir,
+                      "use this key set (made by `tearline keys`) instead of fresh keys in "
+                      "<run>/keys; needed to run nodes on several hosts");
   run_app->add_option("--chaos", run.chaos_seed,
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "
                       "chaos.txt in the run directory");
+
+  std::string keys_scenario;
+  std::string keys_dir;
+  CLI::App* keys_app = app.add_subcommand(
+      "keys",
+      "Make a key set for a scenario's members (each node, the launcher, the operator) into a "
+      "new folder only you can read, for `tearline run --keys DIR`: the same keys run after "
+      "run, or copied to the hosts of a run across machines (each host needs its nodes' .key "
+      "files and public_keys.toml). Exit 0 made, 2 bad scenario or the folder holds keys.");
+  keys_app->add_option("scenario", keys_scenario, "scenario file, or a name under scenarios/")
+      ->required();
+  keys_app->add_option("dir", keys_dir, "folder to create")->required();
 
   std::string report_dir;
   bool report_json = false;
@@ -94,6 +109,8 @@ int main(int argc, char** argv) {
   fault_app->add_option("--workers", workers, "queue: number of workers (0 stalls it)");
   fault_app->add_option("--service-h", service_h, "queue: fixed service time, hours");
   fault_app->add_option("--capacity", capacity_msgs, "queue: capacity in messages");
+  fault_app->add_option("--key", fault.key_path,
+                        "the operator's key file (default: operator.key in the run's key set)");
   fault_app
       ->add_option("--after-h", fault.restart_after_h,
                    "restart: scenario hours from now (default 0)")
@@ -136,6 +153,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run_app) return tearline::run_command(run);
+  if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*trace_app) {
     const bool exporting = !trace.perfetto_path.empty() || !trace.otlp_path.empty() ||
                            !trace.mermaid_path.empty() || !trace.html_path.empty();

@@ -66,13 +66,14 @@ class ModeRun {
         schedule_(schedule_for(scenario, names_)) {
     if (options.in_process) {
       host_ = std::make_unique<InProcessHost>(scenario, options.mode, options.seed,
-                                              options.mode_dir, nodes_);
+                                              options.mode_dir, options.keys_dir, nodes_);
     } else {
       ProcessHostOptions host;
       host.mode = options.mode;
       host.scenario_path = options.scenario_path;
       host.seed = options.seed;
       host.mode_dir = options.mode_dir;
+      host.keys_dir = options.keys_dir;
       host.end_h = scenario.duration_h;
       host.nodes = nodes_;
       host.on_launcher_request = [this](const v1::LauncherRequest& request) {

@@ -24,6 +24,8 @@ struct ModeRunOptions {
   // per scenario hour; 0 runs as fast as the processes allow.
   double ms_per_scenario_hour = 0;
   std::filesystem::path mode_dir;
+  // The run's key set (security/keys.h).
+  std::filesystem::path keys_dir;
   bool quiet = false;
   // Start a node that died again this many scenario hours later; none: never.
   std::optional<double> restart_delay_h;

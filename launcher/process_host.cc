@@ -13,6 +13,7 @@
 #include <zmq_addon.hpp>
 
 #include "common/endpoints.h"
+#include "security/curve.h"
 
 namespace tearline {
 namespace {
@@ -56,12 +57,17 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
                              std::strerror(errno));
   }
   socket_dir_ = socket_template;
+  key_ = load_member_key(member_key_path(options_.keys_dir, kLauncherMember));
+  public_keys_ = load_public_keys(public_keys_path(options_.keys_dir));
+  zap_.emplace(context_, public_keys_, ZapPolicy{{kLauncherDomain, {kOperatorMember}}}, nullptr);
   launcher_control_.emplace(context_, zmq::socket_type::router);
+  make_curve_server(*launcher_control_, key_, kLauncherDomain);
   launcher_control_->set(zmq::sockopt::linger, 0);
+  launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
   launcher_control_->bind("ipc://" + socket_dir_ + "/launcher.control");
   std::vector<std::string> names;
   for (const auto& [name, role] : options_.nodes) names.push_back(name);
-  control_.emplace(context_, names, socket_dir_);
+  control_.emplace(context_, names, socket_dir_, key_, public_keys_);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
@@ -72,7 +78,8 @@ void ProcessHost::spawn(const std::string& node, const std::string& role) {
       node,
       {executable_dir() + "/tearline-" + role, "--name", node, "--mode", options_.mode,
        "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
-       "--socket-dir", socket_dir_, "--trace", base + ".trace.jsonl", "--log", base + ".log"},
+       "--socket-dir", socket_dir_, "--keys", options_.keys_dir.string(), "--trace",
+       base + ".trace.jsonl", "--log", base + ".log"},
       base + ".stderr");
 }
 
@@ -293,7 +300,8 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                            {"role", role},
                            {"pid", supervisor_.pid_of(name)},
                            {"control", control_endpoint(socket_dir_, name)},
-                           {"data", data_endpoint(socket_dir_, name)}};
+                           {"data", data_endpoint(socket_dir_, name)},
+                           {"public_key", public_keys_.of(name)}};
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
     }
@@ -304,6 +312,8 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                          {"live", live},
                          {"launcher_pid", getpid()},
                          {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
+                         {"launcher_public_key", key_.curve_public_z85},
+                         {"keys_dir", fs::absolute(options_.keys_dir).string()},
                          {"nodes", nodes}};
   file.update(extra);
   // Written whole, then renamed: fault tools read it while the run is live.

@@ -16,6 +16,8 @@
 #include "launcher/control_client.h"
 #include "launcher/node_host.h"
 #include "launcher/supervisor.h"
+#include "security/keys.h"
+#include "security/zap_handler.h"
 
 namespace tearline {
 
@@ -24,6 +26,9 @@ struct ProcessHostOptions {
   std::string scenario_path;
   uint64_t seed = 1;
   std::filesystem::path mode_dir;
+  // The run's key set (security/keys.h): the nodes read theirs, the
+  // launcher its own, from here.
+  std::filesystem::path keys_dir;
   double end_h = 0;  // The scenario's end.
   // (name, role) of every node of the mode.
   std::vector<std::pair<std::string, std::string>> nodes;
@@ -35,8 +40,9 @@ struct ProcessHostOptions {
 
 class ProcessHost final : public NodeHost {
  public:
-  // Creates the socket folder, binds the launcher's control endpoint and
-  // starts every node's process. Throws std::runtime_error if it cannot.
+  // Creates the socket folder, binds the launcher's control endpoint (CURVE:
+  // the operator's key only) and starts every node's process. Throws
+  // std::runtime_error (or KeyError) if it cannot.
   explicit ProcessHost(ProcessHostOptions options);
   // Removes the socket folder and empty stderr files.
   ~ProcessHost() override;
@@ -76,8 +82,12 @@ class ProcessHost final : public NodeHost {
   Supervisor supervisor_;
   // The largest peak memory of each node's lives so far.
   std::map<std::string, uint64_t> peak_rss_kib_;
-  // Declared in this order so the sockets close before their context.
+  MemberKey key_;  // The launcher's.
+  PublicKeys public_keys_;
+  // Declared in this order so the sockets close before the ZAP handler
+  // stops, and all before their context.
   zmq::context_t context_;
+  std::optional<ZapHandler> zap_;
   std::optional<zmq::socket_t> launcher_control_;
   std::optional<ControlClient> control_;
 };

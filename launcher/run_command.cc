@@ -22,8 +22,9 @@
 #include "launcher/chaos.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
-#include "traces/report/report.h"
 #include "launcher/supervisor.h"
+#include "security/keys.h"
+#include "traces/report/report.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -89,6 +90,21 @@ std::string resolve_scenario_path(const std::string& scenario) {
   return scenario;  // load_scenario names it in its error.
 }
 
+int keys_command(const std::string& scenario_name, const std::string& dir) {
+  try {
+    const Scenario scenario = load_scenario(resolve_scenario_path(scenario_name));
+    write_key_set(dir, scenario.node_names());
+  } catch (const ScenarioError& error) {
+    fmt::print(stderr, "tearline keys: {}\n", error.what());
+    return 2;
+  } catch (const KeyError& error) {
+    fmt::print(stderr, "tearline keys: {}\n", error.what());
+    return 2;
+  }
+  fmt::print(stderr, "tearline keys: key set in {} (secret: keep it private)\n", dir);
+  return 0;
+}
+
 int run_command(const RunOptions& options) {
   Scenario scenario;
   const std::string scenario_path = resolve_scenario_path(options.scenario);
@@ -126,6 +142,19 @@ int run_command(const RunOptions& options) {
     return 2;
   }
   const std::string run_scenario_path = fs::absolute(run_dir / "scenario.toml").string();
+  fs::path keys_dir = options.keys_dir;
+  try {
+    if (keys_dir.empty()) {
+      keys_dir = run_dir / "keys";
+      write_key_set(keys_dir, scenario.node_names());
+    } else {
+      check_key_set(keys_dir, scenario.node_names());
+    }
+    keys_dir = fs::absolute(keys_dir);
+  } catch (const KeyError& error) {
+    fmt::print(stderr, "tearline run: {}\n", error.what());
+    return 2;
+  }
 
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -148,6 +177,7 @@ int run_command(const RunOptions& options) {
     mode_options.seed = seed;
     mode_options.ms_per_scenario_hour = ms_per_h;
     mode_options.mode_dir = run_dir / mode;
+    mode_options.keys_dir = keys_dir;
     mode_options.quiet = options.quiet;
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;

@@ -22,12 +22,19 @@ struct RunOptions {
   std::optional<uint64_t> chaos_seed;
   // The reference run: every node in the launcher's process.
   bool in_process = false;
+  // A key set made by `tearline keys` (security/keys.h); empty: fresh keys
+  // in <run>/keys.
+  std::string keys_dir;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a
 // node died unexpectedly or messages are unaccounted for; 2 bad usage or a
 // bad scenario; 130 interrupted.
 int run_command(const RunOptions& options);
+
+// `tearline keys SCENARIO DIR`: a fresh key set for the scenario's members.
+// Exit codes: 0 made; 2 a bad scenario, or DIR cannot be made or holds keys.
+int keys_command(const std::string& scenario, const std::string& dir);
 
 // Where `tearline run NAME` looks for NAME.toml besides the path itself.
 std::string resolve_scenario_path(const std::string& scenario);

@@ -34,11 +34,11 @@ std::optional<double> earliest(std::initializer_list<std::optional<double>> time
 }  // namespace
 
 AgencyRole::AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
-                       const Random& random)
+                       const Random& random, const SecretKey& sealing_key)
     : scenario_(scenario),
       spec_(find_agency(scenario, name)),
       mode_(mode),
-      key_(derive_key(random.seed(), name)),
+      key_(sealing_key),
       desk_("desk@" + name, spec_.desk, random),
       database_("database@" + name, spec_.database, random),
       background_(name, spec_.background, unit_areas(scenario), random, scenario.duration_h) {
@@ -197,12 +197,26 @@ void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
 
 void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
                          double now_h) {
+  // Need to know: a unit gets reports on its own area, from its own agency.
   const UnitSpec* unit = scenario_.unit(from);
-  if (!unit || unit->agency != spec_.name) return;  // Not ours to answer.
+  const char* refusal = !unit || unit->agency != spec_.name ? "rejected:not-our-unit"
+                        : unit->area != poll.area()         ? "rejected:poll-for-another-area"
+                                                            : nullptr;
+  if (refusal) {
+    TraceEvent event;
+    event.kind = "rejected";
+    event.t_h = now_h;
+    event.peer = from;
+    event.handoff = "poll@" + spec_.name;
+    event.area = poll.area();
+    event.reason = refusal;
+    context.trace(std::move(event));
+    return;
+  }
   const double since_h = last_poll_h_by_unit_.count(from) ? last_poll_h_by_unit_[from] : -1;
   last_poll_h_by_unit_[from] = now_h;
   for (const Filed& filed : filed_) {
-    if (filed.filed_at_h <= since_h || filed.report.area() != poll.area()) continue;
+    if (filed.filed_at_h <= since_h || filed.report.area() != unit->area) continue;
     v1::ThreatReport copy = filed.report;
     // Units get the intelligence, never the source behind it.
     copy.mutable_source()->clear_identity();

@@ -24,8 +24,9 @@ namespace tearline {
 class AgencyRole : public Role {
  public:
   // Throws std::invalid_argument if `name` is not an agency of the scenario.
+  // `sealing_key`: the agency's secret, with which it seals its sources.
   AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
-             const Random& random);
+             const Random& random, const SecretKey& sealing_key);
 
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;

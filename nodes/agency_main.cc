@@ -6,7 +6,8 @@ int main(int argc, char** argv) {
   return tearline::run_node_main(
       argc, argv, "agency",
       [](const tearline::Scenario& scenario, const tearline::NodeOptions& options,
-         const tearline::Random& random) {
-        return std::make_unique<tearline::AgencyRole>(scenario, options.name, options.mode, random);
+         const tearline::Random& random, const tearline::SecretKey& secret) {
+        return std::make_unique<tearline::AgencyRole>(scenario, options.name, options.mode, random,
+                                                      secret);
       });
 }

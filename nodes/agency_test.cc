@@ -29,7 +29,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 class AgencyTest : public ::testing::Test {
  protected:
   AgencyRole make(const std::string& name, const std::string& mode) {
-    return AgencyRole(scenario_, name, mode, random_);
+    return AgencyRole(scenario_, name, mode, random_, random_secret_key());
   }
 
   Scenario scenario_ = test_support::role_scenario();
@@ -181,18 +181,25 @@ TEST_F(AgencyTest, CoordinatedModeSendsTheSealedReportToTheBroker) {
   EXPECT_EQ(context.events_of("delivered", "us-1").size(), 1u);
 }
 
-TEST_F(AgencyTest, SealingIsDeterministicForTheSeed) {
+TEST_F(AgencyTest, SealingDependsOnTheAgencysKeyNotOnTheSeed) {
   scenario_.reports = {full_report("us-1", "agency.us", "us.officer-2", kReportH)};
-  AgencyRole first = make("agency.us", "coordinated");
-  AgencyRole second = make("agency.us", "coordinated");
+  const SecretKey key = random_secret_key();
+  AgencyRole first(scenario_, "agency.us", "coordinated", random_, key);
+  AgencyRole same_key(scenario_, "agency.us", "coordinated", random_, key);
+  AgencyRole other_key(scenario_, "agency.us", "coordinated", random_, random_secret_key());
   FakeContext a("agency.us");
   FakeContext b("agency.us");
+  FakeContext c("agency.us");
   first.advance(a, 100);
-  second.advance(b, 100);
+  same_key.advance(b, 100);
+  other_key.advance(c, 100);
   ASSERT_EQ(a.sent.size(), 1u);
   ASSERT_EQ(b.sent.size(), 1u);
-  EXPECT_EQ(a.sent[0].envelope.report().source().sealed(),
-            b.sent[0].envelope.report().source().sealed());
+  ASSERT_EQ(c.sent.size(), 1u);
+  const std::string sealed = a.sent[0].envelope.report().source().sealed();
+  EXPECT_EQ(sealed, seal_source(key, "us.officer-2"));
+  EXPECT_EQ(b.sent[0].envelope.report().source().sealed(), sealed);
+  EXPECT_NE(c.sent[0].envelope.report().source().sealed(), sealed);
 }
 
 class AgencyPollTest : public AgencyTest {
@@ -292,11 +299,32 @@ TEST_F(AgencyPollTest, IgnoresUnitsOfOtherAgenciesAndUnknownNodes) {
   agency.on_poll(context, poll("unit.st-petersburg", "manchester", 50), "unit.st-petersburg", 50);
   agency.on_poll(context, poll("unit.nowhere", "manchester", 50), "unit.nowhere", 50);
   EXPECT_TRUE(context.sent.empty());
-  EXPECT_TRUE(context.events.empty());
+  const auto rejected = context.events_of("rejected");
+  ASSERT_EQ(rejected.size(), 2u);
+  EXPECT_EQ(rejected[0]->peer, "unit.st-petersburg");
+  EXPECT_EQ(rejected[0]->reason, "rejected:not-our-unit");
+  EXPECT_EQ(rejected[1]->peer, "unit.nowhere");
 
   // ...and that did not use up anything for the real unit.
   agency.on_poll(context, poll("unit.manchester", "manchester", 50), "unit.manchester", 50);
   EXPECT_EQ(traces_sent_to(context, "unit.manchester"), (std::vector<std::string>{"uk-man-1"}));
+}
+
+TEST_F(AgencyPollTest, RefusesAndTracesAPollForAnotherAreaThanTheUnits) {
+  AgencyRole agency = make("agency.uk", "bilateral");
+  FakeContext context("agency.uk");
+  agency.advance(context, 50);
+  context.sent.clear();
+  agency.on_poll(context, poll("unit.london", "manchester", 50), "unit.london", 50);
+  EXPECT_TRUE(context.sent.empty());
+  const auto rejected = context.events_of("rejected");
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0]->peer, "unit.london");
+  EXPECT_EQ(rejected[0]->area, "manchester");
+  EXPECT_EQ(rejected[0]->reason, "rejected:poll-for-another-area");
+  // The refusal did not count as the unit's poll: its own area's reports come.
+  agency.on_poll(context, poll("unit.london", "london", 50), "unit.london", 50);
+  EXPECT_EQ(traces_sent_to(context, "unit.london"), (std::vector<std::string>{"uk-lon-1"}));
 }
 
 TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {

@@ -1,7 +1,9 @@
 // The determinism contract (sync/DESIGN.md): for the same scenario, seed and
 // fault schedule, report.json is the same at any pace, under load and across
 // runs, once its wall-clock parts are removed, and every trace file is the
-// same line by line but for wall_ms.
+// same line by line but for wall_ms. Runs compared line by line share one key
+// set (`--keys`), as the sources' sealed tokens and pseudonyms depend on the
+// keys; with fresh keys the report is still the same.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -39,37 +41,58 @@ nlohmann::json comparable(const nlohmann::json& value) {
   return result;
 }
 
-// Every trace file of a run, by path within the run, without wall_ms.
-std::map<std::string, std::string> traces_of(const fs::path& run) {
+// Every trace file of a run, by path within the run, without wall_ms (and,
+// if asked, without the sources' sealed tokens and pseudonyms).
+std::map<std::string, std::string> traces_of(const fs::path& run, bool without_sources = false) {
   static const std::regex wall(R"("wall_ms":-?\d+,?)");
+  static const std::regex source(R"("source":"(sealed:|ps-)[0-9a-f]+")");
   std::map<std::string, std::string> traces;
   for (const auto& entry : fs::recursive_directory_iterator(run)) {
     if (entry.path().extension() != ".jsonl") continue;
-    traces[fs::relative(entry.path(), run).string()] =
-        std::regex_replace(slurp(entry.path()), wall, "");
+    std::string text = std::regex_replace(slurp(entry.path()), wall, "");
+    if (without_sources) text = std::regex_replace(text, source, R"("source":"$1")");
+    traces[fs::relative(entry.path(), run).string()] = text;
   }
   return traces;
 }
 
-fs::path run_at(const fs::path& scenario, const fs::path& dir, const std::string& name,
-                const std::string& scale) {
+// The key set of `dir`'s runs, made once.
+fs::path keys_for(const fs::path& scenario, const fs::path& dir) {
+  const fs::path keys = dir / "keys";
+  if (!fs::exists(keys)) {
+    const Finished made =
+        run_tearline({"keys", scenario.string(), keys.string()}, dir, std::chrono::seconds(30));
+    EXPECT_EQ(made.exit_code, 0) << made.err;
+  }
+  return keys;
+}
+
+fs::path run_with(const fs::path& scenario, const fs::path& dir, const std::string& name,
+                  std::vector<std::string> options) {
   const fs::path run = dir / name;
-  const Finished finished =
-      run_tearline({"run", scenario.string(), "--scale", scale, "--out", run.string(), "--quiet"},
-                   dir, std::chrono::seconds(240));
+  std::vector<std::string> args = {"run", scenario.string(), "--out", run.string(), "--quiet"};
+  args.insert(args.end(), options.begin(), options.end());
+  const Finished finished = run_tearline(args, dir, std::chrono::seconds(240));
   EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
   return run;
 }
 
-void expect_same_run(const fs::path& expected, const fs::path& actual) {
+fs::path run_at(const fs::path& scenario, const fs::path& dir, const std::string& name,
+                const std::string& scale) {
+  return run_with(scenario, dir, name,
+                  {"--scale", scale, "--keys", keys_for(scenario, dir).string()});
+}
+
+void expect_same_run(const fs::path& expected, const fs::path& actual,
+                     bool without_sources = false) {
   const nlohmann::json expected_report = read_json(expected / "report.json");
   const nlohmann::json actual_report = read_json(actual / "report.json");
   EXPECT_EQ(comparable(expected_report), comparable(actual_report)) << actual;
   for (const auto& [mode, report] : actual_report["modes"].items()) {
     EXPECT_EQ(report["messages"]["unaccounted"].get<int>(), 0) << actual << " " << mode;
   }
-  const auto expected_traces = traces_of(expected);
-  const auto actual_traces = traces_of(actual);
+  const auto expected_traces = traces_of(expected, without_sources);
+  const auto actual_traces = traces_of(actual, without_sources);
   ASSERT_EQ(expected_traces.size(), actual_traces.size()) << actual;
   for (const auto& [file, text] : expected_traces) {
     ASSERT_TRUE(actual_traces.contains(file)) << file;
@@ -115,12 +138,21 @@ TEST(Determinism, EveryFaultKindGivesTheSameRunAtEveryPaceAndUnderLoad) {
 }
 
 fs::path run_in_process(const fs::path& scenario, const fs::path& dir, const std::string& name) {
-  const fs::path run = dir / name;
-  const Finished finished = run_tearline(
-      {"run", scenario.string(), "--in-process", "--scale", "0", "--out", run.string(), "--quiet"},
-      dir, std::chrono::seconds(240));
-  EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
-  return run;
+  return run_with(scenario, dir, name,
+                  {"--in-process", "--scale", "0", "--keys", keys_for(scenario, dir).string()});
+}
+
+// Keys are random, never derived from the seed; no decision depends on a
+// pseudonym's value, so fresh keys change the tokens and nothing else.
+TEST(Determinism, FreshKeysGiveTheSameReportAndOtherTokens) {
+  TempDir dir;
+  const fs::path scenario = source_dir() + "/scenarios/small.toml";
+  const fs::path first = run_with(scenario, dir.path(), "first", {"--scale", "0"});
+  const fs::path second = run_with(scenario, dir.path(), "second", {"--scale", "0"});
+  expect_same_run(first, second, /*without_sources=*/true);
+  const std::string broker = "coordinated/broker.trace.jsonl";
+  ASSERT_NE(slurp(first / broker).find(R"("source":"ps-)"), std::string::npos);
+  EXPECT_NE(traces_of(first).at(broker), traces_of(second).at(broker));
 }
 
 // The in-process reference run is the oracle of the multi-process runtime.

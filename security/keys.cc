@@ -1,0 +1,216 @@
+#include "security/keys.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kZ85KeyChars = 40;
+
+bool is_z85_key(const std::string& text) {
+  if (text.size() != kZ85KeyChars) return false;
+  uint8_t decoded[32];
+  return zmq_z85_decode(decoded, text.c_str()) != nullptr;
+}
+
+std::string hex_of(const SecretKey& key) {
+  char hex[2 * sizeof(SecretKey) + 1];
+  sodium_bin2hex(hex, sizeof hex, key.data(), key.size());
+  return hex;
+}
+
+// Writes `text` to a new file `path` with `mode`; fails if it exists.
+void write_new_file(const fs::path& path, const std::string& text, mode_t mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) throw KeyError(fmt::format("cannot create {}: {}", path.string(), strerror(errno)));
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      ::unlink(path.c_str());
+      throw KeyError(fmt::format("cannot write {}: {}", path.string(), strerror(error)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    throw KeyError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
+  }
+}
+
+toml::table parse_key_file(const fs::path& path) {
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    throw KeyError(fmt::format("{}: not a key file: {}", path.string(), error.description()));
+  }
+}
+
+std::string string_field(const toml::table& table, const fs::path& path, const char* field) {
+  const std::optional<std::string> value = table[field].value<std::string>();
+  if (!value) throw KeyError(fmt::format("{}: no {} = \"...\"", path.string(), field));
+  return *value;
+}
+
+std::vector<std::string> with_run_members(std::vector<std::string> members) {
+  for (const char* member : {kLauncherMember, kOperatorMember}) {
+    if (std::find(members.begin(), members.end(), member) != members.end()) {
+      throw KeyError(
+          fmt::format("a node may not be called \"{}\": the name is the {}'s", member, member));
+    }
+    members.push_back(member);
+  }
+  return members;
+}
+
+}  // namespace
+
+PublicKeys::PublicKeys(std::map<std::string, std::string> z85_by_name)
+    : z85_by_name_(std::move(z85_by_name)) {
+  for (const auto& [name, key] : z85_by_name_) name_by_z85_[key] = name;
+}
+
+const std::string& PublicKeys::of(const std::string& name) const {
+  const auto found = z85_by_name_.find(name);
+  if (found == z85_by_name_.end()) throw KeyError("no public key for \"" + name + "\"");
+  return found->second;
+}
+
+std::optional<std::string> PublicKeys::name_of(const std::string& public_z85) const {
+  const auto found = name_by_z85_.find(public_z85);
+  if (found == name_by_z85_.end()) return std::nullopt;
+  return found->second;
+}
+
+MemberKey generate_member_key(const std::string& name) {
+  if (sodium_init() < 0) throw KeyError("libsodium failed to initialise");
+  MemberKey key;
+  key.name = name;
+  char public_z85[kZ85KeyChars + 1];
+  char secret_z85[kZ85KeyChars + 1];
+  if (zmq_curve_keypair(public_z85, secret_z85) != 0) {
+    throw KeyError("cannot make a CURVE key pair: libzmq was built without CURVE");
+  }
+  key.curve_public_z85 = public_z85;
+  key.curve_secret_z85 = secret_z85;
+  randombytes_buf(key.secret.data(), key.secret.size());
+  sodium_memzero(secret_z85, sizeof secret_z85);
+  return key;
+}
+
+fs::path member_key_path(const fs::path& dir, const std::string& name) {
+  return dir / (name + ".key");
+}
+
+fs::path public_keys_path(const fs::path& dir) { return dir / "public_keys.toml"; }
+
+void write_key_set(const fs::path& dir, std::vector<std::string> members) {
+  members = with_run_members(std::move(members));
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw KeyError(fmt::format("cannot create {}: {}", dir.string(), error.message()));
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    throw KeyError(fmt::format("cannot make {} private: {}", dir.string(), strerror(errno)));
+  }
+  std::string public_text =
+      "# The public keys of a tearline run's members. Public: safe to copy to every host.\n";
+  for (const std::string& name : members) {
+    const MemberKey key = generate_member_key(name);
+    write_new_file(
+        member_key_path(dir, name),
+        fmt::format("# tearline key of {}. SECRET: keep it readable by its owner only.\n"
+                    "name = \"{}\"\n"
+                    "curve_public = \"{}\"\n"
+                    "curve_secret = \"{}\"\n"
+                    "secret = \"{}\"\n",
+                    name, name, key.curve_public_z85, key.curve_secret_z85, hex_of(key.secret)),
+        0600);
+    public_text += fmt::format("\"{}\" = \"{}\"\n", name, key.curve_public_z85);
+  }
+  write_new_file(public_keys_path(dir), public_text, 0644);
+}
+
+MemberKey load_member_key(const fs::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    throw KeyError(fmt::format("cannot read key {}: {}", path.string(), strerror(errno)));
+  }
+  if ((status.st_mode & 077) != 0) {
+    throw KeyError(fmt::format(
+        "key {} is readable by others (mode {:o}): a private key must be mode 600 (chmod 600 {})",
+        path.string(), status.st_mode & 0777, path.string()));
+  }
+  const toml::table table = parse_key_file(path);
+  MemberKey key;
+  key.name = string_field(table, path, "name");
+  key.curve_public_z85 = string_field(table, path, "curve_public");
+  key.curve_secret_z85 = string_field(table, path, "curve_secret");
+  const std::string secret_hex = string_field(table, path, "secret");
+  if (!is_z85_key(key.curve_public_z85) || !is_z85_key(key.curve_secret_z85)) {
+    throw KeyError(path.string() + ": curve_public and curve_secret must be 40 Z85 characters");
+  }
+  char derived_public[kZ85KeyChars + 1];
+  if (zmq_curve_public(derived_public, key.curve_secret_z85.c_str()) != 0 ||
+      key.curve_public_z85 != derived_public) {
+    throw KeyError(path.string() + ": curve_public is not the public key of curve_secret");
+  }
+  size_t bytes = 0;
+  if (secret_hex.size() != 2 * key.secret.size() ||
+      sodium_hex2bin(key.secret.data(), key.secret.size(), secret_hex.c_str(), secret_hex.size(),
+                     nullptr, &bytes, nullptr) != 0 ||
+      bytes != key.secret.size()) {
+    throw KeyError(path.string() + ": secret must be 64 hexadecimal digits");
+  }
+  return key;
+}
+
+PublicKeys load_public_keys(const fs::path& path) {
+  const toml::table table = parse_key_file(path);
+  std::map<std::string, std::string> keys;
+  std::map<std::string, std::string> names_by_key;
+  for (const auto& [name, value] : table) {
+    const std::optional<std::string> key = value.value<std::string>();
+    if (!key || !is_z85_key(*key)) {
+      throw KeyError(
+          fmt::format("{}: the key of \"{}\" is not 40 Z85 characters", path.string(), name.str()));
+    }
+    if (const auto [other, fresh] = names_by_key.emplace(*key, name.str()); !fresh) {
+      throw KeyError(fmt::format("{}: \"{}\" and \"{}\" have the same key", path.string(),
+                                 other->second, name.str()));
+    }
+    keys.emplace(name.str(), *key);
+  }
+  return PublicKeys(std::move(keys));
+}
+
+void check_key_set(const fs::path& dir, std::vector<std::string> members) {
+  members = with_run_members(std::move(members));
+  const PublicKeys keys = load_public_keys(public_keys_path(dir));
+  for (const std::string& name : members) {
+    const MemberKey key = load_member_key(member_key_path(dir, name));
+    if (key.name != name) {
+      throw KeyError(fmt::format("{} is the key of \"{}\", not of \"{}\"",
+                                 member_key_path(dir, name).string(), key.name, name));
+    }
+    if (keys.by_name().contains(name) ? keys.of(name) != key.curve_public_z85 : true) {
+      throw KeyError(fmt::format("{} does not list the public key of {}",
+                                 public_keys_path(dir).string(), name));
+    }
+  }
+}
+
+}  // namespace tearline

@@ -1,0 +1,82 @@
+#include "security/keys.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class KeysTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("keys_test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(KeysTest, AKeySetIsPrivateAndComplete) {
+  write_key_set(dir_, {"agency.uk", "broker"});
+  struct stat status {};
+  ASSERT_EQ(::stat(dir_.c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat(member_key_path(dir_, "broker").c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+  EXPECT_NO_THROW(check_key_set(dir_, {"agency.uk", "broker"}));
+  const PublicKeys keys = load_public_keys(public_keys_path(dir_));
+  EXPECT_EQ(keys.by_name().size(), 4u);  // With the launcher and the operator.
+  const MemberKey broker = load_member_key(member_key_path(dir_, "broker"));
+  EXPECT_EQ(keys.name_of(broker.curve_public_z85), "broker");
+  EXPECT_THROW(check_key_set(dir_, {"agency.uk", "broker", "unit.leeds"}), KeyError);
+}
+
+TEST_F(KeysTest, KeysAreFreshEachTime) {
+  const MemberKey a = generate_member_key("a");
+  const MemberKey b = generate_member_key("a");
+  EXPECT_NE(a.curve_secret_z85, b.curve_secret_z85);
+  EXPECT_NE(a.secret, b.secret);
+}
+
+TEST_F(KeysTest, AKeyReadableByOthersIsRefused) {
+  write_key_set(dir_, {"broker"});
+  fs::permissions(member_key_path(dir_, "broker"), fs::perms::group_read, fs::perm_options::add);
+  try {
+    load_member_key(member_key_path(dir_, "broker"));
+    FAIL() << "loaded a group-readable key";
+  } catch (const KeyError& error) {
+    EXPECT_NE(std::string(error.what()).find("chmod 600"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(KeysTest, ATamperedKeyIsRefused) {
+  write_key_set(dir_, {"broker"});
+  const fs::path path = member_key_path(dir_, "broker");
+  const MemberKey other = generate_member_key("broker");
+  MemberKey key = load_member_key(path);
+  fs::remove(path);
+  std::ofstream(path) << "name = \"broker\"\ncurve_public = \"" << other.curve_public_z85
+                      << "\"\ncurve_secret = \"" << key.curve_secret_z85 << "\"\nsecret = \""
+                      << std::string(64, 'a') << "\"\n";
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_THROW(load_member_key(path), KeyError);  // Public key of another pair.
+}
+
+TEST_F(KeysTest, ANodeMayNotTakeTheOperatorsName) {
+  EXPECT_THROW(write_key_set(dir_, {"operator"}), KeyError);
+}
+
+TEST_F(KeysTest, AnExistingKeySetIsNotOverwritten) {
+  write_key_set(dir_, {"broker"});
+  EXPECT_THROW(write_key_set(dir_, {"broker"}), KeyError);
+}
+
+}  // namespace
+}  // namespace tearline
