@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "common/frame_check.h"
+
 namespace tearline {
 
 bool is_fault_command(const v1::ControlRequest& request) {
@@ -81,6 +85,58 @@ std::string describe_command(const v1::ControlRequest& request) {
       break;
   }
   return "(no command)";
+}
+
+namespace {
+
+bool hours_ok(double hours) {
+  return std::isfinite(hours) && hours >= 0 && hours <= kMaxFaultHours;
+}
+bool probability_ok(double p) { return std::isfinite(p) && p >= 0 && p <= 1; }
+
+std::string link_values_error(const v1::SetLink& link) {
+  if (link.peer().empty() || link.peer().size() > kMaxIdBytes) return "link needs a peer name";
+  for (const double hours : {link.delay_h(), link.jitter_h(), link.reorder_window_h()}) {
+    if (!hours_ok(hours)) return fmt::format("link hours must be finite, 0 to {}", kMaxFaultHours);
+  }
+  for (const double p :
+       {link.loss_probability(), link.duplicate_probability(), link.reorder_probability()}) {
+    if (!probability_ok(p)) return "link probabilities must be between 0 and 1";
+  }
+  if (link.has_bandwidth_msgs_per_h() &&
+      !(std::isfinite(link.bandwidth_msgs_per_h()) && link.bandwidth_msgs_per_h() > 0)) {
+    return "link bandwidth must be a finite number of messages per hour above 0";
+  }
+  return "";
+}
+
+std::string queue_values_error(const v1::SetQueue& queue) {
+  if (queue.name().size() > kMaxIdBytes) return "queue name too long";
+  if (queue.workers() > kMaxQueueWorkers) {
+    return fmt::format("queue workers must be at most {}", kMaxQueueWorkers);
+  }
+  if (!hours_ok(queue.service_h())) {
+    return fmt::format("queue service_h must be finite, 0 to {}", kMaxFaultHours);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string fault_values_error(const v1::ControlRequest& request) {
+  switch (request.command_case()) {
+    case v1::ControlRequest::kLink:
+      return link_values_error(request.link());
+    case v1::ControlRequest::kQueue:
+      return queue_values_error(request.queue());
+    case v1::ControlRequest::kPartition:
+      if (static_cast<uint32_t>(request.partition().peers_size()) > kMaxPartitionPeers) {
+        return "too many peers in one partition";
+      }
+      return "";
+    default:
+      return "";
+  }
 }
 
 LinkFault link_fault_from(const v1::SetLink& change) {

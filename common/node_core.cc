@@ -94,8 +94,11 @@ bool NodeCore::take_frame(const std::string& from, const v1::Frame& frame) {
     return false;
   }
   if (const std::optional<FrameRejection> rejection = check_frame(frame, from, scenario_)) {
+    // Not counted: it may be a frame its sender's reports never counted
+    // either (a member's key used outside the protocol), and counting it
+    // would let a window run before a frame it waits for.
     reject_frame(from, *rejection);
-    return frame.version() == 1;  // Sent to this incarnation: it counts.
+    return false;
   }
   const std::optional<double> arrival_h = arrival_of(frame);
   // Later than its hour only when its sender died mid-window (sync/DESIGN.md).
@@ -224,9 +227,10 @@ void NodeCore::hold_until(double resume_h) {
 bool NodeCore::apply_fault(const v1::ControlRequest& request, const std::string& issuer,
                            std::string* error) {
   if (!started()) return *error = "the node has not started", false;
+  if (*error = fault_values_error(request); !error->empty()) return false;
   if (request.has_at_h()) {
-    if (!std::isfinite(request.at_h()) || request.at_h() < 0) {
-      return *error = "at_h must be a finite hour, at least 0", false;
+    if (!hour_in_range(request.at_h(), scenario_)) {
+      return *error = "at_h must be a finite hour within the scenario", false;
     }
     if (request.at_h() > reached_h_) {
       if (control_.size() >= kMaxScheduledCommands) {

@@ -71,8 +71,8 @@ class NodeCore final : public NodeContext, private Transmitter {
   // Takes in a frame from `from`, the node its connection authenticated.
   // A frame that fails check_frame() (a claimed identity not `from`'s, an
   // hour out of range, ...) is traced "rejected" and dropped. Returns true
-  // if it counts toward a grant's expected frames: it is of this protocol
-  // version and for this incarnation.
+  // if it counts toward a grant's expected frames: it is accepted, for this
+  // incarnation.
   bool take_frame(const std::string& from, const v1::Frame& frame);
 
   // Handles every event before grant.until_h(); returns the report.

@@ -220,6 +220,19 @@ int run_command(const RunOptions& options) {
     const int count = mode_report["messages"]["unaccounted"].get<int>();
     if (count > 0) failures.push_back(fmt::format("{}: {} messages unaccounted", mode, count));
     unaccounted += count;
+    if (const int forged = mode_report["messages"].value("never_created", 0); forged > 0) {
+      // A message no node created came into the run: a forgery, or a bug.
+      constexpr size_t kListed = 10;
+      std::vector<std::string> ids;
+      for (const auto& message : mode_report["unaccounted_messages"]) {
+        if (message.value("reason", "") == "never created" && ids.size() < kListed) {
+          ids.push_back(message.value("msg", ""));
+        }
+      }
+      failures.push_back(fmt::format("{}: {} messages that no node created: {}{}", mode, forged,
+                                     fmt::join(ids, ", "),
+                                     forged > static_cast<int>(kListed) ? ", ..." : ""));
+    }
   }
   std::fflush(stdout);
   fmt::print(stderr,

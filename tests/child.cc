@@ -106,4 +106,22 @@ nlohmann::json read_json(const fs::path& path) {
   return nlohmann::json::parse(in);
 }
 
+nlohmann::json comparable_report(const nlohmann::json& value) {
+  if (value.is_array()) {
+    nlohmann::json result = nlohmann::json::array();
+    for (const auto& item : value) result.push_back(comparable_report(item));
+    return result;
+  }
+  if (!value.is_object()) return value;
+  nlohmann::json result = nlohmann::json::object();
+  for (const auto& [key, item] : value.items()) {
+    if (key.find("wall") != std::string::npos || key == "nodes" || key == "run_dir" ||
+        key == "ms_per_scenario_hour") {
+      continue;
+    }
+    result[key] = comparable_report(item);
+  }
+  return result;
+}
+
 }  // namespace tearline::testing

@@ -62,6 +62,11 @@ Finished run_tearline(const std::vector<std::string>& args, const std::filesyste
 bool eventually(const std::function<bool()>& predicate, std::chrono::seconds timeout);
 
 bool process_alive(pid_t pid);
+
+// A report without what may differ between runs of the same scenario, seed
+// and faults: wall-clock keys, the nodes sections (memory, pids, exits), the
+// run folder and the pace.
+nlohmann::json comparable_report(const nlohmann::json& report);
 nlohmann::json read_json(const std::filesystem::path& path);
 
 }  // namespace tearline::testing

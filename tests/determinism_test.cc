@@ -21,26 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The report without what may differ between runs: wall-clock keys, the
-// nodes sections (memory, pids, exits), the run folder and the pace.
-nlohmann::json comparable(const nlohmann::json& value) {
-  if (value.is_array()) {
-    nlohmann::json result = nlohmann::json::array();
-    for (const auto& item : value) result.push_back(comparable(item));
-    return result;
-  }
-  if (!value.is_object()) return value;
-  nlohmann::json result = nlohmann::json::object();
-  for (const auto& [key, item] : value.items()) {
-    if (key.find("wall") != std::string::npos || key == "nodes" || key == "run_dir" ||
-        key == "ms_per_scenario_hour") {
-      continue;
-    }
-    result[key] = comparable(item);
-  }
-  return result;
-}
-
 // Every trace file of a run, by path within the run, without wall_ms (and,
 // if asked, without the sources' sealed tokens and pseudonyms).
 std::map<std::string, std::string> traces_of(const fs::path& run, bool without_sources = false) {
@@ -87,7 +67,7 @@ void expect_same_run(const fs::path& expected, const fs::path& actual,
                      bool without_sources = false) {
   const nlohmann::json expected_report = read_json(expected / "report.json");
   const nlohmann::json actual_report = read_json(actual / "report.json");
-  EXPECT_EQ(comparable(expected_report), comparable(actual_report)) << actual;
+  EXPECT_EQ(comparable_report(expected_report), comparable_report(actual_report)) << actual;
   for (const auto& [mode, report] : actual_report["modes"].items()) {
     EXPECT_EQ(report["messages"]["unaccounted"].get<int>(), 0) << actual << " " << mode;
   }

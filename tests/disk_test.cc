@@ -51,7 +51,9 @@ TEST(Disk, AFullDiskFailsTheRunNamingTheCauseAndLeavesNoCutReport) {
   // Written whole or not at all.
   EXPECT_FALSE(fs::exists(run / "report.json.partial"));
   EXPECT_FALSE(fs::exists(run / "report.txt.partial"));
-  if (fs::exists(run / "report.json")) EXPECT_NO_THROW(read_json(run / "report.json"));
+  if (fs::exists(run / "report.json")) {
+    EXPECT_NO_THROW(read_json(run / "report.json"));
+  }
 }
 
 }  // namespace

@@ -1,0 +1,233 @@
+// The attacks of issue 9, repeated from outside against a live run: a
+// process without a key tries to forge a warning, to take a node's name, to
+// crash the centre and to ask the launcher for an absurd restart; a process
+// holding a member's key tries to speak as another member. None of it may
+// change any node's behaviour or the report, and what reaches a node is
+// traced as rejected with the claimed and the authenticated identity
+// (docs/SECURITY.md).
+#include <gtest/gtest.h>
+#include <zmq.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "security/curve.h"
+#include "security/keys.h"
+#include "tearline/v1/control.pb.h"
+#include "tearline/v1/frame.pb.h"
+#include "tests/child.h"
+
+namespace tearline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A handshake's outcome, as the connecting socket's monitor reports it.
+enum class Handshake { kSucceeded, kRefused, kNoAnswer };
+
+class Attacker {
+ public:
+  // A socket of `type` to `endpoint`: with CURVE as `own` if given (the
+  // server known by `server_key`), else without any security.
+  zmq::socket_t& connect(zmq::socket_type type, const std::string& endpoint,
+                         const std::optional<MemberKey>& own = std::nullopt,
+                         const std::string& server_key = "", const std::string& routing_id = "") {
+    zmq::socket_t& socket = sockets_.emplace_back(context_, type);
+    socket.set(zmq::sockopt::linger, 0);
+    if (!routing_id.empty()) socket.set(zmq::sockopt::routing_id, routing_id);
+    if (own) make_curve_client(socket, *own, server_key);
+    const std::string monitor = "inproc://attack-monitor-" + std::to_string(sockets_.size());
+    zmq_socket_monitor(socket.handle(), monitor.c_str(),
+                       ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                           ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL);
+    monitors_.emplace_back(context_, zmq::socket_type::pair).connect(monitor);
+    socket.connect(endpoint);
+    return socket;
+  }
+
+  // The last socket's first handshake event, waited for at most 10 s.
+  Handshake handshake() {
+    zmq::socket_t& monitor = monitors_.back();
+    std::vector<zmq::pollitem_t> items = {{monitor.handle(), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 10s);
+    if (!(items[0].revents & ZMQ_POLLIN)) return Handshake::kNoAnswer;
+    std::vector<zmq::message_t> event;
+    (void)zmq::recv_multipart(monitor, std::back_inserter(event));
+    uint16_t id = 0;
+    std::memcpy(&id, event.at(0).data(), sizeof id);
+    return id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED ? Handshake::kSucceeded : Handshake::kRefused;
+  }
+
+  ~Attacker() {
+    for (zmq::socket_t& socket : sockets_) socket.close();
+    for (zmq::socket_t& monitor : monitors_) monitor.close();
+  }
+
+ private:
+  zmq::context_t context_;
+  std::deque<zmq::socket_t> sockets_;
+  std::deque<zmq::socket_t> monitors_;
+};
+
+std::string serialised(const google::protobuf::Message& message) {
+  return message.SerializeAsString();
+}
+
+// A made-up actionable warning about the small scenario's plot, as if from
+// agency.bb: what a forger would want a unit to act on.
+v1::Frame forged_warning(const std::string& sender) {
+  v1::Frame frame;
+  frame.set_version(1);
+  frame.set_receiver_incarnation(1);
+  v1::Envelope* envelope = frame.mutable_envelope();
+  envelope->set_message_id("forged-1");
+  envelope->set_trace_id("bb-north-1");
+  envelope->set_sender(sender);
+  envelope->set_sequence(1);
+  envelope->set_sent_at_h(1);
+  envelope->set_arrival_h(1.5);
+  envelope->set_attempt(1);
+  envelope->set_handoff(sender + "->broker");
+  v1::ThreatReport* report = envelope->mutable_report();
+  report->set_report_id("forged-1");
+  report->set_trace_id("bb-north-1");
+  report->set_origin_agency("agency.bb");
+  report->set_subject("subject.x");
+  report->set_area("north");
+  report->set_site("station");
+  report->mutable_window()->set_start_h(std::numeric_limits<double>::quiet_NaN());
+  report->mutable_window()->set_end_h(200);
+  report->set_severity(v1::SEVERITY_CRITICAL);
+  report->set_tlp(v1::TLP_AMBER);
+  return frame;
+}
+
+bool await_live(const fs::path& mode_dir) {
+  return eventually(
+      [&] {
+        try {
+          return read_json(mode_dir / "nodes.json").value("live", false);
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      30s);
+}
+
+nlohmann::json node_entry(const nlohmann::json& nodes, const std::string& name) {
+  for (const auto& node : nodes["nodes"]) {
+    if (node["name"] == name) return node;
+  }
+  return {};
+}
+
+std::vector<nlohmann::json> events_of(const fs::path& trace, const std::string& kind) {
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(slurp(trace));
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["kind"] == kind) events.push_back(event);
+  }
+  return events;
+}
+
+TEST(Attack, NothingFromOutsideTheRunChangesItAndImpostorsAreTracedAsRejected) {
+  TempDir dir;
+  const fs::path keys = dir.path() / "keys";
+  ASSERT_EQ(run_tearline({"keys", "small", keys.string()}, dir.path()).exit_code, 0);
+  const std::vector<std::string> common = {"--mode", "coordinated", "--keys", keys.string(),
+                                           "--quiet"};
+  std::vector<std::string> reference_args = {"run", "small", "--scale",
+                                             "0",   "--out", (dir.path() / "reference").string()};
+  reference_args.insert(reference_args.end(), common.begin(), common.end());
+  const Finished reference = run_tearline(reference_args, dir.path());
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+
+  const fs::path run = dir.path() / "attacked";
+  std::vector<std::string> attacked_args = {"run", "small", "--scale", "20", "--out", run.string()};
+  attacked_args.insert(attacked_args.end(), common.begin(), common.end());
+  Child launcher(attacked_args, dir.path());
+  ASSERT_TRUE(await_live(run / "coordinated"));
+  const nlohmann::json nodes = read_json(run / "coordinated" / "nodes.json");
+  const nlohmann::json broker = node_entry(nodes, "broker");
+  const nlohmann::json agency = node_entry(nodes, "agency.bb");
+  const MemberKey stranger = generate_member_key("agency.bb");  // Not the run's key.
+  Attacker attacker;
+
+  // A forged warning, without a key and with a stranger's key, under
+  // agency.bb's name: the handshake fails, nothing is delivered.
+  const std::string forged = serialised(forged_warning("agency.bb"));
+  attacker.connect(zmq::socket_type::dealer, broker["data"], std::nullopt, "", "agency.bb")
+      .send(zmq::buffer(forged), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+  attacker.connect(zmq::socket_type::push, broker["data"], stranger, broker["public_key"])
+      .send(zmq::buffer(forged), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+
+  // A stranger's crash of the centre, and its restart request to the
+  // launcher with an absurd delay.
+  v1::ControlRequest crash;
+  crash.set_request_id(1);
+  crash.set_issued_by("tearline fault");
+  crash.mutable_crash();
+  attacker.connect(zmq::socket_type::dealer, broker["control"])
+      .send(zmq::buffer(serialised(crash)), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+  attacker.connect(zmq::socket_type::dealer, broker["control"], stranger, broker["public_key"])
+      .send(zmq::buffer(serialised(crash)), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+  v1::LauncherRequest restart;
+  restart.set_request_id(1);
+  restart.set_node("broker");
+  restart.mutable_restart()->set_after_h(1e300);
+  attacker
+      .connect(zmq::socket_type::dealer, nodes["launcher_control"].get<std::string>(), stranger,
+               nodes["launcher_public_key"])
+      .send(zmq::buffer(serialised(restart)), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+
+  // A member's own key (agency.aa's) is let in on data, but may not speak
+  // as agency.bb, nor send a warning with a NaN window.
+  const MemberKey insider = load_member_key(member_key_path(keys, "agency.aa"));
+  zmq::socket_t& impostor =
+      attacker.connect(zmq::socket_type::push, broker["data"], insider, broker["public_key"]);
+  EXPECT_EQ(attacker.handshake(), Handshake::kSucceeded);
+  impostor.send(zmq::buffer(forged), zmq::send_flags::none);
+  impostor.send(zmq::buffer(serialised(forged_warning("agency.aa"))), zmq::send_flags::none);
+  // And it may not command any node: control admits the launcher and the
+  // operator only.
+  attacker.connect(zmq::socket_type::dealer, agency["control"], insider, agency["public_key"])
+      .send(zmq::buffer(serialised(crash)), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+
+  const auto finished = launcher.wait(120s);
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  EXPECT_EQ(comparable_report(read_json(run / "report.json")),
+            comparable_report(read_json(dir.path() / "reference" / "report.json")));
+  for (const auto& entry : fs::directory_iterator(run / "coordinated")) {
+    if (entry.path().extension() != ".jsonl") continue;
+    EXPECT_EQ(slurp(entry.path()).find("forged-1"), std::string::npos) << entry.path();
+    EXPECT_TRUE(events_of(entry.path(), "fault").empty()) << entry.path();
+  }
+  const auto rejected = events_of(run / "coordinated" / "broker.trace.jsonl", "rejected");
+  ASSERT_EQ(rejected.size(), 2u);
+  EXPECT_EQ(rejected[0]["peer"], "agency.aa");
+  EXPECT_EQ(rejected[0]["claimed"], "agency.bb");
+  EXPECT_EQ(rejected[0]["reason"], "rejected:claimed-identity");
+  EXPECT_EQ(rejected[1]["peer"], "agency.aa");
+  EXPECT_EQ(rejected[1]["reason"], "rejected:window-out-of-range");
+  // The stranger's CURVE attempts are named in the logs of those it tried.
+  EXPECT_NE(slurp(run / "coordinated" / "broker.log").find("refused a tearline.data connection"),
+            std::string::npos);
+  EXPECT_NE(slurp(run / "coordinated" / "agency.bb.log").find("refused a tearline.control"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace tearline::testing
