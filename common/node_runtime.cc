@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "common/control_check.h"
 #include "common/endpoints.h"
 #include "common/fault_commands.h"
 #include "common/frame_check.h"
@@ -39,28 +40,6 @@ uint64_t peak_rss_kib() {
   return static_cast<uint64_t>(usage.ru_maxrss);
 }
 
-bool hour_is_sound(double hour) { return std::isfinite(hour) && hour >= 0; }
-
-// Why a grant cannot be run, or "" if it can. Hours must be sound (until_h
-// may be infinite), peers nodes of the scenario.
-std::string grant_error(const v1::Grant& grant, const std::set<std::string>& known_nodes) {
-  if (std::isnan(grant.until_h()) || grant.until_h() < 0) return "grant until_h is not an hour";
-  if (grant.has_resumed_at_h() && !hour_is_sound(grant.resumed_at_h())) {
-    return "grant resumed_at_h is not an hour";
-  }
-  for (const v1::PeerState& peer : grant.peers()) {
-    if (!known_nodes.contains(peer.node()))
-      return "grant names unknown peer \"" + peer.node() + "\"";
-    if (!hour_is_sound(peer.at_h())) return "grant peer state without a sound hour";
-  }
-  for (const v1::FrameCount& expected : grant.expected()) {
-    if (!known_nodes.contains(expected.peer())) {
-      return "grant expects frames from unknown peer \"" + expected.peer() + "\"";
-    }
-  }
-  return "";
-}
-
 // Who may connect to a node: its peers on data, the launcher and the
 // operator on control.
 ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
@@ -83,11 +62,14 @@ bool launcher_only(const v1::ControlRequest& request) {
 class NodeProcess final : public FrameSink {
  public:
   NodeProcess(const NodeOptions& options, const Scenario& scenario, const RoleFactory& factory,
-              std::shared_ptr<spdlog::logger> log, MemberKey key, PublicKeys public_keys)
+              std::shared_ptr<spdlog::logger> log, MemberKey key, PublicKeys public_keys,
+              Endpoints endpoints)
       : options_(options),
+        scenario_(scenario),
         log_(log),
         key_(std::move(key)),
         public_keys_(std::move(public_keys)),
+        endpoints_(std::move(endpoints)),
         trace_writer_(options.trace_path),
         core_(
             {options.name, options.mode, options.seed}, scenario,
@@ -100,12 +82,12 @@ class NodeProcess final : public FrameSink {
     make_curve_server(control_, key_, kControlDomain);
     control_.set(zmq::sockopt::linger, kControlLingerMs);
     control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxControlRequestBytes));
-    control_.bind(control_endpoint(options_.socket_dir, options_.name));
+    control_.bind(endpoints_.of(options_.name).control);
     make_curve_server(data_, key_, kDataDomain);
     data_.set(zmq::sockopt::linger, 0);
     data_.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
     data_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxDataFrameBytes));
-    data_.bind(data_endpoint(options_.socket_dir, options_.name));
+    data_.bind(endpoints_.of(options_.name).data);
   }
 
   int run();
@@ -135,9 +117,11 @@ class NodeProcess final : public FrameSink {
   [[noreturn]] void crash_now();
 
   NodeOptions options_;
+  const Scenario& scenario_;
   std::shared_ptr<spdlog::logger> log_;
   MemberKey key_;
   PublicKeys public_keys_;
+  Endpoints endpoints_;
   JsonlTraceWriter trace_writer_;
   NodeCore core_;
   std::set<std::string> known_nodes_;
@@ -162,7 +146,7 @@ zmq::socket_t& NodeProcess::peer_socket(const std::string& peer) {
   make_curve_client(socket, key_, public_keys_.of(peer));
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
-  socket.connect(data_endpoint(options_.socket_dir, peer));
+  socket.connect(endpoints_.of(peer).data);
   log_->info("connected to {}", peer);
   return peers_.emplace(peer, std::move(socket)).first->second;
 }
@@ -206,7 +190,7 @@ void NodeProcess::handle_control() {
   } else if (request.has_grant()) {
     const std::string refusal = grant_             ? "a grant is already pending"
                                 : !core_.started() ? "the node has not started"
-                                                   : grant_error(request.grant(), known_nodes_);
+                                                   : grant_error(request.grant(), scenario_);
     if (!refusal.empty()) {
       answer.set_request_id(request.request_id());
       answer.set_ok(false);
@@ -234,10 +218,7 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
     case v1::ControlRequest::kStart:
       if (core_.started()) {
         error = "already started";
-      } else if (!hour_is_sound(request.start().begin_h()) ||
-                 !hour_is_sound(request.start().end_h()) || request.start().incarnation() == 0) {
-        error = "start needs finite begin and end hours of at least 0 and an incarnation";
-      } else {
+      } else if (error = start_error(request.start(), scenario_); error.empty()) {
         core_.start(request.start().begin_h(), request.start().incarnation(),
                     request.start().end_h(), issuer);
       }
@@ -348,7 +329,11 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
       ->check(CLI::IsMember({"bilateral", "coordinated"}));
   app.add_option("--scenario", options.scenario_path, "scenario file")->required();
   app.add_option("--seed", options.seed, "seed of every random decision");
-  app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints")->required();
+  auto* socket_dir =
+      app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints");
+  auto* hosts = app.add_option("--hosts", options.hosts_file,
+                               "hosts file: every node's endpoints (instead of --socket-dir)");
+  socket_dir->excludes(hosts);
   app.add_option("--keys", options.keys_dir,
                  "the run's key folder: <name>.key (this node's) and public_keys.toml")
       ->required();
@@ -367,6 +352,20 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
     std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
     return 2;
   }
+  if (options.socket_dir.empty() == options.hosts_file.empty()) {
+    std::fprintf(stderr, "tearline-%s: give --socket-dir or --hosts\n", role_name.c_str());
+    return 2;
+  }
+  Endpoints endpoints;
+  try {
+    endpoints = options.hosts_file.empty()
+                    ? Endpoints::in_folder(options.socket_dir, scenario.node_names())
+                    : Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
+  } catch (const EndpointsError& error) {
+    std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
+                 error.what());
+    return 2;
+  }
   MemberKey key;
   PublicKeys public_keys;
   try {
@@ -381,7 +380,8 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
   try {
     auto log = spdlog::basic_logger_mt(options.name, options.log_path, true);
     log->flush_on(spdlog::level::info);
-    NodeProcess process(options, scenario, factory, log, std::move(key), std::move(public_keys));
+    NodeProcess process(options, scenario, factory, log, std::move(key), std::move(public_keys),
+                        std::move(endpoints));
     return process.run();
   } catch (const TraceWriteError& error) {
     std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),

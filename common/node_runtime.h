@@ -26,7 +26,8 @@ struct NodeOptions {
   std::string mode;           // "bilateral" or "coordinated".
   std::string scenario_path;  // The scenario file as run.
   uint64_t seed = 1;
-  std::string socket_dir;  // Where the ipc endpoints live.
+  std::string socket_dir;  // Where the ipc endpoints live, or:
+  std::string hosts_file;  // Every node's endpoints (common/endpoints.h).
   // The run's key set (security/keys.h): this node's <name>.key and
   // public_keys.toml. The path only: keys never travel on a command line.
   std::string keys_dir;

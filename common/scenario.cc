@@ -1015,10 +1015,13 @@ Scenario load_scenario(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (!in) throw ScenarioError(path + ": cannot read scenario file: " + std::strerror(errno));
+  return parse_scenario(text.str(), path);
+}
 
+Scenario parse_scenario(std::string_view text, const std::string& path) {
   toml::table document;
   try {
-    document = toml::parse(text.str(), path);
+    document = toml::parse(text, path);
   } catch (const toml::parse_error& parse_error) {
     const toml::source_position& at = parse_error.source().begin;
     throw ScenarioError(path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +

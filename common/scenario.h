@@ -159,5 +159,7 @@ class ScenarioError : public std::runtime_error {
 // wrong types, out-of-range values, and references to unknown nodes, sources
 // or plots are errors.
 Scenario load_scenario(const std::string& path);
+// The same for a scenario's text; `path` names it in errors.
+Scenario parse_scenario(std::string_view text, const std::string& path);
 
 }  // namespace tearline

@@ -6,13 +6,13 @@
 namespace tearline {
 
 ControlClient::ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
-                             const std::string& socket_dir, const MemberKey& own,
+                             const Endpoints& endpoints, const MemberKey& own,
                              const PublicKeys& keys) {
   for (const std::string& node : nodes) {
     zmq::socket_t socket(context, zmq::socket_type::dealer);
     make_curve_client(socket, own, keys.of(node));
     socket.set(zmq::sockopt::linger, 0);
-    socket.connect(control_endpoint(socket_dir, node));
+    socket.connect(endpoints.of(node).control);
     sockets_.emplace(node, std::move(socket));
   }
 }

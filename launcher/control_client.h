@@ -11,6 +11,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "common/endpoints.h"
 #include "security/keys.h"
 #include "tearline/v1/control.pb.h"
 
@@ -21,7 +22,7 @@ class ControlClient {
   // Connects with CURVE as `own` (the launcher) to each node, which it knows
   // by its key in `keys`.
   ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
-                const std::string& socket_dir, const MemberKey& own, const PublicKeys& keys);
+                const Endpoints& endpoints, const MemberKey& own, const PublicKeys& keys);
 
   // Sends `request` to each of `nodes` and waits until all have replied or
   // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,

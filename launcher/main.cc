@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   run_app->add_option("--keys", run.keys_dir,
                       "use this key set (made by `tearline keys`) instead of fresh keys in "
                       "<run>/keys; needed to run nodes on several hosts");
+  run_app->add_option("--hosts", run.hosts_file,
+                      "hosts file: each node's tcp:// (or ipc://) endpoints and how to start it "
+                      "(e.g. in a network namespace, or over ssh); see README.md, \"Across "
+                      "hosts\" (default: ipc:// on this machine)");
   run_app->add_option("--chaos", run.chaos_seed,
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "

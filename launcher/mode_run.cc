@@ -74,6 +74,8 @@ class ModeRun {
       host.seed = options.seed;
       host.mode_dir = options.mode_dir;
       host.keys_dir = options.keys_dir;
+      host.hosts_file = options.hosts_file;
+      host.scenario_nodes = scenario.node_names();
       host.end_h = scenario.duration_h;
       host.nodes = nodes_;
       host.on_launcher_request = [this](const v1::LauncherRequest& request) {

@@ -26,6 +26,9 @@ struct ModeRunOptions {
   std::filesystem::path mode_dir;
   // The run's key set (security/keys.h).
   std::filesystem::path keys_dir;
+  // Where the nodes listen and how they are started (common/endpoints.h);
+  // empty: ipc:// on this machine.
+  std::string hosts_file;
   bool quiet = false;
   // Start a node that died again this many scenario hours later; none: never.
   std::optional<double> restart_delay_h;

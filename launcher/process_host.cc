@@ -50,13 +50,20 @@ void remove_orphaned_socket_dirs() {
 }  // namespace
 
 ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(options)) {
-  remove_orphaned_socket_dirs();
-  std::string socket_template = fmt::format("/tmp/tearline-{}-XXXXXX", getpid());
-  if (!mkdtemp(socket_template.data())) {
-    throw std::runtime_error(std::string("cannot create a socket directory in /tmp: ") +
-                             std::strerror(errno));
+  std::vector<std::string> names;
+  for (const auto& [name, role] : options_.nodes) names.push_back(name);
+  if (!options_.hosts_file.empty()) {
+    endpoints_ = Endpoints::from_hosts_file(options_.hosts_file, options_.scenario_nodes);
+  } else {
+    remove_orphaned_socket_dirs();
+    std::string socket_template = fmt::format("/tmp/tearline-{}-XXXXXX", getpid());
+    if (!mkdtemp(socket_template.data())) {
+      throw std::runtime_error(std::string("cannot create a socket directory in /tmp: ") +
+                               std::strerror(errno));
+    }
+    socket_dir_ = socket_template;
+    endpoints_ = Endpoints::in_folder(socket_dir_, names);
   }
-  socket_dir_ = socket_template;
   key_ = load_member_key(member_key_path(options_.keys_dir, kLauncherMember));
   public_keys_ = load_public_keys(public_keys_path(options_.keys_dir));
   zap_.emplace(context_, public_keys_, ZapPolicy{{kLauncherDomain, {kOperatorMember}}}, nullptr);
@@ -64,28 +71,33 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
   make_curve_server(*launcher_control_, key_, kLauncherDomain);
   launcher_control_->set(zmq::sockopt::linger, 0);
   launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
-  launcher_control_->bind("ipc://" + socket_dir_ + "/launcher.control");
-  std::vector<std::string> names;
-  for (const auto& [name, role] : options_.nodes) names.push_back(name);
-  control_.emplace(context_, names, socket_dir_, key_, public_keys_);
+  launcher_control_->bind(endpoints_.launcher_control());
+  control_.emplace(context_, names, endpoints_, key_, public_keys_);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
 
 void ProcessHost::spawn(const std::string& node, const std::string& role) {
   const std::string base = (options_.mode_dir / node).string();
-  supervisor_.spawn(
-      node,
-      {executable_dir() + "/tearline-" + role, "--name", node, "--mode", options_.mode,
-       "--scenario", options_.scenario_path, "--seed", std::to_string(options_.seed),
-       "--socket-dir", socket_dir_, "--keys", options_.keys_dir.string(), "--trace",
-       base + ".trace.jsonl", "--log", base + ".log"},
-      base + ".stderr");
+  std::vector<std::string> command = endpoints_.of(node).wrapper;
+  for (const std::string& word :
+       {executable_dir() + "/tearline-" + role, std::string("--name"), node, std::string("--mode"),
+        options_.mode, std::string("--scenario"), options_.scenario_path, std::string("--seed"),
+        std::to_string(options_.seed), std::string("--keys"), options_.keys_dir.string(),
+        std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
+    command.push_back(word);
+  }
+  if (options_.hosts_file.empty()) {
+    command.insert(command.end(), {"--socket-dir", socket_dir_});
+  } else {
+    command.insert(command.end(), {"--hosts", options_.hosts_file});
+  }
+  supervisor_.spawn(node, command, base + ".stderr");
 }
 
 ProcessHost::~ProcessHost() {
   std::error_code ignored;
-  fs::remove_all(socket_dir_, ignored);
+  if (!socket_dir_.empty()) fs::remove_all(socket_dir_, ignored);
   for (const auto& [name, role] : options_.nodes) {
     const fs::path stderr_path = options_.mode_dir / (name + ".stderr");
     if (fs::exists(stderr_path, ignored) && fs::file_size(stderr_path, ignored) == 0) {
@@ -299,8 +311,8 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
     nlohmann::json node = {{"name", name},
                            {"role", role},
                            {"pid", supervisor_.pid_of(name)},
-                           {"control", control_endpoint(socket_dir_, name)},
-                           {"data", data_endpoint(socket_dir_, name)},
+                           {"control", endpoints_.of(name).control},
+                           {"data", endpoints_.of(name).data},
                            {"public_key", public_keys_.of(name)}};
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
@@ -311,7 +323,7 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
   nlohmann::json file = {{"mode", options_.mode},
                          {"live", live},
                          {"launcher_pid", getpid()},
-                         {"launcher_control", "ipc://" + socket_dir_ + "/launcher.control"},
+                         {"launcher_control", endpoints_.launcher_control()},
                          {"launcher_public_key", key_.curve_public_z85},
                          {"keys_dir", fs::absolute(options_.keys_dir).string()},
                          {"nodes", nodes}};

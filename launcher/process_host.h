@@ -13,6 +13,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "common/endpoints.h"
 #include "launcher/control_client.h"
 #include "launcher/node_host.h"
 #include "launcher/supervisor.h"
@@ -29,6 +30,11 @@ struct ProcessHostOptions {
   // The run's key set (security/keys.h): the nodes read theirs, the
   // launcher its own, from here.
   std::filesystem::path keys_dir;
+  // Every member's endpoints, and how to start each node (common/
+  // endpoints.h); empty: ipc:// in a socket folder on this machine.
+  std::string hosts_file;
+  // Every node of the scenario, both modes' (a hosts file lists them all).
+  std::vector<std::string> scenario_nodes;
   double end_h = 0;  // The scenario's end.
   // (name, role) of every node of the mode.
   std::vector<std::pair<std::string, std::string>> nodes;
@@ -78,7 +84,8 @@ class ProcessHost final : public NodeHost {
   std::vector<std::string> running_nodes() const;
 
   ProcessHostOptions options_;
-  std::string socket_dir_;
+  std::string socket_dir_;  // Empty with a hosts file.
+  Endpoints endpoints_;
   Supervisor supervisor_;
   // The largest peak memory of each node's lives so far.
   std::map<std::string, uint64_t> peak_rss_kib_;

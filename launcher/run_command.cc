@@ -155,6 +155,14 @@ int run_command(const RunOptions& options) {
     fmt::print(stderr, "tearline run: {}\n", error.what());
     return 2;
   }
+  if (!options.hosts_file.empty()) {
+    try {
+      Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
+    } catch (const EndpointsError& error) {
+      fmt::print(stderr, "tearline run: {}\n", error.what());
+      return 2;
+    }
+  }
 
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -178,6 +186,7 @@ int run_command(const RunOptions& options) {
     mode_options.ms_per_scenario_hour = ms_per_h;
     mode_options.mode_dir = run_dir / mode;
     mode_options.keys_dir = keys_dir;
+    mode_options.hosts_file = options.hosts_file.empty() ? "" : fs::absolute(options.hosts_file);
     mode_options.quiet = options.quiet;
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;

@@ -25,6 +25,9 @@ struct RunOptions {
   // A key set made by `tearline keys` (security/keys.h); empty: fresh keys
   // in <run>/keys.
   std::string keys_dir;
+  // Every node's endpoints and how to start it (common/endpoints.h); empty:
+  // ipc:// on this machine.
+  std::string hosts_file;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

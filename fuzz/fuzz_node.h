@@ -1,0 +1,71 @@
+// A node without sockets for the fuzz targets: the small scenario without
+// background traffic (so each input costs little), one node of it started,
+// its trace and frames kept in memory.
+#pragma once
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+#include "broker/broker.h"
+#include "common/node_core.h"
+#include "common/trace.h"
+#include "nodes/agency.h"
+#include "nodes/unit.h"
+
+namespace tearline::fuzz {
+
+class DiscardFrames final : public FrameSink {
+ public:
+  void deliver(const std::string&, const v1::Frame&) override {}
+};
+
+inline const Scenario& quiet_small_scenario() {
+  static const Scenario scenario = [] {
+    Scenario loaded = load_scenario(TEARLINE_SOURCE_DIR "/scenarios/small.toml");
+    loaded.broker.background.rate_per_h = 0;
+    for (AgencySpec& agency : loaded.agencies) agency.background.rate_per_h = 0;
+    return loaded;
+  }();
+  return scenario;
+}
+
+// Node `index` (modulo the scenario's nodes) of the coordinated mode,
+// started at hour 0.
+class FuzzNode {
+ public:
+  explicit FuzzNode(size_t index)
+      : scenario_(quiet_small_scenario()),
+        name_(scenario_.node_names()[index % scenario_.node_names().size()]),
+        core_(
+            {name_, "coordinated", 1}, scenario_,
+            [this](const Random& random) { return role(random); }, trace_, frames_,
+            std::make_shared<spdlog::logger>("fuzz",
+                                             std::make_shared<spdlog::sinks::null_sink_st>())) {
+    core_.start(0, 1, scenario_.duration_h, "launcher");
+  }
+
+  NodeCore& core() { return core_; }
+  const std::string& name() const { return name_; }
+  const Scenario& scenario() const { return scenario_; }
+
+ private:
+  std::unique_ptr<Role> role(const Random& random) {
+    static const SecretKey key = random_secret_key();
+    if (scenario_.agency(name_)) {
+      return std::make_unique<AgencyRole>(scenario_, name_, "coordinated", random, key);
+    }
+    if (name_ == scenario_.broker.name) return std::make_unique<BrokerRole>(scenario_, random, key);
+    return std::make_unique<UnitRole>(scenario_, name_, random);
+  }
+
+  const Scenario& scenario_;
+  std::string name_;
+  MemoryTraceSink trace_;
+  DiscardFrames frames_;
+  NodeCore core_;
+};
+
+}  // namespace tearline::fuzz
