@@ -57,7 +57,7 @@ pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>&
       dup2(null_fd, STDIN_FILENO);
       dup2(null_fd, STDOUT_FILENO);
     }
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // A wrapper (ip, ssh) is found on PATH.
     _exit(127);
   }
   // pidfds are close-on-exec: later children do not inherit them.
