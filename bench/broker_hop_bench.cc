@@ -14,7 +14,10 @@
 // Both variants acknowledge every message, so their ZeroMQ traffic is the
 // same: the bare hop returns a fixed pre-serialized ack and moves the
 // received payload on untouched; the broker hop runs BrokerHop on it.
-// Throughput = N / (last receive at the consumer - first send).
+// Throughput = N / (last receive at the consumer - first send). Each variant
+// runs twice: plain, and with CURVE on every socket (a ZAP handler admitting
+// the producer and the hop), as tearline's own sockets are, so the cost of
+// CURVE is measured beside the hop's.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -39,6 +42,9 @@
 #include "bench/broker_hop.h"
 #include "bench/report_mix.h"
 #include "common/role.h"
+#include "security/curve.h"
+#include "security/keys.h"
+#include "security/zap_handler.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {
@@ -60,6 +66,16 @@ enum class Variant { kBare, kBrokerHop };
 const char* variant_name(Variant variant) {
   return variant == Variant::kBare ? "bare forward" : "broker hop";
 }
+
+// The members' keys of a round with CURVE.
+struct CurveKeys {
+  MemberKey producer = generate_member_key(kSenderNode);
+  MemberKey hop = generate_member_key(kHopNode);
+  MemberKey consumer = generate_member_key("unit.manchester");
+  PublicKeys public_keys{{{producer.name, producer.curve_public_z85},
+                          {hop.name, hop.curve_public_z85},
+                          {consumer.name, consumer.curve_public_z85}}};
+};
 
 struct RoundResult {
   double wall_s = 0;
@@ -141,10 +157,12 @@ class ReadySignal {
 };
 
 void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t messages,
-                  std::latch& ready, SteadyClock::time_point* last_receive) {
+                  const CurveKeys* curve, std::latch& ready,
+                  SteadyClock::time_point* last_receive) {
   ReadySignal signal(ready);
   zmq::socket_t socket(context, zmq::socket_type::router);
   configure(socket);
+  if (curve) make_curve_server(socket, curve->consumer, kDataDomain);
   socket.bind(endpoint);
   signal.signal();
   zmq::message_t from;
@@ -155,16 +173,18 @@ void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t m
 
 void run_hop(Variant variant, zmq::context_t& context, const std::string& inbound_endpoint,
              const std::string& outbound_endpoint, const std::string& trace_path, size_t messages,
-             std::latch& ready, double* hop_cpu_s) {
+             const CurveKeys* curve, std::latch& ready, double* hop_cpu_s) {
   ReadySignal signal(ready);
   zmq::socket_t inbound(context, zmq::socket_type::router);
   configure(inbound);
+  if (curve) make_curve_server(inbound, curve->hop, kDataDomain);
   // As the runtime: a reply to a peer that is gone fails instead of vanishing.
   inbound.set(zmq::sockopt::router_mandatory, true);
   inbound.bind(inbound_endpoint);
   zmq::socket_t outbound(context, zmq::socket_type::dealer);
   configure(outbound);
   outbound.set(zmq::sockopt::routing_id, kHopNode);
+  if (curve) make_curve_client(outbound, curve->hop, curve->consumer.curve_public_z85);
   outbound.connect(outbound_endpoint);
 
   std::optional<BrokerHop> hop;
@@ -207,12 +227,13 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
 }
 
 void run_producer(zmq::context_t& context, const std::string& endpoint,
-                  const std::vector<std::string>& frames, std::latch& ready,
+                  const std::vector<std::string>& frames, const CurveKeys* curve, std::latch& ready,
                   SteadyClock::time_point* first_send) {
   ready.wait();
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   configure(socket);
   socket.set(zmq::sockopt::routing_id, kSenderNode);
+  if (curve) make_curve_client(socket, curve->producer, curve->hop.curve_public_z85);
   socket.connect(endpoint);
   zmq::message_t ack;
   size_t sent = 0;
@@ -242,12 +263,18 @@ std::thread start(std::exception_ptr* error, std::function<void()> body) {
   });
 }
 
-RoundResult run_round(Variant variant, const std::vector<std::string>& frames,
-                      const std::filesystem::path& dir, int round) {
+RoundResult run_round(Variant variant, const CurveKeys* curve,
+                      const std::vector<std::string>& frames, const std::filesystem::path& dir,
+                      int round) {
   const std::string hop_endpoint = "ipc://" + (dir / "broker.data").string();
   const std::string consumer_endpoint = "ipc://" + (dir / "unit.data").string();
   const std::filesystem::path trace_path = dir / fmt::format("broker-round-{}.trace.jsonl", round);
   zmq::context_t context;
+  std::optional<ZapHandler> zap;  // Stops before the context ends.
+  if (curve) {
+    zap.emplace(context, curve->public_keys,
+                ZapPolicy{{kDataDomain, {curve->producer.name, curve->hop.name}}}, nullptr);
+  }
   std::latch ready(2);  // Consumer bound; hop bound and connected.
   SteadyClock::time_point first_send;
   SteadyClock::time_point last_receive;
@@ -256,13 +283,16 @@ RoundResult run_round(Variant variant, const std::vector<std::string>& frames,
   const ProcessUsage usage_before = process_usage();
   std::thread threads[] = {
       start(&errors[0],
-            [&] { run_consumer(context, consumer_endpoint, frames.size(), ready, &last_receive); }),
+            [&] {
+              run_consumer(context, consumer_endpoint, frames.size(), curve, ready, &last_receive);
+            }),
       start(&errors[1],
             [&] {
               run_hop(variant, context, hop_endpoint, consumer_endpoint, trace_path.string(),
-                      frames.size(), ready, &result.hop_cpu_s);
+                      frames.size(), curve, ready, &result.hop_cpu_s);
             }),
-      start(&errors[2], [&] { run_producer(context, hop_endpoint, frames, ready, &first_send); })};
+      start(&errors[2],
+            [&] { run_producer(context, hop_endpoint, frames, curve, ready, &first_send); })};
   for (std::thread& thread : threads) thread.join();
   const ProcessUsage usage_after = process_usage();
   result.process_cpu_s = usage_after.cpu_s - usage_before.cpu_s;
@@ -357,40 +387,59 @@ int run(size_t messages, int rounds) {
     std::vector<double> switches_per_msg;
     uint64_t trace_bytes = 0;
   };
-  Samples samples[2];
+  // By [CURVE][variant].
+  Samples samples[2][2];
+  const CurveKeys curve_keys;
   for (int round = 1; round <= rounds; ++round) {
-    for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
-      const RoundResult result = run_round(variant, frames, dir.path(), round);
-      Samples& sample = samples[static_cast<int>(variant)];
-      const double msgs_per_s = static_cast<double>(messages) / result.wall_s;
-      sample.msgs_per_s.push_back(msgs_per_s);
-      sample.hop_cpu_us_per_msg.push_back(result.hop_cpu_s * 1e6 / static_cast<double>(messages));
-      sample.process_cpu_us_per_msg.push_back(result.process_cpu_s * 1e6 /
-                                              static_cast<double>(messages));
-      sample.switches_per_msg.push_back(result.switches / static_cast<double>(messages));
-      sample.trace_bytes = result.trace_bytes;
-      fmt::print(stderr, "round {}/{} {:<12} {:>9.0f} msgs/s\n", round, rounds,
-                 variant_name(variant), msgs_per_s);
+    for (const bool curve : {false, true}) {
+      for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+        const RoundResult result =
+            run_round(variant, curve ? &curve_keys : nullptr, frames, dir.path(), round);
+        Samples& sample = samples[curve][static_cast<int>(variant)];
+        const double msgs_per_s = static_cast<double>(messages) / result.wall_s;
+        sample.msgs_per_s.push_back(msgs_per_s);
+        sample.hop_cpu_us_per_msg.push_back(result.hop_cpu_s * 1e6 / static_cast<double>(messages));
+        sample.process_cpu_us_per_msg.push_back(result.process_cpu_s * 1e6 /
+                                                static_cast<double>(messages));
+        sample.switches_per_msg.push_back(result.switches / static_cast<double>(messages));
+        sample.trace_bytes = result.trace_bytes;
+        fmt::print(stderr, "round {}/{} {:<12}{:<7} {:>9.0f} msgs/s\n", round, rounds,
+                   variant_name(variant), curve ? " CURVE" : "", msgs_per_s);
+      }
     }
   }
 
-  fmt::print("\n{:<14}{:>16}{:>12}{:>12}{:>18}{:>18}{:>14}\n", "variant", "median msgs/s", "min",
+  fmt::print("\n{:<22}{:>16}{:>12}{:>12}{:>18}{:>18}{:>14}\n", "variant", "median msgs/s", "min",
              "max", "hop CPU us/msg", "all CPU us/msg", "switches/msg");
-  for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
-    const Samples& sample = samples[static_cast<int>(variant)];
-    fmt::print("{:<14}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}{:>18.2f}{:>14.2f}\n",
-               variant_name(variant), median(sample.msgs_per_s),
-               *std::min_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
-               *std::max_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
-               median(sample.hop_cpu_us_per_msg), median(sample.process_cpu_us_per_msg),
-               median(sample.switches_per_msg));
+  for (const bool curve : {false, true}) {
+    for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+      const Samples& sample = samples[curve][static_cast<int>(variant)];
+      fmt::print("{:<22}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}{:>18.2f}{:>14.2f}\n",
+                 std::string(variant_name(variant)) + (curve ? " + CURVE" : ""),
+                 median(sample.msgs_per_s),
+                 *std::min_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
+                 *std::max_element(sample.msgs_per_s.begin(), sample.msgs_per_s.end()),
+                 median(sample.hop_cpu_us_per_msg), median(sample.process_cpu_us_per_msg),
+                 median(sample.switches_per_msg));
+    }
   }
-  const Samples& broker = samples[static_cast<int>(Variant::kBrokerHop)];
+  const Samples& broker = samples[0][static_cast<int>(Variant::kBrokerHop)];
   fmt::print("broker hop trace: {:.0f} bytes per message\n",
              static_cast<double>(broker.trace_bytes) / static_cast<double>(messages));
-  const double ratio =
-      median(broker.msgs_per_s) / median(samples[static_cast<int>(Variant::kBare)].msgs_per_s);
-  fmt::print("ratio: {:.2f} (target >= 0.70)\n", ratio);
+  const auto rate = [&](bool curve, Variant variant) {
+    return median(samples[curve][static_cast<int>(variant)].msgs_per_s);
+  };
+  const auto cpu = [&](bool curve, Variant variant) {
+    return median(samples[curve][static_cast<int>(variant)].process_cpu_us_per_msg);
+  };
+  fmt::print("ratio: {:.2f} (target >= 0.70); with CURVE: {:.2f}\n",
+             rate(false, Variant::kBrokerHop) / rate(false, Variant::kBare),
+             rate(true, Variant::kBrokerHop) / rate(true, Variant::kBare));
+  for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+    fmt::print("cost of CURVE, {}: {:.0f}% of the rate, {:+.2f} us/msg of CPU\n",
+               variant_name(variant), 100 * (1 - rate(true, variant) / rate(false, variant)),
+               cpu(true, variant) - cpu(false, variant));
+  }
   return 0;
 }
 
