@@ -5,7 +5,9 @@
 // change any node's behaviour or the report, and what reaches a node is
 // traced as rejected with the claimed and the authenticated identity
 // (docs/SECURITY.md).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include <cmath>
@@ -227,6 +229,37 @@ TEST(Attack, NothingFromOutsideTheRunChangesItAndImpostorsAreTracedAsRejected) {
             std::string::npos);
   EXPECT_NE(slurp(run / "coordinated" / "agency.bb.log").find("refused a tearline.control"),
             std::string::npos);
+}
+
+// A message that no node created appears in a trace (written there by
+// whoever can write the run folder, or by a bug): the run fails and names it.
+TEST(Attack, AMessageNoNodeCreatedFailsTheRunAndIsListed) {
+  TempDir dir;
+  const fs::path run = dir.path() / "run";
+  Child launcher(
+      {"run", "small", "--mode", "coordinated", "--scale", "10", "--out", run.string(), "--quiet"},
+      dir.path());
+  ASSERT_TRUE(await_live(run / "coordinated"));
+  // Written now: lines older than the run's start are an earlier run's.
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const std::string ghost =
+      R"({"wall_ms":)" + std::to_string(now_ms) +
+      R"(,"t_h":5,"node":"unit.north","mode":"coordinated","kind":"received",)"
+      R"("msg":"ghost-1","trace":"bb-north-1","peer":"broker"})"
+      "\n";
+  // One write in append mode, as the node's own writer appends: lines stay whole.
+  const int fd =
+      ::open((run / "coordinated" / "unit.north.trace.jsonl").c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, ghost.data(), ghost.size()), static_cast<ssize_t>(ghost.size()));
+  ::close(fd);
+  const auto finished = launcher.wait(120s);
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->exit_code, 1);
+  EXPECT_NE(finished->err.find("1 messages that no node created: ghost-1"), std::string::npos)
+      << finished->err;
 }
 
 }  // namespace
