@@ -109,18 +109,6 @@ v1::Frame forged_warning(const std::string& sender) {
   return frame;
 }
 
-bool await_live(const fs::path& mode_dir) {
-  return eventually(
-      [&] {
-        try {
-          return read_json(mode_dir / "nodes.json").value("live", false);
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      30s);
-}
-
 nlohmann::json node_entry(const nlohmann::json& nodes, const std::string& name) {
   for (const auto& node : nodes["nodes"]) {
     if (node["name"] == name) return node;

@@ -124,4 +124,16 @@ nlohmann::json comparable_report(const nlohmann::json& value) {
   return result;
 }
 
+bool await_live(const fs::path& mode_dir, std::chrono::seconds timeout) {
+  return eventually(
+      [&] {
+        try {
+          return read_json(mode_dir / "nodes.json").value("live", false);
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      timeout);
+}
+
 }  // namespace tearline::testing

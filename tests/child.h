@@ -69,4 +69,9 @@ bool process_alive(pid_t pid);
 nlohmann::json comparable_report(const nlohmann::json& report);
 nlohmann::json read_json(const std::filesystem::path& path);
 
+// Waits (bounded) until the mode in `mode_dir` is live (its nodes.json says
+// so); false if it is not by `timeout`.
+bool await_live(const std::filesystem::path& mode_dir,
+                std::chrono::seconds timeout = std::chrono::seconds(30));
+
 }  // namespace tearline::testing

@@ -149,26 +149,13 @@ TEST(FaultSchedule, TheSameScheduleAndSeedGiveTheSameLossesByLink) {
   }
 }
 
-// Waits until the coordinated mode of `run` is live; returns false if not.
-bool await_live(const fs::path& run) {
-  return eventually(
-      [&] {
-        try {
-          return read_json(run / "coordinated" / "nodes.json").value("live", false);
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      std::chrono::seconds(30));
-}
-
 TEST(FaultCommand, ChangesALiveNodeAndSaysClearlyWhatItCannotDo) {
   TempDir dir;
   const fs::path run = dir.path() / "run";
   Child launcher(
       {"run", "small", "--mode", "coordinated", "--scale", "40", "--out", run.string(), "--quiet"},
       dir.path());
-  ASSERT_TRUE(await_live(run));
+  ASSERT_TRUE(await_live(run / "coordinated"));
   const fs::path tool_dir = dir.path() / "tool";
   fs::create_directories(tool_dir);
 

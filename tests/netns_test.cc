@@ -97,21 +97,9 @@ fs::path write_hosts_file(const Topology& topology, const fs::path& dir) {
   return path;
 }
 
-bool await_live(const fs::path& mode_dir) {
-  return eventually(
-      [&] {
-        try {
-          return read_json(mode_dir / "nodes.json").value("live", false);
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      60s);
-}
-
 // Cuts the path between nodes a and b while the mode runs, for a while.
 void cut_while_live(Topology& topology, const fs::path& mode_dir, size_t a, size_t b) {
-  ASSERT_TRUE(await_live(mode_dir)) << mode_dir;
+  ASSERT_TRUE(await_live(mode_dir, std::chrono::seconds(60))) << mode_dir;
   ASSERT_TRUE(topology.cut(a, b, true));
   // The fault's length in wall time: what a cable pulled for a while is.
   std::this_thread::sleep_for(1500ms);
