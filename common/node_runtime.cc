@@ -1,5 +1,6 @@
 #include "common/node_runtime.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -318,6 +319,10 @@ int NodeProcess::run() {
 }  // namespace
 
 int run_node_main(int argc, char** argv, const std::string& role_name, const RoleFactory& factory) {
+  // libprotobuf would log each refused string that is not UTF-8 to stderr,
+  // where a member's junk could grow the file without bound; the refusal is
+  // traced ("rejected:unreadable") instead.
+  google::protobuf::SetLogHandler(nullptr);
   NodeOptions options;
   CLI::App app{"tearline " + role_name +
                " node: one process of a tearline run. Normally started by `tearline run`, "

@@ -7,6 +7,7 @@
 #include "common/control_check.h"
 #include "common/fault_commands.h"
 #include "fuzz/fuzz_node.h"
+#include "fuzz/quiet_protobuf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tearline;

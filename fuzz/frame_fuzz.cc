@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_node.h"
+#include "fuzz/quiet_protobuf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tearline;

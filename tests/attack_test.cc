@@ -189,6 +189,14 @@ TEST(Attack, NothingFromOutsideTheRunChangesItAndImpostorsAreTracedAsRejected) {
   EXPECT_EQ(attacker.handshake(), Handshake::kSucceeded);
   impostor.send(zmq::buffer(forged), zmq::send_flags::none);
   impostor.send(zmq::buffer(serialised(forged_warning("agency.aa"))), zmq::send_flags::none);
+  // ...nor bytes that do not parse (a string field that is not UTF-8).
+  v1::Frame unreadable = forged_warning("agency.aa");
+  unreadable.mutable_envelope()->mutable_report()->mutable_window()->set_start_h(190);
+  std::string bytes = serialised(unreadable);
+  const size_t id_at = bytes.find("forged-1");
+  ASSERT_NE(id_at, std::string::npos);
+  bytes[id_at] = '\xff';
+  impostor.send(zmq::buffer(bytes), zmq::send_flags::none);
   // And it may not command any node: control admits the launcher and the
   // operator only.
   attacker.connect(zmq::socket_type::dealer, agency["control"], insider, agency["public_key"])
@@ -206,12 +214,16 @@ TEST(Attack, NothingFromOutsideTheRunChangesItAndImpostorsAreTracedAsRejected) {
     EXPECT_TRUE(events_of(entry.path(), "fault").empty()) << entry.path();
   }
   const auto rejected = events_of(run / "coordinated" / "broker.trace.jsonl", "rejected");
-  ASSERT_EQ(rejected.size(), 2u);
+  ASSERT_EQ(rejected.size(), 3u);
   EXPECT_EQ(rejected[0]["peer"], "agency.aa");
   EXPECT_EQ(rejected[0]["claimed"], "agency.bb");
   EXPECT_EQ(rejected[0]["reason"], "rejected:claimed-identity");
   EXPECT_EQ(rejected[1]["peer"], "agency.aa");
   EXPECT_EQ(rejected[1]["reason"], "rejected:window-out-of-range");
+  EXPECT_EQ(rejected[2]["peer"], "agency.aa");
+  EXPECT_EQ(rejected[2]["reason"], "rejected:unreadable");
+  // Traced, not logged to stderr by libprotobuf (an empty stderr is removed).
+  EXPECT_FALSE(fs::exists(run / "coordinated" / "broker.stderr"));
   // The stranger's CURVE attempts are named in the logs of those it tried.
   EXPECT_NE(slurp(run / "coordinated" / "broker.log").find("refused a tearline.data connection"),
             std::string::npos);
