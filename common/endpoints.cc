@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -53,6 +54,10 @@ Endpoints Endpoints::in_folder(const std::string& socket_dir,
 Endpoints Endpoints::from_hosts_file(const std::string& path,
                                      const std::vector<std::string>& nodes) {
   toml::table document;
+  std::error_code missing;
+  if (!std::filesystem::is_regular_file(path, missing)) {
+    throw EndpointsError("cannot read hosts file " + path + ": no such file");
+  }
   try {
     document = toml::parse_file(path);
   } catch (const toml::parse_error& error) {

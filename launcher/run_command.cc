@@ -114,6 +114,14 @@ int run_command(const RunOptions& options) {
     fmt::print(stderr, "tearline run: {}\n", error.what());
     return 2;
   }
+  if (!options.hosts_file.empty()) {
+    try {
+      Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
+    } catch (const EndpointsError& error) {
+      fmt::print(stderr, "tearline run: {}\n", error.what());
+      return 2;
+    }
+  }
   const uint64_t seed = options.seed.value_or(scenario.seed);
   const double ms_per_h = options.ms_per_scenario_hour.value_or(scenario.ms_per_scenario_hour);
   const fs::path run_dir =
@@ -154,14 +162,6 @@ int run_command(const RunOptions& options) {
   } catch (const KeyError& error) {
     fmt::print(stderr, "tearline run: {}\n", error.what());
     return 2;
-  }
-  if (!options.hosts_file.empty()) {
-    try {
-      Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
-    } catch (const EndpointsError& error) {
-      fmt::print(stderr, "tearline run: {}\n", error.what());
-      return 2;
-    }
   }
 
   struct sigaction action {};
