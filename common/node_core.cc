@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "common/clock.h"
 #include "common/desk.h"
@@ -24,24 +25,19 @@ std::optional<double> earliest(std::initializer_list<std::optional<double>> time
   return result;
 }
 
-// The hour a frame arrives, or none if it gives no sound one.
-std::optional<double> arrival_of(const v1::Frame& frame) {
-  double arrival_h = 0;
+// The hour a frame that passed check_frame() arrives.
+double arrival_of(const v1::Frame& frame) {
   switch (frame.body_case()) {
     case v1::Frame::kEnvelope:
-      arrival_h = frame.envelope().arrival_h();
-      break;
+      return frame.envelope().arrival_h();
     case v1::Frame::kAck:
-      arrival_h = frame.ack().arrival_h();
-      break;
+      return frame.ack().arrival_h();
     case v1::Frame::kPoll:
-      arrival_h = frame.poll().arrival_h();
-      break;
+      return frame.poll().arrival_h();
     case v1::Frame::BODY_NOT_SET:
-      return std::nullopt;
+      break;
   }
-  if (!std::isfinite(arrival_h) || arrival_h < 0) return std::nullopt;
-  return arrival_h;
+  throw std::logic_error("arrival_of: a frame without a body passed check_frame()");
 }
 
 }  // namespace
@@ -100,9 +96,8 @@ bool NodeCore::take_frame(const std::string& from, const v1::Frame& frame) {
     reject_frame(from, *rejection);
     return false;
   }
-  const std::optional<double> arrival_h = arrival_of(frame);
   // Later than its hour only when its sender died mid-window (sync/DESIGN.md).
-  inbox_.put(from, frame, std::max(*arrival_h, reached_h_));
+  inbox_.put(from, frame, std::max(arrival_of(frame), reached_h_));
   return true;
 }
 
