@@ -43,7 +43,8 @@ class NodeHost {
                        std::string* error) = 0;
   // SIGKILL, SIGSTOP or SIGCONT to `node`.
   virtual void signal(const std::string& node, int signal) = 0;
-  // Waits until `node`, which was sent SIGKILL or a crash, has ended.
+  // Waits until `node`, which was sent SIGKILL or a crash, has ended (a
+  // process that has not within 5 s is killed).
   virtual void await_end(const std::string& node) = 0;
   // Nodes that ended since the last call, in name order.
   virtual std::vector<NodeExit> collect_exits() = 0;

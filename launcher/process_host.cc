@@ -249,6 +249,14 @@ void ProcessHost::signal(const std::string& node, int signal) {
 }
 
 void ProcessHost::await_end(const std::string& node) {
+  // A node told to crash ends at once; one that does not (stuck) is killed,
+  // so the launcher never waits for it unboundedly.
+  const Clock::time_point give_up = Clock::now() + std::chrono::milliseconds(kExitTimeoutMs);
+  while (supervisor_.running(node) && Clock::now() < give_up) {
+    supervisor_.wait_all(kPollStep.count());
+  }
+  if (!supervisor_.running(node)) return;
+  kill(supervisor_.pid_of(node), SIGKILL);
   while (supervisor_.running(node)) supervisor_.wait_all(kPollStep.count());
 }
 
