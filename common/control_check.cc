@@ -45,6 +45,10 @@ std::string start_error(const v1::Start& start, const Scenario& scenario) {
     return "start needs begin and end hours within the scenario, begin before end, and an "
            "incarnation";
   }
+  if (start.has_died_at_h() &&
+      (!hour_in_range(start.died_at_h(), scenario) || start.died_at_h() > start.begin_h())) {
+    return "start's died_at_h must be an hour within the scenario, no later than begin_h";
+  }
   return "";
 }
 

@@ -258,6 +258,10 @@ void LinkLayer::peer_up(const std::string& peer, double at_h) {
   }
 }
 
+void LinkLayer::forget_untracked() {
+  std::erase_if(pending_, [](const auto& entry) { return !entry.second.options.resend; });
+}
+
 void LinkLayer::record_in_flight(double now_h) {
   for (const auto& [id, pending] : pending_) {
     // Arrived, with its acknowledgement possibly on the way: the receiver

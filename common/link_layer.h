@@ -106,6 +106,10 @@ class LinkLayer {
   // `peer` is up again from at_h: tracked messages to it that wait for an
   // acknowledgement are resent at at_h rather than at their resend time.
   void peer_up(const std::string& peer, double at_h);
+  // Forgets every untracked message waiting for its acknowledgement: its
+  // receiver took it in or lost it, and the acknowledgement died with this
+  // node's previous process (NodeCore::recover).
+  void forget_untracked();
   // Nothing leaves before this hour: after a pause, what the node does while
   // catching up is sent when it resumes.
   void set_send_floor_h(double floor_h) { send_floor_h_ = floor_h; }

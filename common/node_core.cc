@@ -57,6 +57,7 @@ NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMa
 }
 
 void NodeCore::trace(TraceEvent event) {
+  if (replaying_) return;
   event.node = identity_.name;
   event.mode = identity_.mode;
   event.wall_ms = unix_now_ms();
@@ -77,6 +78,25 @@ void NodeCore::start(double begin_h, uint32_t incarnation, double end_h,
   TraceEvent event;
   event.kind = "node_started";
   event.t_h = begin_h;
+  event.issuer = issuer;
+  trace(std::move(event));
+}
+
+void NodeCore::recover(const v1::Start& start, const std::string& issuer) {
+  const double died_at_h = start.died_at_h();
+  crash_requested_ = false;
+  inbox_.drop_arriving_from(died_at_h);
+  links_.forget_untracked();
+  incarnation_ = start.incarnation();
+  end_h_ = start.end_h();
+  role_->begin_at(start.begin_h());
+  hold_until(start.begin_h());
+  log_->info("recovered from its journal: died at {} h, restarted at {} h (incarnation {})",
+             died_at_h, start.begin_h(), incarnation_);
+  TraceEvent event;
+  event.kind = "node_started";
+  event.t_h = start.begin_h();
+  event.reason = "recovered";
   event.issuer = issuer;
   trace(std::move(event));
 }
@@ -339,6 +359,7 @@ void NodeCore::transmit(const std::string& peer, const v1::Frame& frame) {
 }
 
 void NodeCore::deliver(const std::string& peer, v1::Frame frame, double arrival_h) {
+  if (replaying_) return;
   const uint32_t incarnation = peers_.contains(peer) ? peers_.at(peer).incarnation : 1;
   frame.set_receiver_incarnation(incarnation);
   SentSummary& sent = sent_in_window_[peer];

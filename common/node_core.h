@@ -65,6 +65,19 @@ class NodeCore final : public NodeContext, private Transmitter {
   // Starts this incarnation at begin_h; it ends at end_h.
   // `issuer`: the member that asked (the launcher), for the trace.
   void start(double begin_h, uint32_t incarnation, double end_h, const std::string& issuer);
+  // Starts incarnation start.incarnation() of a node whose journal was just
+  // replayed into this core (docs/DURABILITY.md): it holds what its previous
+  // process held when it died at start.died_at_h(). What reached that
+  // process at or after died_at_h was lost with it (its senders traced so),
+  // and so were the acknowledgements its untracked messages waited for
+  // (their receivers account for them). The downtime is then caught up like
+  // a hold: events before begin_h happen at their hours, nothing leaves or
+  // is taken in before begin_h, and the role skips the inputs its schedules
+  // held before begin_h, as at any restart.
+  void recover(const v1::Start& start, const std::string& issuer);
+  // While replaying a journal the core writes no trace and sends no frames:
+  // its earlier process did both.
+  void set_replaying(bool replaying) { replaying_ = replaying; }
   bool started() const { return incarnation_ != 0; }
   uint32_t incarnation() const { return incarnation_; }
 
@@ -163,6 +176,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   double reached_h_ = 0;
   bool paused_ = false;
   bool crash_requested_ = false;
+  bool replaying_ = false;
   // Nothing is taken in before this hour (after a pause or hold).
   double intake_floor_h_ = 0;
   std::set<std::string> partitioned_;

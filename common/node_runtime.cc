@@ -19,6 +19,7 @@
 #include "common/fault_commands.h"
 #include "common/frame_check.h"
 #include "common/node_core.h"
+#include "common/node_journal.h"
 #include "common/trace.h"
 #include "security/curve.h"
 #include "security/zap_handler.h"
@@ -80,6 +81,9 @@ class NodeProcess final : public FrameSink {
         control_(context_, zmq::socket_type::router),
         data_(context_, zmq::socket_type::pull) {
     for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
+    if (!options.journal_path.empty()) {
+      journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed});
+    }
     make_curve_server(control_, key_, kControlDomain);
     control_.set(zmq::sockopt::linger, kControlLingerMs);
     control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxControlRequestBytes));
@@ -110,8 +114,13 @@ class NodeProcess final : public FrameSink {
   void carry_out(const v1::ControlRequest& request, const std::string& issuer,
                  v1::ControlReply* reply);
   void handle_data();
+  // Starts the core, recovering from its journal if it keeps one.
+  void start(const v1::Start& start, const std::string& issuer, std::string* error);
   // Runs the pending grant once every expected frame has come.
   void run_grant_if_ready();
+  // Makes what the node did durable before anything it sent can be seen:
+  // its trace, and its journal if it keeps one.
+  void make_durable();
   // Sends what the outbox holds, as far as the peers' sockets take it.
   void flush_outbox();
   zmq::socket_t& peer_socket(const std::string& peer);
@@ -125,6 +134,7 @@ class NodeProcess final : public FrameSink {
   Endpoints endpoints_;
   JsonlTraceWriter trace_writer_;
   NodeCore core_;
+  std::optional<NodeJournal> journal_;
   std::set<std::string> known_nodes_;
   // Declared in this order: the sockets close before the ZAP handler stops,
   // and all before their context.
@@ -220,8 +230,7 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
       if (core_.started()) {
         error = "already started";
       } else if (error = start_error(request.start(), scenario_); error.empty()) {
-        core_.start(request.start().begin_h(), request.start().incarnation(),
-                    request.start().end_h(), issuer);
+        start(request.start(), issuer, &error);
       }
       break;
     case v1::ControlRequest::kStop:
@@ -233,9 +242,10 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
         error = "unknown control command";
       } else {
         core_.apply_fault(request, issuer, &error);
+        if (journal_ && core_.started()) journal_->record_fault(request, issuer);
       }
   }
-  trace_writer_.flush();
+  make_durable();
   if (!error.empty()) {
     answer->set_ok(false);
     answer->set_error(error);
@@ -261,7 +271,33 @@ void NodeProcess::handle_data() {
     core_.reject_frame(from, {"rejected:unreadable", ""});
     return;
   }
-  if (core_.take_frame(from, frame)) ++frames_from_[from];
+  if (!core_.take_frame(from, frame)) return;
+  ++frames_from_[from];
+  if (journal_) journal_->record_frame(from, frame);
+}
+
+void NodeProcess::start(const v1::Start& start, const std::string& issuer, std::string* error) {
+  if (!journal_) {
+    core_.start(start.begin_h(), start.incarnation(), start.end_h(), issuer);
+    return;
+  }
+  try {
+    journal_->start(core_, trace_writer_, options_.trace_path, start, issuer);
+  } catch (const JournalError& failure) {
+    *error = failure.what();
+    return;
+  }
+  if (journal_->replayed_records() > 0) {
+    log_->info("replayed {} journal records", journal_->replayed_records());
+  }
+}
+
+void NodeProcess::make_durable() {
+  if (journal_ && core_.started()) {
+    journal_->commit(trace_writer_);
+  } else {
+    trace_writer_.flush();
+  }
 }
 
 void NodeProcess::run_grant_if_ready() {
@@ -273,9 +309,10 @@ void NodeProcess::run_grant_if_ready() {
   answer.set_node(options_.name);
   answer.set_ok(true);
   answer.set_request_id(grant_->request.request_id());
+  if (journal_) journal_->record_window(grant_->request.grant());
   *answer.mutable_round_report() = core_.run_window(grant_->request.grant());
   // What this window did is durable before anything it sent can be seen.
-  trace_writer_.flush();
+  make_durable();
   flush_outbox();
   reply(grant_->routing_id, answer);
   grant_.reset();
@@ -343,6 +380,9 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
                  "the run's key folder: <name>.key (this node's) and public_keys.toml")
       ->required();
   app.add_option("--trace", options.trace_path, "trace file (JSON Lines)")->required();
+  app.add_option("--journal", options.journal_path,
+                 "journal file: what the node takes in, replayed after a crash "
+                 "(docs/DURABILITY.md); none when omitted");
   app.add_option("--log", options.log_path, "log file")->required();
   try {
     app.parse(argc, argv);
@@ -389,6 +429,10 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
                         std::move(endpoints));
     return process.run();
   } catch (const TraceWriteError& error) {
+    std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
+                 error.what());
+    return kExitCannotWrite;
+  } catch (const JournalError& error) {
     std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
                  error.what());
     return kExitCannotWrite;

@@ -32,6 +32,8 @@ struct NodeOptions {
   // public_keys.toml. The path only: keys never travel on a command line.
   std::string keys_dir;
   std::string trace_path;  // JSON Lines trace file.
+  // The node's journal (docs/DURABILITY.md); empty when it keeps none.
+  std::string journal_path;
   std::string log_path;    // Human log file.
 };
 

@@ -648,7 +648,8 @@ class Loader {
   void read_agencies(const Table& root) {
     const std::vector<Table> tables = root.tables(
         "agency",
-        {"name", "country", "desk", "database", "background", "policy", "partner", "source"});
+        {"name", "country", "desk", "database", "background", "policy", "partner", "source",
+         "journal"});
     if (tables.empty()) root.fail("agency", "at least one [[agency]] is required");
     struct PartnerRef {
       Table table;
@@ -664,6 +665,7 @@ class Loader {
       agency.database = read_queue(table, "database");
       agency.background = read_background(table);
       agency.policy = read_policy(table);
+      agency.journal = table.boolean("journal").value_or(false);
       for (const Table& partner_table : table.tables("partner", {"agency", "trust"})) {
         PartnerSpec partner;
         partner.agency = partner_table.required_string("agency");
@@ -716,7 +718,7 @@ class Loader {
   void read_broker(const Table& root) {
     const Table table = root.required_table(
         "broker", {"name", "officers", "background", "correlation_window_h", "correlation_boost",
-                   "resend_interval_h", "delivery_deadline_h"});
+                   "resend_interval_h", "delivery_deadline_h", "journal"});
     BrokerSpec& broker = scenario_.broker;
     broker.name = read_node_name(table, "broker.", broker.name);
     broker.officers = read_queue(table, "officers");
@@ -729,11 +731,13 @@ class Loader {
         read_number(table, "resend_interval_h", Bound::kPositive, broker.resend_interval_h);
     broker.delivery_deadline_h =
         read_number(table, "delivery_deadline_h", Bound::kNonNegative, broker.delivery_deadline_h);
+    broker.journal = table.boolean("journal").value_or(false);
   }
 
   void read_units(const Table& root) {
     const std::vector<Table> tables =
-        root.tables("unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake"});
+        root.tables("unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake",
+                             "journal"});
     if (tables.empty()) root.fail("unit", "at least one [[unit]] is required");
     for (const Table& table : tables) {
       UnitSpec unit;
@@ -745,6 +749,7 @@ class Loader {
       unit.poll_interval_h =
           read_number(table, "poll_interval_h", Bound::kPositive, unit.poll_interval_h);
       unit.intake = read_queue(table, "intake");
+      unit.journal = table.boolean("journal").value_or(false);
       scenario_.units.push_back(std::move(unit));
     }
   }
@@ -1002,6 +1007,13 @@ std::vector<std::string> Scenario::node_names() const {
   names.push_back(broker.name);
   for (const UnitSpec& unit : units) names.push_back(unit.name);
   return names;
+}
+
+bool Scenario::journaled(const std::string& node) const {
+  if (node == broker.name) return broker.journal;
+  if (const AgencySpec* spec = agency(node)) return spec->journal;
+  if (const UnitSpec* spec = unit(node)) return spec->journal;
+  return false;
 }
 
 Scenario load_scenario(const std::string& path) {

@@ -60,6 +60,7 @@ struct AgencySpec {
   SharingPolicy policy;
   std::vector<PartnerSpec> partners;
   std::vector<SourceSpec> sources;
+  bool journal = false;  // Keeps a journal (docs/DURABILITY.md).
 };
 
 struct BrokerSpec {
@@ -70,6 +71,7 @@ struct BrokerSpec {
   int correlation_boost = 25;        // Added to relevance per other agency.
   double resend_interval_h = 6;      // Unacknowledged deliveries are resent this often...
   double delivery_deadline_h = 168;  // ...until this long after the first send.
+  bool journal = false;              // Keeps a journal (docs/DURABILITY.md).
 };
 
 struct UnitSpec {
@@ -79,6 +81,7 @@ struct UnitSpec {
   double response_h = 24;       // Time it needs between a warning and the attack.
   double poll_interval_h = 24;  // How often it queries its national database.
   QueueConfig intake;
+  bool journal = false;  // Keeps a journal (docs/DURABILITY.md).
 };
 
 // A report that a source of an agency produces at a given time.
@@ -145,6 +148,8 @@ struct Scenario {
   LinkSpec link(const std::string& from, const std::string& to) const;
   // Every node name: agencies, the broker, units.
   std::vector<std::string> node_names() const;
+  // Whether `node` keeps a journal (`journal = true` in its table).
+  bool journaled(const std::string& node) const;
 };
 
 // Thrown for a scenario that cannot be used. what() names the file, the line

@@ -1,5 +1,8 @@
 #include "common/trace.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -358,6 +361,16 @@ void JsonlTraceWriter::flush() {
   if (!ok) {
     throw TraceWriteError("cannot write trace file " + path_ + ": " + std::strerror(errno));
   }
+}
+
+uint64_t JsonlTraceWriter::sync() {
+  flush();
+  struct stat status {};
+  const int fd = fileno(file_);
+  if (fdatasync(fd) != 0 || fstat(fd, &status) != 0) {
+    throw TraceWriteError("cannot sync trace file " + path_ + ": " + std::strerror(errno));
+  }
+  return static_cast<uint64_t>(status.st_size);
 }
 
 }  // namespace tearline

@@ -82,6 +82,10 @@ class JsonlTraceWriter : public TraceSink {
   // Throws TraceWriteError naming the path if the write fails (the
   // buffered events are then lost).
   void flush();
+  // Flushes and makes the file durable (fdatasync); returns its size in
+  // bytes, what a journal commit records (docs/DURABILITY.md). Throws
+  // TraceWriteError naming the path if it cannot.
+  uint64_t sync();
   uint64_t events_written() const { return events_written_; }
 
  private:

@@ -39,8 +39,7 @@ InProcessHost::InProcessHost(const Scenario& scenario, std::string mode, uint64_
 
 InProcessHost::~InProcessHost() = default;
 
-bool InProcessHost::start(const std::string& node, double begin_h, uint32_t incarnation,
-                          std::string* error) {
+bool InProcessHost::start(const std::string& node, const v1::Start& start, std::string* error) {
   const auto role = std::find_if(roles_.begin(), roles_.end(),
                                  [&](const auto& entry) { return entry.first == node; });
   try {
@@ -52,8 +51,8 @@ bool InProcessHost::start(const std::string& node, double begin_h, uint32_t inca
       log->flush_on(spdlog::level::info);
     }
     Node& entry = nodes_[node];
-    entry.trace =
-        std::make_unique<JsonlTraceWriter>((mode_dir_ / (node + ".trace.jsonl")).string());
+    const std::string trace_path = (mode_dir_ / (node + ".trace.jsonl")).string();
+    entry.trace = std::make_unique<JsonlTraceWriter>(trace_path);
     entry.outbox = std::make_unique<Outbox>(node, frames_);
     const std::string role_name = role->second;
     const SecretKey secret = load_member_key(member_key_path(keys_dir_, node)).secret;
@@ -63,8 +62,15 @@ bool InProcessHost::start(const std::string& node, double begin_h, uint32_t inca
           return make_role(role_name, scenario_, node, mode_, random, secret);
         },
         *entry.trace, *entry.outbox, log);
-    entry.core->start(begin_h, incarnation, scenario_.duration_h, kLauncherMember);
-    entry.trace->flush();
+    const NodeIdentity identity{node, mode_, seed_};
+    if (scenario_.journaled(node)) {
+      entry.journal =
+          std::make_unique<NodeJournal>((mode_dir_ / (node + ".journal")).string(), identity);
+      entry.journal->start(*entry.core, *entry.trace, trace_path, start, kLauncherMember);
+    } else {
+      entry.core->start(start.begin_h(), start.incarnation(), start.end_h(), kLauncherMember);
+      entry.trace->flush();
+    }
   } catch (const std::exception& failure) {
     nodes_.erase(node);
     *error = "node " + node + " could not start: " + failure.what();
@@ -79,14 +85,16 @@ std::map<std::string, v1::RoundReport> InProcessHost::run_round(
   for (const auto& [name, grant] : grants) {
     const auto node = nodes_.find(name);
     if (node == nodes_.end()) continue;
+    if (node->second.journal) node->second.journal->record_window(grant);
     reports[name] = node->second.core->run_window(grant);
-    node->second.trace->flush();
+    make_durable(node->second);
   }
   // Frames reach their receivers before anyone's next window, as over
   // ZeroMQ; a receiver that is not running loses them with its process.
   for (auto& [from, to, frame] : frames_) {
     const auto node = nodes_.find(to);
-    if (node != nodes_.end()) node->second.core->take_frame(from, frame);
+    if (node == nodes_.end() || !node->second.core->take_frame(from, frame)) continue;
+    if (node->second.journal) node->second.journal->record_frame(from, frame);
   }
   frames_.clear();
   return reports;
@@ -97,9 +105,18 @@ bool InProcessHost::command(const std::string& node, const v1::ControlRequest& r
   const auto found = nodes_.find(node);
   if (found == nodes_.end()) return *error = "node " + node + " is not running", false;
   const bool done = found->second.core->apply_fault(request, kLauncherMember, error);
-  found->second.trace->flush();
+  if (found->second.journal) found->second.journal->record_fault(request, kLauncherMember);
+  make_durable(found->second);
   if (found->second.core->crash_requested()) end(node, "signal:KILL", false);
   return done;
+}
+
+void InProcessHost::make_durable(Node& node) {
+  if (node.journal) {
+    node.journal->commit(*node.trace);
+  } else {
+    node.trace->flush();
+  }
 }
 
 void InProcessHost::signal(const std::string& node, int signal) {

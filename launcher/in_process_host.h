@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/node_core.h"
+#include "common/node_journal.h"
 #include "common/scenario.h"
 #include "common/trace.h"
 #include "launcher/node_host.h"
@@ -30,8 +31,7 @@ class InProcessHost final : public NodeHost {
                 std::vector<std::pair<std::string, std::string>> nodes);
   ~InProcessHost() override;
 
-  bool start(const std::string& node, double begin_h, uint32_t incarnation,
-             std::string* error) override;
+  bool start(const std::string& node, const v1::Start& start, std::string* error) override;
   std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
                                                    std::vector<std::string>* failures) override;
   bool command(const std::string& node, const v1::ControlRequest& request,
@@ -62,7 +62,11 @@ class InProcessHost final : public NodeHost {
     std::unique_ptr<JsonlTraceWriter> trace;
     std::unique_ptr<Outbox> outbox;
     std::unique_ptr<NodeCore> core;
+    std::unique_ptr<NodeJournal> journal;  // Null when it keeps none.
   };
+
+  // Makes what `node` did durable, as a process does before it answers.
+  static void make_durable(Node& node);
 
   // Ends `node` as a kill would: nothing more is traced.
   void end(const std::string& node, std::string reason, bool clean);

@@ -76,7 +76,9 @@ class ModeRun {
       host.keys_dir = options.keys_dir;
       host.hosts_file = options.hosts_file;
       host.scenario_nodes = scenario.node_names();
-      host.end_h = scenario.duration_h;
+      for (const auto& [name, role] : nodes_) {
+        if (scenario.journaled(name)) host.journaled_nodes.insert(name);
+      }
       host.nodes = nodes_;
       host.on_launcher_request = [this](const v1::LauncherRequest& request) {
         return answer(request);
@@ -119,6 +121,8 @@ class ModeRun {
   std::map<std::string, double> restart_at_h_;
   // Deaths the launcher caused, by node: their scenario hour.
   std::map<std::string, double> death_at_h_;
+  // The hour each node's last process died, for its restart.
+  std::map<std::string, double> died_at_h_;
   std::map<std::string, size_t> deaths_by_node_;
   FaultEventCounter fault_events_;
   Clock::time_point began_ = Clock::now();
@@ -149,6 +153,7 @@ void ModeRun::note_exits() {
     const double at_h = caused ? known->second : authority_.granted_h(name);
     if (caused) death_at_h_.erase(known);
     if (!caused && !stopping_) authority_.died(name, at_h);
+    died_at_h_[name] = at_h;
     TraceEvent stopped;
     stopped.t_h = std::min(at_h, scenario_.duration_h);
     stopped.node = name;
@@ -167,7 +172,7 @@ void ModeRun::note_exits() {
       std::string message = fmt::format("node {} died unexpectedly: {}", name, exit.reason);
       if (exit.reason == fmt::format("exit:{}", kExitCannotWrite)) {
         message +=
-            "; it could not write its trace (a full disk, or the run folder removed or "
+            "; it could not write its trace or journal (a full disk, or the run folder removed or "
             "made unwritable?)";
       }
       if (const auto* processes = dynamic_cast<const ProcessHost*>(host_.get())) {
@@ -192,8 +197,15 @@ void ModeRun::note_exits() {
 
 bool ModeRun::bring_up(const std::string& node, double begin_h) {
   const uint32_t incarnation = authority_.incarnation(node) + 1;
+  v1::Start start;
+  start.set_begin_h(begin_h);
+  start.set_end_h(scenario_.duration_h);
+  start.set_incarnation(incarnation);
+  if (const auto died = died_at_h_.find(node); died != died_at_h_.end()) {
+    start.set_died_at_h(died->second);
+  }
   std::string error;
-  if (!host_->start(node, begin_h, incarnation, &error)) {
+  if (!host_->start(node, start, &error)) {
     outcome_.failures.push_back(error);
     return false;
   }
@@ -272,7 +284,8 @@ void ModeRun::act_at(double at_h) {
     if (host_->running(node)) continue;  // Its death did not happen.
     if (!bring_up(node, begin_h)) continue;
     publish(true);
-    send_ahead_commands(node, begin_h);
+    // A journaled node recovers the commands it was sent ahead.
+    if (!scenario_.journaled(node)) send_ahead_commands(node, begin_h);
     if (!options_.quiet) {
       fmt::print(stderr, "\n{}: node {} restarted at {:.1f} h\n", options_.mode, node, begin_h);
     }

@@ -29,10 +29,9 @@ class NodeHost {
  public:
   virtual ~NodeHost() = default;
 
-  // Starts `node` at begin_h as `incarnation`; false with *error if it did
-  // not come up.
-  virtual bool start(const std::string& node, double begin_h, uint32_t incarnation,
-                     std::string* error) = 0;
+  // Starts `node` as `start` says (its hours, its incarnation and, on a
+  // restart, when it died); false with *error if it did not come up.
+  virtual bool start(const std::string& node, const v1::Start& start, std::string* error) = 0;
   // Delivers each grant and returns the reports of the nodes that answered
   // (a node that died meanwhile gives none; collect_exits() says so).
   // Failures to answer properly go to *failures.

@@ -87,6 +87,9 @@ void ProcessHost::spawn(const std::string& node, const std::string& role) {
         std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);
   }
+  if (options_.journaled_nodes.contains(node)) {
+    command.insert(command.end(), {"--journal", base + ".journal"});
+  }
   if (options_.hosts_file.empty()) {
     command.insert(command.end(), {"--socket-dir", socket_dir_});
   } else {
@@ -132,8 +135,7 @@ std::vector<std::string> ProcessHost::running_nodes() const {
   return names;
 }
 
-bool ProcessHost::start(const std::string& node, double begin_h, uint32_t incarnation,
-                        std::string* error) {
+bool ProcessHost::start(const std::string& node, const v1::Start& start, std::string* error) {
   if (!supervisor_.running(node)) {  // A restart: its first process started with the others.
     const auto role = std::find_if(options_.nodes.begin(), options_.nodes.end(),
                                    [&](const auto& entry) { return entry.first == node; });
@@ -148,12 +150,10 @@ bool ProcessHost::start(const std::string& node, double begin_h, uint32_t incarn
                          kStartupTimeout.count());
     return false;
   }
-  v1::ControlRequest start;
-  start.set_issued_by("launcher");
-  start.mutable_start()->set_begin_h(begin_h);
-  start.mutable_start()->set_end_h(options_.end_h);
-  start.mutable_start()->set_incarnation(incarnation);
-  return command(node, start, error);
+  v1::ControlRequest request;
+  request.set_issued_by("launcher");
+  *request.mutable_start() = start;
+  return command(node, request, error);
 }
 
 bool ProcessHost::command(const std::string& node, const v1::ControlRequest& request,

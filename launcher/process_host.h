@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,7 +36,8 @@ struct ProcessHostOptions {
   std::string hosts_file;
   // Every node of the scenario, both modes' (a hosts file lists them all).
   std::vector<std::string> scenario_nodes;
-  double end_h = 0;  // The scenario's end.
+  // Nodes that keep a journal, <mode_dir>/<name>.journal.
+  std::set<std::string> journaled_nodes;
   // (name, role) of every node of the mode.
   std::vector<std::pair<std::string, std::string>> nodes;
   // Answers a request on the launcher's control endpoint.
@@ -53,8 +55,7 @@ class ProcessHost final : public NodeHost {
   // Removes the socket folder and empty stderr files.
   ~ProcessHost() override;
 
-  bool start(const std::string& node, double begin_h, uint32_t incarnation,
-             std::string* error) override;
+  bool start(const std::string& node, const v1::Start& start, std::string* error) override;
   std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
                                                    std::vector<std::string>* failures) override;
   bool command(const std::string& node, const v1::ControlRequest& request,

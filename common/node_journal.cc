@@ -1,0 +1,121 @@
+#include "common/node_journal.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace tearline {
+
+NodeJournal::NodeJournal(std::string path, const NodeIdentity& identity) : path_(std::move(path)) {
+  header_.set_format(kJournalFormat);
+  header_.set_node(identity.name);
+  header_.set_mode(identity.mode);
+  header_.set_seed(identity.seed);
+}
+
+size_t replayable_entries(const JournalContents& contents) {
+  if (contents.committed == 0) return 0;
+  size_t count = contents.committed;
+  while (count < contents.entries.size() && contents.entries[count].record.has_frame()) ++count;
+  return count;
+}
+
+void replay_journal(NodeCore& core, const std::vector<JournalEntry>& entries, size_t count) {
+  core.set_replaying(true);
+  for (size_t i = 0; i < count; ++i) {
+    const v1::JournalRecord& record = entries[i].record;
+    switch (record.body_case()) {
+      case v1::JournalRecord::kStart: {
+        const v1::Start& start = record.start().start();
+        if (start.has_died_at_h()) {
+          core.recover(start, record.start().issuer());
+        } else {
+          core.start(start.begin_h(), start.incarnation(), start.end_h(), record.start().issuer());
+        }
+        break;
+      }
+      case v1::JournalRecord::kFrame:
+        core.take_frame(record.frame().from(), record.frame().frame());
+        break;
+      case v1::JournalRecord::kFault: {
+        std::string refused;  // Refused again, as the first time.
+        core.apply_fault(record.fault().request(), record.fault().issuer(), &refused);
+        break;
+      }
+      case v1::JournalRecord::kWindow:
+        core.run_window(record.window());
+        break;
+      default:
+        break;  // Commits mark durability only.
+    }
+  }
+  core.set_replaying(false);
+}
+
+void NodeJournal::start(NodeCore& core, JsonlTraceWriter& trace, const std::string& trace_path,
+                        const v1::Start& start, const std::string& issuer) {
+  uint64_t keep_bytes = 0;
+  if (start.has_died_at_h()) {
+    const JournalContents contents = read_journal(path_, header_);
+    const size_t replayed = replayable_entries(contents);
+    if (replayed > 0) {
+      const uint64_t trace_bytes =
+          contents.entries[contents.committed - 1].record.commit().trace_bytes();
+      std::error_code error;
+      const uint64_t size = std::filesystem::file_size(trace_path, error);
+      if (error || size < trace_bytes) {
+        throw JournalError(fmt::format(
+            "the trace {} holds {} bytes, fewer than its journal {} committed ({})", trace_path,
+            error ? 0 : size, path_, trace_bytes));
+      }
+      // Lines of the window that was running when the process died: it is
+      // not replayed, and nothing it did left the node.
+      std::filesystem::resize_file(trace_path, trace_bytes, error);
+      if (error) {
+        throw JournalError(fmt::format("cannot cut the trace {} back to its last commit: {}",
+                                       trace_path, error.message()));
+      }
+      replay_journal(core, contents.entries, replayed);
+      keep_bytes = contents.entries[replayed - 1].end_bytes;
+    }
+    replayed_records_ = replayed;
+  }
+  writer_.emplace(path_, header_, keep_bytes);
+  if (keep_bytes > 0) {
+    core.recover(start, issuer);
+  } else {
+    // Nothing was committed before the process died: a plain restart.
+    core.start(start.begin_h(), start.incarnation(), start.end_h(), issuer);
+  }
+  v1::JournalRecord record;
+  *record.mutable_start()->mutable_start() = start;
+  record.mutable_start()->set_issuer(issuer);
+  if (keep_bytes == 0) record.mutable_start()->mutable_start()->clear_died_at_h();
+  writer_->append(record);
+  commit(trace);
+}
+
+void NodeJournal::record_frame(const std::string& from, const v1::Frame& frame) {
+  v1::JournalRecord record;
+  record.mutable_frame()->set_from(from);
+  *record.mutable_frame()->mutable_frame() = frame;
+  writer_->append(record);
+  writer_->write();
+}
+
+void NodeJournal::record_fault(const v1::ControlRequest& request, const std::string& issuer) {
+  v1::JournalRecord record;
+  *record.mutable_fault()->mutable_request() = request;
+  record.mutable_fault()->set_issuer(issuer);
+  writer_->append(record);
+}
+
+void NodeJournal::record_window(const v1::Grant& grant) {
+  v1::JournalRecord record;
+  *record.mutable_window() = grant;
+  writer_->append(record);
+}
+
+void NodeJournal::commit(JsonlTraceWriter& trace) { writer_->commit(trace.sync()); }
+
+}  // namespace tearline
