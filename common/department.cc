@@ -45,10 +45,13 @@ std::optional<double> Department::next_completion_bound_h() const {
   for (const InService& service : in_service_) {
     if (!bound || service.done_h < *bound) bound = service.done_h;
   }
-  // A waiting message starts no earlier than now and takes at least the
-  // least service time.
+  // A waiting message starts no earlier than now, nor before a worker frees
+  // when all are busy, and takes at least the least service time. (Counting
+  // from now alone, a bound could fall behind the node's clock while it is
+  // not woken, and stall the time authority.)
   if (!waiting_.empty()) {
-    const double waiting_bound_h = now_h_ + config_.service.least_h();
+    const bool all_busy = bound && in_service_.size() >= config_.workers;
+    const double waiting_bound_h = (all_busy ? *bound : now_h_) + config_.service.least_h();
     if (!bound || waiting_bound_h < *bound) bound = waiting_bound_h;
   }
   return bound;

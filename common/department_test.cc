@@ -304,5 +304,23 @@ TEST_F(DepartmentTest, NoCompletionComesBeforeItsLowerBound) {
   }
 }
 
+TEST_F(DepartmentTest, AWaitingReportIsBoundedByTheFirstWorkerToFreeWhenAllAreBusy) {
+  // A short least service time and a long drawn one: counted from the
+  // department's clock, the waiting report's bound would be 0.1 + 0.25 h,
+  // long before anything can happen, and it would fall ever further behind
+  // the node's clock while the node is not woken.
+  QueueConfig config = fixed_service(0.25, 1);
+  config.service.distribution = DelayModel::Distribution::kExponential;
+  config.service.mean_h = 10;
+  Department department("officers@broker", config, random_);
+  department.offer("first", 0, 0);
+  department.offer("second", 0, 0.1);
+  const std::optional<double> first_done_h = department.next_event_h();
+  ASSERT_TRUE(first_done_h.has_value());
+  ASSERT_GT(*first_done_h, 0.35);  // The seed's draw; else the test shows nothing.
+  // The worker frees at first_done_h; "second" ends later still.
+  EXPECT_DOUBLE_EQ(*department.next_completion_bound_h(), *first_done_h);
+}
+
 }  // namespace
 }  // namespace tearline
