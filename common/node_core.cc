@@ -362,6 +362,7 @@ void NodeCore::deliver(const std::string& peer, v1::Frame frame, double arrival_
   if (replaying_) return;
   const uint32_t incarnation = peers_.contains(peer) ? peers_.at(peer).incarnation : 1;
   frame.set_receiver_incarnation(incarnation);
+  frame.set_sender_incarnation(incarnation_);
   SentSummary& sent = sent_in_window_[peer];
   if (sent.frames == 0 || sent.incarnation != incarnation) {
     sent = SentSummary{incarnation, 0, arrival_h};

@@ -145,7 +145,8 @@ class NodeProcess final : public FrameSink {
   std::map<std::string, zmq::socket_t> peers_;
   std::deque<std::pair<std::string, std::string>> outbox_;
   // Frames of this incarnation received from each peer.
-  std::map<std::string, uint64_t> frames_from_;
+  // By (peer, the peer's incarnation).
+  std::map<std::pair<std::string, uint32_t>, uint64_t> frames_from_;
   std::optional<PendingGrant> grant_;
   bool stopping_ = false;
 };
@@ -253,6 +254,12 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
   }
   core_.fill_status(answer->mutable_status());
   answer->mutable_status()->set_peak_rss_kib(peak_rss_kib());
+  for (const auto& [peer, frames] : frames_from_) {
+    v1::FrameCount* count = answer->mutable_status()->add_frames_received();
+    count->set_peer(peer.first);
+    count->set_peer_incarnation(peer.second);
+    count->set_frames(frames);
+  }
 }
 
 void NodeProcess::handle_data() {
@@ -272,7 +279,7 @@ void NodeProcess::handle_data() {
     return;
   }
   if (!core_.take_frame(from, frame)) return;
-  ++frames_from_[from];
+  ++frames_from_[{from, frame.sender_incarnation()}];
   if (journal_) journal_->record_frame(from, frame);
 }
 
@@ -303,7 +310,9 @@ void NodeProcess::make_durable() {
 void NodeProcess::run_grant_if_ready() {
   if (!grant_) return;
   for (const v1::FrameCount& expected : grant_->request.grant().expected()) {
-    if (frames_from_[expected.peer()] < expected.frames()) return;  // More to come.
+    if (frames_from_[{expected.peer(), expected.peer_incarnation()}] < expected.frames()) {
+      return;  // More to come.
+    }
   }
   v1::ControlReply answer;
   answer.set_node(options_.name);

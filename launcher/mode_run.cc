@@ -95,6 +95,9 @@ class ModeRun {
   // Carries out what the schedule and restarts hold for at_h.
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
+  // Before the launcher kills `node`: waits until what it sent has reached
+  // its receivers, as in the in-process run, so the death replays exactly.
+  void await_frames_of(const std::string& node);
   // Records the nodes that ended: tells the time authority, decides whether
   // a fault asked for it, schedules restarts.
   void note_exits();
@@ -225,6 +228,15 @@ void ModeRun::send_ahead_commands(const std::string& only_node, double from_h) {
   }
 }
 
+void ModeRun::await_frames_of(const std::string& node) {
+  std::string error;
+  if (!host_->await_frames_delivered(node, authority_.incarnation(node),
+                                     authority_.frames_owed_by(node), &error)) {
+    fmt::print(stderr, "\n{}: before killing {}: {}; the kill may not replay exactly\n",
+               options_.mode, node, error);
+  }
+}
+
 std::optional<double> ModeRun::next_action_h() const {
   std::optional<double> next;
   for (size_t i = next_action_; i < schedule_.size(); ++i) {
@@ -248,6 +260,8 @@ void ModeRun::act_at(double at_h) {
                  options_.mode, action.node);
       continue;
     }
+    const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
+    if (kills) await_frames_of(action.node);
     if (action.kind == ScheduledAction::Kind::kCrash) {
       death_at_h_[action.node] = action.at_h;
       authority_.died(action.node, action.at_h);

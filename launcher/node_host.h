@@ -40,6 +40,13 @@ class NodeHost {
   // Has `node` carry out a fault command; false with *error if refused.
   virtual bool command(const std::string& node, const v1::ControlRequest& request,
                        std::string* error) = 0;
+  // Waits until each receiver in `owed` has received that many frames from
+  // `sender`'s process `incarnation`: the frames it sent before the launcher
+  // kills it, which would otherwise die in its queues. Bounded; false with
+  // *error naming who still waits when they did not all come.
+  virtual bool await_frames_delivered(const std::string& sender, uint32_t incarnation,
+                                      const std::map<std::string, uint64_t>& owed,
+                                      std::string* error) = 0;
   // SIGKILL, SIGSTOP or SIGCONT to `node`.
   virtual void signal(const std::string& node, int signal) = 0;
   // Waits until `node`, which was sent SIGKILL or a crash, has ended (a

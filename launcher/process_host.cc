@@ -166,6 +166,43 @@ bool ProcessHost::command(const std::string& node, const v1::ControlRequest& req
   return true;
 }
 
+bool ProcessHost::await_frames_delivered(const std::string& sender, uint32_t incarnation,
+                                         const std::map<std::string, uint64_t>& owed,
+                                         std::string* error) {
+  constexpr auto kPatience = std::chrono::seconds(5);
+  constexpr auto kRetry = std::chrono::milliseconds(1);
+  std::vector<std::string> waiting;
+  for (const auto& [receiver, frames] : owed) waiting.push_back(receiver);
+  v1::ControlRequest status;
+  status.set_issued_by("launcher");
+  status.mutable_status();
+  const auto deadline = Clock::now() + kPatience;
+  while (true) {
+    const auto replies = control_->broadcast(status, waiting, kStartupTimeout,
+                                             [this] { return ended(); });
+    std::vector<std::string> still;
+    for (const std::string& receiver : waiting) {
+      const auto reply = replies.find(receiver);
+      if (reply == replies.end()) continue;  // It died: it waits for nothing.
+      uint64_t received = 0;
+      for (const v1::FrameCount& count : reply->second.status().frames_received()) {
+        if (count.peer() == sender && count.peer_incarnation() == incarnation) {
+          received = count.frames();
+        }
+      }
+      if (received < owed.at(receiver)) still.push_back(receiver);
+    }
+    if (still.empty()) return true;
+    if (Clock::now() >= deadline) {
+      *error = fmt::format("{} did not receive every frame {} sent within {} s",
+                           fmt::join(still, ", "), sender, kPatience.count());
+      return false;
+    }
+    waiting = std::move(still);
+    idle(kRetry);
+  }
+}
+
 bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
                        std::vector<zmq::pollitem_t>* result) {
   const size_t own = items.size();

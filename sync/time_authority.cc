@@ -44,6 +44,19 @@ double TimeAuthority::reached_h(const std::string& node) const {
   return nodes_[index_of(node)].reached_h;
 }
 
+std::map<std::string, uint64_t> TimeAuthority::frames_owed_by(const std::string& sender) const {
+  const std::pair<std::string, uint32_t> key{sender, nodes_[index_of(sender)].incarnation};
+  std::map<std::string, uint64_t> owed;
+  for (size_t i = 0; i < names_.size(); ++i) {
+    const NodeState& receiver = nodes_[i];
+    if (receiver.status != Status::kRunning && receiver.status != Status::kHeld) continue;
+    if (const auto frames = receiver.expected_from.find(key); frames != receiver.expected_from.end()) {
+      owed[names_[i]] = frames->second;
+    }
+  }
+  return owed;
+}
+
 void TimeAuthority::tell_peers(const std::string& node, bool up, double at_h) {
   const NodeState& changed = nodes_[index_of(node)];
   v1::PeerState state;
@@ -75,6 +88,10 @@ void TimeAuthority::died(const std::string& node, double at_h) {
   state.wakes_at_h = kNever;
   state.expected_from.clear();
   state.incoming_h = kNever;
+  // Frames of this process that had not left it when it died never come:
+  // nobody waits for them. (The launcher waits for them to arrive before a
+  // death it causes, so that scheduled deaths replay exactly.)
+  for (NodeState& other : nodes_) other.expected_from.erase({node, state.incarnation});
   tell_peers(node, false, at_h);
 }
 
@@ -153,7 +170,8 @@ std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
     grant.set_until_h(until_h);
     for (const auto& [peer, frames] : state.expected_from) {
       v1::FrameCount* count = grant.add_expected();
-      count->set_peer(peer);
+      count->set_peer(peer.first);
+      count->set_peer_incarnation(peer.second);
       count->set_frames(frames);
     }
     if (state.first_grant) {
@@ -192,7 +210,7 @@ void TimeAuthority::report(const std::string& node, const v1::RoundReport& repor
         receiver.incarnation != sent.peer_incarnation()) {
       continue;  // Lost with a process that died.
     }
-    receiver.expected_from[node] += sent.frames();
+    receiver.expected_from[{node, state.incarnation}] += sent.frames();
     receiver.incoming_h = std::min(receiver.incoming_h, sent.min_arrival_h());
   }
 }

@@ -73,6 +73,10 @@ class TimeAuthority {
   uint64_t rounds() const { return round_; }
   bool running(const std::string& node) const;
   uint32_t incarnation(const std::string& node) const;
+  // The frames `sender`'s current process sent that each running node must
+  // have received (cumulative, by receiver): what must arrive before the
+  // launcher kills `sender`, for the kill to replay exactly.
+  std::map<std::string, uint64_t> frames_owed_by(const std::string& sender) const;
   double reached_h(const std::string& node) const;
   // The hour up to which `node` has been granted: it never handled an event
   // at or after it.
@@ -93,7 +97,8 @@ class TimeAuthority {
     double incoming_h = kNever;
     // Known start (restart) or release hour while not running.
     double wakes_at_h = kNever;
-    std::map<std::string, uint64_t> expected_from;
+    // By (peer, the peer's incarnation).
+    std::map<std::pair<std::string, uint32_t>, uint64_t> expected_from;
     std::vector<v1::PeerState> peer_changes;
     std::optional<double> resumed_at_h;
     bool first_grant = true;

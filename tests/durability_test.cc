@@ -1,0 +1,203 @@
+// The centre's journal (docs/DURABILITY.md): the broker of a centre that
+// always holds reports (tests/scenarios/busy_centre.toml) is SIGKILLed at 50
+// random moments of a run, by the schedule and from outside. With
+// `journal = true` no message is lost to the crashes; without it the losses
+// are named crash:broker. Nothing is unaccounted either way, and the
+// journaled runs replay identically in process.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "tests/child.h"
+
+namespace tearline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kKills = 50;
+// The busy centre's scenario hours.
+constexpr double kDurationH = 240;
+
+// busy_centre.toml with the journal on or off, plus `faults` (TOML).
+fs::path busy_centre(const fs::path& dir, bool journal, const std::string& faults) {
+  std::string text = slurp(fs::path(source_dir()) / "tests/scenarios/busy_centre.toml");
+  const std::string on = "\njournal = true";
+  const size_t at = text.find(on);
+  EXPECT_NE(at, std::string::npos) << "busy_centre.toml no longer journals its broker";
+  if (!journal && at != std::string::npos) text.replace(at, on.size(), "\njournal = false");
+  const fs::path path =
+      dir / (std::string(journal ? "journaled" : "unjournaled") + std::to_string(faults.size()) +
+             ".toml");
+  std::ofstream(path) << text << faults;
+  return path;
+}
+
+// kKills kills and crashes of the broker at random hours (a fixed seed, so
+// the test is the same every time), each restarted half an hour later.
+std::string random_kills() {
+  std::mt19937_64 random(20261126);
+  std::uniform_real_distribution<double> hour(1, kDurationH - 2);
+  std::set<double> hours;
+  while (hours.size() < kKills) {
+    const double at_h = std::round(hour(random) * 1000) / 1000;
+    // Each death ends before the next: restarts come 0.5 h after.
+    const auto next = hours.lower_bound(at_h - 1);
+    if (next == hours.end() || *next > at_h + 1) hours.insert(at_h);
+  }
+  std::string faults;
+  int i = 0;
+  for (const double at_h : hours) {
+    faults += "\n[[fault]]\nat_h = " + std::to_string(at_h) +
+              "\nnode = \"broker\"\ncommand = \"" + (i++ % 2 ? "crash" : "kill") +
+              "\"\nrestart_after_h = 0.5\n";
+  }
+  return faults;
+}
+
+nlohmann::json coordinated_report(const fs::path& run) {
+  return read_json(run / "report.json")["modes"]["coordinated"];
+}
+
+int crash_losses(const nlohmann::json& mode) {
+  return mode["lost_by_reason"].value("crash:broker", 0);
+}
+
+int node_starts(const fs::path& trace) {
+  const std::string text = slurp(trace);
+  int starts = 0;
+  for (size_t at = text.find("\"node_started\""); at != std::string::npos;
+       at = text.find("\"node_started\"", at + 1)) {
+    ++starts;
+  }
+  return starts;
+}
+
+class Durability : public ::testing::Test {
+ protected:
+  fs::path keys(const fs::path& scenario) {
+    const fs::path keys = dir_.path() / "keys";
+    if (!fs::exists(keys)) {
+      const Finished made = run_tearline({"keys", scenario.string(), keys.string()}, dir_.path());
+      EXPECT_EQ(made.exit_code, 0) << made.err;
+    }
+    return keys;
+  }
+
+  fs::path run(const fs::path& scenario, const std::string& name,
+               std::vector<std::string> options = {}) {
+    const fs::path out = dir_.path() / name;
+    std::vector<std::string> args = {"run",     scenario.string(), "--mode", "coordinated",
+                                     "--quiet", "--scale",         "0",      "--keys",
+                                     keys(scenario).string(),      "--out",  out.string()};
+    args.insert(args.end(), options.begin(), options.end());
+    const Finished finished = run_tearline(args, dir_.path(), std::chrono::seconds(240));
+    EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
+    return out;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(Durability, FiftyScheduledKillsLoseNothingWithTheJournalAndNameTheLossesWithout) {
+  const std::string kills = random_kills();
+  const fs::path journaled = run(busy_centre(dir_.path(), true, kills), "journaled");
+  const fs::path unjournaled = run(busy_centre(dir_.path(), false, kills), "unjournaled");
+
+  const nlohmann::json with = coordinated_report(journaled);
+  EXPECT_EQ(node_starts(journaled / "coordinated/broker.trace.jsonl"), kKills + 1);
+  EXPECT_EQ(crash_losses(with), 0) << with["lost_by_reason"].dump();
+  EXPECT_EQ(with["messages"]["unaccounted"], 0);
+  EXPECT_EQ(with["messages"]["never_created"], 0);
+
+  const nlohmann::json without = coordinated_report(unjournaled);
+  EXPECT_GT(crash_losses(without), 0) << "the busy centre held nothing at any of its deaths";
+  EXPECT_EQ(without["messages"]["unaccounted"], 0);
+  // The same messages were made (the journal changes no decision)...
+  EXPECT_EQ(with["messages"]["created"], without["messages"]["created"]);
+  // ...and what the journal saved was delivered instead.
+  EXPECT_GT(with["messages"]["delivered"], without["messages"]["delivered"]);
+}
+
+TEST_F(Durability, ScheduledKillsOfAJournaledCentreReplayIdenticallyInProcess) {
+  const fs::path scenario = busy_centre(dir_.path(), true, random_kills());
+  const fs::path processes = run(scenario, "processes");
+  const fs::path in_process = run(scenario, "in-process", {"--in-process"});
+  EXPECT_EQ(comparable_report(read_json(processes / "report.json")),
+            comparable_report(read_json(in_process / "report.json")));
+  static const std::regex wall(R"("wall_ms":-?\d+,?)");
+  for (const std::string node : {"broker", "agency.aa", "agency.bb", "unit.north", "unit.south"}) {
+    const std::string trace = "coordinated/" + node + ".trace.jsonl";
+    EXPECT_EQ(std::regex_replace(slurp(processes / trace), wall, ""),
+              std::regex_replace(slurp(in_process / trace), wall, ""))
+        << trace;
+  }
+}
+
+// SIGKILLs the broker kKills times from outside a paced run (restarted by
+// --restart-after-h), each at a random moment after its process started.
+fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const fs::path& dir,
+                           const std::string& name) {
+  const fs::path run = dir / name;
+  // Slow enough that kKills kills fit in the run.
+  Child launcher({"run", scenario.string(), "--mode", "coordinated", "--scale", "80",
+                  "--restart-after-h", "0.5", "--keys", keys.string(), "--out", run.string()},
+                 dir);
+  const fs::path mode_dir = run / "coordinated";
+  const fs::path trace = mode_dir / "broker.trace.jsonl";
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<int> moment_ms(0, 120);
+  pid_t last_killed = 0;
+  int kills = 0;
+  for (; kills < kKills; ++kills) {
+    pid_t pid = 0;
+    // The next broker process has started its clock.
+    const bool up = eventually(
+        [&] {
+          if (!fs::exists(trace) || node_starts(trace) != kills + 1) return false;
+          try {
+            for (const auto& node : read_json(mode_dir / "nodes.json")["nodes"]) {
+              if (node["name"] == "broker") pid = node["pid"].get<pid_t>();
+            }
+          } catch (const std::exception&) {
+            return false;  // Being written.
+          }
+          return pid != 0 && pid != last_killed && process_alive(pid);
+        },
+        std::chrono::seconds(30));
+    if (!up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(moment_ms(random)));  // The moment.
+    if (kill(pid, SIGKILL) != 0) break;
+    last_killed = pid;
+  }
+  EXPECT_EQ(kills, kKills) << "the run ended (or the broker did not come back) after " << kills
+                           << " kills";
+  const auto finished = launcher.wait(std::chrono::seconds(120));
+  EXPECT_TRUE(finished.has_value());
+  if (finished) EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  return run;
+}
+
+TEST_F(Durability, FiftyKillsFromOutsideLoseNothingWithTheJournalAndNameTheLossesWithout) {
+  const fs::path journaled_scenario = busy_centre(dir_.path(), true, "");
+  const fs::path journaled =
+      kill_from_outside(journaled_scenario, keys(journaled_scenario), dir_.path(), "journaled");
+  const nlohmann::json with = coordinated_report(journaled);
+  EXPECT_EQ(crash_losses(with), 0) << with["lost_by_reason"].dump();
+  EXPECT_EQ(with["messages"]["unaccounted"], 0);
+
+  const fs::path unjournaled_scenario = busy_centre(dir_.path(), false, "");
+  const fs::path unjournaled = kill_from_outside(unjournaled_scenario, keys(unjournaled_scenario),
+                                                 dir_.path(), "unjournaled");
+  const nlohmann::json without = coordinated_report(unjournaled);
+  EXPECT_GT(crash_losses(without), 0);
+  EXPECT_EQ(without["messages"]["unaccounted"], 0);
+}
+
+}  // namespace
+}  // namespace tearline::testing
