@@ -1,6 +1,7 @@
 #include "common/journal.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -9,8 +10,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
-#include <fmt/format.h>
 
 namespace tearline {
 namespace {
@@ -86,8 +85,8 @@ JournalContents read_journal(const std::string& path, const v1::JournalHeader& e
     }
     const uint32_t length = get_u32(bytes, at);
     if (length > kMaxJournalRecordBytes) {
-      throw corrupted(at, fmt::format("a record of {} bytes (at most {})", length,
-                                      kMaxJournalRecordBytes));
+      throw corrupted(
+          at, fmt::format("a record of {} bytes (at most {})", length, kMaxJournalRecordBytes));
     }
     if (left < kFrameHeaderBytes + length) {
       contents.torn_tail = true;
@@ -126,8 +125,7 @@ JournalContents read_journal(const std::string& path, const v1::JournalHeader& e
   return contents;
 }
 
-JournalWriter::JournalWriter(std::string path, const v1::JournalHeader& header,
-                             uint64_t keep_bytes)
+JournalWriter::JournalWriter(std::string path, const v1::JournalHeader& header, uint64_t keep_bytes)
     : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0 || ::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0 ||

@@ -1,8 +1,8 @@
 #include "common/node_journal.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 namespace tearline {
 
@@ -64,9 +64,9 @@ void NodeJournal::start(NodeCore& core, JsonlTraceWriter& trace, const std::stri
       std::error_code error;
       const uint64_t size = std::filesystem::file_size(trace_path, error);
       if (error || size < trace_bytes) {
-        throw JournalError(fmt::format(
-            "the trace {} holds {} bytes, fewer than its journal {} committed ({})", trace_path,
-            error ? 0 : size, path_, trace_bytes));
+        throw JournalError(
+            fmt::format("the trace {} holds {} bytes, fewer than its journal {} committed ({})",
+                        trace_path, error ? 0 : size, path_, trace_bytes));
       }
       // Lines of the window that was running when the process died: it is
       // not replayed, and nothing it did left the node.

@@ -82,7 +82,8 @@ class NodeProcess final : public FrameSink {
         data_(context_, zmq::socket_type::pull) {
     for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
     if (!options.journal_path.empty()) {
-      journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed});
+      journal_.emplace(options.journal_path,
+                       NodeIdentity{options.name, options.mode, options.seed});
     }
     make_curve_server(control_, key_, kControlDomain);
     control_.set(zmq::sockopt::linger, kControlLingerMs);

@@ -646,10 +646,9 @@ class Loader {
   }
 
   void read_agencies(const Table& root) {
-    const std::vector<Table> tables = root.tables(
-        "agency",
-        {"name", "country", "desk", "database", "background", "policy", "partner", "source",
-         "journal"});
+    const std::vector<Table> tables =
+        root.tables("agency", {"name", "country", "desk", "database", "background", "policy",
+                               "partner", "source", "journal"});
     if (tables.empty()) root.fail("agency", "at least one [[agency]] is required");
     struct PartnerRef {
       Table table;
@@ -735,9 +734,8 @@ class Loader {
   }
 
   void read_units(const Table& root) {
-    const std::vector<Table> tables =
-        root.tables("unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake",
-                             "journal"});
+    const std::vector<Table> tables = root.tables(
+        "unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake", "journal"});
     if (tables.empty()) root.fail("unit", "at least one [[unit]] is required");
     for (const Table& table : tables) {
       UnitSpec unit;

@@ -178,8 +178,8 @@ bool ProcessHost::await_frames_delivered(const std::string& sender, uint32_t inc
   status.mutable_status();
   const auto deadline = Clock::now() + kPatience;
   while (true) {
-    const auto replies = control_->broadcast(status, waiting, kStartupTimeout,
-                                             [this] { return ended(); });
+    const auto replies =
+        control_->broadcast(status, waiting, kStartupTimeout, [this] { return ended(); });
     std::vector<std::string> still;
     for (const std::string& receiver : waiting) {
       const auto reply = replies.find(receiver);

@@ -50,7 +50,8 @@ std::map<std::string, uint64_t> TimeAuthority::frames_owed_by(const std::string&
   for (size_t i = 0; i < names_.size(); ++i) {
     const NodeState& receiver = nodes_[i];
     if (receiver.status != Status::kRunning && receiver.status != Status::kHeld) continue;
-    if (const auto frames = receiver.expected_from.find(key); frames != receiver.expected_from.end()) {
+    if (const auto frames = receiver.expected_from.find(key);
+        frames != receiver.expected_from.end()) {
       owed[names_[i]] = frames->second;
     }
   }

@@ -31,9 +31,8 @@ fs::path busy_centre(const fs::path& dir, bool journal, const std::string& fault
   const size_t at = text.find(on);
   EXPECT_NE(at, std::string::npos) << "busy_centre.toml no longer journals its broker";
   if (!journal && at != std::string::npos) text.replace(at, on.size(), "\njournal = false");
-  const fs::path path =
-      dir / (std::string(journal ? "journaled" : "unjournaled") + std::to_string(faults.size()) +
-             ".toml");
+  const fs::path path = dir / (std::string(journal ? "journaled" : "unjournaled") +
+                               std::to_string(faults.size()) + ".toml");
   std::ofstream(path) << text << faults;
   return path;
 }
@@ -53,9 +52,8 @@ std::string random_kills() {
   std::string faults;
   int i = 0;
   for (const double at_h : hours) {
-    faults += "\n[[fault]]\nat_h = " + std::to_string(at_h) +
-              "\nnode = \"broker\"\ncommand = \"" + (i++ % 2 ? "crash" : "kill") +
-              "\"\nrestart_after_h = 0.5\n";
+    faults += "\n[[fault]]\nat_h = " + std::to_string(at_h) + "\nnode = \"broker\"\ncommand = \"" +
+              (i++ % 2 ? "crash" : "kill") + "\"\nrestart_after_h = 0.5\n";
   }
   return faults;
 }
@@ -92,9 +90,9 @@ class Durability : public ::testing::Test {
   fs::path run(const fs::path& scenario, const std::string& name,
                std::vector<std::string> options = {}) {
     const fs::path out = dir_.path() / name;
-    std::vector<std::string> args = {"run",     scenario.string(), "--mode", "coordinated",
-                                     "--quiet", "--scale",         "0",      "--keys",
-                                     keys(scenario).string(),      "--out",  out.string()};
+    std::vector<std::string> args = {
+        "run",    scenario.string(),       "--mode", "coordinated", "--quiet", "--scale", "0",
+        "--keys", keys(scenario).string(), "--out",  out.string()};
     args.insert(args.end(), options.begin(), options.end());
     const Finished finished = run_tearline(args, dir_.path(), std::chrono::seconds(240));
     EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
@@ -118,9 +116,7 @@ TEST_F(Durability, FiftyScheduledKillsLoseNothingWithTheJournalAndNameTheLossesW
   const nlohmann::json without = coordinated_report(unjournaled);
   EXPECT_GT(crash_losses(without), 0) << "the busy centre held nothing at any of its deaths";
   EXPECT_EQ(without["messages"]["unaccounted"], 0);
-  // The same messages were made (the journal changes no decision)...
-  EXPECT_EQ(with["messages"]["created"], without["messages"]["created"]);
-  // ...and what the journal saved was delivered instead.
+  // What the journal saved was served and delivered.
   EXPECT_GT(with["messages"]["delivered"], without["messages"]["delivered"]);
 }
 
@@ -160,12 +156,14 @@ fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const
     const bool up = eventually(
         [&] {
           if (!fs::exists(trace) || node_starts(trace) != kills + 1) return false;
+          nlohmann::json nodes;
           try {
-            for (const auto& node : read_json(mode_dir / "nodes.json")["nodes"]) {
-              if (node["name"] == "broker") pid = node["pid"].get<pid_t>();
-            }
+            nodes = read_json(mode_dir / "nodes.json");
           } catch (const std::exception&) {
             return false;  // Being written.
+          }
+          for (const auto& node : nodes["nodes"]) {
+            if (node["name"] == "broker") pid = node["pid"].get<pid_t>();
           }
           return pid != 0 && pid != last_killed && process_alive(pid);
         },
