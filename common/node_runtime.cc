@@ -55,7 +55,8 @@ ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
 
 // Commands that drive the node's life and time: the launcher's alone.
 bool launcher_only(const v1::ControlRequest& request) {
-  return request.has_grant() || request.has_start() || request.has_stop();
+  return request.has_grant() || request.has_start() || request.has_stop() ||
+         request.has_peer_gone();
 }
 
 // A node's process: its sockets around a NodeCore. The time authority's
@@ -119,6 +120,9 @@ class NodeProcess final : public FrameSink {
   void start(const v1::Start& start, const std::string& issuer, std::string* error);
   // Runs the pending grant once every expected frame has come.
   void run_grant_if_ready();
+  // The pending grant no longer waits for frames from `peer`'s process,
+  // which died (PeerGone).
+  void forget_frames_of(const std::string& peer);
   // Makes what the node did durable before anything it sent can be seen:
   // its trace, and its journal if it keeps one.
   void make_durable();
@@ -200,6 +204,11 @@ void NodeProcess::handle_control() {
     answer.set_error("only the launcher may " + describe_command(request));
     log_->error("control: {} from {} refused: only the launcher's", describe_command(request),
                 issuer);
+  } else if (request.has_peer_gone()) {
+    answer.set_request_id(request.request_id());
+    if (grant_) forget_frames_of(request.peer_gone().node());
+    reply(parts[0], answer);
+    return run_grant_if_ready();
   } else if (request.has_grant()) {
     const std::string refusal = grant_             ? "a grant is already pending"
                                 : !core_.started() ? "the node has not started"
@@ -306,6 +315,17 @@ void NodeProcess::make_durable() {
   } else {
     trace_writer_.flush();
   }
+}
+
+void NodeProcess::forget_frames_of(const std::string& peer) {
+  auto* expected = grant_->request.mutable_grant()->mutable_expected();
+  const auto gone =
+      std::remove_if(expected->begin(), expected->end(),
+                     [&](const v1::FrameCount& count) { return count.peer() == peer; });
+  if (gone != expected->end()) {
+    log_->warn("{} died while this node waited for its frames: no longer waiting for them", peer);
+  }
+  expected->erase(gone, expected->end());
 }
 
 void NodeProcess::run_grant_if_ready() {

@@ -234,12 +234,14 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
   std::map<std::string, v1::RoundReport> reports;
   const Clock::time_point began = Clock::now();
   bool noticed = false;
+  std::set<std::string> told;  // Deaths the awaited nodes were told of.
   std::vector<zmq::pollitem_t> items;
   bool look_for_exits = supervisor_.may_have_exited();
   while (!awaiting.empty() && !options_.interrupted()) {
     // A node that answered and then died still answered: its reply is read
     // before its death drops it from the wait.
     const std::set<std::string> gone = look_for_exits ? ended() : std::set<std::string>{};
+    tell_of_deaths(gone, awaiting, &told);
     for (auto it = awaiting.begin(); it != awaiting.end();) {
       if (!gone.contains(it->first)) {
         ++it;
@@ -279,6 +281,20 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
     }
   }
   return reports;
+}
+
+void ProcessHost::tell_of_deaths(const std::set<std::string>& gone,
+                                 const std::map<std::string, uint64_t>& awaiting,
+                                 std::set<std::string>* told) {
+  for (const std::string& dead : gone) {
+    if (!told->insert(dead).second) continue;
+    v1::ControlRequest request;
+    request.set_issued_by("launcher");
+    request.mutable_peer_gone()->set_node(dead);
+    for (const auto& [node, request_id] : awaiting) {
+      if (!gone.contains(node)) control_->send(node, request);
+    }
+  }
 }
 
 void ProcessHost::signal(const std::string& node, int signal) {

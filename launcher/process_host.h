@@ -85,6 +85,11 @@ class ProcessHost final : public NodeHost {
   void handle_launcher_request();
   // Nodes not running now (collecting exits without reporting them).
   std::set<std::string> ended();
+  // Tells every awaited node (node -> grant request id) of each node in
+  // `gone` not yet in *told, so that none waits for frames a dead process
+  // never sent (PeerGone).
+  void tell_of_deaths(const std::set<std::string>& gone,
+                      const std::map<std::string, uint64_t>& awaiting, std::set<std::string>* told);
   std::vector<std::string> running_nodes() const;
 
   ProcessHostOptions options_;
