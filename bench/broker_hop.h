@@ -87,6 +87,10 @@ class BrokerHop {
   const std::string& ack() const { return ack_payload_; }
   std::span<const std::string> forwards() const { return {forwards_.data(), forward_count_}; }
 
+  // Flushes the trace and makes it durable; returns its size in bytes (as a
+  // journaled node does before each commit).
+  uint64_t sync_trace() { return trace_writer_.sync(); }
+
   // Reports correlated with another agency's so far ("correlated" traced).
   uint64_t correlated() const { return correlated_; }
 

@@ -14,10 +14,14 @@
 // Both variants acknowledge every message, so their ZeroMQ traffic is the
 // same: the bare hop returns a fixed pre-serialized ack and moves the
 // received payload on untouched; the broker hop runs BrokerHop on it.
-// Throughput = N / (last receive at the consumer - first send). Each variant
-// runs twice: plain, and with CURVE on every socket (a ZAP handler admitting
-// the producer and the hop), as tearline's own sockets are, so the cost of
-// CURVE is measured beside the hop's.
+// Throughput = N / (last receive at the consumer - first send). The durable
+// hop is the broker hop with the journal of a node with `journal = true`
+// (docs/DURABILITY.md): it takes in what has come (at least one frame, at
+// most kBatchMsgs), appends each frame to the journal, flushes its trace and
+// commits with one fdatasync (group commit), and only then sends the batch's
+// acks and forwards. Each variant runs twice: plain, and with CURVE on every
+// socket (a ZAP handler admitting the producer and the hop), as tearline's
+// own sockets are, so the cost of CURVE is measured beside the hop's.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -41,6 +45,7 @@
 
 #include "bench/broker_hop.h"
 #include "bench/report_mix.h"
+#include "common/journal.h"
 #include "common/role.h"
 #include "security/curve.h"
 #include "security/keys.h"
@@ -61,10 +66,22 @@ constexpr int kHighWaterMarkMsgs = 100 * kProducerWindowMsgs;
 constexpr int kStallTimeoutMs = 10000;
 constexpr const char* kHopNode = "broker";
 
-enum class Variant { kBare, kBrokerHop };
+// The most frames the durable hop takes in per commit.
+constexpr size_t kBatchMsgs = 1000;
+
+enum class Variant { kBare, kBrokerHop, kDurableHop };
+constexpr Variant kVariants[] = {Variant::kBare, Variant::kBrokerHop, Variant::kDurableHop};
 
 const char* variant_name(Variant variant) {
-  return variant == Variant::kBare ? "bare forward" : "broker hop";
+  switch (variant) {
+    case Variant::kBare:
+      return "bare forward";
+    case Variant::kBrokerHop:
+      return "broker hop";
+    case Variant::kDurableHop:
+      return "durable hop";
+  }
+  return "";
 }
 
 // The members' keys of a round with CURVE.
@@ -79,10 +96,12 @@ struct CurveKeys {
 
 struct RoundResult {
   double wall_s = 0;
-  double hop_cpu_s = 0;      // CPU time of the hop thread alone.
-  double process_cpu_s = 0;  // Of every thread, ZeroMQ's included, setup included.
-  double switches = 0;       // Context switches of the process, both kinds.
-  uint64_t trace_bytes = 0;  // Broker hop only.
+  double hop_cpu_s = 0;        // CPU time of the hop thread alone.
+  double process_cpu_s = 0;    // Of every thread, ZeroMQ's included, setup included.
+  double switches = 0;         // Context switches of the process, both kinds.
+  uint64_t trace_bytes = 0;    // Broker and durable hops only.
+  uint64_t journal_bytes = 0;  // Durable hop only.
+  uint64_t commits = 0;
 };
 
 struct ProcessUsage {
@@ -128,6 +147,15 @@ void receive_routed(zmq::socket_t& socket, zmq::message_t& from, zmq::message_t&
   if (payload.more()) throw std::runtime_error("routed frame of more than two parts");
 }
 
+// Like receive_routed, but false at once when nothing has come.
+bool try_receive_routed(zmq::socket_t& socket, zmq::message_t& from, zmq::message_t& payload) {
+  if (!socket.recv(from, zmq::recv_flags::dontwait)) return false;
+  if (!from.more()) throw std::runtime_error("routed frame without payload");
+  receive(socket, payload, "a routed frame");
+  if (payload.more()) throw std::runtime_error("routed frame of more than two parts");
+  return true;
+}
+
 // A ROUTER's reply to peer `to`, as the node runtime sends acks: never
 // waiting (the producer's window keeps its queue short).
 void send_routed(zmq::socket_t& socket, const zmq::message_t& to, std::string_view payload) {
@@ -171,9 +199,51 @@ void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t m
   *last_receive = SteadyClock::now();
 }
 
+// The durable hop's loop: batches of what has come, each journaled and
+// committed once before its acks and forwards leave.
+void run_durable_hop(BrokerHop& hop, JournalWriter& journal, zmq::socket_t& inbound,
+                     zmq::socket_t& outbound, size_t messages, uint64_t* commits) {
+  zmq::message_t from;
+  zmq::message_t payload;
+  std::vector<std::pair<std::string, std::string>> acks;  // (routing id, ack)
+  std::vector<std::string> forwards;
+  v1::JournalRecord record;
+  for (size_t done = 0; done < messages;) {
+    receive_routed(inbound, from, payload);
+    size_t batch = 0;
+    do {
+      record.mutable_frame()->set_from(from.to_string());
+      if (!record.mutable_frame()->mutable_frame()->ParseFromArray(
+              payload.data(), static_cast<int>(payload.size()))) {
+        throw std::runtime_error("unreadable frame");
+      }
+      journal.append(record);
+      hop.handle(from.to_string_view(), payload.to_string_view());
+      acks.emplace_back(from.to_string(), hop.ack());
+      for (const std::string& frame : hop.forwards()) forwards.push_back(frame);
+      ++batch;
+    } while (done + batch < messages && batch < kBatchMsgs &&
+             try_receive_routed(inbound, from, payload));
+    journal.commit(hop.sync_trace());
+    for (const auto& [to, ack] : acks) {
+      const zmq::message_t routing_id(to.data(), to.size());
+      send_routed(inbound, routing_id, ack);
+    }
+    for (const std::string& frame : forwards) {
+      if (!outbound.send(zmq::buffer(frame), zmq::send_flags::none)) {
+        throw std::runtime_error("stalled sending");
+      }
+    }
+    acks.clear();
+    forwards.clear();
+    done += batch;
+  }
+  *commits = journal.commits();
+}
+
 void run_hop(Variant variant, zmq::context_t& context, const std::string& inbound_endpoint,
              const std::string& outbound_endpoint, const std::string& trace_path, size_t messages,
-             const CurveKeys* curve, std::latch& ready, double* hop_cpu_s) {
+             const CurveKeys* curve, std::latch& ready, double* hop_cpu_s, uint64_t* commits) {
   ReadySignal signal(ready);
   zmq::socket_t inbound(context, zmq::socket_type::router);
   configure(inbound);
@@ -188,8 +258,16 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   outbound.connect(outbound_endpoint);
 
   std::optional<BrokerHop> hop;
+  std::optional<JournalWriter> journal;
   std::string bare_ack;
-  if (variant == Variant::kBrokerHop) {
+  if (variant == Variant::kDurableHop) {
+    v1::JournalHeader header;
+    header.set_format(kJournalFormat);
+    header.set_node(kHopNode);
+    header.set_mode("coordinated");
+    journal.emplace(trace_path + ".journal", header, 0);
+  }
+  if (variant != Variant::kBare) {
     hop.emplace(trace_path, random_secret_key(), messages);
   } else {
     // The bare hop does not parse, so it returns the same ack every time.
@@ -207,6 +285,11 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   zmq::message_t from;
   zmq::message_t payload;
   const double cpu_start_s = thread_cpu_s();
+  if (journal) {
+    run_durable_hop(*hop, *journal, inbound, outbound, messages, commits);
+    *hop_cpu_s = thread_cpu_s() - cpu_start_s;
+    return;
+  }
   for (size_t i = 0; i < messages; ++i) {
     receive_routed(inbound, from, payload);
     if (!hop) {
@@ -289,7 +372,7 @@ RoundResult run_round(Variant variant, const CurveKeys* curve,
       start(&errors[1],
             [&] {
               run_hop(variant, context, hop_endpoint, consumer_endpoint, trace_path.string(),
-                      frames.size(), curve, ready, &result.hop_cpu_s);
+                      frames.size(), curve, ready, &result.hop_cpu_s, &result.commits);
             }),
       start(&errors[2],
             [&] { run_producer(context, hop_endpoint, frames, curve, ready, &first_send); })};
@@ -304,6 +387,12 @@ RoundResult run_round(Variant variant, const CurveKeys* curve,
   if (std::filesystem::exists(trace_path)) {
     result.trace_bytes = std::filesystem::file_size(trace_path);
     std::filesystem::remove(trace_path);  // Hundreds of MB per round otherwise.
+  }
+  std::filesystem::path journal_path = trace_path;
+  journal_path += ".journal";
+  if (std::filesystem::exists(journal_path)) {
+    result.journal_bytes = std::filesystem::file_size(journal_path);
+    std::filesystem::remove(journal_path);
   }
   return result;
 }
@@ -386,13 +475,15 @@ int run(size_t messages, int rounds) {
     std::vector<double> process_cpu_us_per_msg;
     std::vector<double> switches_per_msg;
     uint64_t trace_bytes = 0;
+    uint64_t journal_bytes = 0;
+    uint64_t commits = 0;
   };
   // By [CURVE][variant].
-  Samples samples[2][2];
+  Samples samples[2][std::size(kVariants)];
   const CurveKeys curve_keys;
   for (int round = 1; round <= rounds; ++round) {
     for (const bool curve : {false, true}) {
-      for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+      for (const Variant variant : kVariants) {
         const RoundResult result =
             run_round(variant, curve ? &curve_keys : nullptr, frames, dir.path(), round);
         Samples& sample = samples[curve][static_cast<int>(variant)];
@@ -403,6 +494,8 @@ int run(size_t messages, int rounds) {
                                                 static_cast<double>(messages));
         sample.switches_per_msg.push_back(result.switches / static_cast<double>(messages));
         sample.trace_bytes = result.trace_bytes;
+        sample.journal_bytes = result.journal_bytes;
+        sample.commits = result.commits;
         fmt::print(stderr, "round {}/{} {:<12}{:<7} {:>9.0f} msgs/s\n", round, rounds,
                    variant_name(variant), curve ? " CURVE" : "", msgs_per_s);
       }
@@ -412,7 +505,7 @@ int run(size_t messages, int rounds) {
   fmt::print("\n{:<22}{:>16}{:>12}{:>12}{:>18}{:>18}{:>14}\n", "variant", "median msgs/s", "min",
              "max", "hop CPU us/msg", "all CPU us/msg", "switches/msg");
   for (const bool curve : {false, true}) {
-    for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+    for (const Variant variant : kVariants) {
       const Samples& sample = samples[curve][static_cast<int>(variant)];
       fmt::print("{:<22}{:>16.0f}{:>12.0f}{:>12.0f}{:>18.2f}{:>18.2f}{:>14.2f}\n",
                  std::string(variant_name(variant)) + (curve ? " + CURVE" : ""),
@@ -435,7 +528,15 @@ int run(size_t messages, int rounds) {
   fmt::print("ratio: {:.2f} (target >= 0.70); with CURVE: {:.2f}\n",
              rate(false, Variant::kBrokerHop) / rate(false, Variant::kBare),
              rate(true, Variant::kBrokerHop) / rate(true, Variant::kBare));
-  for (Variant variant : {Variant::kBare, Variant::kBrokerHop}) {
+  const Samples& durable = samples[0][static_cast<int>(Variant::kDurableHop)];
+  fmt::print(
+      "durable hop: {:.2f} of the broker hop's rate (target >= 0.50); with CURVE: {:.2f}; "
+      "{:.0f} journal bytes and {:.1f} messages per commit (one fdatasync each)\n",
+      rate(false, Variant::kDurableHop) / rate(false, Variant::kBrokerHop),
+      rate(true, Variant::kDurableHop) / rate(true, Variant::kBrokerHop),
+      static_cast<double>(durable.journal_bytes) / static_cast<double>(messages),
+      static_cast<double>(messages) / static_cast<double>(std::max<uint64_t>(1, durable.commits)));
+  for (const Variant variant : kVariants) {
     fmt::print("cost of CURVE, {}: {:.0f}% of the rate, {:+.2f} us/msg of CPU\n",
                variant_name(variant), 100 * (1 - rate(true, variant) / rate(false, variant)),
                cpu(true, variant) - cpu(false, variant));
