@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
 #include <random>
 #include <regex>
 #include <set>
@@ -195,6 +196,72 @@ TEST_F(Durability, FiftyKillsFromOutsideLoseNothingWithTheJournalAndNameTheLosse
   const nlohmann::json without = coordinated_report(unjournaled);
   EXPECT_GT(crash_losses(without), 0);
   EXPECT_EQ(without["messages"]["unaccounted"], 0);
+}
+
+// A journaled centre killed at 30 h and restarted at 70 h, paced so that
+// the test can damage its journal while it is dead. Returns the launcher.
+class DamagedJournal : public Durability {
+ protected:
+  static constexpr const char* kKill =
+      "\n[[fault]]\nat_h = 30\nnode = \"broker\"\ncommand = \"kill\"\nrestart_after_h = 40\n";
+
+  // Runs the scenario, calls `damage` on the broker's journal once the
+  // broker is dead, and returns how the run ended.
+  Finished run_damaging(const fs::path& scenario, const std::string& name,
+                        const std::function<void(const fs::path&)>& damage) {
+    const fs::path out = dir_.path() / name;
+    Child launcher({"run", scenario.string(), "--mode", "coordinated", "--scale", "40", "--keys",
+                    keys(scenario).string(), "--out", out.string()},
+                   dir_.path());
+    const fs::path launcher_trace = out / "coordinated/launcher.trace.jsonl";
+    const bool dead = eventually(
+        [&] {
+          return fs::exists(launcher_trace) &&
+                 slurp(launcher_trace).find("\"node_stopped\"") != std::string::npos;
+        },
+        std::chrono::seconds(60));
+    EXPECT_TRUE(dead) << "the broker was not killed";
+    damage(out / "coordinated/broker.journal");
+    const auto finished = launcher.wait(std::chrono::seconds(120));
+    if (!finished) ADD_FAILURE() << "the run did not end";
+    return finished.value_or(Finished{});
+  }
+};
+
+TEST_F(DamagedJournal, ATornLastRecordIsIgnoredAndTheRunIsAsIfUndamaged) {
+  const fs::path scenario = busy_centre(dir_.path(), true, kKill);
+  const fs::path reference = run(scenario, "reference");
+  const Finished damaged = run_damaging(scenario, "torn", [](const fs::path& journal) {
+    // The first bytes of a record whose write was cut: a length of 100 and
+    // 20 bytes of its payload.
+    std::ofstream out(journal, std::ios::binary | std::ios::app);
+    const char header[8] = {100, 0, 0, 0, 0x12, 0x34, 0x56, 0x78};
+    out.write(header, sizeof header);
+    out << std::string(20, 'x');
+  });
+  EXPECT_EQ(damaged.exit_code, 0) << damaged.err;
+  EXPECT_EQ(comparable_report(read_json(dir_.path() / "torn/report.json")),
+            comparable_report(read_json(reference / "report.json")));
+  EXPECT_NE(slurp(dir_.path() / "torn/coordinated/broker.log").find("recovered from its journal"),
+            std::string::npos);
+}
+
+TEST_F(DamagedJournal, ACorruptedRecordBeforeTheEndFailsTheRestartNamingTheJournal) {
+  const fs::path scenario = busy_centre(dir_.path(), true, kKill);
+  const Finished damaged = run_damaging(scenario, "corrupted", [](const fs::path& journal) {
+    std::fstream file(journal, std::ios::binary | std::ios::in | std::ios::out);
+    const auto middle = static_cast<std::streamoff>(fs::file_size(journal) / 2);
+    file.seekg(middle);
+    const char byte = static_cast<char>(file.get());
+    file.seekp(middle);
+    file.put(static_cast<char>(byte ^ 0x20));
+  });
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_NE(damaged.err.find("broker.journal is corrupted at byte"), std::string::npos)
+      << damaged.err;
+  // What the others held is still accounted for.
+  const nlohmann::json report = coordinated_report(dir_.path() / "corrupted");
+  EXPECT_EQ(report["messages"]["unaccounted"], 0);
 }
 
 }  // namespace
