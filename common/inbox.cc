@@ -30,10 +30,8 @@ InboxEntry Inbox::pop_intake() {
   return entry;
 }
 
-void Inbox::drop_arriving_from(double at_h) {
-  const Key from{at_h, "", 0};
-  acks_.erase(acks_.lower_bound(from), acks_.end());
-  intake_.erase(intake_.lower_bound(from), intake_.end());
+void Inbox::drop_intake_arriving_from(double at_h) {
+  intake_.erase(intake_.lower_bound(Key{at_h, "", 0}), intake_.end());
 }
 
 }  // namespace tearline

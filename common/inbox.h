@@ -34,9 +34,9 @@ class Inbox {
   InboxEntry pop_ack();
   InboxEntry pop_intake();
   size_t size() const { return acks_.size() + intake_.size(); }
-  // Forgets every frame arriving at or after at_h (a recovered node's
-  // predecessor died then, and lost them).
-  void drop_arriving_from(double at_h);
+  // Forgets every envelope and poll arriving at or after at_h (a recovered
+  // node's predecessor died then, and lost them); acknowledgements stay.
+  void drop_intake_arriving_from(double at_h);
   // Every envelope or poll not yet taken in, in arrival order.
   template <typename Fn>
   void for_each_intake(Fn fn) const {

@@ -85,7 +85,7 @@ void NodeCore::start(double begin_h, uint32_t incarnation, double end_h,
 void NodeCore::recover(const v1::Start& start, const std::string& issuer) {
   const double died_at_h = start.died_at_h();
   crash_requested_ = false;
-  inbox_.drop_arriving_from(died_at_h);
+  inbox_.drop_intake_arriving_from(died_at_h);
   links_.forget_untracked();
   incarnation_ = start.incarnation();
   end_h_ = start.end_h();
@@ -417,6 +417,19 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
   if (partitioned_.contains(from)) return drop_partitioned(from, envelope, at_h);
   const bool seen = seen_.contains(from, id);
   const bool tracked = envelope.deadline_h() > 0;
+  if (!seen && tracked && sender_cannot_learn_of_it(from)) {
+    // Its acknowledgement would die with the sender, which keeps a journal:
+    // restarted, it would give the message up at its deadline while we held
+    // it. Refused; the sender resends it once it is back.
+    refused_attempts_[{from, id}] = {envelope, at_h};
+    TraceEvent refused =
+        report_event("attempt_lost", id, envelope.report(), at_h, envelope.handoff());
+    refused.peer = from;
+    refused.attempt = envelope.attempt();
+    refused.reason = "sender-down";
+    trace(std::move(refused));
+    return;
+  }
   if (!seen && tracked && at_h + links_.least_transit_to_h(from) > envelope.deadline_h()) {
     // Its acknowledgement could not reach the sender before the deadline, by
     // which the sender gives the message up as lost: not taken in, so the
@@ -456,6 +469,11 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
     return;
   }
   role_->on_envelope(*this, envelope, at_h);
+}
+
+bool NodeCore::sender_cannot_learn_of_it(const std::string& from) const {
+  const auto state = peers_.find(from);
+  return state != peers_.end() && !state->second.up && scenario_.journaled(from);
 }
 
 void NodeCore::record_arrived_not_taken_in(double now_h) {

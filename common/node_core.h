@@ -67,10 +67,12 @@ class NodeCore final : public NodeContext, private Transmitter {
   void start(double begin_h, uint32_t incarnation, double end_h, const std::string& issuer);
   // Starts incarnation start.incarnation() of a node whose journal was just
   // replayed into this core (docs/DURABILITY.md): it holds what its previous
-  // process held when it died at start.died_at_h(). What reached that
-  // process at or after died_at_h was lost with it (its senders traced so),
-  // and so were the acknowledgements its untracked messages waited for
-  // (their receivers account for them). The downtime is then caught up like
+  // process held when it died at start.died_at_h(). Envelopes and polls
+  // reaching that process at or after died_at_h were lost with it (their
+  // senders traced so); acknowledgements it had received count at their
+  // hours (the launcher lets everything sent to a node arrive before it
+  // kills it). Untracked messages stop waiting for theirs: their receivers
+  // account for them. The downtime is then caught up like
   // a hold: events before begin_h happen at their hours, nothing leaves or
   // is taken in before begin_h, and the role skips the inputs its schedules
   // held before begin_h, as at any restart.
@@ -156,6 +158,9 @@ class NodeCore final : public NodeContext, private Transmitter {
   void handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h);
   void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double at_h);
   void acknowledge(const std::string& from, const v1::Envelope& envelope, double at_h);
+  // Whether `from` is down and keeps a journal: an acknowledgement would be
+  // lost, yet its restarted process would still hold the message.
+  bool sender_cannot_learn_of_it(const std::string& from) const;
   // At stop: in_flight for what reached this node less than a return
   // transit ago and was not taken in (its sender leaves those to us).
   void record_arrived_not_taken_in(double now_h);

@@ -34,7 +34,7 @@ struct NodeOptions {
   std::string trace_path;  // JSON Lines trace file.
   // The node's journal (docs/DURABILITY.md); empty when it keeps none.
   std::string journal_path;
-  std::string log_path;    // Human log file.
+  std::string log_path;  // Human log file.
 };
 
 // Makes the node's role; `secret` is the node's own secret key (an agency's

@@ -37,7 +37,7 @@ class InProcessHost final : public NodeHost {
   bool command(const std::string& node, const v1::ControlRequest& request,
                std::string* error) override;
   // Frames are handed over at the end of every round: nothing to wait for.
-  bool await_frames_delivered(const std::string&, uint32_t, const std::map<std::string, uint64_t>&,
+  bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>&,
                               std::string*) override {
     return true;
   }

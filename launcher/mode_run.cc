@@ -96,7 +96,8 @@ class ModeRun {
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
   // Before the launcher kills `node`: waits until what it sent has reached
-  // its receivers, as in the in-process run, so the death replays exactly.
+  // its receivers, and what was sent to it has reached it, as in the
+  // in-process run, so the death replays exactly.
   void await_frames_of(const std::string& node);
   // Records the nodes that ended: tells the time authority, decides whether
   // a fault asked for it, schedules restarts.
@@ -230,8 +231,7 @@ void ModeRun::send_ahead_commands(const std::string& only_node, double from_h) {
 
 void ModeRun::await_frames_of(const std::string& node) {
   std::string error;
-  if (!host_->await_frames_delivered(node, authority_.incarnation(node),
-                                     authority_.frames_owed_by(node), &error)) {
+  if (!host_->await_frames_delivered(authority_.frames_due_around(node), &error)) {
     fmt::print(stderr, "\n{}: before killing {}: {}; the kill may not replay exactly\n",
                options_.mode, node, error);
   }
@@ -255,13 +255,22 @@ void ModeRun::act_at(double at_h) {
   for (; next_action_ < schedule_.size() && schedule_[next_action_].at_h <= at_h; ++next_action_) {
     const ScheduledAction& action = schedule_[next_action_];
     if (action.kind == ScheduledAction::Kind::kCommandAhead) continue;
-    if (!host_->running(action.node)) {
+    // A node the launcher has killed may not have ended yet (a crash sent
+    // to a stopped process waits for it to be continued): it is dead all the
+    // same, and a SIGCONT must not bring it back to the time authority.
+    if (!host_->running(action.node) || death_at_h_.contains(action.node)) {
       fmt::print(stderr, "\n{}: scheduled fault on {} skipped: the node is not running\n",
                  options_.mode, action.node);
       continue;
     }
     const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
-    if (kills) await_frames_of(action.node);
+    if (kills) {
+      // A stopped node is continued first (the time authority still holds
+      // it, so it handles nothing), to take in what was sent to it: a
+      // journaled node must hold it when it comes back.
+      if (authority_.held(action.node)) host_->signal(action.node, SIGCONT);
+      await_frames_of(action.node);
+    }
     if (action.kind == ScheduledAction::Kind::kCrash) {
       death_at_h_[action.node] = action.at_h;
       authority_.died(action.node, action.at_h);

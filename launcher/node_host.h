@@ -40,12 +40,12 @@ class NodeHost {
   // Has `node` carry out a fault command; false with *error if refused.
   virtual bool command(const std::string& node, const v1::ControlRequest& request,
                        std::string* error) = 0;
-  // Waits until each receiver in `owed` has received that many frames from
-  // `sender`'s process `incarnation`: the frames it sent before the launcher
-  // kills it, which would otherwise die in its queues. Bounded; false with
-  // *error naming who still waits when they did not all come.
-  virtual bool await_frames_delivered(const std::string& sender, uint32_t incarnation,
-                                      const std::map<std::string, uint64_t>& owed,
+  // Waits until each node in `due` has received at least the frames listed
+  // for it (per peer incarnation): before the launcher kills a node, the
+  // frames it sent, which would otherwise die in its queues, and those sent
+  // to it, which its journal must hold. Bounded; false with *error naming
+  // who still waits when they did not all come.
+  virtual bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>& due,
                                       std::string* error) = 0;
   // SIGKILL, SIGSTOP or SIGCONT to `node`.
   virtual void signal(const std::string& node, int signal) = 0;

@@ -166,13 +166,12 @@ bool ProcessHost::command(const std::string& node, const v1::ControlRequest& req
   return true;
 }
 
-bool ProcessHost::await_frames_delivered(const std::string& sender, uint32_t incarnation,
-                                         const std::map<std::string, uint64_t>& owed,
-                                         std::string* error) {
+bool ProcessHost::await_frames_delivered(
+    const std::map<std::string, std::vector<v1::FrameCount>>& due, std::string* error) {
   constexpr auto kPatience = std::chrono::seconds(5);
   constexpr auto kRetry = std::chrono::milliseconds(1);
   std::vector<std::string> waiting;
-  for (const auto& [receiver, frames] : owed) waiting.push_back(receiver);
+  for (const auto& [node, counts] : due) waiting.push_back(node);
   v1::ControlRequest status;
   status.set_issued_by("launcher");
   status.mutable_status();
@@ -181,21 +180,25 @@ bool ProcessHost::await_frames_delivered(const std::string& sender, uint32_t inc
     const auto replies =
         control_->broadcast(status, waiting, kStartupTimeout, [this] { return ended(); });
     std::vector<std::string> still;
-    for (const std::string& receiver : waiting) {
-      const auto reply = replies.find(receiver);
+    for (const std::string& node : waiting) {
+      const auto reply = replies.find(node);
       if (reply == replies.end()) continue;  // It died: it waits for nothing.
-      uint64_t received = 0;
-      for (const v1::FrameCount& count : reply->second.status().frames_received()) {
-        if (count.peer() == sender && count.peer_incarnation() == incarnation) {
-          received = count.frames();
+      const auto& received = reply->second.status().frames_received();
+      for (const v1::FrameCount& wanted : due.at(node)) {
+        const auto has = std::find_if(received.begin(), received.end(), [&](const auto& count) {
+          return count.peer() == wanted.peer() &&
+                 count.peer_incarnation() == wanted.peer_incarnation();
+        });
+        if (has == received.end() || has->frames() < wanted.frames()) {
+          still.push_back(node);
+          break;
         }
       }
-      if (received < owed.at(receiver)) still.push_back(receiver);
     }
     if (still.empty()) return true;
     if (Clock::now() >= deadline) {
-      *error = fmt::format("{} did not receive every frame {} sent within {} s",
-                           fmt::join(still, ", "), sender, kPatience.count());
+      *error = fmt::format("{} did not receive every frame due within {} s", fmt::join(still, ", "),
+                           kPatience.count());
       return false;
     }
     waiting = std::move(still);

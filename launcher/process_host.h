@@ -60,8 +60,7 @@ class ProcessHost final : public NodeHost {
                                                    std::vector<std::string>* failures) override;
   bool command(const std::string& node, const v1::ControlRequest& request,
                std::string* error) override;
-  bool await_frames_delivered(const std::string& sender, uint32_t incarnation,
-                              const std::map<std::string, uint64_t>& owed,
+  bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>& due,
                               std::string* error) override;
   void signal(const std::string& node, int signal) override;
   void await_end(const std::string& node) override;

@@ -32,6 +32,10 @@ bool TimeAuthority::running(const std::string& node) const {
   return nodes_[index_of(node)].status == Status::kRunning;
 }
 
+bool TimeAuthority::held(const std::string& node) const {
+  return nodes_[index_of(node)].status == Status::kHeld;
+}
+
 uint32_t TimeAuthority::incarnation(const std::string& node) const {
   return nodes_[index_of(node)].incarnation;
 }
@@ -44,18 +48,27 @@ double TimeAuthority::reached_h(const std::string& node) const {
   return nodes_[index_of(node)].reached_h;
 }
 
-std::map<std::string, uint64_t> TimeAuthority::frames_owed_by(const std::string& sender) const {
-  const std::pair<std::string, uint32_t> key{sender, nodes_[index_of(sender)].incarnation};
-  std::map<std::string, uint64_t> owed;
+std::map<std::string, std::vector<v1::FrameCount>> TimeAuthority::frames_due_around(
+    const std::string& node) const {
+  const auto count = [](const std::pair<std::string, uint32_t>& peer, uint64_t frames) {
+    v1::FrameCount count;
+    count.set_peer(peer.first);
+    count.set_peer_incarnation(peer.second);
+    count.set_frames(frames);
+    return count;
+  };
+  const std::pair<std::string, uint32_t> sender{node, nodes_[index_of(node)].incarnation};
+  std::map<std::string, std::vector<v1::FrameCount>> due;
   for (size_t i = 0; i < names_.size(); ++i) {
     const NodeState& receiver = nodes_[i];
-    if (receiver.status != Status::kRunning && receiver.status != Status::kHeld) continue;
-    if (const auto frames = receiver.expected_from.find(key);
-        frames != receiver.expected_from.end()) {
-      owed[names_[i]] = frames->second;
+    const bool takes_frames_in = receiver.status == Status::kRunning ||
+                                 (receiver.status == Status::kHeld && names_[i] == node);
+    if (!takes_frames_in) continue;
+    for (const auto& [peer, frames] : receiver.expected_from) {
+      if (names_[i] == node || peer == sender) due[names_[i]].push_back(count(peer, frames));
     }
   }
-  return owed;
+  return due;
 }
 
 void TimeAuthority::tell_peers(const std::string& node, bool up, double at_h) {
@@ -164,6 +177,10 @@ std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
                       state.peer_changes.empty() && !state.resumed_at_h && !state.first_grant;
     if (idle && until_h < std::min(cap_h, end_h_)) {
       state.granted_h = state.reached_h = until_h;
+      // A node sends only while it handles an event: not woken before
+      // until_h, it sends nothing before it. (Its last report's bound may be
+      // older, and holding others to it could stall the run.)
+      state.next_send_h = std::max(state.next_send_h, until_h);
       continue;
     }
     v1::Grant& grant = grants[names_[j]];

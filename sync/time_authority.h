@@ -72,11 +72,17 @@ class TimeAuthority {
   double floor_h() const;
   uint64_t rounds() const { return round_; }
   bool running(const std::string& node) const;
+  // Held: stopped (SIGSTOP) and not yet released.
+  bool held(const std::string& node) const;
   uint32_t incarnation(const std::string& node) const;
-  // The frames `sender`'s current process sent that each running node must
-  // have received (cumulative, by receiver): what must arrive before the
-  // launcher kills `sender`, for the kill to replay exactly.
-  std::map<std::string, uint64_t> frames_owed_by(const std::string& sender) const;
+  // The frames that must have arrived before the launcher kills `node`, for
+  // the kill to replay exactly: by running node, the frames it must have
+  // received (cumulative, per peer incarnation) from `node`'s current
+  // process, and those `node` must have received from its peers. (Other
+  // held nodes cannot take frames in, nor say what they have; `node`, if
+  // held, is continued by the launcher to take its own in before it dies.)
+  std::map<std::string, std::vector<v1::FrameCount>> frames_due_around(
+      const std::string& node) const;
   double reached_h(const std::string& node) const;
   // The hour up to which `node` has been granted: it never handled an event
   // at or after it.
