@@ -228,6 +228,28 @@ TEST_F(Durability, AJournalKeepsWhatAnyNodeHeldInBothModes) {
   }
 }
 
+// Chaos seed 1 on the default scenario (journaled centre and agencies):
+// kills, crashes and stops overlap, and a unit receives deliveries from a
+// centre that is down. One fate per message all the same: such attempts are
+// refused (sender-down) and resent once the centre is back.
+TEST_F(Durability, OverlappingFaultsOnJournaledNodesLeaveOneFatePerMessage) {
+  const fs::path scenario = fs::path(source_dir()) / "scenarios/manchester-2017.toml";
+  const fs::path out = run_both_modes(scenario, "chaos", {"--chaos", "1"});
+  for (const std::string mode : {"bilateral", "coordinated"}) {
+    const nlohmann::json report = read_json(out / "report.json")["modes"][mode];
+    EXPECT_EQ(report["messages"]["unaccounted"], 0) << mode;
+  }
+  int refused = 0;
+  for (const auto& entry : fs::directory_iterator(out / "coordinated")) {
+    const std::string text = slurp(entry.path());
+    for (size_t at = text.find("\"sender-down\""); at != std::string::npos;
+         at = text.find("\"sender-down\"", at + 1)) {
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0) << "no delivery met a centre that was down: the test shows nothing";
+}
+
 // SIGKILLs the broker kKills times from outside a paced run (restarted by
 // --restart-after-h), each at a random moment after its process started.
 fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const fs::path& dir,
