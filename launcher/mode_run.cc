@@ -97,7 +97,7 @@ class ModeRun {
   void send_ahead_commands(const std::string& only_node, double from_h);
   // Before the launcher kills `node`: waits until what it sent has reached
   // its receivers, and what was sent to it has reached it, as in the
-  // in-process run, so the death replays exactly.
+  // in-process run, so the death replays exactly (stopped nodes included).
   void await_frames_of(const std::string& node);
   // Records the nodes that ended: tells the time authority, decides whether
   // a fault asked for it, schedules restarts.
@@ -230,10 +230,18 @@ void ModeRun::send_ahead_commands(const std::string& only_node, double from_h) {
 }
 
 void ModeRun::await_frames_of(const std::string& node) {
+  // Stopped processes are continued while they take in what was sent to
+  // them (the time authority still holds them, so they handle nothing),
+  // then stopped again; `node` stays continued, to die.
+  const std::vector<std::string> held = authority_.held_nodes();
+  for (const std::string& stopped : held) host_->signal(stopped, SIGCONT);
   std::string error;
   if (!host_->await_frames_delivered(authority_.frames_due_around(node), &error)) {
     fmt::print(stderr, "\n{}: before killing {}: {}; the kill may not replay exactly\n",
                options_.mode, node, error);
+  }
+  for (const std::string& stopped : held) {
+    if (stopped != node) host_->signal(stopped, SIGSTOP);
   }
 }
 
@@ -264,13 +272,7 @@ void ModeRun::act_at(double at_h) {
       continue;
     }
     const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
-    if (kills) {
-      // A stopped node is continued first (the time authority still holds
-      // it, so it handles nothing), to take in what was sent to it: a
-      // journaled node must hold it when it comes back.
-      if (authority_.held(action.node)) host_->signal(action.node, SIGCONT);
-      await_frames_of(action.node);
-    }
+    if (kills) await_frames_of(action.node);
     if (action.kind == ScheduledAction::Kind::kCrash) {
       death_at_h_[action.node] = action.at_h;
       authority_.died(action.node, action.at_h);

@@ -32,8 +32,12 @@ bool TimeAuthority::running(const std::string& node) const {
   return nodes_[index_of(node)].status == Status::kRunning;
 }
 
-bool TimeAuthority::held(const std::string& node) const {
-  return nodes_[index_of(node)].status == Status::kHeld;
+std::vector<std::string> TimeAuthority::held_nodes() const {
+  std::vector<std::string> held;
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (nodes_[i].status == Status::kHeld) held.push_back(names_[i]);
+  }
+  return held;
 }
 
 uint32_t TimeAuthority::incarnation(const std::string& node) const {
@@ -61,9 +65,7 @@ std::map<std::string, std::vector<v1::FrameCount>> TimeAuthority::frames_due_aro
   std::map<std::string, std::vector<v1::FrameCount>> due;
   for (size_t i = 0; i < names_.size(); ++i) {
     const NodeState& receiver = nodes_[i];
-    const bool takes_frames_in = receiver.status == Status::kRunning ||
-                                 (receiver.status == Status::kHeld && names_[i] == node);
-    if (!takes_frames_in) continue;
+    if (receiver.status != Status::kRunning && receiver.status != Status::kHeld) continue;
     for (const auto& [peer, frames] : receiver.expected_from) {
       if (names_[i] == node || peer == sender) due[names_[i]].push_back(count(peer, frames));
     }
@@ -79,7 +81,11 @@ void TimeAuthority::tell_peers(const std::string& node, bool up, double at_h) {
   state.set_incarnation(changed.incarnation);
   state.set_at_h(at_h);
   for (size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] != node) nodes_[i].peer_changes.push_back(state);
+    if (names_[i] == node) continue;
+    nodes_[i].peer_changes.push_back(state);
+    // A peer back up is resent to at once (LinkLayer::peer_up): until the
+    // node reports again, its send bound is no later than that hour.
+    if (up) nodes_[i].next_send_h = std::min(nodes_[i].next_send_h, at_h);
   }
 }
 

@@ -72,15 +72,14 @@ class TimeAuthority {
   double floor_h() const;
   uint64_t rounds() const { return round_; }
   bool running(const std::string& node) const;
-  // Held: stopped (SIGSTOP) and not yet released.
-  bool held(const std::string& node) const;
+  // Nodes held: stopped (SIGSTOP) and not yet released.
+  std::vector<std::string> held_nodes() const;
   uint32_t incarnation(const std::string& node) const;
   // The frames that must have arrived before the launcher kills `node`, for
   // the kill to replay exactly: by running node, the frames it must have
   // received (cumulative, per peer incarnation) from `node`'s current
-  // process, and those `node` must have received from its peers. (Other
-  // held nodes cannot take frames in, nor say what they have; `node`, if
-  // held, is continued by the launcher to take its own in before it dies.)
+  // process, and those `node` must have received from its peers. Held nodes
+  // count: the launcher continues their processes while it waits.
   std::map<std::string, std::vector<v1::FrameCount>> frames_due_around(
       const std::string& node) const;
   double reached_h(const std::string& node) const;

@@ -378,5 +378,27 @@ TEST_F(DamagedJournal, ACorruptedRecordBeforeTheEndFailsTheRestartNamingTheJourn
   EXPECT_EQ(report["messages"]["unaccounted"], 0);
 }
 
+// A restarted node is resent to at once by its peers (peer_up): the time
+// authority must count that before it lets the node run past those frames'
+// arrival, or the run depends on when the bytes come. Paced and in process,
+// the same lines.
+TEST_F(DamagedJournal, ARestartReplaysTheSameAtAnyPace) {
+  const fs::path scenario = busy_centre(dir_.path(), true, kKill);
+  const fs::path paced = dir_.path() / "paced";
+  const Finished finished =
+      run_tearline({"run", scenario.string(), "--mode", "coordinated", "--quiet", "--scale", "40",
+                    "--keys", keys(scenario).string(), "--out", paced.string()},
+                   dir_.path(), std::chrono::seconds(240));
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  const fs::path in_process = run(scenario, "in-process", {"--in-process"});
+  static const std::regex wall(R"("wall_ms":-?\d+,?)");
+  for (const std::string node : {"broker", "agency.aa", "agency.bb", "unit.north", "unit.south"}) {
+    const std::string trace = "coordinated/" + node + ".trace.jsonl";
+    EXPECT_EQ(std::regex_replace(slurp(paced / trace), wall, ""),
+              std::regex_replace(slurp(in_process / trace), wall, ""))
+        << trace;
+  }
+}
+
 }  // namespace
 }  // namespace tearline::testing
