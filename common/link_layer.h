@@ -21,6 +21,7 @@
 // Thread-safety: none; owned by one node's event loop.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -110,9 +111,9 @@ class LinkLayer {
   // receiver took it in or lost it, and the acknowledgement died with this
   // node's previous process (NodeCore::recover).
   void forget_untracked();
-  // Nothing leaves before this hour: after a pause, what the node does while
-  // catching up is sent when it resumes.
-  void set_send_floor_h(double floor_h) { send_floor_h_ = floor_h; }
+  // Nothing leaves before this hour (never lowered): after a pause, what the
+  // node does while catching up is sent when it resumes.
+  void raise_send_floor_h(double floor_h) { send_floor_h_ = std::max(send_floor_h_, floor_h); }
 
   // least_transit_h() of the link from this node to `peer` and back, looked
   // up once per peer (acknowledgements take them on every transfer).

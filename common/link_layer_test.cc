@@ -129,6 +129,18 @@ TEST_F(LinkLayerTest, StampsTheArrivalHourAndTransmitsAtOnce) {
   EXPECT_EQ(kinds(), std::vector<std::string>({"sent"}));
 }
 
+TEST_F(LinkLayerTest, TheSendFloorIsNeverLowered) {
+  // A node held until 20 h whose own pause ended at 12 h: nothing leaves
+  // before 20 h.
+  make(links_scenario(fixed_delay(3)));
+  links_->raise_send_floor_h(20);
+  links_->raise_send_floor_h(12);
+  links_->send(kPartner, envelope("m1"), 10, SendOptions{});
+  ASSERT_EQ(transmitter_.sent.size(), 1u);
+  EXPECT_DOUBLE_EQ(transmitter_.sent[0].second.envelope().sent_at_h(), 20);
+  EXPECT_DOUBLE_EQ(transmitter_.sent[0].second.envelope().arrival_h(), 23);
+}
+
 TEST_F(LinkLayerTest, NoTransitIsShorterThanAScenarioMinute) {
   make(links_scenario(fixed_delay(0)));
   links_->send(kPartner, envelope("m1"), 10, SendOptions{});

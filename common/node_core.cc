@@ -72,7 +72,7 @@ void NodeCore::start(double begin_h, uint32_t incarnation, double end_h,
   end_h_ = end_h;
   reached_h_ = begin_h;
   role_->begin_at(begin_h);
-  links_.set_send_floor_h(begin_h);
+  links_.raise_send_floor_h(begin_h);
   intake_floor_h_ = begin_h;
   log_->info("started at {} h (incarnation {}), ends at {} h", begin_h, incarnation, end_h);
   TraceEvent event;
@@ -235,7 +235,9 @@ void NodeCore::change_peer(const v1::PeerState& state, double at_h) {
 }
 
 void NodeCore::hold_until(double resume_h) {
-  links_.set_send_floor_h(resume_h);
+  // Never lowered: a pause that ends while the node is held (SIGSTOP) must
+  // not let anything leave before the hold ends.
+  links_.raise_send_floor_h(resume_h);
   intake_floor_h_ = std::max(intake_floor_h_, resume_h);
 }
 

@@ -75,6 +75,9 @@ void add_crash_losses(std::vector<Event>* events) {
 
   struct Seen {
     const Event* last = nullptr;
+    // The last event other than an acknowledgement: where a message whose
+    // last event is its "acked" got to its receiver.
+    const Event* last_not_acked = nullptr;
     bool settled = false;  // Has a terminal or in_flight event.
   };
   std::map<std::string, Seen> messages;
@@ -82,6 +85,7 @@ void add_crash_losses(std::vector<Event>* events) {
     if (event.msg.empty()) continue;
     Seen& seen = messages[event.msg];
     seen.last = &event;
+    if (event.kind != "acked") seen.last_not_acked = &event;
     seen.settled |= is_terminal(event.kind) || event.kind == "in_flight";
   }
 
@@ -89,11 +93,17 @@ void add_crash_losses(std::vector<Event>* events) {
   for (const auto& [id, seen] : messages) {
     if (seen.settled) continue;
     const Event& last = *seen.last;
-    const auto deaths =
-        deaths_by_node.find(std::string(holder_of(last.kind, last.peer, last.node)));
+    const std::string holder(holder_of(last.kind, last.peer, last.node));
+    const auto deaths = deaths_by_node.find(holder);
     if (deaths == deaths_by_node.end()) continue;
-    // The first death of the holder at or after the message got there.
-    const Death* death = first_death_after(deaths->second, last.t_h, last.wall_ms);
+    // The first death of the holder at or after the message got there: for
+    // an acknowledged message, when its receiver last did something with it
+    // (the acknowledgement may reach the sender after the receiver died).
+    const Event& got_there =
+        last.kind == "acked" && seen.last_not_acked && seen.last_not_acked->node == holder
+            ? *seen.last_not_acked
+            : last;
+    const Death* death = first_death_after(deaths->second, got_there.t_h, got_there.wall_ms);
     if (death == nullptr) continue;
     Event lost;
     lost.msg = id;

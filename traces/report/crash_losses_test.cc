@@ -41,6 +41,23 @@ TEST(CrashLosses, AnAcknowledgedMessageIsHeldByItsReceiver) {
   EXPECT_EQ(message->end->handoff, "broker->unit.north");
 }
 
+TEST(CrashLosses, AReceiverThatDiesBeforeItsAcknowledgementArrivesLosesTheMessage) {
+  std::vector<Event> events = events_of({
+      line("created", "m1", "route@broker", 1, {{"node", "broker"}}),
+      line("sent", "m1", "broker->unit.north", 1, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("received", "m1", "broker->unit.north", 2, {{"node", "unit.north"}}),
+      line("queued", "m1", "intake@unit.north", 2, {{"node", "unit.north"}}),
+      line("node_stopped", "", "", 2.5, {{"node", "unit.north"}, {"reason", "signal:KILL"}}),
+      // Sent back at 2 h, it reaches the broker after the unit died.
+      line("acked", "m1", "broker->unit.north", 3, {{"node", "broker"}, {"peer", "unit.north"}}),
+  });
+  add_crash_losses(&events);
+  const Message* message = MessageIndex(events).find("m1");
+  ASSERT_NE(message, nullptr);
+  EXPECT_EQ(message->fate, Fate::kLost);
+  EXPECT_EQ(message->end->reason, "crash:unit.north");
+}
+
 TEST(CrashLosses, SettledMessagesAndLaterArrivalsAndCleanExitsAreLeftAlone) {
   std::vector<Event> events = events_of({
       line("created", "done", "source@agency.uk", 1, {{"node", "agency.uk"}}),
