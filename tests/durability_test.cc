@@ -69,14 +69,21 @@ int crash_losses(const nlohmann::json& mode) {
   return mode["lost_by_reason"].value("crash:broker", 0);
 }
 
-int node_starts(const fs::path& trace) {
-  const std::string text = slurp(trace);
-  int starts = 0;
-  for (size_t at = text.find("\"node_started\""); at != std::string::npos;
-       at = text.find("\"node_started\"", at + 1)) {
-    ++starts;
+// How many times `needle` occurs in `text`.
+int occurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
   }
-  return starts;
+  return count;
+}
+
+int node_starts(const fs::path& trace) { return occurrences(slurp(trace), "\"node_started\""); }
+
+// A trace file's lines without their wall-clock times.
+std::string without_wall_ms(const fs::path& trace) {
+  static const std::regex wall(R"("wall_ms":-?\d+,?)");
+  return std::regex_replace(slurp(trace), wall, "");
 }
 
 class Durability : public ::testing::Test {
@@ -141,12 +148,9 @@ TEST_F(Durability, ScheduledKillsOfAJournaledCentreReplayIdenticallyInProcess) {
   const fs::path in_process = run(scenario, "in-process", {"--in-process"});
   EXPECT_EQ(comparable_report(read_json(processes / "report.json")),
             comparable_report(read_json(in_process / "report.json")));
-  static const std::regex wall(R"("wall_ms":-?\d+,?)");
   for (const std::string node : {"broker", "agency.aa", "agency.bb", "unit.north", "unit.south"}) {
     const std::string trace = "coordinated/" + node + ".trace.jsonl";
-    EXPECT_EQ(std::regex_replace(slurp(processes / trace), wall, ""),
-              std::regex_replace(slurp(in_process / trace), wall, ""))
-        << trace;
+    EXPECT_EQ(without_wall_ms(processes / trace), without_wall_ms(in_process / trace)) << trace;
   }
 }
 
@@ -218,13 +222,10 @@ TEST_F(Durability, AJournalKeepsWhatAnyNodeHeldInBothModes) {
   }
   EXPECT_GT(losses_without, 0) << "no kill found anything held";
   // The same lines, node by node, in separate processes and in process.
-  static const std::regex wall(R"("wall_ms":-?\d+,?)");
   for (const auto& entry : fs::recursive_directory_iterator(processes)) {
     if (entry.path().extension() != ".jsonl") continue;
     const fs::path relative = fs::relative(entry.path(), processes);
-    EXPECT_EQ(std::regex_replace(slurp(entry.path()), wall, ""),
-              std::regex_replace(slurp(in_process / relative), wall, ""))
-        << relative;
+    EXPECT_EQ(without_wall_ms(entry.path()), without_wall_ms(in_process / relative)) << relative;
   }
 }
 
@@ -241,11 +242,7 @@ TEST_F(Durability, OverlappingFaultsOnJournaledNodesLeaveOneFatePerMessage) {
   }
   int refused = 0;
   for (const auto& entry : fs::directory_iterator(out / "coordinated")) {
-    const std::string text = slurp(entry.path());
-    for (size_t at = text.find("\"sender-down\""); at != std::string::npos;
-         at = text.find("\"sender-down\"", at + 1)) {
-      ++refused;
-    }
+    refused += occurrences(slurp(entry.path()), "\"sender-down\"");
   }
   EXPECT_GT(refused, 0) << "no delivery met a centre that was down: the test shows nothing";
 }
@@ -292,7 +289,9 @@ fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const
                            << " kills";
   const auto finished = launcher.wait(std::chrono::seconds(120));
   EXPECT_TRUE(finished.has_value());
-  if (finished) EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  if (finished) {
+    EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  }
   return run;
 }
 
@@ -391,12 +390,9 @@ TEST_F(DamagedJournal, ARestartReplaysTheSameAtAnyPace) {
                    dir_.path(), std::chrono::seconds(240));
   ASSERT_EQ(finished.exit_code, 0) << finished.err;
   const fs::path in_process = run(scenario, "in-process", {"--in-process"});
-  static const std::regex wall(R"("wall_ms":-?\d+,?)");
   for (const std::string node : {"broker", "agency.aa", "agency.bb", "unit.north", "unit.south"}) {
     const std::string trace = "coordinated/" + node + ".trace.jsonl";
-    EXPECT_EQ(std::regex_replace(slurp(paced / trace), wall, ""),
-              std::regex_replace(slurp(in_process / trace), wall, ""))
-        << trace;
+    EXPECT_EQ(without_wall_ms(paced / trace), without_wall_ms(in_process / trace)) << trace;
   }
 }
 
