@@ -224,7 +224,7 @@ void run_durable_hop(BrokerHop& hop, JournalWriter& journal, zmq::socket_t& inbo
       ++batch;
     } while (done + batch < messages && batch < kBatchMsgs &&
              try_receive_routed(inbound, from, payload));
-    journal.commit(hop.sync_trace());
+    journal.commit(hop.sync_trace(), "broker");
     for (const auto& [to, ack] : acks) {
       const zmq::message_t routing_id(to.data(), to.size());
       send_routed(inbound, routing_id, ack);

@@ -14,6 +14,12 @@ bool is_node(const Scenario& scenario, const std::string& name) {
   return false;
 }
 
+// A member process that may host `node`: its own, or a centre's standby.
+bool may_host(const Scenario& scenario, const std::string& node, const std::string& member) {
+  return member.empty() || member == node ||
+         (node == scenario.broker.name && member == scenario.broker.standby);
+}
+
 }  // namespace
 
 std::string grant_error(const v1::Grant& grant, const Scenario& scenario) {
@@ -30,6 +36,9 @@ std::string grant_error(const v1::Grant& grant, const Scenario& scenario) {
   for (const v1::PeerState& peer : grant.peers()) {
     if (!is_node(scenario, peer.node())) return "grant names unknown peer \"" + peer.node() + "\"";
     if (!hour_in_range(peer.at_h(), scenario)) return "grant peer state without a sound hour";
+    if (!may_host(scenario, peer.node(), peer.member())) {
+      return "grant names \"" + peer.member() + "\", which cannot host " + peer.node();
+    }
   }
   for (const v1::FrameCount& expected : grant.expected()) {
     if (!is_node(scenario, expected.peer())) {
@@ -48,6 +57,11 @@ std::string start_error(const v1::Start& start, const Scenario& scenario) {
   if (start.has_died_at_h() &&
       (!hour_in_range(start.died_at_h(), scenario) || start.died_at_h() > start.begin_h())) {
     return "start's died_at_h must be an hour within the scenario, no later than begin_h";
+  }
+  for (const auto& [node, member] : start.hosts()) {
+    if (!is_node(scenario, node) || !may_host(scenario, node, member)) {
+      return "start names \"" + member + "\" as the host of \"" + node + "\", which it cannot be";
+    }
   }
   return "";
 }

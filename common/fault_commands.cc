@@ -41,6 +41,8 @@ std::string describe_command(const v1::ControlRequest& request) {
       return "grant";
     case v1::ControlRequest::kPeerGone:
       return "peer_gone";
+    case v1::ControlRequest::kReplicate:
+      return "replicate";
     case v1::ControlRequest::kStop:
       return "stop";
     case v1::ControlRequest::kStatus:

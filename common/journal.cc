@@ -134,6 +134,7 @@ JournalWriter::JournalWriter(std::string path, const v1::JournalHeader& header, 
     if (fd_ >= 0) ::close(fd_);
     throw JournalError(fmt::format("cannot open journal {}: {}", path_, reason));
   }
+  written_bytes_ = keep_bytes;
   if (keep_bytes == 0) {
     pending_ = kJournalMagic;
     v1::JournalRecord record;
@@ -161,12 +162,14 @@ void JournalWriter::write_all(std::string_view bytes) {
       throw JournalError(fmt::format("cannot write journal {}: {}", path_, std::strerror(errno)));
     }
     bytes.remove_prefix(static_cast<size_t>(written));
+    written_bytes_ += static_cast<uint64_t>(written);
   }
 }
 
-void JournalWriter::commit(uint64_t trace_bytes) {
+void JournalWriter::commit(uint64_t trace_bytes, const std::string& member) {
   v1::JournalRecord record;
   record.mutable_commit()->set_trace_bytes(trace_bytes);
+  record.mutable_commit()->set_member(member);
   append(record);
   write();
   if (::fdatasync(fd_) != 0) {

@@ -71,10 +71,13 @@ class JournalWriter {
   // Writes what was appended, without a sync: it survives the process
   // (a SIGKILL), not the machine. Throws JournalError.
   void write();
-  // Writes what was appended and a commit record naming trace_bytes, then
-  // fdatasync: one sync for the whole group. Throws JournalError.
-  void commit(uint64_t trace_bytes);
+  // Writes what was appended and a commit record naming trace_bytes of
+  // `member`'s trace, then fdatasync: one sync for the whole group. Throws
+  // JournalError.
+  void commit(uint64_t trace_bytes, const std::string& member);
   uint64_t commits() const { return commits_; }
+  // The file's length: what was written so far.
+  uint64_t written_bytes() const { return written_bytes_; }
 
  private:
   void write_all(std::string_view bytes);
@@ -83,6 +86,7 @@ class JournalWriter {
   int fd_ = -1;
   std::string pending_;  // Framed records not yet written.
   uint64_t commits_ = 0;
+  uint64_t written_bytes_ = 0;
 };
 
 // Frames one record as it lies in the file (for tests that damage one).

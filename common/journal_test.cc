@@ -65,11 +65,11 @@ class JournalTest : public ::testing::Test {
     JournalWriter writer(path_, header_of("broker"), 0);
     writer.append(frame_record("agency.aa", "m1"));
     writer.append(window_record(2));
-    writer.commit(100);
+    writer.commit(100, "n");
     const uint64_t first = fs::file_size(path_);
     writer.append(frame_record("agency.bb", "m2"));
     writer.append(window_record(4));
-    writer.commit(250);
+    writer.commit(250, "n");
     return {first, fs::file_size(path_)};
   }
 
@@ -196,7 +196,7 @@ TEST_F(JournalTest, AWriterKeepsTheRecoveredPartAndDropsTheRest) {
   {
     JournalWriter writer(path_, header_of("broker"), first_commit_bytes);
     writer.append(window_record(9));
-    writer.commit(300);
+    writer.commit(300, "n");
   }
   const JournalContents contents = read_journal(path_, header_of("broker"));
   ASSERT_EQ(contents.entries.size(), 5u);
@@ -207,7 +207,7 @@ TEST_F(JournalTest, AWriterKeepsTheRecoveredPartAndDropsTheRest) {
 TEST_F(JournalTest, WrittenButUncommittedRecordsSurviveTheWriter) {
   {
     JournalWriter writer(path_, header_of("broker"), 0);
-    writer.commit(0);
+    writer.commit(0, "n");
     writer.append(frame_record("agency.aa", "m9"));
     writer.write();  // As a frame is written when it comes, without a sync.
   }

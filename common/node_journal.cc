@@ -2,16 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace tearline {
 
-NodeJournal::NodeJournal(std::string path, const NodeIdentity& identity) : path_(std::move(path)) {
-  header_.set_format(kJournalFormat);
-  header_.set_node(identity.name);
-  header_.set_mode(identity.mode);
-  header_.set_seed(identity.seed);
+v1::JournalHeader journal_header(const NodeIdentity& identity) {
+  v1::JournalHeader header;
+  header.set_format(kJournalFormat);
+  header.set_node(identity.name);
+  header.set_mode(identity.mode);
+  header.set_seed(identity.seed);
+  return header;
 }
+
+NodeJournal::NodeJournal(std::string path, const NodeIdentity& identity, std::string member)
+    : path_(std::move(path)), member_(std::move(member)), header_(journal_header(identity)) {}
 
 size_t replayable_entries(const JournalContents& contents) {
   if (contents.committed == 0) return 0;
@@ -59,22 +65,7 @@ void NodeJournal::start(NodeCore& core, JsonlTraceWriter& trace, const std::stri
     const JournalContents contents = read_journal(path_, header_);
     const size_t replayed = replayable_entries(contents);
     if (replayed > 0) {
-      const uint64_t trace_bytes =
-          contents.entries[contents.committed - 1].record.commit().trace_bytes();
-      std::error_code error;
-      const uint64_t size = std::filesystem::file_size(trace_path, error);
-      if (error || size < trace_bytes) {
-        throw JournalError(
-            fmt::format("the trace {} holds {} bytes, fewer than its journal {} committed ({})",
-                        trace_path, error ? 0 : size, path_, trace_bytes));
-      }
-      // Lines of the window that was running when the process died: it is
-      // not replayed, and nothing it did left the node.
-      std::filesystem::resize_file(trace_path, trace_bytes, error);
-      if (error) {
-        throw JournalError(fmt::format("cannot cut the trace {} back to its last commit: {}",
-                                       trace_path, error.message()));
-      }
+      cut_trace_to_last_commit(contents, member_, trace_path, path_);
       replay_journal(core, contents.entries, replayed);
       keep_bytes = contents.entries[replayed - 1].end_bytes;
     }
@@ -116,6 +107,32 @@ void NodeJournal::record_window(const v1::Grant& grant) {
   writer_->append(record);
 }
 
-void NodeJournal::commit(JsonlTraceWriter& trace) { writer_->commit(trace.sync()); }
+void NodeJournal::commit(JsonlTraceWriter& trace) { writer_->commit(trace.sync(), member_); }
+
+void cut_trace_to_last_commit(const JournalContents& contents, const std::string& member,
+                              const std::string& trace_path, const std::string& journal_path) {
+  const auto last = std::find_if(contents.entries.rbegin(), contents.entries.rend(),
+                                 [&](const JournalEntry& entry) {
+                                   return entry.record.has_commit() &&
+                                          entry.record.commit().member() == member;
+                                 });
+  if (last == contents.entries.rend()) return;
+  const uint64_t trace_bytes = last->record.commit().trace_bytes();
+  std::error_code error;
+  const uint64_t size = std::filesystem::file_size(trace_path, error);
+  if (error || size < trace_bytes) {
+    throw JournalError(
+        fmt::format("the trace {} holds {} bytes, fewer than its journal {} committed ({})",
+                    trace_path, error ? 0 : size, journal_path, trace_bytes));
+  }
+  if (size == trace_bytes) return;
+  // Lines of the window that was running when the process died: it is
+  // not replayed, and nothing it did left the node.
+  std::filesystem::resize_file(trace_path, trace_bytes, error);
+  if (error) {
+    throw JournalError(fmt::format("cannot cut the trace {} back to its last commit: {}",
+                                   trace_path, error.message()));
+  }
+}
 
 }  // namespace tearline

@@ -26,9 +26,10 @@ namespace tearline {
 
 class NodeJournal {
  public:
-  // The journal at `path` of the node `identity`; nothing is read or
+  // The journal at `path` of the node `identity`, kept by the process
+  // `member` (the node's own name, or its standby's); nothing is read or
   // written until start().
-  NodeJournal(std::string path, const NodeIdentity& identity);
+  NodeJournal(std::string path, const NodeIdentity& identity, std::string member);
 
   // Carries out `start` on `core`. With start.died_at_h() set (a restart),
   // first replays the journal's committed records into `core` and cuts the
@@ -43,21 +44,34 @@ class NodeJournal {
   void record_window(const v1::Grant& grant);
   // Makes the trace and what was recorded since the last commit durable.
   void commit(JsonlTraceWriter& trace);
+  // The journal file's length so far (what a standby must hold).
+  uint64_t written_bytes() const { return writer_ ? writer_->written_bytes() : 0; }
 
   // What the last start replayed, for the log.
   uint64_t replayed_records() const { return replayed_records_; }
 
  private:
   std::string path_;
+  std::string member_;
   v1::JournalHeader header_;
   std::optional<JournalWriter> writer_;
   uint64_t replayed_records_ = 0;
 };
 
+// The header of `identity`'s journal, which a reader expects.
+v1::JournalHeader journal_header(const NodeIdentity& identity);
+
 // What a recovery replays of `contents`: every committed record, then the
 // frames written after the last commit (not a window that was running).
 // Returns how many entries.
 size_t replayable_entries(const JournalContents& contents);
+
+// Cuts the trace at `trace_path`, written by `member`, back to the length
+// the last of `member`'s commits in `contents` recorded: lines of a window
+// that was running when the member's process died, which nothing replays.
+// Nothing is cut when `member` committed nothing there. Throws JournalError.
+void cut_trace_to_last_commit(const JournalContents& contents, const std::string& member,
+                              const std::string& trace_path, const std::string& journal_path);
 
 // Replays the first `count` journal entries into `core`, which writes no
 // trace and sends nothing meanwhile.

@@ -18,6 +18,8 @@
 #include "common/endpoints.h"
 #include "common/fault_commands.h"
 #include "common/frame_check.h"
+#include "common/journal_replica.h"
+#include "common/journal_stream.h"
 #include "common/node_core.h"
 #include "common/node_journal.h"
 #include "common/trace.h"
@@ -26,6 +28,18 @@
 
 namespace tearline {
 namespace {
+
+// A centre with a hot standby: two member processes, one node.
+bool has_two_members(const Scenario& scenario, const std::string& node) {
+  return node == scenario.broker.name && !scenario.broker.standby.empty();
+}
+
+// The member of `node` other than `member`, or empty.
+std::string other_member_of(const Scenario& scenario, const std::string& node,
+                            const std::string& member) {
+  if (!has_two_members(scenario, node)) return "";
+  return member == node ? scenario.broker.standby : node;
+}
 
 // Frames a peer's socket queues before sends would block; beyond it frames
 // wait in the node's own outbox.
@@ -42,12 +56,13 @@ uint64_t peak_rss_kib() {
   return static_cast<uint64_t>(usage.ru_maxrss);
 }
 
-// Who may connect to a node: its peers on data, the launcher and the
-// operator on control.
+// Who may connect to a node: its peers on data (and a centre's other
+// member, which holds the centre's own key), the launcher and the operator
+// on control.
 ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
   ZapPolicy policy;
   for (const std::string& name : scenario.node_names()) {
-    if (name != self) policy[kDataDomain].insert(name);
+    if (name != self || has_two_members(scenario, self)) policy[kDataDomain].insert(name);
   }
   policy[kControlDomain] = {kLauncherMember, kOperatorMember};
   return policy;
@@ -56,7 +71,7 @@ ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
 // Commands that drive the node's life and time: the launcher's alone.
 bool launcher_only(const v1::ControlRequest& request) {
   return request.has_grant() || request.has_start() || request.has_stop() ||
-         request.has_peer_gone();
+         request.has_peer_gone() || request.has_replicate();
 }
 
 // A node's process: its sockets around a NodeCore. The time authority's
@@ -68,6 +83,8 @@ class NodeProcess final : public FrameSink {
               std::shared_ptr<spdlog::logger> log, MemberKey key, PublicKeys public_keys,
               Endpoints endpoints)
       : options_(options),
+        member_(options.member.empty() ? options.name : options.member),
+        other_member_(other_member_of(scenario, options.name, member_)),
         scenario_(scenario),
         log_(log),
         key_(std::move(key)),
@@ -83,18 +100,18 @@ class NodeProcess final : public FrameSink {
         data_(context_, zmq::socket_type::pull) {
     for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
     if (!options.journal_path.empty()) {
-      journal_.emplace(options.journal_path,
-                       NodeIdentity{options.name, options.mode, options.seed});
+      journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed},
+                       member_);
     }
     make_curve_server(control_, key_, kControlDomain);
     control_.set(zmq::sockopt::linger, kControlLingerMs);
     control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxControlRequestBytes));
-    control_.bind(endpoints_.of(options_.name).control);
+    control_.bind(endpoints_.of(member_).control);
     make_curve_server(data_, key_, kDataDomain);
     data_.set(zmq::sockopt::linger, 0);
     data_.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
     data_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxDataFrameBytes));
-    data_.bind(endpoints_.of(options_.name).data);
+    data_.bind(endpoints_.of(member_).data);
   }
 
   int run();
@@ -111,6 +128,8 @@ class NodeProcess final : public FrameSink {
   };
 
   void handle_control();
+  // Sends a control reply, or holds it while the standby lacks part of the
+  // journal (holding()).
   void reply(const zmq::message_t& routing_id, const v1::ControlReply& reply);
   // Carries out a request other than a grant; fills `reply`.
   void carry_out(const v1::ControlRequest& request, const std::string& issuer,
@@ -129,9 +148,31 @@ class NodeProcess final : public FrameSink {
   // Sends what the outbox holds, as far as the peers' sockets take it.
   void flush_outbox();
   zmq::socket_t& peer_socket(const std::string& peer);
+  // Frames for `node` go to the process `member` from now (empty: the
+  // node's own), after a centre's failover.
+  void route(const std::string& node, const std::string& member);
+
+  // A centre's hot standby (docs/DURABILITY.md, "Hot standby").
+  // The active member: what it made durable leaves it only once the passive
+  // member holds it too, unless it streams to none.
+  bool holding() const { return stream_ && stream_->durable_bytes() < hold_until_bytes_; }
+  // Sends what holding() kept back, once it no longer holds.
+  void release_held();
+  // Starts (or, with an empty member, stops) streaming the journal to the
+  // other member; an error text if it cannot.
+  std::string start_stream(const std::string& member);
+  // Queues the journal bytes written since the last chunk.
+  void pump_stream();
+  void flush_member_outbox();
+  zmq::socket_t& member_socket();
+  // A chunk of the journal (the passive member) or the answer to one (the
+  // active member).
+  void handle_replication(const zmq::message_t& message);
   [[noreturn]] void crash_now();
 
   NodeOptions options_;
+  const std::string member_;        // This process's name: the node's, or its standby's.
+  const std::string other_member_;  // A centre's other member; empty for other nodes.
   const Scenario& scenario_;
   std::shared_ptr<spdlog::logger> log_;
   MemberKey key_;
@@ -148,7 +189,17 @@ class NodeProcess final : public FrameSink {
   zmq::socket_t control_;
   zmq::socket_t data_;
   std::map<std::string, zmq::socket_t> peers_;
+  std::optional<zmq::socket_t> member_socket_;
   std::deque<std::pair<std::string, std::string>> outbox_;
+  // Node -> the member process that hosts it now, where not the node's own.
+  std::map<std::string, std::string> hosts_;
+  std::optional<JournalReplica> replica_;  // The passive member's copy.
+  std::optional<JournalStream> stream_;    // The active member's stream to it.
+  std::deque<std::string> member_outbox_;  // Serialized Replication messages.
+  // The journal's length at the last commit: what the standby must hold
+  // before anything leaves.
+  uint64_t hold_until_bytes_ = 0;
+  std::deque<std::pair<std::string, std::string>> held_replies_;  // (routing id, reply)
   // Frames of this incarnation received from each peer.
   // By (peer, the peer's incarnation).
   std::map<std::pair<std::string, uint32_t>, uint64_t> frames_from_;
@@ -163,12 +214,112 @@ zmq::socket_t& NodeProcess::peer_socket(const std::string& peer) {
   make_curve_client(socket, key_, public_keys_.of(peer));
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
-  socket.connect(endpoints_.of(peer).data);
-  log_->info("connected to {}", peer);
+  const auto host = hosts_.find(peer);
+  socket.connect(endpoints_.of(host == hosts_.end() ? peer : host->second).data);
+  log_->info("connected to {}{}", peer, host == hosts_.end() ? "" : " at " + host->second);
   return peers_.emplace(peer, std::move(socket)).first->second;
 }
 
+void NodeProcess::route(const std::string& node, const std::string& member) {
+  const std::string host = member.empty() ? node : member;
+  const auto now = hosts_.find(node);
+  if (host == (now == hosts_.end() ? node : now->second)) return;
+  if (host == node) {
+    hosts_.erase(node);
+  } else {
+    hosts_[node] = host;
+  }
+  peers_.erase(node);  // Reconnects to the new process on the next send.
+  log_->info("{} is hosted by {} from now", node, host);
+}
+
+zmq::socket_t& NodeProcess::member_socket() {
+  if (!member_socket_) {
+    member_socket_.emplace(context_, zmq::socket_type::push);
+    make_curve_client(*member_socket_, key_, public_keys_.of(options_.name));
+    member_socket_->set(zmq::sockopt::linger, 0);
+    member_socket_->set(zmq::sockopt::sndhwm, kHighWaterMarkMsgs);
+    member_socket_->connect(endpoints_.of(other_member_).data);
+  }
+  return *member_socket_;
+}
+
+void NodeProcess::flush_member_outbox() {
+  while (!member_outbox_.empty()) {
+    if (!member_socket().send(zmq::buffer(member_outbox_.front()), zmq::send_flags::dontwait)) {
+      return;
+    }
+    member_outbox_.pop_front();
+  }
+}
+
+std::string NodeProcess::start_stream(const std::string& member) {
+  stream_.reset();
+  member_socket_.reset();  // What was queued for an earlier copy is dropped.
+  member_outbox_.clear();
+  if (member.empty()) return "";
+  if (member != other_member_) {
+    return other_member_.empty() ? "this node has no standby"
+                                 : "the journal streams only to " + other_member_;
+  }
+  if (!journal_ || !core_.started()) return "only the active member streams its journal";
+  stream_.emplace(options_.journal_path, member_, member);
+  log_->info("streaming the journal to {}", member);
+  return "";
+}
+
+void NodeProcess::pump_stream() {
+  if (!stream_) return;
+  for (const v1::Replication& chunk : stream_->next_chunks(journal_->written_bytes())) {
+    member_outbox_.push_back(chunk.SerializeAsString());
+  }
+  flush_member_outbox();
+}
+
+void NodeProcess::handle_replication(const zmq::message_t& message) {
+  v1::Replication replication;
+  if (!replication.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    log_->error("data: unreadable replication message from {} dropped", other_member_);
+    return;
+  }
+  if (replication.has_ack()) {
+    if (stream_) stream_->acknowledged(replication.ack());
+    return release_held();
+  }
+  if (!replication.has_chunk()) return;
+  const v1::JournalChunk& chunk = replication.chunk();
+  if (core_.started() || chunk.from_member() != other_member_) {
+    // Two active members would be a split brain: the launcher starts one.
+    log_->error("data: journal chunk from {} refused: {}", chunk.from_member(),
+                core_.started() ? "this member is active" : "not the other member");
+    return;
+  }
+  if (!replica_) replica_.emplace(options_.journal_path);
+  std::string error;
+  if (!replica_->write(chunk.offset(), chunk.data(), &error)) {
+    log_->error("data: journal chunk from {} refused: {}", chunk.from_member(), error);
+    return;
+  }
+  v1::Replication answer;
+  answer.mutable_ack()->set_member(member_);
+  answer.mutable_ack()->set_durable_bytes(replica_->durable_bytes());
+  member_outbox_.push_back(answer.SerializeAsString());
+  flush_member_outbox();
+}
+
+void NodeProcess::release_held() {
+  if (holding()) return;
+  while (!held_replies_.empty()) {
+    const auto& [routing_id, payload] = held_replies_.front();
+    control_.send(zmq::buffer(routing_id), zmq::send_flags::sndmore);
+    control_.send(zmq::buffer(payload), zmq::send_flags::none);
+    held_replies_.pop_front();
+  }
+  flush_outbox();
+}
+
 void NodeProcess::flush_outbox() {
+  if (holding()) return;
   while (!outbox_.empty()) {
     const auto& [peer, payload] = outbox_.front();
     if (!peer_socket(peer).send(zmq::buffer(payload), zmq::send_flags::dontwait)) return;
@@ -178,6 +329,10 @@ void NodeProcess::flush_outbox() {
 
 void NodeProcess::reply(const zmq::message_t& routing_id, const v1::ControlReply& reply) {
   const std::string payload = reply.SerializeAsString();
+  if (holding()) {
+    held_replies_.emplace_back(routing_id.to_string(), payload);
+    return;
+  }
   control_.send(zmq::buffer(routing_id.data(), routing_id.size()), zmq::send_flags::sndmore);
   control_.send(zmq::buffer(payload), zmq::send_flags::none);
 }
@@ -207,6 +362,11 @@ void NodeProcess::handle_control() {
   } else if (request.has_peer_gone()) {
     answer.set_request_id(request.request_id());
     if (grant_) forget_frames_of(request.peer_gone().node());
+    if (stream_ && stream_->to_member() == request.peer_gone().node()) {
+      log_->warn("{} died: the journal streams to no standby", request.peer_gone().node());
+      start_stream("");
+      release_held();
+    }
     reply(parts[0], answer);
     return run_grant_if_ready();
   } else if (request.has_grant()) {
@@ -245,8 +405,14 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
       }
       break;
     case v1::ControlRequest::kStop:
-      core_.stop(issuer);
+      start_stream("");  // The run is over: no failover will need the copy.
+      release_held();
+      if (core_.started()) core_.stop(issuer);  // A passive member holds nothing.
       stopping_ = true;
+      break;
+    case v1::ControlRequest::kReplicate:
+      error = start_stream(request.replicate().member());
+      release_held();
       break;
     default:
       if (!is_fault_command(request)) {
@@ -264,6 +430,11 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
   }
   core_.fill_status(answer->mutable_status());
   answer->mutable_status()->set_peak_rss_kib(peak_rss_kib());
+  if (journal_ && core_.started()) {
+    answer->mutable_status()->set_journal_bytes(journal_->written_bytes());
+  } else if (replica_) {
+    answer->mutable_status()->set_journal_bytes(replica_->durable_bytes());
+  }
   for (const auto& [peer, frames] : frames_from_) {
     v1::FrameCount* count = answer->mutable_status()->add_frames_received();
     count->set_peer(peer.first);
@@ -279,6 +450,10 @@ void NodeProcess::handle_data() {
   const std::string from = authenticated_member(message);
   bool single_part = !message.more();
   while (message.more() && data_.recv(message, zmq::recv_flags::dontwait)) single_part = false;
+  if (from == options_.name && !other_member_.empty()) {
+    if (single_part) handle_replication(message);
+    return;
+  }
   if (!known_nodes_.contains(from) || from == options_.name) {
     log_->error("data: frame from unauthenticated sender \"{}\" dropped", from);
     return;
@@ -294,6 +469,8 @@ void NodeProcess::handle_data() {
 }
 
 void NodeProcess::start(const v1::Start& start, const std::string& issuer, std::string* error) {
+  for (const auto& [node, member] : start.hosts()) route(node, member);
+  replica_.reset();  // A passive member taking over: its copy is now its journal.
   if (!journal_) {
     core_.start(start.begin_h(), start.incarnation(), start.end_h(), issuer);
     return;
@@ -312,6 +489,10 @@ void NodeProcess::start(const v1::Start& start, const std::string& issuer, std::
 void NodeProcess::make_durable() {
   if (journal_ && core_.started()) {
     journal_->commit(trace_writer_);
+    if (stream_) {
+      hold_until_bytes_ = journal_->written_bytes();
+      pump_stream();
+    }
   } else {
     trace_writer_.flush();
   }
@@ -339,6 +520,9 @@ void NodeProcess::run_grant_if_ready() {
   answer.set_node(options_.name);
   answer.set_ok(true);
   answer.set_request_id(grant_->request.request_id());
+  for (const v1::PeerState& peer : grant_->request.grant().peers()) {
+    if (peer.up()) route(peer.node(), peer.member());
+  }
   if (journal_) journal_->record_window(grant_->request.grant());
   *answer.mutable_round_report() = core_.run_window(grant_->request.grant());
   // What this window did is durable before anything it sent can be seen.
@@ -356,6 +540,7 @@ void NodeProcess::crash_now() {
   log_->flush();
   data_.close();
   for (auto& [peer, socket] : peers_) socket.close();
+  if (member_socket_) member_socket_->close();
   control_.close();
   zap_.stop();
   context_.close();
@@ -368,15 +553,18 @@ int NodeProcess::run() {
   while (!stopping_) {
     std::vector<zmq::pollitem_t> items = {{control_.handle(), 0, ZMQ_POLLIN, 0},
                                           {data_.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, outbox_.empty() ? kMaxPollTimeout : kOutboxRetry);
+    const bool waiting = !outbox_.empty() || !member_outbox_.empty();
+    zmq::poll(items, waiting ? kOutboxRetry : kMaxPollTimeout);
     // Every frame queued is read before a control request, so a grant finds
     // what has come.
     if (items[1].revents & ZMQ_POLLIN) {
       while (data_.get(zmq::sockopt::events) & ZMQ_POLLIN) handle_data();
+      pump_stream();  // The frames just journaled, to the standby too.
     }
     if (items[0].revents & ZMQ_POLLIN) handle_control();
     run_grant_if_ready();
     flush_outbox();
+    flush_member_outbox();
   }
   log_->info("stopped at {:.1f} h; {} trace events; peak RSS {} KiB", core_.reached_h(),
              core_.events_written(), peak_rss_kib());
@@ -396,6 +584,9 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
                "which passes these options; see README.md."};
   app.add_option("--name", options.name, "node name, as in the scenario (e.g. agency.uk)")
       ->required();
+  app.add_option("--member", options.member,
+                 "the process's own name where the node has two (a centre's standby, e.g. "
+                 "broker.b): its endpoints; the node's name when omitted");
   app.add_option("--mode", options.mode, "bilateral or coordinated")
       ->required()
       ->check(CLI::IsMember({"bilateral", "coordinated"}));
@@ -427,6 +618,13 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
     std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
     return 2;
   }
+  if (!options.member.empty() && options.member != options.name &&
+      !(has_two_members(scenario, options.name) && options.member == scenario.broker.standby)) {
+    std::fprintf(stderr, "tearline-%s %s: --member %s is not a member of %s in the scenario\n",
+                 role_name.c_str(), options.name.c_str(), options.member.c_str(),
+                 options.name.c_str());
+    return 2;
+  }
   if (options.socket_dir.empty() == options.hosts_file.empty()) {
     std::fprintf(stderr, "tearline-%s: give --socket-dir or --hosts\n", role_name.c_str());
     return 2;
@@ -434,8 +632,8 @@ int run_node_main(int argc, char** argv, const std::string& role_name, const Rol
   Endpoints endpoints;
   try {
     endpoints = options.hosts_file.empty()
-                    ? Endpoints::in_folder(options.socket_dir, scenario.node_names())
-                    : Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
+                    ? Endpoints::in_folder(options.socket_dir, scenario.process_names())
+                    : Endpoints::from_hosts_file(options.hosts_file, scenario.process_names());
   } catch (const EndpointsError& error) {
     std::fprintf(stderr, "tearline-%s %s: %s\n", role_name.c_str(), options.name.c_str(),
                  error.what());

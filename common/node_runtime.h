@@ -23,6 +23,9 @@ namespace tearline {
 
 struct NodeOptions {
   std::string name;           // e.g. "agency.uk".
+  // The process's own name where it is one of two members of the node (a
+  // centre's standby, "broker.b"): its endpoints and files. Empty: `name`.
+  std::string member;
   std::string mode;           // "bilateral" or "coordinated".
   std::string scenario_path;  // The scenario file as run.
   uint64_t seed = 1;

@@ -714,10 +714,20 @@ class Loader {
     table.fail(key, "unknown node " + in_quotes(name) + hint(name, names, "nodes"));
   }
 
+  // A node named as the other end of a link: the centre, not its standby.
+  void check_peer_ref(const Table& table, std::string_view key, const std::string& name) const {
+    check_node_ref(table, key, name);
+    if (name == scenario_.broker.standby) {
+      table.fail(key, in_quotes(name) + " is the centre's standby: name the centre, " +
+                          in_quotes(scenario_.broker.name));
+    }
+  }
+
   void read_broker(const Table& root) {
     const Table table = root.required_table(
         "broker", {"name", "officers", "background", "correlation_window_h", "correlation_boost",
-                   "resend_interval_h", "delivery_deadline_h", "journal"});
+                   "resend_interval_h", "delivery_deadline_h", "journal", "standby",
+                   "failover_after_h"});
     BrokerSpec& broker = scenario_.broker;
     broker.name = read_node_name(table, "broker.", broker.name);
     broker.officers = read_queue(table, "officers");
@@ -731,6 +741,21 @@ class Loader {
     broker.delivery_deadline_h =
         read_number(table, "delivery_deadline_h", Bound::kNonNegative, broker.delivery_deadline_h);
     broker.journal = table.boolean("journal").value_or(false);
+    if (table.has("standby")) {
+      broker.standby = table.required_string("standby");
+      if (!valid_node_name(broker.standby, "broker.")) {
+        table.fail("standby",
+                   "must be broker.<name> with lower-case letters, digits, '.', '_' or '-', got " +
+                       in_quotes(broker.standby));
+      }
+      claim_unique(nodes_, table, "standby", broker.standby);
+      if (!broker.journal) {
+        table.fail("standby", "needs journal = true: the standby takes over from a copy of the "
+                              "centre's journal");
+      }
+    }
+    broker.failover_after_h =
+        read_number(table, "failover_after_h", Bound::kNonNegative, broker.failover_after_h);
   }
 
   void read_units(const Table& root) {
@@ -881,6 +906,14 @@ class Loader {
         table.fail("command", "unknown fault command " + in_quotes(fault.command) +
                                   hint(fault.command, kCommands, "commands"));
       }
+      if (fault.node == scenario_.broker.standby && fault.command != "kill" &&
+          fault.command != "stop" && fault.command != "crash") {
+        table.fail("command", "the standby " + in_quotes(fault.node) +
+                                  " takes only kill, stop and crash: other faults name the "
+                                  "centre, " +
+                                  in_quotes(scenario_.broker.name) +
+                                  ", whichever member is active");
+      }
       // Which keys each command takes beyond at, node, command.
       const std::map<std::string, std::vector<std::string>> kKeys = {
           {"pause", {"for_h"}},
@@ -916,14 +949,14 @@ class Loader {
         for (const toml::node& peer : *peers) {
           const auto* name = peer.as_string();
           if (name == nullptr) table.fail("peers", "must be a list of node names");
-          check_node_ref(table, "peers", name->get());
+          check_peer_ref(table, "peers", name->get());
           request.mutable_partition()->add_peers(name->get());
         }
       }
       if (fault.command == "link") {
         v1::SetLink* link = request.mutable_link();
         link->set_peer(table.string("peer").value_or("*"));
-        if (link->peer() != "*") check_node_ref(table, "peer", link->peer());
+        if (link->peer() != "*") check_peer_ref(table, "peer", link->peer());
         if (table.has("delay_h"))
           link->set_delay_h(read_number(table, "delay_h", Bound::kNonNegative));
         if (table.has("jitter_h"))
@@ -1004,6 +1037,12 @@ std::vector<std::string> Scenario::node_names() const {
   for (const AgencySpec& agency : agencies) names.push_back(agency.name);
   names.push_back(broker.name);
   for (const UnitSpec& unit : units) names.push_back(unit.name);
+  return names;
+}
+
+std::vector<std::string> Scenario::process_names() const {
+  std::vector<std::string> names = node_names();
+  if (!broker.standby.empty()) names.push_back(broker.standby);
   return names;
 }
 

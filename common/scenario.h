@@ -72,6 +72,11 @@ struct BrokerSpec {
   double resend_interval_h = 6;      // Unacknowledged deliveries are resent this often...
   double delivery_deadline_h = 168;  // ...until this long after the first send.
   bool journal = false;              // Keeps a journal (docs/DURABILITY.md).
+  // A hot standby's member name ("broker.b"), or empty: a second broker
+  // process that holds a copy of the journal and takes over when the
+  // active one dies (docs/DURABILITY.md, "Hot standby").
+  std::string standby;
+  double failover_after_h = 0.25;  // Silence of the active one before the standby takes over.
 };
 
 struct UnitSpec {
@@ -148,6 +153,8 @@ struct Scenario {
   LinkSpec link(const std::string& from, const std::string& to) const;
   // Every node name: agencies, the broker, units.
   std::vector<std::string> node_names() const;
+  // Every process a run may start: the nodes, and the centre's standby.
+  std::vector<std::string> process_names() const;
   // Whether `node` keeps a journal (`journal = true` in its table).
   bool journaled(const std::string& node) const;
 };

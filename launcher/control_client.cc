@@ -7,10 +7,12 @@ namespace tearline {
 
 ControlClient::ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
                              const Endpoints& endpoints, const MemberKey& own,
-                             const PublicKeys& keys) {
+                             const PublicKeys& keys,
+                             const std::map<std::string, std::string>& member_of) {
   for (const std::string& node : nodes) {
     zmq::socket_t socket(context, zmq::socket_type::dealer);
-    make_curve_client(socket, own, keys.of(node));
+    const auto member = member_of.find(node);
+    make_curve_client(socket, own, keys.of(member == member_of.end() ? node : member->second));
     socket.set(zmq::sockopt::linger, 0);
     socket.connect(endpoints.of(node).control);
     sockets_.emplace(node, std::move(socket));

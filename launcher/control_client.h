@@ -20,9 +20,10 @@ namespace tearline {
 class ControlClient {
  public:
   // Connects with CURVE as `own` (the launcher) to each node, which it knows
-  // by its key in `keys`.
+  // by its key in `keys` (a centre's standby in `member_of` by its centre's).
   ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
-                const Endpoints& endpoints, const MemberKey& own, const PublicKeys& keys);
+                const Endpoints& endpoints, const MemberKey& own, const PublicKeys& keys,
+                const std::map<std::string, std::string>& member_of = {});
 
   // Sends `request` to each of `nodes` and waits until all have replied or
   // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,

@@ -50,8 +50,12 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
       log = std::make_shared<spdlog::logger>(node, sink);
       log->flush_on(spdlog::level::info);
     }
+    const auto host = hosts_.find(node);
+    const std::string process = host == hosts_.end() ? node : host->second;
+    passive_.erase(process);
     Node& entry = nodes_[node];
-    const std::string trace_path = (mode_dir_ / (node + ".trace.jsonl")).string();
+    entry.process = process;
+    const std::string trace_path = (mode_dir_ / (process + ".trace.jsonl")).string();
     entry.trace = std::make_unique<JsonlTraceWriter>(trace_path);
     entry.outbox = std::make_unique<Outbox>(node, frames_);
     const std::string role_name = role->second;
@@ -64,8 +68,14 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
         *entry.trace, *entry.outbox, log);
     const NodeIdentity identity{node, mode_, seed_};
     if (scenario_.journaled(node)) {
-      entry.journal =
-          std::make_unique<NodeJournal>((mode_dir_ / (node + ".journal")).string(), identity);
+      const std::string journal_path = (mode_dir_ / (process + ".journal")).string();
+      // A standby taking over: its copy is what the member before it wrote.
+      const auto before = last_journal_.find(node);
+      if (start.has_died_at_h() && before != last_journal_.end() && before->second != journal_path) {
+        fs::copy_file(before->second, journal_path, fs::copy_options::overwrite_existing);
+      }
+      last_journal_[node] = journal_path;
+      entry.journal = std::make_unique<NodeJournal>(journal_path, identity, process);
       entry.journal->start(*entry.core, *entry.trace, trace_path, start, kLauncherMember);
     } else {
       entry.core->start(start.begin_h(), start.incarnation(), start.end_h(), kLauncherMember);
@@ -104,11 +114,26 @@ bool InProcessHost::command(const std::string& node, const v1::ControlRequest& r
                             std::string* error) {
   const auto found = nodes_.find(node);
   if (found == nodes_.end()) return *error = "node " + node + " is not running", false;
+  // Streams between a centre's members: a standby's copy is taken when it
+  // takes over (start()).
+  if (request.has_replicate() || request.has_peer_gone()) return true;
   const bool done = found->second.core->apply_fault(request, kLauncherMember, error);
   if (found->second.journal) found->second.journal->record_fault(request, kLauncherMember);
   make_durable(found->second);
   if (found->second.core->crash_requested()) end(node, "signal:KILL", false);
   return done;
+}
+
+std::map<std::string, InProcessHost::Node>::iterator InProcessHost::hosted_by(
+    const std::string& process) {
+  return std::find_if(nodes_.begin(), nodes_.end(),
+                      [&](const auto& entry) { return entry.second.process == process; });
+}
+
+bool InProcessHost::running(const std::string& process) const {
+  return passive_.contains(process) ||
+         std::any_of(nodes_.begin(), nodes_.end(),
+                     [&](const auto& entry) { return entry.second.process == process; });
 }
 
 void InProcessHost::make_durable(Node& node) {
@@ -119,14 +144,20 @@ void InProcessHost::make_durable(Node& node) {
   }
 }
 
-void InProcessHost::signal(const std::string& node, int signal) {
+void InProcessHost::signal(const std::string& process, int signal) {
   // A held node simply gets no grants (the time authority's doing).
-  if (signal == SIGKILL && nodes_.contains(node)) end(node, "signal:KILL", false);
+  if (signal != SIGKILL) return;
+  if (const auto hosted = hosted_by(process); hosted != nodes_.end()) {
+    end(hosted->first, "signal:KILL", false);
+  } else if (passive_.erase(process) > 0) {
+    exits_.push_back({process, "signal:KILL", false, 0});
+  }
 }
 
 void InProcessHost::end(const std::string& node, std::string reason, bool clean) {
+  const std::string process = nodes_.at(node).process;
   nodes_.erase(node);  // Its trace was flushed after its last window or command.
-  exits_.push_back({node, std::move(reason), clean, 0});
+  exits_.push_back({process, std::move(reason), clean, 0});
 }
 
 std::vector<NodeExit> InProcessHost::collect_exits() {
@@ -146,6 +177,8 @@ void InProcessHost::stop_all(std::vector<std::string>*) {
     node.trace->flush();
     end(name, "exit:0", true);
   }
+  for (const std::string& process : passive_) exits_.push_back({process, "exit:0", true, 0});
+  passive_.clear();
 }
 
 void InProcessHost::idle(std::chrono::milliseconds timeout) {

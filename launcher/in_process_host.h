@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,16 @@ class InProcessHost final : public NodeHost {
   ~InProcessHost() override;
 
   bool start(const std::string& node, const v1::Start& start, std::string* error) override;
+  void set_host(const std::string& node, const std::string& member) override {
+    hosts_[node] = member;
+  }
+  // A passive member holds nothing here: the member that takes over copies
+  // the journal of the one before, as the stream would have.
+  bool launch_passive(const std::string& member, std::string*) override {
+    passive_.insert(member);
+    return true;
+  }
+  bool await_copy(const std::string&, const std::string&, std::string*) override { return true; }
   std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
                                                    std::vector<std::string>* failures) override;
   bool command(const std::string& node, const v1::ControlRequest& request,
@@ -44,7 +55,7 @@ class InProcessHost final : public NodeHost {
   void signal(const std::string& node, int signal) override;
   void await_end(const std::string&) override {}
   std::vector<NodeExit> collect_exits() override;
-  bool running(const std::string& node) const override { return nodes_.contains(node); }
+  bool running(const std::string& process) const override;
   void stop_all(std::vector<std::string>* failures) override;
   void idle(std::chrono::milliseconds timeout) override;
   void publish(bool live, const nlohmann::json& extra) override;
@@ -68,16 +79,22 @@ class InProcessHost final : public NodeHost {
     std::unique_ptr<Outbox> outbox;
     std::unique_ptr<NodeCore> core;
     std::unique_ptr<NodeJournal> journal;  // Null when it keeps none.
+    std::string process;                   // The node's, or its standby's.
   };
 
   // Makes what `node` did durable, as a process does before it answers.
   static void make_durable(Node& node);
 
+  // The node `process` hosts, if it hosts one.
+  std::map<std::string, Node>::iterator hosted_by(const std::string& process);
   // Ends `node` as a kill would: nothing more is traced.
   void end(const std::string& node, std::string reason, bool clean);
 
   const Scenario& scenario_;
   std::string mode_;
+  std::map<std::string, std::string> hosts_;          // Node -> its process, where set.
+  std::set<std::string> passive_;                     // Passive members running.
+  std::map<std::string, std::string> last_journal_;   // Node -> its last process's journal.
   uint64_t seed_;
   std::filesystem::path mode_dir_;
   std::filesystem::path keys_dir_;

@@ -8,9 +8,13 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include "common/clock.h"
+#include "common/journal.h"
 #include "common/link_layer.h"
+#include "common/node_journal.h"
 #include "common/node_runtime.h"
 #include "common/trace.h"
 #include "launcher/fault_event_counter.h"
@@ -46,6 +50,42 @@ std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::
   return names;
 }
 
+// The centre's standby member, where the mode runs one.
+std::string standby_of(const Scenario& scenario, const std::string& mode) {
+  return mode == "coordinated" ? scenario.broker.standby : "";
+}
+
+// Every process of the mode: its nodes, and the centre's standby.
+std::vector<std::string> processes_of(const Scenario& scenario, const std::string& mode,
+                                      std::vector<std::string> names) {
+  if (const std::string standby = standby_of(scenario, mode); !standby.empty()) {
+    names.push_back(standby);
+  }
+  return names;
+}
+
+// A centre with a hot standby, run as the ZeroMQ guide's Binary Star
+// (docs/DURABILITY.md, "Hot standby"): one member is active and streams its
+// journal to the other, passive one. When the active member dies, the
+// passive one takes over failover_after_h later, from its copy; a member
+// that comes back while the other is active is passive. Both are never
+// active: the launcher, which sees every process end, decides.
+struct CentrePair {
+  std::string node;     // The centre; also its primary member's name.
+  std::string standby;  // The other member.
+  std::string active;   // The member that hosts the centre; empty while none does.
+  std::string passive;  // The member running passive; empty while none is.
+  bool passive_whole = false;  // The active member streams its journal to it.
+  // Members whose journal holds everything the centre committed.
+  std::set<std::string> whole;
+  std::optional<double> failover_at_h;
+
+  bool has(const std::string& process) const { return process == node || process == standby; }
+  std::string other(const std::string& member) const {
+    return member == node ? standby : node;
+  }
+};
+
 // Drives one mode: grants of the time authority, the fault schedule at
 // exact scenario hours, restarts, the launcher trace. Where the nodes live
 // is the host's business.
@@ -63,7 +103,12 @@ class ModeRun {
             },
             scenario.duration_h),
         launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()),
-        schedule_(schedule_for(scenario, names_)) {
+        schedule_(schedule_for(scenario, processes_of(scenario, options.mode, names_))) {
+    if (const std::string standby = standby_of(scenario, options.mode); !standby.empty()) {
+      pair_.emplace();
+      pair_->node = scenario.broker.name;
+      pair_->standby = standby;
+    }
     if (options.in_process) {
       host_ = std::make_unique<InProcessHost>(scenario, options.mode, options.seed,
                                               options.mode_dir, options.keys_dir, nodes_);
@@ -80,6 +125,11 @@ class ModeRun {
         if (scenario.journaled(name)) host.journaled_nodes.insert(name);
       }
       host.nodes = nodes_;
+      if (pair_) {
+        host.nodes.emplace_back(pair_->standby, "broker");
+        host.member_of[pair_->standby] = pair_->node;
+        host.journaled_nodes.insert(pair_->standby);
+      }
       host.on_launcher_request = [this](const v1::LauncherRequest& request) {
         return answer(request);
       };
@@ -92,6 +142,25 @@ class ModeRun {
 
  private:
   bool bring_up(const std::string& node, double begin_h);
+  // The centre's standby pair (CentrePair).
+  // The process that hosts `node` now.
+  std::string process_of(const std::string& node) const;
+  // Starts `member` as the passive member and, if a member is active, has
+  // it stream its journal there.
+  void start_passive(const std::string& member, double at_h);
+  void stream_to(const std::string& member, double at_h);
+  // A scheduled fault on one of the members.
+  void act_on_member(const ScheduledAction& action);
+  // What follows the death of the active member at at_h: the passive one
+  // takes over, or the centre waits for a member with a whole journal.
+  void on_active_death(const std::string& member, double at_h);
+  void on_passive_death(const std::string& member);
+  void note_member_exit(const NodeExit& exit);
+  void fail_over(double at_h);
+  void restart_member(const std::string& member, double begin_h);
+  // Says whether a death was asked for, and fails the run if it was not
+  // and no restart answers it.
+  void judge_death(const std::string& process, const NodeExit& exit, bool caused, double at_h);
   // Carries out what the schedule and restarts hold for at_h.
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
@@ -128,6 +197,10 @@ class ModeRun {
   // The hour each node's last process died, for its restart.
   std::map<std::string, double> died_at_h_;
   std::map<std::string, size_t> deaths_by_node_;
+  std::optional<CentrePair> pair_;
+  std::map<std::string, double> member_restart_at_h_;
+  // Members the launcher killed while they were active.
+  std::set<std::string> active_deaths_;
   FaultEventCounter fault_events_;
   Clock::time_point began_ = Clock::now();
   Clock::time_point paced_from_;
@@ -149,6 +222,10 @@ size_t ModeRun::injected_deaths_of(const std::string& node) {
 void ModeRun::note_exits() {
   for (const NodeExit& exit : host_->collect_exits()) {
     const std::string& name = exit.node;
+    if (pair_ && pair_->has(name)) {
+      note_member_exit(exit);
+      continue;
+    }
     const auto known = death_at_h_.find(name);
     const bool caused = known != death_at_h_.end();
     // A death from outside may come in the middle of a window, after the
@@ -165,37 +242,229 @@ void ModeRun::note_exits() {
     stopped.reason = exit.reason;
     trace_launcher_event(std::move(stopped));
     if (stopping_ && exit.clean) continue;
-
-    const size_t deaths = ++deaths_by_node_[name];
-    if (!stopping_ && (caused || injected_deaths_of(name) >= deaths)) {
-      const std::string message =
-          fmt::format("node {} stopped by an injected fault: {}", name, exit.reason);
-      outcome_.injected_deaths.push_back(message);
-      if (!options_.quiet) fmt::print(stderr, "\n{}: {}\n", options_.mode, message);
-    } else {
-      std::string message = fmt::format("node {} died unexpectedly: {}", name, exit.reason);
-      if (exit.reason == fmt::format("exit:{}", kExitCannotWrite)) {
-        message +=
-            "; it could not write its trace or journal (a full disk, or the run folder removed or "
-            "made unwritable?)";
-      }
-      if (const auto* processes = dynamic_cast<const ProcessHost*>(host_.get())) {
-        const std::string stderr_text = processes->stderr_tail(name);
-        if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
-      }
-      if (!stopping_ && options_.restart_delay_h) {
-        // Asked for: `--restart-after-h` restarts any node that dies.
-        message += fmt::format("; restarted at {:.1f} h", at_h + *options_.restart_delay_h);
-        outcome_.restarted_deaths.push_back(message);
-      } else {
-        outcome_.failures.push_back(message);
-      }
-      fmt::print(stderr, "\ntearline run: {}\n", message);
-    }
+    judge_death(name, exit, caused, at_h);
     if (!stopping_ && options_.restart_delay_h && !restart_at_h_.contains(name)) {
       restart_at_h_[name] = at_h + *options_.restart_delay_h;
       authority_.will_start(name, restart_at_h_[name]);
     }
+  }
+}
+
+void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused,
+                          double at_h) {
+  const size_t deaths = ++deaths_by_node_[name];
+  if (!stopping_ && (caused || injected_deaths_of(name) >= deaths)) {
+    const std::string message =
+        fmt::format("node {} stopped by an injected fault: {}", name, exit.reason);
+    outcome_.injected_deaths.push_back(message);
+    if (!options_.quiet) fmt::print(stderr, "\n{}: {}\n", options_.mode, message);
+    return;
+  }
+  std::string message = fmt::format("node {} died unexpectedly: {}", name, exit.reason);
+  if (exit.reason == fmt::format("exit:{}", kExitCannotWrite)) {
+    message +=
+        "; it could not write its trace or journal (a full disk, or the run folder removed or "
+        "made unwritable?)";
+  }
+  if (const auto* processes = dynamic_cast<const ProcessHost*>(host_.get())) {
+    const std::string stderr_text = processes->stderr_tail(name);
+    if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
+  }
+  if (!stopping_ && options_.restart_delay_h) {
+    // Asked for: `--restart-after-h` restarts any node that dies.
+    message += fmt::format("; restarted at {:.1f} h", at_h + *options_.restart_delay_h);
+    outcome_.restarted_deaths.push_back(message);
+  } else {
+    outcome_.failures.push_back(message);
+  }
+  fmt::print(stderr, "\ntearline run: {}\n", message);
+}
+
+std::string ModeRun::process_of(const std::string& node) const {
+  if (pair_ && node == pair_->node && !pair_->active.empty()) return pair_->active;
+  return node;
+}
+
+void ModeRun::start_passive(const std::string& member, double at_h) {
+  std::string error;
+  if (!host_->launch_passive(member, &error)) {
+    outcome_.failures.push_back(error);
+    return;
+  }
+  pair_->passive = member;
+  pair_->passive_whole = false;
+  if (!pair_->active.empty()) stream_to(member, at_h);
+}
+
+void ModeRun::stream_to(const std::string& member, double at_h) {
+  v1::ControlRequest request;
+  request.set_issued_by("launcher");
+  request.mutable_replicate()->set_member(member);
+  std::string error;
+  // Answered once the passive member holds the whole journal.
+  if (!host_->command(pair_->node, request, &error)) {
+    fmt::print(stderr, "\n{}: {} cannot stream its journal to {}: {}\n", options_.mode,
+               pair_->active, member, error);
+    return;
+  }
+  pair_->passive = member;
+  pair_->passive_whole = true;
+  pair_->whole.insert(member);
+  TraceEvent event;
+  event.t_h = at_h;
+  event.node = pair_->node;
+  event.kind = "standby_started";
+  event.peer = member;
+  trace_launcher_event(std::move(event));
+}
+
+void ModeRun::on_active_death(const std::string& member, double at_h) {
+  CentrePair& pair = *pair_;
+  authority_.died(pair.node, at_h);
+  died_at_h_[pair.node] = at_h;
+  pair.active.clear();
+  if (!pair.passive.empty() && pair.passive_whole && host_->running(pair.passive)) {
+    pair.failover_at_h = at_h + scenario_.broker.failover_after_h;
+    pair.whole = {member, pair.passive};
+    authority_.will_start(pair.node, *pair.failover_at_h);
+    if (!options_.quiet) {
+      fmt::print(stderr, "\n{}: {} died at {:.2f} h; {} takes over at {:.2f} h\n", options_.mode,
+                 member, at_h, pair.passive, *pair.failover_at_h);
+    }
+  } else if (const auto restart = member_restart_at_h_.find(member);
+             restart != member_restart_at_h_.end()) {
+    authority_.will_start(pair.node, restart->second);
+  }
+}
+
+void ModeRun::on_passive_death(const std::string& member) {
+  CentrePair& pair = *pair_;
+  if (pair.passive == member) {
+    pair.passive.clear();
+    pair.passive_whole = false;
+  }
+  pair.whole.erase(member);
+  if (pair.active.empty()) return;
+  // The active member stops waiting for a copy that no longer grows.
+  v1::ControlRequest gone;
+  gone.set_issued_by("launcher");
+  gone.mutable_peer_gone()->set_node(member);
+  std::string ignored;
+  host_->command(pair.node, gone, &ignored);
+}
+
+void ModeRun::note_member_exit(const NodeExit& exit) {
+  CentrePair& pair = *pair_;
+  const std::string& member = exit.node;
+  const auto known = death_at_h_.find(member);
+  const bool caused = known != death_at_h_.end();
+  bool was_active = member == pair.active;
+  double at_h = was_active ? authority_.granted_h(pair.node) : authority_.floor_h();
+  if (caused) {
+    at_h = known->second;
+    death_at_h_.erase(known);
+    was_active = active_deaths_.erase(member) > 0;
+  }
+  TraceEvent stopped;
+  stopped.t_h = std::min(at_h, scenario_.duration_h);
+  stopped.node = pair.node;
+  stopped.kind = was_active ? "node_stopped" : "standby_stopped";
+  stopped.peer = member;
+  stopped.reason = exit.reason;
+  trace_launcher_event(std::move(stopped));
+  if (was_active && !exit.clean) {
+    // Lines of a window that was running when it died: the member that
+    // takes over runs that window again.
+    try {
+      const std::string journal = (options_.mode_dir / (member + ".journal")).string();
+      cut_trace_to_last_commit(
+          read_journal(journal, journal_header({pair.node, options_.mode, options_.seed})), member,
+          (options_.mode_dir / (member + ".trace.jsonl")).string(), journal);
+    } catch (const JournalError& error) {
+      fmt::print(stderr, "\n{}: {}\n", options_.mode, error.what());
+    }
+  }
+  if (stopping_ && exit.clean) return;
+  judge_death(member, exit, caused, at_h);
+  if (stopping_ || caused) return;
+  if (options_.restart_delay_h && !member_restart_at_h_.contains(member)) {
+    member_restart_at_h_[member] = at_h + *options_.restart_delay_h;
+  }
+  if (was_active) {
+    on_active_death(member, at_h);
+  } else {
+    on_passive_death(member);
+  }
+}
+
+void ModeRun::fail_over(double at_h) {
+  CentrePair& pair = *pair_;
+  pair.failover_at_h.reset();
+  // The death is recorded before the takeover.
+  for (const std::string& member : {pair.node, pair.standby}) {
+    if (active_deaths_.contains(member)) host_->await_end(member);
+  }
+  note_exits();
+  const std::string to = pair.passive;
+  const std::string from = pair.other(to);
+  if (to.empty() || !host_->running(to)) {
+    // The passive member died before it could take over: the centre waits
+    // for a member whose journal is whole.
+    fmt::print(stderr, "\n{}: no member can take over the centre at {:.2f} h\n", options_.mode,
+               at_h);
+    authority_.will_start(pair.node, scenario_.duration_h);
+    return;
+  }
+  host_->set_host(pair.node, to);
+  pair.active = to;
+  pair.passive.clear();
+  pair.passive_whole = false;
+  pair.whole = {to};
+  TraceEvent event;
+  event.t_h = at_h;
+  event.node = pair.node;
+  event.kind = "failover";
+  event.peer = to;
+  event.reason = from;
+  trace_launcher_event(std::move(event));
+  if (!bring_up(pair.node, at_h)) return;
+  publish(true);
+  if (!options_.quiet) {
+    fmt::print(stderr, "\n{}: {} took over the centre from {} at {:.2f} h\n", options_.mode, to,
+               from, at_h);
+  }
+  // The member it took over from may be back already, and passive.
+  if (host_->running(from) && !death_at_h_.contains(from)) stream_to(from, at_h);
+}
+
+void ModeRun::restart_member(const std::string& member, double begin_h) {
+  CentrePair& pair = *pair_;
+  if (death_at_h_.contains(member)) host_->await_end(member);
+  note_exits();
+  if (host_->running(member)) return;  // Its death did not happen.
+  if (!pair.active.empty() || pair.failover_at_h) {
+    // The other member is (or is about to be) active: this one is passive.
+    start_passive(member, begin_h);
+  } else if (pair.whole.contains(member)) {
+    host_->set_host(pair.node, member);
+    pair.active = member;
+    pair.whole = {member};
+    if (!bring_up(pair.node, begin_h)) return;
+    publish(true);
+    const std::string other = pair.other(member);
+    if (host_->running(other) && !death_at_h_.contains(other)) stream_to(other, begin_h);
+  } else {
+    // Its journal lacks what the other member committed since: it waits,
+    // passive, for a member with a whole journal (the guide's backup does
+    // not serve alone).
+    start_passive(member, begin_h);
+    fmt::print(stderr, "\n{}: {} restarted passive: its journal is not whole\n", options_.mode,
+               member);
+    return;
+  }
+  if (!options_.quiet) {
+    fmt::print(stderr, "\n{}: {} restarted at {:.1f} h ({})\n", options_.mode, member, begin_h,
+               pair.active == member ? "active" : "passive");
   }
 }
 
@@ -207,6 +476,9 @@ bool ModeRun::bring_up(const std::string& node, double begin_h) {
   start.set_incarnation(incarnation);
   if (const auto died = died_at_h_.find(node); died != died_at_h_.end()) {
     start.set_died_at_h(died->second);
+  }
+  if (pair_ && node != pair_->node && !pair_->active.empty() && pair_->active != pair_->node) {
+    (*start.mutable_hosts())[pair_->node] = pair_->active;
   }
   std::string error;
   if (!host_->start(node, start, &error)) {
@@ -233,7 +505,8 @@ void ModeRun::await_frames_of(const std::string& node) {
   // Stopped processes are continued while they take in what was sent to
   // them (the time authority still holds them, so they handle nothing),
   // then stopped again; `node` stays continued, to die.
-  const std::vector<std::string> held = authority_.held_nodes();
+  std::vector<std::string> held;  // Their processes.
+  for (const std::string& stopped : authority_.held_nodes()) held.push_back(process_of(stopped));
   for (const std::string& stopped : held) host_->signal(stopped, SIGCONT);
   std::string error;
   if (!host_->await_frames_delivered(authority_.frames_due_around(node), &error)) {
@@ -241,7 +514,7 @@ void ModeRun::await_frames_of(const std::string& node) {
                options_.mode, node, error);
   }
   for (const std::string& stopped : held) {
-    if (stopped != node) host_->signal(stopped, SIGSTOP);
+    if (stopped != process_of(node)) host_->signal(stopped, SIGSTOP);
   }
 }
 
@@ -256,6 +529,12 @@ std::optional<double> ModeRun::next_action_h() const {
   for (const auto& [node, at_h] : restart_at_h_) {
     if (!next || at_h < *next) next = at_h;
   }
+  for (const auto& [member, at_h] : member_restart_at_h_) {
+    if (!next || at_h < *next) next = at_h;
+  }
+  if (pair_ && pair_->failover_at_h && (!next || *pair_->failover_at_h < *next)) {
+    next = pair_->failover_at_h;
+  }
   return next;
 }
 
@@ -263,6 +542,10 @@ void ModeRun::act_at(double at_h) {
   for (; next_action_ < schedule_.size() && schedule_[next_action_].at_h <= at_h; ++next_action_) {
     const ScheduledAction& action = schedule_[next_action_];
     if (action.kind == ScheduledAction::Kind::kCommandAhead) continue;
+    if (pair_ && pair_->has(action.node)) {
+      act_on_member(action);
+      continue;
+    }
     // A node the launcher has killed may not have ended yet (a crash sent
     // to a stopped process waits for it to be continued): it is dead all the
     // same, and a SIGCONT must not bring it back to the time authority.
@@ -296,6 +579,19 @@ void ModeRun::act_at(double at_h) {
       authority_.will_start(action.node, restart_at_h_[action.node]);
     }
   }
+  if (pair_ && pair_->failover_at_h && *pair_->failover_at_h <= at_h) {
+    fail_over(*pair_->failover_at_h);
+  }
+  for (auto it = member_restart_at_h_.begin(); it != member_restart_at_h_.end();) {
+    if (it->second > at_h) {
+      ++it;
+      continue;
+    }
+    const std::string member = it->first;
+    const double begin_h = it->second;
+    it = member_restart_at_h_.erase(it);
+    restart_member(member, begin_h);
+  }
   for (auto it = restart_at_h_.begin(); it != restart_at_h_.end();) {
     if (it->second > at_h) {
       ++it;
@@ -315,6 +611,60 @@ void ModeRun::act_at(double at_h) {
       fmt::print(stderr, "\n{}: node {} restarted at {:.1f} h\n", options_.mode, node, begin_h);
     }
   }
+}
+
+void ModeRun::act_on_member(const ScheduledAction& action) {
+  CentrePair& pair = *pair_;
+  const std::string& member = action.node;
+  if (!host_->running(member) || death_at_h_.contains(member)) {
+    fmt::print(stderr, "\n{}: scheduled fault on {} skipped: the process is not running\n",
+               options_.mode, member);
+    return;
+  }
+  const bool active = member == pair.active;
+  const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
+  if (action.restart_after_h) member_restart_at_h_[member] = action.at_h + *action.restart_after_h;
+  if (kills) {
+    if (active) {
+      await_frames_of(pair.node);
+      std::string error;
+      if (pair.passive_whole && !host_->await_copy(pair.node, pair.passive, &error)) {
+        fmt::print(stderr, "\n{}: before killing {}: {}; the failover may not replay exactly\n",
+                   options_.mode, member, error);
+      }
+      active_deaths_.insert(member);
+    }
+    death_at_h_[member] = action.at_h;
+    if (active) {
+      on_active_death(member, action.at_h);
+    } else {
+      on_passive_death(member);
+    }
+    if (active && action.kind == ScheduledAction::Kind::kCrash) {
+      std::string ignored;  // The node crashes before it can answer.
+      host_->command(pair.node, *action.request, &ignored);
+    } else {
+      // A passive member holds no state a crash could leave: it is killed.
+      record_signal_fault(options_.mode_dir, options_.mode, member, SIGKILL, action.by,
+                          action.at_h);
+      host_->signal(member, SIGKILL);
+    }
+    return;
+  }
+  record_signal_fault(options_.mode_dir, options_.mode, member, action.signal, action.by,
+                      action.at_h);
+  if (active) {
+    if (action.signal == SIGSTOP) {
+      authority_.held(pair.node, action.continue_at_h);
+    } else {
+      authority_.released(pair.node, action.at_h);
+    }
+  } else if (action.signal == SIGSTOP) {
+    on_passive_death(member);  // A stopped copy no longer grows: it is not whole.
+    pair.passive = member;
+  }
+  host_->signal(member, action.signal);
+  if (!active && action.signal == SIGCONT && !pair.active.empty()) stream_to(member, action.at_h);
 }
 
 void ModeRun::pace(double t_h) {
@@ -346,7 +696,8 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
   if (request.has_now()) {
     reply.set_ok(true);
     reply.mutable_status()->set_now_h(now_h);
-  } else if (std::find(names_.begin(), names_.end(), request.node()) == names_.end()) {
+  } else if (std::find(names_.begin(), names_.end(), request.node()) == names_.end() &&
+             !(pair_ && pair_->has(request.node()))) {
     reply.set_error("no node named \"" + request.node() + "\" in the " + options_.mode + " run");
   } else if (!request.has_restart()) {
     reply.set_error("launcher request without a command");
@@ -355,8 +706,15 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
     reply.set_error("after_h must be between 0 and the scenario's duration");
   } else {
     reply.set_ok(true);
-    restart_at_h_[request.node()] = now_h + request.restart().after_h();
-    authority_.will_start(request.node(), restart_at_h_[request.node()]);
+    if (pair_ && pair_->has(request.node())) {
+      member_restart_at_h_[request.node()] = now_h + request.restart().after_h();
+      if (pair_->active.empty() && !pair_->failover_at_h) {
+        authority_.will_start(pair_->node, member_restart_at_h_[request.node()]);
+      }
+    } else {
+      restart_at_h_[request.node()] = now_h + request.restart().after_h();
+      authority_.will_start(request.node(), restart_at_h_[request.node()]);
+    }
     reply.mutable_status()->set_now_h(now_h);
   }
   return reply;
@@ -378,7 +736,15 @@ ModeOutcome ModeRun::run() {
     event.run_json = run_info_json(scenario_, options_.seed);
     trace_launcher_event(std::move(event));
   }
-  for (const std::string& name : names_) bring_up(name, 0);
+  for (const std::string& name : names_) {
+    if (pair_ && name == pair_->node) {
+      host_->set_host(name, name);
+      pair_->active = name;
+      pair_->whole = {name};
+    }
+    bring_up(name, 0);
+  }
+  if (pair_ && outcome_.failures.empty()) start_passive(pair_->standby, 0);
   if (outcome_.failures.empty()) {
     publish(true);
     send_ahead_commands("", 0);
@@ -395,6 +761,13 @@ ModeOutcome ModeRun::run() {
       }
       pace(authority_.floor_h());
       std::map<std::string, v1::Grant> grants = authority_.next_round(cap_h);
+      if (pair_) {  // Frames for the centre go to its active member.
+        for (auto& [node, grant] : grants) {
+          for (v1::PeerState& peer : *grant.mutable_peers()) {
+            if (peer.node() == pair_->node && peer.up()) peer.set_member(pair_->active);
+          }
+        }
+      }
       if (grants.empty()) {
         outcome_.failures.push_back(fmt::format(
             "scenario time is stuck at {} h: no node can advance (a bug)", authority_.floor_h()));

@@ -17,9 +17,9 @@
 
 namespace tearline {
 
-// A node that ended, as its host saw it.
+// A node's process that ended, as its host saw it.
 struct NodeExit {
-  std::string node;
+  std::string node;  // The process's name: the node's, or a standby's.
   std::string reason;         // "exit:0", "signal:KILL", ...
   bool clean = false;         // Exited 0 of its own accord.
   uint64_t peak_rss_kib = 0;  // 0 when unknown.
@@ -30,8 +30,22 @@ class NodeHost {
   virtual ~NodeHost() = default;
 
   // Starts `node` as `start` says (its hours, its incarnation and, on a
-  // restart, when it died); false with *error if it did not come up.
+  // restart, when it died) in the process that hosts it (set_host); false
+  // with *error if it did not come up.
   virtual bool start(const std::string& node, const v1::Start& start, std::string* error) = 0;
+
+  // A centre with a hot standby (docs/DURABILITY.md, "Hot standby") has two
+  // member processes. Grants, commands and starts for `node` go to the
+  // process `member` from now.
+  virtual void set_host(const std::string& node, const std::string& member) = 0;
+  // Starts the process `member` (if it is not running) as a passive member,
+  // which takes nothing but the active one's journal; false with *error if
+  // it did not come up.
+  virtual bool launch_passive(const std::string& member, std::string* error) = 0;
+  // Waits until the passive `member` holds as much of `node`'s journal as
+  // the active one wrote. Bounded; false with *error if it did not.
+  virtual bool await_copy(const std::string& node, const std::string& member,
+                          std::string* error) = 0;
   // Delivers each grant and returns the reports of the nodes that answered
   // (a node that died meanwhile gives none; collect_exits() says so).
   // Failures to answer properly go to *failures.
@@ -47,14 +61,15 @@ class NodeHost {
   // who still waits when they did not all come.
   virtual bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>& due,
                                       std::string* error) = 0;
-  // SIGKILL, SIGSTOP or SIGCONT to `node`.
-  virtual void signal(const std::string& node, int signal) = 0;
-  // Waits until `node`, which was sent SIGKILL or a crash, has ended (a
+  // The calls below name processes: a node's own, or a centre's standby.
+  // SIGKILL, SIGSTOP or SIGCONT to `process`.
+  virtual void signal(const std::string& process, int signal) = 0;
+  // Waits until `process`, which was sent SIGKILL or a crash, has ended (a
   // process that has not within 5 s is killed).
-  virtual void await_end(const std::string& node) = 0;
-  // Nodes that ended since the last call, in name order.
+  virtual void await_end(const std::string& process) = 0;
+  // Processes that ended since the last call, in name order.
   virtual std::vector<NodeExit> collect_exits() = 0;
-  virtual bool running(const std::string& node) const = 0;
+  virtual bool running(const std::string& process) const = 0;
   // Has every running node record what it holds and end; ends those that
   // do not (their names go to *failures).
   virtual void stop_all(std::vector<std::string>* failures) = 0;

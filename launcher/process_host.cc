@@ -72,22 +72,33 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
   launcher_control_->set(zmq::sockopt::linger, 0);
   launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
   launcher_control_->bind(endpoints_.launcher_control());
-  control_.emplace(context_, names, endpoints_, key_, public_keys_);
+  control_.emplace(context_, names, endpoints_, key_, public_keys_, options_.member_of);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
 
-void ProcessHost::spawn(const std::string& node, const std::string& role) {
-  const std::string base = (options_.mode_dir / node).string();
-  std::vector<std::string> command = endpoints_.of(node).wrapper;
+std::string ProcessHost::process_of(const std::string& node) const {
+  const auto host = hosts_.find(node);
+  return host == hosts_.end() ? node : host->second;
+}
+
+std::string ProcessHost::node_of(const std::string& process) const {
+  const auto member = options_.member_of.find(process);
+  return member == options_.member_of.end() ? process : member->second;
+}
+
+void ProcessHost::spawn(const std::string& process, const std::string& role) {
+  const std::string base = (options_.mode_dir / process).string();
+  std::vector<std::string> command = endpoints_.of(process).wrapper;
   for (const std::string& word :
-       {executable_dir() + "/tearline-" + role, std::string("--name"), node, std::string("--mode"),
+       {executable_dir() + "/tearline-" + role, std::string("--name"), node_of(process),
+        std::string("--member"), process, std::string("--mode"),
         options_.mode, std::string("--scenario"), options_.scenario_path, std::string("--seed"),
         std::to_string(options_.seed), std::string("--keys"), options_.keys_dir.string(),
         std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);
   }
-  if (options_.journaled_nodes.contains(node)) {
+  if (options_.journaled_nodes.contains(process)) {
     command.insert(command.end(), {"--journal", base + ".journal"});
   }
   if (options_.hosts_file.empty()) {
@@ -95,7 +106,7 @@ void ProcessHost::spawn(const std::string& node, const std::string& role) {
   } else {
     command.insert(command.end(), {"--hosts", options_.hosts_file});
   }
-  supervisor_.spawn(node, command, base + ".stderr");
+  supervisor_.spawn(process, command, base + ".stderr");
 }
 
 ProcessHost::~ProcessHost() {
@@ -135,21 +146,60 @@ std::vector<std::string> ProcessHost::running_nodes() const {
   return names;
 }
 
-bool ProcessHost::start(const std::string& node, const v1::Start& start, std::string* error) {
-  if (!supervisor_.running(node)) {  // A restart: its first process started with the others.
+bool ProcessHost::launch(const std::string& process, std::string* error) {
+  if (!supervisor_.running(process)) {  // A restart: its first process started with the others.
     const auto role = std::find_if(options_.nodes.begin(), options_.nodes.end(),
-                                   [&](const auto& entry) { return entry.first == node; });
-    spawn(node, role->second);
+                                   [&](const auto& entry) { return entry.first == process; });
+    spawn(process, role->second);
   }
   const auto dead = [this] { return ended(); };
   v1::ControlRequest ping;
   ping.set_issued_by("launcher");
   ping.mutable_ping();
-  if (!control_->broadcast(ping, {node}, kStartupTimeout, dead).contains(node)) {
-    *error = fmt::format("node {} did not answer within {} s of starting", node,
+  if (!control_->broadcast(ping, {process}, kStartupTimeout, dead).contains(process)) {
+    *error = fmt::format("node {} did not answer within {} s of starting", process,
                          kStartupTimeout.count());
     return false;
   }
+  return true;
+}
+
+bool ProcessHost::launch_passive(const std::string& member, std::string* error) {
+  return launch(member, error);
+}
+
+bool ProcessHost::await_copy(const std::string& node, const std::string& member,
+                             std::string* error) {
+  constexpr auto kPatience = std::chrono::seconds(5);
+  const std::string active = process_of(node);
+  v1::ControlRequest status;
+  status.set_issued_by("launcher");
+  status.mutable_status();
+  const auto deadline = Clock::now() + kPatience;
+  while (true) {
+    // One after the other: the active member's answer waits until the copy
+    // holds what it had written, so the passive one's then says so.
+    const auto dead = [this] { return ended(); };
+    const auto written_reply = control_->broadcast(status, {active}, kStartupTimeout, dead);
+    const auto copied_reply = control_->broadcast(status, {member}, kStartupTimeout, dead);
+    if (!written_reply.contains(active) || !copied_reply.contains(member)) {
+      return *error = "the active or the passive member ended", false;
+    }
+    const uint64_t written = written_reply.at(active).status().journal_bytes();
+    const uint64_t copied = copied_reply.at(member).status().journal_bytes();
+    if (copied >= written) return true;
+    if (Clock::now() >= deadline) {
+      *error = fmt::format("{} holds {} of the {} journal bytes {} wrote after {} s", member,
+                           copied, written, active, kPatience.count());
+      return false;
+    }
+    idle(std::chrono::milliseconds(1));
+  }
+}
+
+bool ProcessHost::start(const std::string& node, const v1::Start& start, std::string* error) {
+  const std::string process = process_of(node);
+  if (!launch(process, error)) return false;
   v1::ControlRequest request;
   request.set_issued_by("launcher");
   *request.mutable_start() = start;
@@ -158,10 +208,11 @@ bool ProcessHost::start(const std::string& node, const v1::Start& start, std::st
 
 bool ProcessHost::command(const std::string& node, const v1::ControlRequest& request,
                           std::string* error) {
+  const std::string process = process_of(node);
   const auto replies =
-      control_->broadcast(request, {node}, kStartupTimeout, [this] { return ended(); });
-  const auto reply = replies.find(node);
-  if (reply == replies.end()) return *error = "no answer from " + node, false;
+      control_->broadcast(request, {process}, kStartupTimeout, [this] { return ended(); });
+  const auto reply = replies.find(process);
+  if (reply == replies.end()) return *error = "no answer from " + process, false;
   if (!reply->second.ok()) return *error = reply->second.error(), false;
   return true;
 }
@@ -170,8 +221,12 @@ bool ProcessHost::await_frames_delivered(
     const std::map<std::string, std::vector<v1::FrameCount>>& due, std::string* error) {
   constexpr auto kPatience = std::chrono::seconds(5);
   constexpr auto kRetry = std::chrono::milliseconds(1);
-  std::vector<std::string> waiting;
-  for (const auto& [node, counts] : due) waiting.push_back(node);
+  std::vector<std::string> waiting;  // Processes.
+  std::map<std::string, const std::vector<v1::FrameCount>*> due_of;
+  for (const auto& [node, counts] : due) {
+    waiting.push_back(process_of(node));
+    due_of[process_of(node)] = &counts;
+  }
   v1::ControlRequest status;
   status.set_issued_by("launcher");
   status.mutable_status();
@@ -184,7 +239,7 @@ bool ProcessHost::await_frames_delivered(
       const auto reply = replies.find(node);
       if (reply == replies.end()) continue;  // It died: it waits for nothing.
       const auto& received = reply->second.status().frames_received();
-      for (const v1::FrameCount& wanted : due.at(node)) {
+      for (const v1::FrameCount& wanted : *due_of.at(node)) {
         const auto has = std::find_if(received.begin(), received.end(), [&](const auto& count) {
           return count.peer() == wanted.peer() &&
                  count.peer_incarnation() == wanted.peer_incarnation();
@@ -228,11 +283,11 @@ bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::millisec
 std::map<std::string, v1::RoundReport> ProcessHost::run_round(
     std::map<std::string, v1::Grant> grants, std::vector<std::string>* failures) {
   std::map<std::string, uint64_t> awaiting;
-  for (auto& [node, grant] : grants) {
+  for (auto& [node, grant] : grants) {  // Awaited by process.
     v1::ControlRequest request;
     request.set_issued_by("launcher");
     *request.mutable_grant() = std::move(grant);
-    awaiting[node] = control_->send(node, request);
+    awaiting[process_of(node)] = control_->send(process_of(node), request);
   }
   std::map<std::string, v1::RoundReport> reports;
   const Clock::time_point began = Clock::now();
@@ -251,7 +306,7 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
         continue;
       }
       if (const auto reply = control_->receive(it->first, it->second); reply && reply->ok()) {
-        reports[it->first] = reply->round_report();
+        reports[node_of(it->first)] = reply->round_report();
       }
       it = awaiting.erase(it);
     }
@@ -269,7 +324,7 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
           control_->receive(order[i], awaiting.at(order[i]));
       if (!reply) continue;
       if (reply->ok()) {
-        reports[order[i]] = reply->round_report();
+        reports[node_of(order[i])] = reply->round_report();
       } else {
         failures->push_back("node " + order[i] + " refused a grant: " + reply->error());
       }
@@ -293,7 +348,10 @@ void ProcessHost::tell_of_deaths(const std::set<std::string>& gone,
     if (!told->insert(dead).second) continue;
     v1::ControlRequest request;
     request.set_issued_by("launcher");
-    request.mutable_peer_gone()->set_node(dead);
+    // The node, when its hosting process died; a passive member by its own
+    // name (its active member stops waiting for its copy).
+    const bool hosted = process_of(node_of(dead)) == dead;
+    request.mutable_peer_gone()->set_node(hosted ? node_of(dead) : dead);
     for (const auto& [node, request_id] : awaiting) {
       if (!gone.contains(node)) control_->send(node, request);
     }
@@ -377,7 +435,8 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                            {"pid", supervisor_.pid_of(name)},
                            {"control", endpoints_.of(name).control},
                            {"data", endpoints_.of(name).data},
-                           {"public_key", public_keys_.of(name)}};
+                           {"public_key", public_keys_.of(node_of(name))}};
+    if (node_of(name) != name) node["member_of"] = node_of(name);
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
     }

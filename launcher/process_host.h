@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -38,8 +39,11 @@ struct ProcessHostOptions {
   std::vector<std::string> scenario_nodes;
   // Nodes that keep a journal, <mode_dir>/<name>.journal.
   std::set<std::string> journaled_nodes;
-  // (name, role) of every node of the mode.
+  // (name, role) of every process of the mode: its nodes and a centre's
+  // standby.
   std::vector<std::pair<std::string, std::string>> nodes;
+  // A standby's process name -> the node it is a member of.
+  std::map<std::string, std::string> member_of;
   // Answers a request on the launcher's control endpoint.
   std::function<v1::ControlReply(const v1::LauncherRequest&)> on_launcher_request;
   // Polled while waiting; true ends the wait.
@@ -56,6 +60,11 @@ class ProcessHost final : public NodeHost {
   ~ProcessHost() override;
 
   bool start(const std::string& node, const v1::Start& start, std::string* error) override;
+  void set_host(const std::string& node, const std::string& member) override {
+    hosts_[node] = member;
+  }
+  bool launch_passive(const std::string& member, std::string* error) override;
+  bool await_copy(const std::string& node, const std::string& member, std::string* error) override;
   std::map<std::string, v1::RoundReport> run_round(std::map<std::string, v1::Grant> grants,
                                                    std::vector<std::string>* failures) override;
   bool command(const std::string& node, const v1::ControlRequest& request,
@@ -75,7 +84,12 @@ class ProcessHost final : public NodeHost {
   pid_t pid_of(const std::string& node) const { return supervisor_.pid_of(node); }
 
  private:
-  void spawn(const std::string& node, const std::string& role);
+  void spawn(const std::string& process, const std::string& role);
+  // Spawns `process` unless it runs, and waits until it answers.
+  bool launch(const std::string& process, std::string* error);
+  // The process that hosts `node` now, and the node a process serves.
+  std::string process_of(const std::string& node) const;
+  std::string node_of(const std::string& process) const;
   // Polls `items` plus the launcher's endpoint and the exit descriptors;
   // answers live requests. True if a node may have exited (an exit
   // descriptor fired, or nothing happened until the timeout).
@@ -97,6 +111,7 @@ class ProcessHost final : public NodeHost {
   Supervisor supervisor_;
   // The largest peak memory of each node's lives so far.
   std::map<std::string, uint64_t> peak_rss_kib_;
+  std::map<std::string, std::string> hosts_;  // Node -> its process, where set.
   MemberKey key_;  // The launcher's.
   PublicKeys public_keys_;
   // Declared in this order so the sockets close before the ZAP handler

@@ -116,7 +116,7 @@ int run_command(const RunOptions& options) {
   }
   if (!options.hosts_file.empty()) {
     try {
-      Endpoints::from_hosts_file(options.hosts_file, scenario.node_names());
+      Endpoints::from_hosts_file(options.hosts_file, scenario.process_names());
     } catch (const EndpointsError& error) {
       fmt::print(stderr, "tearline run: {}\n", error.what());
       return 2;
