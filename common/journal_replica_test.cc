@@ -1,13 +1,14 @@
 // A standby's copy of the journal and the active member's stream of it: the
 // copy is written in order, starts anew at offset 0, refuses gaps and
 // oversize chunks, and ends byte for byte equal to the journal it copies.
+#include "common/journal_replica.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "common/journal.h"
-#include "common/journal_replica.h"
 #include "common/journal_stream.h"
 
 namespace tearline {

@@ -35,8 +35,8 @@ std::vector<v1::Replication> JournalStream::next_chunks(uint64_t written_bytes) 
     std::string bytes(size, '\0');
     size_t done = 0;
     while (done < size) {
-      const ssize_t got = ::pread(fd_, bytes.data() + done, size - done,
-                                  static_cast<off_t>(sent_bytes_ + done));
+      const ssize_t got =
+          ::pread(fd_, bytes.data() + done, size - done, static_cast<off_t>(sent_bytes_ + done));
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) {
         throw JournalError(fmt::format("cannot read journal {} at byte {} to stream it: {}",

@@ -111,11 +111,10 @@ void NodeJournal::commit(JsonlTraceWriter& trace) { writer_->commit(trace.sync()
 
 void cut_trace_to_last_commit(const JournalContents& contents, const std::string& member,
                               const std::string& trace_path, const std::string& journal_path) {
-  const auto last = std::find_if(contents.entries.rbegin(), contents.entries.rend(),
-                                 [&](const JournalEntry& entry) {
-                                   return entry.record.has_commit() &&
-                                          entry.record.commit().member() == member;
-                                 });
+  const auto last = std::find_if(
+      contents.entries.rbegin(), contents.entries.rend(), [&](const JournalEntry& entry) {
+        return entry.record.has_commit() && entry.record.commit().member() == member;
+      });
   if (last == contents.entries.rend()) return;
   const uint64_t trace_bytes = last->record.commit().trace_bytes();
   std::error_code error;

@@ -725,9 +725,9 @@ class Loader {
 
   void read_broker(const Table& root) {
     const Table table = root.required_table(
-        "broker", {"name", "officers", "background", "correlation_window_h", "correlation_boost",
-                   "resend_interval_h", "delivery_deadline_h", "journal", "standby",
-                   "failover_after_h"});
+        "broker",
+        {"name", "officers", "background", "correlation_window_h", "correlation_boost",
+         "resend_interval_h", "delivery_deadline_h", "journal", "standby", "failover_after_h"});
     BrokerSpec& broker = scenario_.broker;
     broker.name = read_node_name(table, "broker.", broker.name);
     broker.officers = read_queue(table, "officers");
@@ -750,8 +750,9 @@ class Loader {
       }
       claim_unique(nodes_, table, "standby", broker.standby);
       if (!broker.journal) {
-        table.fail("standby", "needs journal = true: the standby takes over from a copy of the "
-                              "centre's journal");
+        table.fail("standby",
+                   "needs journal = true: the standby takes over from a copy of the "
+                   "centre's journal");
       }
     }
     broker.failover_after_h =

@@ -71,7 +71,8 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
       const std::string journal_path = (mode_dir_ / (process + ".journal")).string();
       // A standby taking over: its copy is what the member before it wrote.
       const auto before = last_journal_.find(node);
-      if (start.has_died_at_h() && before != last_journal_.end() && before->second != journal_path) {
+      if (start.has_died_at_h() && before != last_journal_.end() &&
+          before->second != journal_path) {
         fs::copy_file(before->second, journal_path, fs::copy_options::overwrite_existing);
       }
       last_journal_[node] = journal_path;

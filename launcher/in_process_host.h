@@ -92,9 +92,9 @@ class InProcessHost final : public NodeHost {
 
   const Scenario& scenario_;
   std::string mode_;
-  std::map<std::string, std::string> hosts_;          // Node -> its process, where set.
-  std::set<std::string> passive_;                     // Passive members running.
-  std::map<std::string, std::string> last_journal_;   // Node -> its last process's journal.
+  std::map<std::string, std::string> hosts_;         // Node -> its process, where set.
+  std::set<std::string> passive_;                    // Passive members running.
+  std::map<std::string, std::string> last_journal_;  // Node -> its last process's journal.
   uint64_t seed_;
   std::filesystem::path mode_dir_;
   std::filesystem::path keys_dir_;

@@ -71,19 +71,17 @@ std::vector<std::string> processes_of(const Scenario& scenario, const std::strin
 // that comes back while the other is active is passive. Both are never
 // active: the launcher, which sees every process end, decides.
 struct CentrePair {
-  std::string node;     // The centre; also its primary member's name.
-  std::string standby;  // The other member.
-  std::string active;   // The member that hosts the centre; empty while none does.
-  std::string passive;  // The member running passive; empty while none is.
+  std::string node;            // The centre; also its primary member's name.
+  std::string standby;         // The other member.
+  std::string active;          // The member that hosts the centre; empty while none does.
+  std::string passive;         // The member running passive; empty while none is.
   bool passive_whole = false;  // The active member streams its journal to it.
   // Members whose journal holds everything the centre committed.
   std::set<std::string> whole;
   std::optional<double> failover_at_h;
 
   bool has(const std::string& process) const { return process == node || process == standby; }
-  std::string other(const std::string& member) const {
-    return member == node ? standby : node;
-  }
+  std::string other(const std::string& member) const { return member == node ? standby : node; }
 };
 
 // Drives one mode: grants of the time authority, the fault schedule at
@@ -250,8 +248,7 @@ void ModeRun::note_exits() {
   }
 }
 
-void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused,
-                          double at_h) {
+void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
   const size_t deaths = ++deaths_by_node_[name];
   if (!stopping_ && (caused || injected_deaths_of(name) >= deaths)) {
     const std::string message =

@@ -92,8 +92,8 @@ void ProcessHost::spawn(const std::string& process, const std::string& role) {
   std::vector<std::string> command = endpoints_.of(process).wrapper;
   for (const std::string& word :
        {executable_dir() + "/tearline-" + role, std::string("--name"), node_of(process),
-        std::string("--member"), process, std::string("--mode"),
-        options_.mode, std::string("--scenario"), options_.scenario_path, std::string("--seed"),
+        std::string("--member"), process, std::string("--mode"), options_.mode,
+        std::string("--scenario"), options_.scenario_path, std::string("--seed"),
         std::to_string(options_.seed), std::string("--keys"), options_.keys_dir.string(),
         std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);

@@ -112,7 +112,7 @@ class ProcessHost final : public NodeHost {
   // The largest peak memory of each node's lives so far.
   std::map<std::string, uint64_t> peak_rss_kib_;
   std::map<std::string, std::string> hosts_;  // Node -> its process, where set.
-  MemberKey key_;  // The launcher's.
+  MemberKey key_;                             // The launcher's.
   PublicKeys public_keys_;
   // Declared in this order so the sockets close before the ZAP handler
   // stops, and all before their context.
