@@ -19,7 +19,12 @@
 // (docs/DURABILITY.md): it takes in what has come (at least one frame, at
 // most kBatchMsgs), appends each frame to the journal, flushes its trace and
 // commits with one fdatasync (group commit), and only then sends the batch's
-// acks and forwards. Each variant runs twice: plain, and with CURVE on every
+// acks and forwards. The replicated hop is the durable hop of a centre with
+// a hot standby (docs/DURABILITY.md, "Hot standby"): after each commit it
+// streams the new journal bytes to a fourth thread, the standby, which
+// writes and syncs its copy and acknowledges, and the batch's acks and
+// forwards wait for that acknowledgement, as the node runtime's outputs
+// do. Each variant runs twice: plain, and with CURVE on every
 // socket (a ZAP handler admitting the producer and the hop), as tearline's
 // own sockets are, so the cost of CURVE is measured beside the hop's.
 #include <fmt/format.h>
@@ -46,6 +51,8 @@
 #include "bench/broker_hop.h"
 #include "bench/report_mix.h"
 #include "common/journal.h"
+#include "common/journal_replica.h"
+#include "common/journal_stream.h"
 #include "common/role.h"
 #include "security/curve.h"
 #include "security/keys.h"
@@ -69,8 +76,10 @@ constexpr const char* kHopNode = "broker";
 // The most frames the durable hop takes in per commit.
 constexpr size_t kBatchMsgs = 1000;
 
-enum class Variant { kBare, kBrokerHop, kDurableHop };
-constexpr Variant kVariants[] = {Variant::kBare, Variant::kBrokerHop, Variant::kDurableHop};
+enum class Variant { kBare, kBrokerHop, kDurableHop, kReplicatedHop };
+constexpr Variant kVariants[] = {Variant::kBare, Variant::kBrokerHop, Variant::kDurableHop,
+                                 Variant::kReplicatedHop};
+constexpr const char* kStandbyMember = "broker.b";
 
 const char* variant_name(Variant variant) {
   switch (variant) {
@@ -80,6 +89,8 @@ const char* variant_name(Variant variant) {
       return "broker hop";
     case Variant::kDurableHop:
       return "durable hop";
+    case Variant::kReplicatedHop:
+      return "replicated hop";
   }
   return "";
 }
@@ -100,7 +111,7 @@ struct RoundResult {
   double process_cpu_s = 0;    // Of every thread, ZeroMQ's included, setup included.
   double switches = 0;         // Context switches of the process, both kinds.
   uint64_t trace_bytes = 0;    // Broker and durable hops only.
-  uint64_t journal_bytes = 0;  // Durable hop only.
+  uint64_t journal_bytes = 0;  // Durable and replicated hops only.
   uint64_t commits = 0;
 };
 
@@ -199,10 +210,81 @@ void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t m
   *last_receive = SteadyClock::now();
 }
 
+// The replicated hop's link to its standby: the journal's stream, a socket
+// to send chunks on and one for the standby's acknowledgements.
+struct StandbyLink {
+  StandbyLink(zmq::context_t& context, const std::string& journal_path)
+      : stream(journal_path, kHopNode, kStandbyMember),
+        to_standby(context, zmq::socket_type::push),
+        from_standby(context, zmq::socket_type::pull) {}
+  JournalStream stream;
+  zmq::socket_t to_standby;
+  zmq::socket_t from_standby;
+};
+
+// Sends the journal bytes written since the last chunk to the standby and
+// waits until its copy holds them.
+void replicate(StandbyLink& link, uint64_t written_bytes) {
+  for (const v1::Replication& chunk : link.stream.next_chunks(written_bytes)) {
+    if (!link.to_standby.send(zmq::buffer(chunk.SerializeAsString()), zmq::send_flags::none)) {
+      throw std::runtime_error("stalled sending to the standby");
+    }
+  }
+  zmq::message_t answer;
+  v1::Replication ack;
+  while (link.stream.durable_bytes() < written_bytes) {
+    receive(link.from_standby, answer, "the standby's acknowledgement");
+    if (!ack.ParseFromArray(answer.data(), static_cast<int>(answer.size())) || !ack.has_ack()) {
+      throw std::runtime_error("unreadable acknowledgement from the standby");
+    }
+    link.stream.acknowledged(ack.ack());
+  }
+}
+
+// The standby of the replicated hop: writes each chunk to its copy, syncs
+// and acknowledges, until an empty message ends the round.
+void run_standby(zmq::context_t& context, const std::string& chunk_endpoint,
+                 const std::string& ack_endpoint, const std::string& copy_path,
+                 const CurveKeys* curve, std::latch& ready) {
+  ReadySignal signal(ready);
+  zmq::socket_t chunks(context, zmq::socket_type::pull);
+  configure(chunks);
+  if (curve) make_curve_server(chunks, curve->hop, kDataDomain);  // The centre's key.
+  chunks.bind(chunk_endpoint);
+  zmq::socket_t acks(context, zmq::socket_type::push);
+  configure(acks);
+  if (curve) make_curve_client(acks, curve->hop, curve->hop.curve_public_z85);
+  acks.connect(ack_endpoint);
+  signal.signal();
+  JournalReplica copy(copy_path);
+  zmq::message_t message;
+  v1::Replication replication;
+  v1::Replication answer;
+  answer.mutable_ack()->set_member(kStandbyMember);
+  std::string error;
+  while (true) {
+    receive(chunks, message, "a journal chunk");
+    if (message.size() == 0) return;
+    if (!replication.ParseFromArray(message.data(), static_cast<int>(message.size())) ||
+        !replication.has_chunk()) {
+      throw std::runtime_error(fmt::format("unreadable journal chunk of {} bytes", message.size()));
+    }
+    if (!copy.write(replication.chunk().offset(), replication.chunk().data(), &error)) {
+      throw std::runtime_error("journal chunk refused: " + error);
+    }
+    answer.mutable_ack()->set_durable_bytes(copy.durable_bytes());
+    if (!acks.send(zmq::buffer(answer.SerializeAsString()), zmq::send_flags::none)) {
+      throw std::runtime_error("stalled acknowledging a chunk");
+    }
+  }
+}
+
 // The durable hop's loop: batches of what has come, each journaled and
-// committed once before its acks and forwards leave.
-void run_durable_hop(BrokerHop& hop, JournalWriter& journal, zmq::socket_t& inbound,
-                     zmq::socket_t& outbound, size_t messages, uint64_t* commits) {
+// committed once (and held by the standby, with one) before its acks and
+// forwards leave.
+void run_durable_hop(BrokerHop& hop, JournalWriter& journal, StandbyLink* standby,
+                     zmq::socket_t& inbound, zmq::socket_t& outbound, size_t messages,
+                     uint64_t* commits) {
   zmq::message_t from;
   zmq::message_t payload;
   std::vector<std::pair<std::string, std::string>> acks;  // (routing id, ack)
@@ -225,6 +307,7 @@ void run_durable_hop(BrokerHop& hop, JournalWriter& journal, zmq::socket_t& inbo
     } while (done + batch < messages && batch < kBatchMsgs &&
              try_receive_routed(inbound, from, payload));
     journal.commit(hop.sync_trace(), "broker");
+    if (standby) replicate(*standby, journal.written_bytes());
     for (const auto& [to, ack] : acks) {
       const zmq::message_t routing_id(to.data(), to.size());
       send_routed(inbound, routing_id, ack);
@@ -239,11 +322,15 @@ void run_durable_hop(BrokerHop& hop, JournalWriter& journal, zmq::socket_t& inbo
     done += batch;
   }
   *commits = journal.commits();
+  if (standby && !standby->to_standby.send(zmq::message_t(), zmq::send_flags::none)) {
+    throw std::runtime_error("stalled ending the standby's round");
+  }
 }
 
 void run_hop(Variant variant, zmq::context_t& context, const std::string& inbound_endpoint,
-             const std::string& outbound_endpoint, const std::string& trace_path, size_t messages,
-             const CurveKeys* curve, std::latch& ready, double* hop_cpu_s, uint64_t* commits) {
+             const std::string& outbound_endpoint, const std::string& standby_endpoint,
+             const std::string& trace_path, size_t messages, const CurveKeys* curve,
+             std::latch& ready, double* hop_cpu_s, uint64_t* commits) {
   ReadySignal signal(ready);
   zmq::socket_t inbound(context, zmq::socket_type::router);
   configure(inbound);
@@ -260,12 +347,24 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   std::optional<BrokerHop> hop;
   std::optional<JournalWriter> journal;
   std::string bare_ack;
-  if (variant == Variant::kDurableHop) {
+  std::optional<StandbyLink> standby;
+  if (variant == Variant::kDurableHop || variant == Variant::kReplicatedHop) {
     v1::JournalHeader header;
     header.set_format(kJournalFormat);
     header.set_node(kHopNode);
     header.set_mode("coordinated");
     journal.emplace(trace_path + ".journal", header, 0);
+  }
+  if (variant == Variant::kReplicatedHop) {
+    standby.emplace(context, trace_path + ".journal");
+    configure(standby->to_standby);
+    configure(standby->from_standby);
+    if (curve) {
+      make_curve_client(standby->to_standby, curve->hop, curve->hop.curve_public_z85);
+      make_curve_server(standby->from_standby, curve->hop, kDataDomain);
+    }
+    standby->from_standby.bind(standby_endpoint + ".acks");
+    standby->to_standby.connect(standby_endpoint);
   }
   if (variant != Variant::kBare) {
     hop.emplace(trace_path, random_secret_key(), messages);
@@ -286,7 +385,8 @@ void run_hop(Variant variant, zmq::context_t& context, const std::string& inboun
   zmq::message_t payload;
   const double cpu_start_s = thread_cpu_s();
   if (journal) {
-    run_durable_hop(*hop, *journal, inbound, outbound, messages, commits);
+    run_durable_hop(*hop, *journal, standby ? &*standby : nullptr, inbound, outbound, messages,
+                    commits);
     *hop_cpu_s = thread_cpu_s() - cpu_start_s;
     return;
   }
@@ -351,6 +451,8 @@ RoundResult run_round(Variant variant, const CurveKeys* curve,
                       int round) {
   const std::string hop_endpoint = "ipc://" + (dir / "broker.data").string();
   const std::string consumer_endpoint = "ipc://" + (dir / "unit.data").string();
+  const std::string standby_endpoint = "ipc://" + (dir / "broker.b.data").string();
+  const std::filesystem::path copy_path = dir / fmt::format("broker-round-{}.b.journal", round);
   const std::filesystem::path trace_path = dir / fmt::format("broker-round-{}.trace.jsonl", round);
   zmq::context_t context;
   std::optional<ZapHandler> zap;  // Stops before the context ends.
@@ -358,24 +460,30 @@ RoundResult run_round(Variant variant, const CurveKeys* curve,
     zap.emplace(context, curve->public_keys,
                 ZapPolicy{{kDataDomain, {curve->producer.name, curve->hop.name}}}, nullptr);
   }
-  std::latch ready(2);  // Consumer bound; hop bound and connected.
+  const bool replicated = variant == Variant::kReplicatedHop;
+  // Consumer bound; hop bound and connected; the standby bound.
+  std::latch ready(replicated ? 3 : 2);
   SteadyClock::time_point first_send;
   SteadyClock::time_point last_receive;
   RoundResult result;
-  std::exception_ptr errors[3];
+  std::exception_ptr errors[4];
   const ProcessUsage usage_before = process_usage();
-  std::thread threads[] = {
-      start(&errors[0],
-            [&] {
-              run_consumer(context, consumer_endpoint, frames.size(), curve, ready, &last_receive);
-            }),
-      start(&errors[1],
-            [&] {
-              run_hop(variant, context, hop_endpoint, consumer_endpoint, trace_path.string(),
-                      frames.size(), curve, ready, &result.hop_cpu_s, &result.commits);
-            }),
-      start(&errors[2],
-            [&] { run_producer(context, hop_endpoint, frames, curve, ready, &first_send); })};
+  std::vector<std::thread> threads;
+  if (replicated) {
+    threads.push_back(start(&errors[3], [&] {
+      run_standby(context, standby_endpoint, standby_endpoint + ".acks", copy_path.string(), curve,
+                  ready);
+    }));
+  }
+  threads.push_back(start(&errors[0], [&] {
+    run_consumer(context, consumer_endpoint, frames.size(), curve, ready, &last_receive);
+  }));
+  threads.push_back(start(&errors[1], [&] {
+    run_hop(variant, context, hop_endpoint, consumer_endpoint, standby_endpoint,
+            trace_path.string(), frames.size(), curve, ready, &result.hop_cpu_s, &result.commits);
+  }));
+  threads.push_back(start(
+      &errors[2], [&] { run_producer(context, hop_endpoint, frames, curve, ready, &first_send); }));
   for (std::thread& thread : threads) thread.join();
   const ProcessUsage usage_after = process_usage();
   result.process_cpu_s = usage_after.cpu_s - usage_before.cpu_s;
@@ -392,7 +500,12 @@ RoundResult run_round(Variant variant, const CurveKeys* curve,
   journal_path += ".journal";
   if (std::filesystem::exists(journal_path)) {
     result.journal_bytes = std::filesystem::file_size(journal_path);
+    if (replicated && (!std::filesystem::exists(copy_path) ||
+                       std::filesystem::file_size(copy_path) != result.journal_bytes)) {
+      throw std::runtime_error("the standby's copy of the journal is not whole");
+    }
     std::filesystem::remove(journal_path);
+    std::filesystem::remove(copy_path);
   }
   return result;
 }
@@ -464,7 +577,7 @@ int run(size_t messages, int rounds) {
   const TempDir dir;
   fmt::print(
       "tearline broker hop benchmark: {} messages x {} rounds per variant (alternating), "
-      "3 threads over ipc on {} CPUs\n",
+      "3 threads (4 with a standby) over ipc on {} CPUs\n",
       messages, rounds, std::thread::hardware_concurrency());
   fmt::print("inbound frames {:.0f} bytes on average; producer window {} messages; acks in both\n",
              static_cast<double>(frame_bytes) / static_cast<double>(messages), kProducerWindowMsgs);
@@ -536,6 +649,13 @@ int run(size_t messages, int rounds) {
       rate(true, Variant::kDurableHop) / rate(true, Variant::kBrokerHop),
       static_cast<double>(durable.journal_bytes) / static_cast<double>(messages),
       static_cast<double>(messages) / static_cast<double>(std::max<uint64_t>(1, durable.commits)));
+  fmt::print(
+      "replicated hop: {:.2f} of the durable hop's rate, {:.2f} of the broker hop's; with CURVE: "
+      "{:.2f} and {:.2f}\n",
+      rate(false, Variant::kReplicatedHop) / rate(false, Variant::kDurableHop),
+      rate(false, Variant::kReplicatedHop) / rate(false, Variant::kBrokerHop),
+      rate(true, Variant::kReplicatedHop) / rate(true, Variant::kDurableHop),
+      rate(true, Variant::kReplicatedHop) / rate(true, Variant::kBrokerHop));
   for (const Variant variant : kVariants) {
     fmt::print("cost of CURVE, {}: {:.0f}% of the rate, {:+.2f} us/msg of CPU\n",
                variant_name(variant), 100 * (1 - rate(true, variant) / rate(false, variant)),
