@@ -169,6 +169,9 @@ int fault_command(const FaultOptions& options) {
   }
   if (is_signal_command(options.command)) return send_signal(run, *node, options, operator_key);
 
+  // A fault on a centre goes to the member that hosts it now; signals name
+  // a process.
+  if (const LiveNode* host = run.node(node->hosted_by); host != nullptr) node = host;
   v1::ControlRequest request = request_for(options);
   request.set_request_id(1);
   const auto answer = request_reply(node->control_endpoint, node->public_key, operator_key,

@@ -44,7 +44,8 @@ std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
   for (const auto& node : file["nodes"]) {
     if (!node.is_object()) return std::nullopt;
     run.nodes.push_back({node.value("name", ""), node.value("role", ""), node.value("pid", -1),
-                         node.value("control", ""), node.value("public_key", "")});
+                         node.value("control", ""), node.value("public_key", ""),
+                         node.value("hosted_by", "")});
   }
   return run;
 }

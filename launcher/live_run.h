@@ -19,6 +19,9 @@ struct LiveNode {
   pid_t pid = -1;
   std::string control_endpoint;
   std::string public_key;  // CURVE, Z85.
+  // A centre after a failover: the member process that hosts it now, where
+  // its commands go (docs/DURABILITY.md, "Hot standby"); empty: itself.
+  std::string hosted_by;
 };
 
 struct LiveRun {

@@ -437,6 +437,7 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                            {"data", endpoints_.of(name).data},
                            {"public_key", public_keys_.of(node_of(name))}};
     if (node_of(name) != name) node["member_of"] = node_of(name);
+    if (process_of(name) != name) node["hosted_by"] = process_of(name);
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
     }

@@ -5,10 +5,13 @@
 // nothing the centre accepted is lost, no unit acts twice on one message,
 // the run exits 0, and the same schedule replays identically in process.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <map>
+#include <random>
 #include <regex>
+#include <thread>
 
 #include "tests/child.h"
 
@@ -154,6 +157,74 @@ TEST_F(Failover, WithoutAWholeCopyTheCentreWaitsForItsOwnJournal) {
   const nlohmann::json report = read_json(out / "report.json")["modes"]["coordinated"];
   EXPECT_EQ(report["lost_by_reason"].value("crash:broker", 0), 0);
   EXPECT_EQ(report["messages"]["unaccounted"], 0);
+}
+
+// The member process that hosts the centre now (nodes.json), if up.
+pid_t active_member_pid(const fs::path& mode_dir) {
+  nlohmann::json nodes;
+  try {
+    nodes = read_json(mode_dir / "nodes.json");
+  } catch (const std::exception&) {
+    return 0;  // Being written.
+  }
+  std::string active = "broker";
+  for (const auto& node : nodes["nodes"]) {
+    if (node["name"] == "broker" && node.contains("hosted_by")) active = node["hosted_by"];
+  }
+  for (const auto& node : nodes["nodes"]) {
+    if (node["name"] == active) return node["pid"].get<pid_t>();
+  }
+  return 0;
+}
+
+TEST_F(Failover, KillsOfTheActiveMemberFromOutsideLoseNothingAccepted) {
+  constexpr int kKills = 20;
+  const fs::path scenario = with_standby(dir_.path(), "outside", "");
+  const fs::path keys = dir_.path() / "keys";
+  ASSERT_EQ(run_tearline({"keys", scenario.string(), keys.string()}, dir_.path()).exit_code, 0);
+  const fs::path out = dir_.path() / "run";
+  // Slow enough that the kills fit in the run; a killed member comes back
+  // (passive) half an hour later.
+  Child launcher({"run", scenario.string(), "--mode", "coordinated", "--scale", "60",
+                  "--restart-after-h", "0.5", "--keys", keys.string(), "--out", out.string()},
+                 dir_.path());
+  const fs::path mode = out / "coordinated";
+  const auto starts = [&] {
+    int count = 0;
+    for (const std::string member : {"broker", "broker.b"}) {
+      const fs::path trace = mode / (member + ".trace.jsonl");
+      if (fs::exists(trace)) count += count_lines(trace, "\"kind\":\"node_started\"");
+    }
+    return count;
+  };
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<int> moment_ms(0, 120);
+  pid_t last_killed = 0;
+  int kills = 0;
+  for (; kills < kKills; ++kills) {
+    pid_t pid = 0;
+    // The centre is up again, in a process not yet killed.
+    const bool up = eventually(
+        [&] {
+          pid = active_member_pid(mode);
+          return starts() == kills + 1 && pid != 0 && pid != last_killed && process_alive(pid);
+        },
+        std::chrono::seconds(30));
+    if (!up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(moment_ms(random)));  // The moment.
+    if (kill(pid, SIGKILL) != 0) break;
+    last_killed = pid;
+  }
+  EXPECT_EQ(kills, kKills) << "the run ended (or the centre did not come back) after " << kills
+                           << " kills";
+  const auto finished = launcher.wait(std::chrono::seconds(120));
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->exit_code, 0) << finished->err;
+  EXPECT_GT(count_lines(mode / "launcher.trace.jsonl", "\"kind\":\"failover\""), 0);
+  const nlohmann::json report = read_json(out / "report.json")["modes"]["coordinated"];
+  EXPECT_EQ(report["lost_by_reason"].value("crash:broker", 0), 0) << report["lost_by_reason"];
+  EXPECT_EQ(report["messages"]["unaccounted"], 0);
+  EXPECT_EQ(most_acts_on_one_message(mode), 1);
 }
 
 }  // namespace
