@@ -568,6 +568,17 @@ const BadCase kBadCases[] = {
      "from a node to itself"},
     {"PlotAreaNoUnitCovers", "area = \"north\"\nsite", "area = \"nrth\"\nsite", "plot[0].area",
      "nrth", "no unit covers area \"nrth\" (did you mean \"north\"?)"},
+    // The centre's standby.
+    {"StandbyWithoutJournal", "[broker]\n", "[broker]\nstandby = \"broker.b\"\n", "broker.standby",
+     "standby", "needs journal = true"},
+    {"StandbyBadName", "[broker]\n", "[broker]\njournal = true\nstandby = \"spare\"\n",
+     "broker.standby", "standby", "must be broker.<name>"},
+    {"StandbyNamedLikeTheCentre", "[broker]\n",
+     "[broker]\nname = \"broker.main\"\njournal = true\nstandby = \"broker.main\"\n",
+     "broker.standby", "standby", "already"},
+    {"FailoverAfterNegative", "[broker]\n",
+     "[broker]\njournal = true\nstandby = \"broker.b\"\nfailover_after_h = -1\n",
+     "broker.failover_after_h", "failover_after_h", "must be at least 0"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadScenarioTest, testing::ValuesIn(kBadCases),
@@ -680,6 +691,26 @@ peers = ["agency.bb"]
             std::string::npos)
       << error;
   EXPECT_NE(error.find("does not apply to command \"crash\""), std::string::npos) << error;
+}
+
+TEST(FaultScheduleTest, TheStandbyTakesOnlyDeathsAndIsNoPeer) {
+  const std::string with_standby =
+      mutated("[broker]\n", "[broker]\njournal = true\nstandby = \"broker.b\"\n");
+  const ScratchFile kill(with_standby +
+                         "[[fault]]\nat_h = 1\nnode = \"broker.b\"\ncommand = \"kill\"\n"
+                         "restart_after_h = 2\n");
+  EXPECT_EQ(load_error(kill.path()), "");
+  EXPECT_EQ(load_scenario(kill.path()).process_names().back(), "broker.b");
+  EXPECT_EQ(load_scenario(kill.path()).broker.failover_after_h, 0.25);
+  const ScratchFile pause(with_standby +
+                          "[[fault]]\nat_h = 1\nnode = \"broker.b\"\ncommand = \"pause\"\n");
+  EXPECT_NE(load_error(pause.path()).find("takes only kill, stop and crash"), std::string::npos)
+      << load_error(pause.path());
+  const ScratchFile link(with_standby +
+                         "[[fault]]\nat_h = 1\nnode = \"agency.aa\"\ncommand = \"link\"\n"
+                         "peer = \"broker.b\"\ndelay_h = 1\n");
+  EXPECT_NE(load_error(link.path()).find("is the centre's standby"), std::string::npos)
+      << load_error(link.path());
 }
 
 TEST(FaultScheduleTest, UnknownCommandOrNodeIsAnError) {
