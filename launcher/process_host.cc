@@ -348,10 +348,16 @@ void ProcessHost::tell_of_deaths(const std::set<std::string>& gone,
     if (!told->insert(dead).second) continue;
     v1::ControlRequest request;
     request.set_issued_by("launcher");
-    // The node, when its hosting process died; a passive member by its own
-    // name (its active member stops waiting for its copy).
-    const bool hosted = process_of(node_of(dead)) == dead;
-    request.mutable_peer_gone()->set_node(hosted ? node_of(dead) : dead);
+    const std::string active = process_of(node_of(dead));
+    if (active != dead) {
+      // A centre's passive member: its active member, which may hold its
+      // answer until the copy has grown, stops waiting for it. (Its name
+      // may be the centre's: nobody else is told.)
+      request.mutable_peer_gone()->set_node(dead);
+      if (!gone.contains(active)) control_->send(active, request);
+      continue;
+    }
+    request.mutable_peer_gone()->set_node(node_of(dead));
     for (const auto& [node, request_id] : awaiting) {
       if (!gone.contains(node)) control_->send(node, request);
     }

@@ -42,6 +42,7 @@ std::string fault(double at_h, const std::string& node, const std::string& comma
 // back 5 h later, passive.
 std::string alternating_deaths() {
   return fault(20, "broker", "kill", 5) +     // -> broker.b active
+         fault(30, "broker", "kill", 5) +     // the passive one, named as the centre
          fault(40, "broker.b", "crash", 5) +  // -> broker active
          fault(60, "broker.b", "kill", 5) +   // the passive one
          fault(80, "broker", "crash", 5) +    // -> broker.b active
@@ -110,8 +111,10 @@ TEST_F(Failover, EachDeathOfTheActiveMemberFailsOverAndLosesNothing) {
   EXPECT_EQ(count_lines(launcher, "\"kind\":\"failover\""), 4);
   EXPECT_EQ(count_lines(launcher, "\"kind\":\"failover\",\"peer\":\"broker.b\""), 2);
   EXPECT_EQ(count_lines(launcher, "\"kind\":\"failover\",\"peer\":\"broker\""), 2);
-  // Started passive: at the start, and after each of the five deaths.
-  EXPECT_EQ(count_lines(launcher, "\"kind\":\"standby_started\""), 6);
+  // Started passive: at the start, and after each of the six deaths.
+  EXPECT_EQ(count_lines(launcher, "\"kind\":\"standby_started\""), 7);
+  // Passive deaths at 30 h and 60 h, and the passive member's stop at the end.
+  EXPECT_EQ(count_lines(launcher, "\"kind\":\"standby_stopped\""), 3);
   // Each member started the centre (once, or by taking over) twice or three times.
   EXPECT_EQ(count_lines(mode / "broker.trace.jsonl", "\"kind\":\"node_started\""), 3);
   EXPECT_EQ(count_lines(mode / "broker.b.trace.jsonl", "\"kind\":\"node_started\""), 2);
