@@ -11,12 +11,11 @@
 #include <fstream>
 #include <functional>
 #include <random>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include "tests/child.h"
+#include "tests/coordinated_runs.h"
 
 namespace tearline::testing {
 namespace {
@@ -69,60 +68,9 @@ int crash_losses(const nlohmann::json& mode) {
   return mode["lost_by_reason"].value("crash:broker", 0);
 }
 
-// How many times `needle` occurs in `text`.
-int occurrences(const std::string& text, const std::string& needle) {
-  int count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
 int node_starts(const fs::path& trace) { return occurrences(slurp(trace), "\"node_started\""); }
 
-// A trace file's lines without their wall-clock times.
-std::string without_wall_ms(const fs::path& trace) {
-  static const std::regex wall(R"("wall_ms":-?\d+,?)");
-  return std::regex_replace(slurp(trace), wall, "");
-}
-
-class Durability : public ::testing::Test {
- protected:
-  fs::path keys(const fs::path& scenario) {
-    const fs::path keys = dir_.path() / "keys";
-    if (!fs::exists(keys)) {
-      const Finished made = run_tearline({"keys", scenario.string(), keys.string()}, dir_.path());
-      EXPECT_EQ(made.exit_code, 0) << made.err;
-    }
-    return keys;
-  }
-
-  fs::path run(const fs::path& scenario, const std::string& name,
-               std::vector<std::string> options = {}) {
-    const fs::path out = dir_.path() / name;
-    std::vector<std::string> args = {
-        "run",    scenario.string(),       "--mode", "coordinated", "--quiet", "--scale", "0",
-        "--keys", keys(scenario).string(), "--out",  out.string()};
-    args.insert(args.end(), options.begin(), options.end());
-    const Finished finished = run_tearline(args, dir_.path(), std::chrono::seconds(240));
-    EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
-    return out;
-  }
-
-  // Both modes, at --scale 0, with the test's keys.
-  fs::path run_both_modes(const fs::path& scenario, const std::string& name,
-                          std::vector<std::string> options = {}) {
-    const fs::path out = dir_.path() / name;
-    std::vector<std::string> args = {"run",    scenario.string(),       "--quiet", "--scale",   "0",
-                                     "--keys", keys(scenario).string(), "--out",   out.string()};
-    args.insert(args.end(), options.begin(), options.end());
-    const Finished finished = run_tearline(args, dir_.path(), std::chrono::seconds(240));
-    EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
-    return out;
-  }
-
-  TempDir dir_;
-};
+using Durability = CoordinatedRuns;
 
 TEST_F(Durability, FiftyScheduledKillsLoseNothingWithTheJournalAndNameTheLossesWithout) {
   const std::string kills = random_kills();

@@ -13,7 +13,7 @@
 #include <regex>
 #include <thread>
 
-#include "tests/child.h"
+#include "tests/coordinated_runs.h"
 
 namespace tearline::testing {
 namespace {
@@ -77,32 +77,7 @@ int most_acts_on_one_message(const fs::path& mode_dir) {
   return most;
 }
 
-std::string without_wall_ms(const fs::path& trace) {
-  static const std::regex wall(R"("wall_ms":-?\d+,?)");
-  return std::regex_replace(slurp(trace), wall, "");
-}
-
-class Failover : public ::testing::Test {
- protected:
-  fs::path run(const fs::path& scenario, const std::string& name,
-               std::vector<std::string> options = {}) {
-    const fs::path keys = dir_.path() / "keys";
-    if (!fs::exists(keys)) {
-      const Finished made = run_tearline({"keys", scenario.string(), keys.string()}, dir_.path());
-      EXPECT_EQ(made.exit_code, 0) << made.err;
-    }
-    const fs::path out = dir_.path() / name;
-    std::vector<std::string> args = {"run",         scenario.string(), "--mode",    "coordinated",
-                                     "--quiet",     "--scale",         "0",         "--keys",
-                                     keys.string(), "--out",           out.string()};
-    args.insert(args.end(), options.begin(), options.end());
-    const Finished finished = run_tearline(args, dir_.path(), std::chrono::seconds(240));
-    EXPECT_EQ(finished.exit_code, 0) << name << ": " << finished.err;
-    return out;
-  }
-
-  TempDir dir_;
-};
+using Failover = CoordinatedRuns;
 
 TEST_F(Failover, EachDeathOfTheActiveMemberFailsOverAndLosesNothing) {
   const fs::path out = run(with_standby(dir_.path(), "standby", alternating_deaths()), "run");
@@ -183,14 +158,13 @@ pid_t active_member_pid(const fs::path& mode_dir) {
 TEST_F(Failover, KillsOfTheActiveMemberFromOutsideLoseNothingAccepted) {
   constexpr int kKills = 20;
   const fs::path scenario = with_standby(dir_.path(), "outside", "");
-  const fs::path keys = dir_.path() / "keys";
-  ASSERT_EQ(run_tearline({"keys", scenario.string(), keys.string()}, dir_.path()).exit_code, 0);
   const fs::path out = dir_.path() / "run";
   // Slow enough that the kills fit in the run; a killed member comes back
   // (passive) half an hour later.
-  Child launcher({"run", scenario.string(), "--mode", "coordinated", "--scale", "60",
-                  "--restart-after-h", "0.5", "--keys", keys.string(), "--out", out.string()},
-                 dir_.path());
+  Child launcher(
+      {"run", scenario.string(), "--mode", "coordinated", "--scale", "60", "--restart-after-h",
+       "0.5", "--keys", keys(scenario).string(), "--out", out.string()},
+      dir_.path());
   const fs::path mode = out / "coordinated";
   const auto starts = [&] {
     int count = 0;
