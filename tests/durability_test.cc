@@ -6,14 +6,12 @@
 // replay identically in process. The same holds for every kind of node in
 // both modes, and for journals damaged while their node is dead.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <fstream>
 #include <functional>
 #include <random>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "tests/coordinated_runs.h"
 
@@ -205,34 +203,7 @@ fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const
                   "--restart-after-h", "0.5", "--keys", keys.string(), "--out", run.string()},
                  dir);
   const fs::path mode_dir = run / "coordinated";
-  const fs::path trace = mode_dir / "broker.trace.jsonl";
-  std::mt19937_64 random(7);
-  std::uniform_int_distribution<int> moment_ms(0, 120);
-  pid_t last_killed = 0;
-  int kills = 0;
-  for (; kills < kKills; ++kills) {
-    pid_t pid = 0;
-    // The next broker process has started its clock.
-    const bool up = eventually(
-        [&] {
-          if (!fs::exists(trace) || node_starts(trace) != kills + 1) return false;
-          nlohmann::json nodes;
-          try {
-            nodes = read_json(mode_dir / "nodes.json");
-          } catch (const std::exception&) {
-            return false;  // Being written.
-          }
-          for (const auto& node : nodes["nodes"]) {
-            if (node["name"] == "broker") pid = node["pid"].get<pid_t>();
-          }
-          return pid != 0 && pid != last_killed && process_alive(pid);
-        },
-        std::chrono::seconds(30));
-    if (!up) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(moment_ms(random)));  // The moment.
-    if (kill(pid, SIGKILL) != 0) break;
-    last_killed = pid;
-  }
+  const int kills = kill_centre_from_outside(mode_dir, kKills, 7);
   EXPECT_EQ(kills, kKills) << "the run ended (or the broker did not come back) after " << kills
                            << " kills";
   const auto finished = launcher.wait(std::chrono::seconds(120));

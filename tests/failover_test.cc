@@ -5,13 +5,10 @@
 // nothing the centre accepted is lost, no unit acts twice on one message,
 // the run exits 0, and the same schedule replays identically in process.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <fstream>
 #include <map>
-#include <random>
 #include <regex>
-#include <thread>
 
 #include "tests/coordinated_runs.h"
 
@@ -137,24 +134,6 @@ TEST_F(Failover, WithoutAWholeCopyTheCentreWaitsForItsOwnJournal) {
   EXPECT_EQ(report["messages"]["unaccounted"], 0);
 }
 
-// The member process that hosts the centre now (nodes.json), if up.
-pid_t active_member_pid(const fs::path& mode_dir) {
-  nlohmann::json nodes;
-  try {
-    nodes = read_json(mode_dir / "nodes.json");
-  } catch (const std::exception&) {
-    return 0;  // Being written.
-  }
-  std::string active = "broker";
-  for (const auto& node : nodes["nodes"]) {
-    if (node["name"] == "broker" && node.contains("hosted_by")) active = node["hosted_by"];
-  }
-  for (const auto& node : nodes["nodes"]) {
-    if (node["name"] == active) return node["pid"].get<pid_t>();
-  }
-  return 0;
-}
-
 TEST_F(Failover, KillsOfTheActiveMemberFromOutsideLoseNothingAccepted) {
   constexpr int kKills = 20;
   const fs::path scenario = with_standby(dir_.path(), "outside", "");
@@ -166,32 +145,7 @@ TEST_F(Failover, KillsOfTheActiveMemberFromOutsideLoseNothingAccepted) {
        "0.5", "--keys", keys(scenario).string(), "--out", out.string()},
       dir_.path());
   const fs::path mode = out / "coordinated";
-  const auto starts = [&] {
-    int count = 0;
-    for (const std::string member : {"broker", "broker.b"}) {
-      const fs::path trace = mode / (member + ".trace.jsonl");
-      if (fs::exists(trace)) count += count_lines(trace, "\"kind\":\"node_started\"");
-    }
-    return count;
-  };
-  std::mt19937_64 random(11);
-  std::uniform_int_distribution<int> moment_ms(0, 120);
-  pid_t last_killed = 0;
-  int kills = 0;
-  for (; kills < kKills; ++kills) {
-    pid_t pid = 0;
-    // The centre is up again, in a process not yet killed.
-    const bool up = eventually(
-        [&] {
-          pid = active_member_pid(mode);
-          return starts() == kills + 1 && pid != 0 && pid != last_killed && process_alive(pid);
-        },
-        std::chrono::seconds(30));
-    if (!up) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(moment_ms(random)));  // The moment.
-    if (kill(pid, SIGKILL) != 0) break;
-    last_killed = pid;
-  }
+  const int kills = kill_centre_from_outside(mode, kKills, 11);
   EXPECT_EQ(kills, kKills) << "the run ended (or the centre did not come back) after " << kills
                            << " kills";
   const auto finished = launcher.wait(std::chrono::seconds(120));
