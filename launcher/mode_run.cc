@@ -12,15 +12,14 @@
 #include <set>
 
 #include "common/clock.h"
-#include "common/journal.h"
 #include "common/link_layer.h"
-#include "common/node_journal.h"
 #include "common/node_runtime.h"
 #include "common/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
 #include "launcher/fault_schedule.h"
 #include "launcher/in_process_host.h"
+#include "launcher/mode_run_internal.h"
 #include "launcher/process_host.h"
 #include "launcher/progress.h"
 #include "launcher/run_info.h"
@@ -64,146 +63,56 @@ std::vector<std::string> processes_of(const Scenario& scenario, const std::strin
   return names;
 }
 
-// A centre with a hot standby, run as the ZeroMQ guide's Binary Star
-// (docs/DURABILITY.md, "Hot standby"): one member is active and streams its
-// journal to the other, passive one. When the active member dies, the
-// passive one takes over failover_after_h later, from its copy; a member
-// that comes back while the other is active is passive. Both are never
-// active: the launcher, which sees every process end, decides.
-struct CentrePair {
-  std::string node;            // The centre; also its primary member's name.
-  std::string standby;         // The other member.
-  std::string active;          // The member that hosts the centre; empty while none does.
-  std::string passive;         // The member running passive; empty while none is.
-  bool passive_whole = false;  // The active member streams its journal to it.
-  // Members whose journal holds everything the centre committed.
-  std::set<std::string> whole;
-  std::optional<double> failover_at_h;
+}  // namespace
 
-  bool has(const std::string& process) const { return process == node || process == standby; }
-  std::string other(const std::string& member) const { return member == node ? standby : node; }
-};
+namespace internal {
 
-// Drives one mode: grants of the time authority, the fault schedule at
-// exact scenario hours, restarts, the launcher trace. Where the nodes live
-// is the host's business.
-class ModeRun {
- public:
-  ModeRun(const Scenario& scenario, const ModeRunOptions& options)
-      : scenario_(scenario),
-        options_(options),
-        nodes_(nodes_of_mode(scenario, options.mode)),
-        names_(names_of(nodes_)),
-        authority_(
-            names_,
-            [&](const std::string& from, const std::string& to) {
-              return least_transit_h(scenario, from, to);
-            },
-            scenario.duration_h),
-        launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()),
-        schedule_(schedule_for(scenario, processes_of(scenario, options.mode, names_))) {
-    if (const std::string standby = standby_of(scenario, options.mode); !standby.empty()) {
-      pair_.emplace();
-      pair_->node = scenario.broker.name;
-      pair_->standby = standby;
-    }
-    if (options.in_process) {
-      host_ = std::make_unique<InProcessHost>(scenario, options.mode, options.seed,
-                                              options.mode_dir, options.keys_dir, nodes_);
-    } else {
-      ProcessHostOptions host;
-      host.mode = options.mode;
-      host.scenario_path = options.scenario_path;
-      host.seed = options.seed;
-      host.mode_dir = options.mode_dir;
-      host.keys_dir = options.keys_dir;
-      host.hosts_file = options.hosts_file;
-      host.scenario_nodes = scenario.node_names();
-      for (const auto& [name, role] : nodes_) {
-        if (scenario.journaled(name)) host.journaled_nodes.insert(name);
-      }
-      host.nodes = nodes_;
-      if (pair_) {
-        host.nodes.emplace_back(pair_->standby, "broker");
-        host.member_of[pair_->standby] = pair_->node;
-        host.journaled_nodes.insert(pair_->standby);
-      }
-      host.on_launcher_request = [this](const v1::LauncherRequest& request) {
-        return answer(request);
-      };
-      host.interrupted = options.interrupted;
-      host_ = std::make_unique<ProcessHost>(std::move(host));
-    }
+ModeRun::ModeRun(const Scenario& scenario, const ModeRunOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      nodes_(nodes_of_mode(scenario, options.mode)),
+      names_(names_of(nodes_)),
+      authority_(
+          names_,
+          [&](const std::string& from, const std::string& to) {
+            return least_transit_h(scenario, from, to);
+          },
+          scenario.duration_h),
+      launcher_trace_((options.mode_dir / "launcher.trace.jsonl").string()),
+      schedule_(schedule_for(scenario, processes_of(scenario, options.mode, names_))) {
+  if (const std::string standby = standby_of(scenario, options.mode); !standby.empty()) {
+    pair_.emplace();
+    pair_->node = scenario.broker.name;
+    pair_->standby = standby;
   }
-
-  ModeOutcome run();
-
- private:
-  bool bring_up(const std::string& node, double begin_h);
-  // The centre's standby pair (CentrePair).
-  // The process that hosts `node` now.
-  std::string process_of(const std::string& node) const;
-  // Starts `member` as the passive member and, if a member is active, has
-  // it stream its journal there.
-  void start_passive(const std::string& member, double at_h);
-  void stream_to(const std::string& member, double at_h);
-  // A scheduled fault on one of the members.
-  void act_on_member(const ScheduledAction& action);
-  // What follows the death of the active member at at_h: the passive one
-  // takes over, or the centre waits for a member with a whole journal.
-  void on_active_death(const std::string& member, double at_h);
-  void on_passive_death(const std::string& member);
-  void note_member_exit(const NodeExit& exit);
-  void fail_over(double at_h);
-  void restart_member(const std::string& member, double begin_h);
-  // Says whether a death was asked for, and fails the run if it was not
-  // and no restart answers it.
-  void judge_death(const std::string& process, const NodeExit& exit, bool caused, double at_h);
-  // Carries out what the schedule and restarts hold for at_h.
-  void act_at(double at_h);
-  void send_ahead_commands(const std::string& only_node, double from_h);
-  // Before the launcher kills `node`: waits until what it sent has reached
-  // its receivers, and what was sent to it has reached it, as in the
-  // in-process run, so the death replays exactly (stopped nodes included).
-  void await_frames_of(const std::string& node);
-  // Records the nodes that ended: tells the time authority, decides whether
-  // a fault asked for it, schedules restarts.
-  void note_exits();
-  size_t injected_deaths_of(const std::string& node);
-  std::optional<double> next_action_h() const;
-  // Waits until the pace allows scenario hour t_h.
-  void pace(double t_h);
-  // How far the run's scenario time is behind the pace, in hours.
-  double behind_pace_h() const;
-  v1::ControlReply answer(const v1::LauncherRequest& request);
-  void publish(bool live);
-  void trace_launcher_event(TraceEvent event);
-
-  const Scenario& scenario_;
-  ModeRunOptions options_;
-  std::vector<std::pair<std::string, std::string>> nodes_;
-  std::vector<std::string> names_;
-  TimeAuthority authority_;
-  JsonlTraceWriter launcher_trace_;
-  std::unique_ptr<NodeHost> host_;
-  ModeOutcome outcome_;
-  std::vector<ScheduledAction> schedule_;
-  size_t next_action_ = 0;
-  std::map<std::string, double> restart_at_h_;
-  // Deaths the launcher caused, by node: their scenario hour.
-  std::map<std::string, double> death_at_h_;
-  // The hour each node's last process died, for its restart.
-  std::map<std::string, double> died_at_h_;
-  std::map<std::string, size_t> deaths_by_node_;
-  std::optional<CentrePair> pair_;
-  std::map<std::string, double> member_restart_at_h_;
-  // Members the launcher killed while they were active.
-  std::set<std::string> active_deaths_;
-  FaultEventCounter fault_events_;
-  Clock::time_point began_ = Clock::now();
-  Clock::time_point paced_from_;
-  bool stopping_ = false;
-};
+  if (options.in_process) {
+    host_ = std::make_unique<InProcessHost>(scenario, options.mode, options.seed, options.mode_dir,
+                                            options.keys_dir, nodes_);
+  } else {
+    ProcessHostOptions host;
+    host.mode = options.mode;
+    host.scenario_path = options.scenario_path;
+    host.seed = options.seed;
+    host.mode_dir = options.mode_dir;
+    host.keys_dir = options.keys_dir;
+    host.hosts_file = options.hosts_file;
+    host.scenario_nodes = scenario.node_names();
+    for (const auto& [name, role] : nodes_) {
+      if (scenario.journaled(name)) host.journaled_nodes.insert(name);
+    }
+    host.nodes = nodes_;
+    if (pair_) {
+      host.nodes.emplace_back(pair_->standby, "broker");
+      host.member_of[pair_->standby] = pair_->node;
+      host.journaled_nodes.insert(pair_->standby);
+    }
+    host.on_launcher_request = [this](const v1::LauncherRequest& request) {
+      return answer(request);
+    };
+    host.interrupted = options.interrupted;
+    host_ = std::make_unique<ProcessHost>(std::move(host));
+  }
+}
 
 void ModeRun::trace_launcher_event(TraceEvent event) {
   event.wall_ms = unix_now_ms();
@@ -275,194 +184,6 @@ void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool ca
     outcome_.failures.push_back(message);
   }
   fmt::print(stderr, "\ntearline run: {}\n", message);
-}
-
-std::string ModeRun::process_of(const std::string& node) const {
-  if (pair_ && node == pair_->node && !pair_->active.empty()) return pair_->active;
-  return node;
-}
-
-void ModeRun::start_passive(const std::string& member, double at_h) {
-  std::string error;
-  if (!host_->launch_passive(member, &error)) {
-    outcome_.failures.push_back(error);
-    return;
-  }
-  pair_->passive = member;
-  pair_->passive_whole = false;
-  if (!pair_->active.empty()) stream_to(member, at_h);
-}
-
-void ModeRun::stream_to(const std::string& member, double at_h) {
-  v1::ControlRequest request;
-  request.set_issued_by("launcher");
-  request.mutable_replicate()->set_member(member);
-  std::string error;
-  // Answered once the passive member holds the whole journal.
-  if (!host_->command(pair_->node, request, &error)) {
-    fmt::print(stderr, "\n{}: {} cannot stream its journal to {}: {}\n", options_.mode,
-               pair_->active, member, error);
-    return;
-  }
-  pair_->passive = member;
-  pair_->passive_whole = true;
-  pair_->whole.insert(member);
-  TraceEvent event;
-  event.t_h = at_h;
-  event.node = pair_->node;
-  event.kind = "standby_started";
-  event.peer = member;
-  trace_launcher_event(std::move(event));
-}
-
-void ModeRun::on_active_death(const std::string& member, double at_h) {
-  CentrePair& pair = *pair_;
-  authority_.died(pair.node, at_h);
-  died_at_h_[pair.node] = at_h;
-  pair.active.clear();
-  if (!pair.passive.empty() && pair.passive_whole && host_->running(pair.passive)) {
-    pair.failover_at_h = at_h + scenario_.broker.failover_after_h;
-    pair.whole = {member, pair.passive};
-    authority_.will_start(pair.node, *pair.failover_at_h);
-    if (!options_.quiet) {
-      fmt::print(stderr, "\n{}: {} died at {:.2f} h; {} takes over at {:.2f} h\n", options_.mode,
-                 member, at_h, pair.passive, *pair.failover_at_h);
-    }
-  } else if (const auto restart = member_restart_at_h_.find(member);
-             restart != member_restart_at_h_.end()) {
-    authority_.will_start(pair.node, restart->second);
-  }
-}
-
-void ModeRun::on_passive_death(const std::string& member) {
-  CentrePair& pair = *pair_;
-  if (pair.passive == member) {
-    pair.passive.clear();
-    pair.passive_whole = false;
-  }
-  pair.whole.erase(member);
-  if (pair.active.empty()) return;
-  // The active member stops waiting for a copy that no longer grows.
-  v1::ControlRequest gone;
-  gone.set_issued_by("launcher");
-  gone.mutable_peer_gone()->set_node(member);
-  std::string ignored;
-  host_->command(pair.node, gone, &ignored);
-}
-
-void ModeRun::note_member_exit(const NodeExit& exit) {
-  CentrePair& pair = *pair_;
-  const std::string& member = exit.node;
-  const auto known = death_at_h_.find(member);
-  const bool caused = known != death_at_h_.end();
-  bool was_active = member == pair.active;
-  double at_h = was_active ? authority_.granted_h(pair.node) : authority_.floor_h();
-  if (caused) {
-    at_h = known->second;
-    death_at_h_.erase(known);
-    was_active = active_deaths_.erase(member) > 0;
-  }
-  TraceEvent stopped;
-  stopped.t_h = std::min(at_h, scenario_.duration_h);
-  stopped.node = pair.node;
-  stopped.kind = was_active ? "node_stopped" : "standby_stopped";
-  stopped.peer = member;
-  stopped.reason = exit.reason;
-  trace_launcher_event(std::move(stopped));
-  if (was_active && !exit.clean) {
-    // Lines of a window that was running when it died: the member that
-    // takes over runs that window again.
-    try {
-      const std::string journal = (options_.mode_dir / (member + ".journal")).string();
-      cut_trace_to_last_commit(
-          read_journal(journal, journal_header({pair.node, options_.mode, options_.seed})), member,
-          (options_.mode_dir / (member + ".trace.jsonl")).string(), journal);
-    } catch (const JournalError& error) {
-      fmt::print(stderr, "\n{}: {}\n", options_.mode, error.what());
-    }
-  }
-  if (stopping_ && exit.clean) return;
-  judge_death(member, exit, caused, at_h);
-  if (stopping_ || caused) return;
-  if (options_.restart_delay_h && !member_restart_at_h_.contains(member)) {
-    member_restart_at_h_[member] = at_h + *options_.restart_delay_h;
-  }
-  if (was_active) {
-    on_active_death(member, at_h);
-  } else {
-    on_passive_death(member);
-  }
-}
-
-void ModeRun::fail_over(double at_h) {
-  CentrePair& pair = *pair_;
-  pair.failover_at_h.reset();
-  // The death is recorded before the takeover.
-  for (const std::string& member : {pair.node, pair.standby}) {
-    if (active_deaths_.contains(member)) host_->await_end(member);
-  }
-  note_exits();
-  const std::string to = pair.passive;
-  const std::string from = pair.other(to);
-  if (to.empty() || !host_->running(to)) {
-    // The passive member died before it could take over: the centre waits
-    // for a member whose journal is whole.
-    fmt::print(stderr, "\n{}: no member can take over the centre at {:.2f} h\n", options_.mode,
-               at_h);
-    authority_.will_start(pair.node, scenario_.duration_h);
-    return;
-  }
-  host_->set_host(pair.node, to);
-  pair.active = to;
-  pair.passive.clear();
-  pair.passive_whole = false;
-  pair.whole = {to};
-  TraceEvent event;
-  event.t_h = at_h;
-  event.node = pair.node;
-  event.kind = "failover";
-  event.peer = to;
-  event.reason = from;
-  trace_launcher_event(std::move(event));
-  if (!bring_up(pair.node, at_h)) return;
-  publish(true);
-  if (!options_.quiet) {
-    fmt::print(stderr, "\n{}: {} took over the centre from {} at {:.2f} h\n", options_.mode, to,
-               from, at_h);
-  }
-  // The member it took over from may be back already, and passive.
-  if (host_->running(from) && !death_at_h_.contains(from)) stream_to(from, at_h);
-}
-
-void ModeRun::restart_member(const std::string& member, double begin_h) {
-  CentrePair& pair = *pair_;
-  if (death_at_h_.contains(member)) host_->await_end(member);
-  note_exits();
-  if (host_->running(member)) return;  // Its death did not happen.
-  if (!pair.active.empty() || pair.failover_at_h) {
-    // The other member is (or is about to be) active: this one is passive.
-    start_passive(member, begin_h);
-  } else if (pair.whole.contains(member)) {
-    host_->set_host(pair.node, member);
-    pair.active = member;
-    pair.whole = {member};
-    if (!bring_up(pair.node, begin_h)) return;
-    publish(true);
-    const std::string other = pair.other(member);
-    if (host_->running(other) && !death_at_h_.contains(other)) stream_to(other, begin_h);
-  } else {
-    // Its journal lacks what the other member committed since: it waits,
-    // passive, for a member with a whole journal (the guide's backup does
-    // not serve alone).
-    start_passive(member, begin_h);
-    fmt::print(stderr, "\n{}: {} restarted passive: its journal is not whole\n", options_.mode,
-               member);
-    return;
-  }
-  if (!options_.quiet) {
-    fmt::print(stderr, "\n{}: {} restarted at {:.1f} h ({})\n", options_.mode, member, begin_h,
-               pair.active == member ? "active" : "passive");
-  }
 }
 
 bool ModeRun::bring_up(const std::string& node, double begin_h) {
@@ -610,60 +331,6 @@ void ModeRun::act_at(double at_h) {
   }
 }
 
-void ModeRun::act_on_member(const ScheduledAction& action) {
-  CentrePair& pair = *pair_;
-  const std::string& member = action.node;
-  if (!host_->running(member) || death_at_h_.contains(member)) {
-    fmt::print(stderr, "\n{}: scheduled fault on {} skipped: the process is not running\n",
-               options_.mode, member);
-    return;
-  }
-  const bool active = member == pair.active;
-  const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
-  if (action.restart_after_h) member_restart_at_h_[member] = action.at_h + *action.restart_after_h;
-  if (kills) {
-    if (active) {
-      await_frames_of(pair.node);
-      std::string error;
-      if (pair.passive_whole && !host_->await_copy(pair.node, pair.passive, &error)) {
-        fmt::print(stderr, "\n{}: before killing {}: {}; the failover may not replay exactly\n",
-                   options_.mode, member, error);
-      }
-      active_deaths_.insert(member);
-    }
-    death_at_h_[member] = action.at_h;
-    if (active) {
-      on_active_death(member, action.at_h);
-    } else {
-      on_passive_death(member);
-    }
-    if (active && action.kind == ScheduledAction::Kind::kCrash) {
-      std::string ignored;  // The node crashes before it can answer.
-      host_->command(pair.node, *action.request, &ignored);
-    } else {
-      // A passive member holds no state a crash could leave: it is killed.
-      record_signal_fault(options_.mode_dir, options_.mode, member, SIGKILL, action.by,
-                          action.at_h);
-      host_->signal(member, SIGKILL);
-    }
-    return;
-  }
-  record_signal_fault(options_.mode_dir, options_.mode, member, action.signal, action.by,
-                      action.at_h);
-  if (active) {
-    if (action.signal == SIGSTOP) {
-      authority_.held(pair.node, action.continue_at_h);
-    } else {
-      authority_.released(pair.node, action.at_h);
-    }
-  } else if (action.signal == SIGSTOP) {
-    on_passive_death(member);  // A stopped copy no longer grows: it is not whole.
-    pair.passive = member;
-  }
-  host_->signal(member, action.signal);
-  if (!active && action.signal == SIGCONT && !pair.active.empty()) stream_to(member, action.at_h);
-}
-
 void ModeRun::pace(double t_h) {
   if (options_.ms_per_scenario_hour <= 0) return;
   const auto due =
@@ -789,11 +456,11 @@ ModeOutcome ModeRun::run() {
   return outcome_;
 }
 
-}  // namespace
+}  // namespace internal
 
 ModeOutcome run_mode(const Scenario& scenario, const ModeRunOptions& options) {
   std::filesystem::create_directories(options.mode_dir);
-  ModeRun run(scenario, options);
+  internal::ModeRun run(scenario, options);
   return run.run();
 }
 
