@@ -34,8 +34,12 @@ nlohmann::json node_summary(const ModeTraces& traces) {
     if (node != kLauncherNode && node != kFaultToolsNode) node_entry(node);
   }
   for (const Event& event : traces.events) {
-    if (event.kind != "node_stopped" || event.node.empty()) continue;
-    nlohmann::json& node = node_entry(event.node);
+    // A centre's member process ends as the centre (node_stopped) or as its
+    // passive standby (standby_stopped), naming itself in `peer`.
+    const bool member =
+        !event.peer.empty() && (event.kind == "node_stopped" || event.kind == "standby_stopped");
+    if ((event.kind != "node_stopped" && !member) || event.node.empty()) continue;
+    nlohmann::json& node = node_entry(member ? event.peer : event.node);
     // A restarted node has one process per life: the largest peak counts,
     // and every exit is listed, the last one in "exit".
     if (event.peak_rss_kib && (node["peak_rss_kib"].is_null() ||

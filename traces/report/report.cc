@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "traces/report/centre.h"
 #include "traces/report/crash_losses.h"
 #include "traces/report/exposure.h"
 #include "traces/report/fault_effects.h"
@@ -60,15 +61,19 @@ json mode_report(const ModeTraces& traces) {
   const report::MessageIndex index(traces.events);
   json fates = report::fates_json(index);
   json handoffs = report::handoff_rows(traces.events, &anomalies);
+  json plots = report::plot_outcomes(traces.events, index, run_info);
+  json centre = report::centre_record(traces, run_info);
+  report::add_centre_members(traces, index, centre, &plots);
   return {{"run", run_info},
           {"messages", std::move(fates["messages"])},
           {"lost_by_reason", std::move(fates["lost_by_reason"])},
           {"unaccounted_messages", std::move(fates["unaccounted_messages"])},
           {"handoffs", std::move(handoffs)},
-          {"plots", report::plot_outcomes(traces.events, index, run_info)},
+          {"plots", std::move(plots)},
           {"exposure", report::source_exposure(traces.events)},
           {"nodes", report::node_summary(traces)},
           {"faults", report::fault_effects(traces.events, index, run_info)},
+          {"centre", std::move(centre)},
           {"anomalies", std::move(anomalies)}};
 }
 

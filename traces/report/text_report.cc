@@ -2,6 +2,7 @@
 // side by side; everything shown comes from the report JSON.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -191,6 +192,15 @@ const json& any_plot(const json& report, const std::vector<std::string>& modes,
   return kNull;
 }
 
+// ", via broker.b": the centre's member that sent a plot's first actionable
+// warning, when the centre has a standby (more than one member).
+std::string via_member(const json& report, const std::string& mode, const std::string& id) {
+  const json& members = field(field(mode_of(report, mode), "centre"), "members");
+  const json& member = field(plot_in(report, mode, id), "centre_member");
+  if (!members.is_array() || members.size() < 2 || !member.is_string()) return "";
+  return ", via " + member.get<std::string>();
+}
+
 void append_plots(const json& report, const std::vector<std::string>& modes, std::string* out) {
   *out +=
       "\nPLOTS: was each attack averted? First actionable warning to reach a local unit in time,\n"
@@ -229,7 +239,8 @@ void append_plots(const json& report, const std::vector<std::string>& modes, std
       if (!path.is_array()) continue;
       if (!any_path) *out += "\nPath of the first actionable warning:\n";
       any_path = true;
-      append_wrapped(fmt::format("  {}, {}: ", id, mode), path, " > ", 6, out);
+      append_wrapped(fmt::format("  {}, {}{}: ", id, mode, via_member(report, mode, id)), path,
+                     " > ", 6, out);
     }
   }
 }
@@ -520,6 +531,94 @@ void append_anomalies(const json& report, const std::vector<std::string>& modes,
   if (!any) *out += "\nANOMALIES: none\n";
 }
 
+// "2017-05-05 15:15", or "15:15" when on the same day as `since`.
+std::string until_text(const json& iso, const json& t_h, const std::string& since) {
+  const std::string text = when_text(iso, t_h);
+  constexpr size_t kDateSize = 11;  // "2017-05-05 ".
+  if (iso.is_string() && text.size() > kDateSize && since.starts_with(text.substr(0, kDateSize))) {
+    return text.substr(kDateSize);
+  }
+  return text;
+}
+
+// "broker 812, broker.b 130" from {"broker": 812, "broker.b": 130}, members
+// in `members`' order.
+std::string per_member_text(const json& counts, const json& members) {
+  std::string text;
+  for (const json& member : members) {
+    if (!member.is_string()) continue;
+    if (!text.empty()) text += ", ";
+    text += member.get<std::string>() + " " +
+            text_of(field(counts, member.get_ref<const std::string&>().c_str()));
+  }
+  return text.empty() ? "-" : text;
+}
+
+void append_centre(const json& report, const std::vector<std::string>& modes, std::string* out) {
+  for (const std::string& mode : modes) {
+    const json& centre = field(mode_of(report, mode), "centre");
+    if (!centre.is_object()) continue;
+    *out += fmt::format(
+        "\nCENTRE, {}: failovers between the centre's members, hours without an active centre,\n"
+        "and which member sent the warnings to units.\n",
+        mode);
+    const json& failovers = field(centre, "failovers");
+    const json& down = field(centre, "down");
+    if (failovers.empty() && down.empty()) {
+      *out += "  no failover, and a member was the active centre throughout\n";
+    } else {
+      // Down intervals at their start and failovers, in time order; a down
+      // interval before a failover at the same hour.
+      struct Row {
+        double t_h;
+        int rank;
+        std::vector<std::string> cells;
+      };
+      std::vector<Row> rows;
+      for (const json& interval : down) {
+        const std::string since = when_text(field(interval, "when"), field(interval, "t_h"));
+        const json& back = field(interval, "back");
+        const json& until_h = field(interval, "until_h");
+        rows.push_back(
+            {field(interval, "t_h").get<double>(),
+             0,
+             {"down",
+              fmt::format("{} - {}", since,
+                          back.is_null() ? "end of run"
+                                         : until_text(field(interval, "until"), until_h, since)),
+              fmt::format("({} h)", hours_text(field(interval, "hours").get<double>())),
+              fmt::format(
+                  "{} {}, {}", text_of(field(interval, "member")),
+                  text_of(field(interval, "reason")),
+                  back.is_null() ? "no member active again" : "back on " + text_of(back))}});
+      }
+      for (const json& failover : failovers) {
+        rows.push_back({field(failover, "t_h").get<double>(),
+                        1,
+                        {"failover", when_text(field(failover, "when"), field(failover, "t_h")), "",
+                         fmt::format("{} -> {}", text_of(field(failover, "from")),
+                                     text_of(field(failover, "to")))}});
+      }
+      std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        return a.t_h != b.t_h ? a.t_h < b.t_h : a.rank < b.rank;
+      });
+      TextTable table(
+          {{"event"}, {"when"}, {"hours", Align::kRight}, {"members", Align::kLeft, true}}, 2);
+      for (Row& row : rows) table.add_row(std::move(row.cells));
+      *out += table.render();
+      const json& total = field(centre, "hours_without_centre");
+      *out += fmt::format("  without an active centre: {} h in all\n",
+                          total.is_number() ? hours_text(total.get<double>()) : "-");
+    }
+    const json& members = field(centre, "members");
+    *out += report::cut(fmt::format("  warnings sent to units: {}; resent: {}",
+                                    per_member_text(field(centre, "warnings_by_member"), members),
+                                    per_member_text(field(centre, "resends_by_member"), members)),
+                        kLineWidthMax) +
+            '\n';
+  }
+}
+
 }  // namespace
 
 std::string when_text(const json& iso, const json& t_h) {
@@ -553,6 +652,7 @@ std::string render_text(const json& report) {
   append_nodes(report, modes, &out);
   append_faults(report, modes, &out);
   append_anomalies(report, modes, &out);
+  append_centre(report, modes, &out);
   return out;
 }
 

@@ -96,6 +96,55 @@ std::string plot_table(const json& report) {
   return out + "</table>\n";
 }
 
+// The centre's failovers and hours without an active member, and which
+// member sent the warnings (build_report()'s "centre"); empty when the
+// centre has no standby and was never down, or the mode has no centre.
+std::string centre_table(const json& centre) {
+  if (!centre.is_object()) return "";
+  const json members = centre.value("members", json::array());
+  const json failovers = centre.value("failovers", json::array());
+  const json down = centre.value("down", json::array());
+  const json warnings = centre.value("warnings_by_member", json::object());
+  if (members.size() < 2 && failovers.empty() && down.empty()) return "";
+  std::string out =
+      "<h3>Centre</h3>\n<table class=\"plots centre\">\n"
+      "<tr><th>event</th><th>from</th><th>until</th><th>hours</th><th>members</th></tr>\n";
+  // Down intervals and failovers, in time order; a down interval before a
+  // failover at the same hour.
+  std::vector<std::pair<double, std::string>> rows;
+  for (const json& interval : down) {
+    const json& back = interval["back"];
+    rows.emplace_back(
+        interval["t_h"].get<double>(),
+        fmt::format(
+            "<tr><td>down</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}, {}</td></tr>\n",
+            esc(when_text(interval["when"], interval["t_h"])),
+            back.is_null() ? "end of run" : esc(when_text(interval["until"], interval["until_h"])),
+            esc(text_of(interval["hours"])), esc(text_of(interval["member"])),
+            esc(text_of(interval["reason"])),
+            back.is_null() ? "no member active again" : "back on " + esc(text_of(back))));
+  }
+  for (const json& failover : failovers) {
+    rows.emplace_back(
+        failover["t_h"].get<double>(),
+        fmt::format("<tr><td>failover</td><td>{}</td><td></td><td></td><td>{} -&gt; {}</td></tr>\n",
+                    esc(when_text(failover["when"], failover["t_h"])),
+                    esc(text_of(failover["from"])), esc(text_of(failover["to"]))));
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [t_h, row] : rows) out += row;
+  out += "</table>\n<p>Without an active centre: " +
+         esc(text_of(centre.value("hours_without_centre", json()))) +
+         " h in all. Warnings sent to units:";
+  for (const json& member : members) {
+    out += fmt::format(" {} {}", esc(text_of(member)),
+                       esc(text_of(warnings.value(text_of(member), json(0)))));
+    if (&member != &members.back()) out += ",";
+  }
+  return out + ".</p>\n";
+}
+
 // One mode's sequence diagram: a lifeline per node and, in time order, one
 // row per transfer (a message's first receipt on a link: an arrow) or loss
 // on a link (an arrow that stops halfway at a cross). Each row holds one
@@ -308,6 +357,7 @@ std::string export_html(const std::string& run_dir, const std::vector<std::strin
   for (const ModeEvents& mode : modes) {
     const std::string& name = mode.traces.mode;
     out += fmt::format("<section class=\"mode\" id=\"mode-{0}\">\n<h2>{0}</h2>\n", esc(name));
+    if (report["modes"].contains(name)) out += centre_table(report["modes"][name]["centre"]);
     out += fmt::format("<h3>Sequence of trace ids: {}</h3>\n", esc(ids.empty() ? "(none)" : ids));
     out += Sequence(mode, traces).svg(name);
     out += "<h3>Delay per handoff (scenario hours)</h3>\n";

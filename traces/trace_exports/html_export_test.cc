@@ -109,6 +109,21 @@ TEST(HtmlExport, LostTransferEndsInACross) {
   EXPECT_NE(group.find("lost: link down"), std::string::npos) << group;
 }
 
+TEST(HtmlExport, CentreTableOnlyWhenTheCentreWasDownOrHasAStandby) {
+  EXPECT_EQ(export_html(recorded_run(), {}, nullptr).find("<h3>Centre</h3>"), std::string::npos);
+  // The faulty run's broker is killed at 26.25 h and back at 40.75 h.
+  const std::string out = export_html(recorded_faulty_run(), {}, nullptr);
+  const size_t coordinated = out.find("<section class=\"mode\" id=\"mode-coordinated\">");
+  ASSERT_NE(coordinated, std::string::npos);
+  EXPECT_EQ(count(out, "<h3>Centre</h3>"), 1u);
+  EXPECT_GT(out.find("<h3>Centre</h3>"), coordinated);
+  EXPECT_NE(out.find("<tr><td>down</td><td>2020-01-02 02:15</td><td>2020-01-02 16:45</td>"
+                     "<td>14.5</td><td>broker signal:KILL, back on broker</td></tr>"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("<p>Without an active centre: 14.5 h in all."), std::string::npos);
+}
+
 TEST(HtmlExport, DelayHistogramPerHandoff) {
   const std::string out = export_html(recorded_run(), {}, nullptr);
   EXPECT_NE(
