@@ -8,6 +8,7 @@
 
 #include "launcher/fault_command.h"
 #include "launcher/run_command.h"
+#include "launcher/sweep_command.h"
 #include "launcher/trace_command.h"
 #include "traces/report/report.h"
 
@@ -59,6 +60,36 @@ int main(int argc, char** argv) {
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "
                       "chaos.txt in the run directory");
+
+  tearline::SweepOptions sweep;
+  CLI::App* sweep_app = app.add_subcommand(
+      "sweep",
+      "A parameter study: run a scenario for every combination of parameter values (--set) "
+      "and every seed (--seeds), both modes, at --scale 0, some runs at a time, into one sweep "
+      "folder with sweep.csv and sweep.json (one row per run and mode). Run the same command "
+      "again to resume an interrupted sweep. Exit 0 all runs passed, 1 a run failed, 2 bad "
+      "usage or parameters (before any run starts), 130 interrupted. See README.md, \"Sweeps\".");
+  sweep_app->add_option("scenario", sweep.scenario, "scenario file, or a name under scenarios/")
+      ->required();
+  sweep_app->add_option(
+      "--set", sweep.sets,
+      "a parameter and its values, by the key path scenario errors print: "
+      "PATH=V1,V2,... or PATH=A..B (integers) or PATH=A..B:STEP, e.g. "
+      "agency[0].partner[0].trust=0.5,0.7,0.9 or agency[1].database.workers=2..6; repeat for a "
+      "grid");
+  sweep_app->add_option("--seeds", sweep.seeds,
+                        "seeds, e.g. 1-20 or 1,3,5 (default: the scenario's seed)");
+  sweep_app->add_option("--mode", sweep.mode, "which world to run (default: both)")
+      ->check(CLI::IsMember({"bilateral", "coordinated", "both"}));
+  sweep_app->add_option("--jobs", sweep.jobs, "runs at a time (default: 2)")
+      ->check(CLI::Range(1, 64));
+  sweep_app->add_option("--out", sweep.out_dir,
+                        "sweep folder (default: runs/sweep-<scenario>-<time>); the same folder "
+                        "resumes the same sweep");
+  sweep_app->add_flag("--in-process", sweep.in_process,
+                      "each run as the reference run (tearline run --in-process): the same "
+                      "answers, faster");
+  sweep_app->add_flag("--quiet", sweep.quiet, "no progress and no summary");
 
   std::string keys_scenario;
   std::string keys_dir;
@@ -157,6 +188,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run_app) return tearline::run_command(run);
+  if (*sweep_app) return tearline::sweep_command(sweep);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*trace_app) {
     const bool exporting = !trace.perfetto_path.empty() || !trace.otlp_path.empty() ||

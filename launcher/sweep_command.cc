@@ -1,0 +1,367 @@
+#include "launcher/sweep_command.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "common/scenario.h"
+#include "launcher/run_command.h"
+#include "sweep/sweep_grid.h"
+#include "sweep/sweep_results.h"
+
+extern char** environ;
+
+namespace tearline {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using sweep::Parameter;
+using sweep::RunSpec;
+using sweep::SweepError;
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+// Written into a run's folder once its `tearline run` has ended: its exit
+// code. A run folder without it did not finish and is run again.
+constexpr const char* kExitFile = "sweep-exit";
+constexpr const char* kPlanFile = "sweep-plan.json";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  const fs::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + partial.string());
+  }
+  fs::rename(partial, path);
+}
+
+std::string default_sweep_dir(const std::string& scenario_name) {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  return fmt::format("runs/sweep-{}-{}", scenario_name, stamp);
+}
+
+std::string clock_text(double seconds) {
+  const auto total = static_cast<long>(seconds + 0.5);
+  return total >= 3600 ? fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+                       : fmt::format("{}:{:02}", total / 60, total % 60);
+}
+
+// The progress line: runs done of all, running, elapsed and about how long
+// is left (from this session's pace).
+class SweepProgress {
+ public:
+  SweepProgress(size_t total, size_t done_before, bool show)
+      : total_(total), done_before_(done_before), show_(show), tty_(isatty(STDERR_FILENO)) {}
+  void update(size_t done, size_t running) {
+    if (!show_) return;
+    const double elapsed_s = std::chrono::duration<double>(Clock::now() - began_).count();
+    const size_t done_now = done - done_before_;
+    std::string left = "";
+    if (done_now > 0 && done < total_) {
+      left = ", about " +
+             clock_text(elapsed_s / static_cast<double>(done_now) *
+                        static_cast<double>(total_ - done)) +
+             " left";
+    }
+    const std::string line = fmt::format("sweep: {}/{} runs done, {} running, {} elapsed{}", done,
+                                         total_, running, clock_text(elapsed_s), left);
+    if (tty_) {
+      fmt::print(stderr, "\r{:<78}", line);
+    } else if (done * 10 / std::max<size_t>(1, total_) != last_tenth_ || done == total_) {
+      last_tenth_ = done * 10 / std::max<size_t>(1, total_);
+      fmt::print(stderr, "{}\n", line);
+    }
+  }
+  void finish() {
+    if (show_ && tty_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  size_t total_;
+  size_t done_before_;
+  bool show_;
+  bool tty_;
+  size_t last_tenth_ = SIZE_MAX;
+  Clock::time_point began_ = Clock::now();
+};
+
+// Starts `tearline run` for `run`; its output goes to <run>.log.
+pid_t start_run(const fs::path& sweep_dir, const RunSpec& run, const SweepOptions& options) {
+  std::vector<std::string> args = {fs::read_symlink("/proc/self/exe").string(),
+                                   "run",
+                                   (sweep_dir / fmt::format("points/p{}.toml", run.point)).string(),
+                                   "--seed",
+                                   std::to_string(run.seed),
+                                   "--scale",
+                                   "0",
+                                   "--quiet",
+                                   "--out",
+                                   (sweep_dir / run.dir).string()};
+  if (options.mode != "both") args.insert(args.end(), {"--mode", options.mode});
+  if (options.in_process) args.push_back("--in-process");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (sweep_dir / (run.dir + ".log")).string();
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error(fmt::format("cannot start a run: {}", strerror(error)));
+  return pid;
+}
+
+std::optional<int> exit_of_finished(const fs::path& run_dir) {
+  std::ifstream in(run_dir / kExitFile);
+  int code = 0;
+  if (in >> code) return code;
+  return std::nullopt;
+}
+
+json report_of(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "report.json");
+  return json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+// A line per point and mode: the share of seeds in which each plot was averted.
+void print_summary(const std::vector<Parameter>& parameters, const std::vector<json>& rows) {
+  std::map<std::pair<size_t, std::string>, std::map<std::string, std::pair<int, int>>> shares;
+  std::map<size_t, json> values;
+  for (const json& row : rows) {
+    const auto key = std::make_pair(row["point"].get<size_t>(), row["mode"].get<std::string>());
+    values[key.first] = row["parameters"];
+    const json plots = row.value("plots", json::object());  // items() needs it alive.
+    for (const auto& [plot, outcome] : plots.items()) {
+      auto& [averted, runs] = shares[key][plot];
+      averted += outcome.value("averted", false) ? 1 : 0;
+      ++runs;
+    }
+  }
+  fmt::print("\nplots averted (runs averted / runs), by point and mode:\n");
+  for (const auto& [key, plots] : shares) {
+    std::string point;
+    for (const Parameter& parameter : parameters) {
+      point += fmt::format("{}={} ", parameter.path,
+                           values[key.first].value(parameter.path, std::string()));
+    }
+    for (const auto& [plot, share] : plots) {
+      fmt::print("  {}{:<12} {:<32} {}/{}\n", point, key.second, plot, share.first, share.second);
+    }
+  }
+}
+
+}  // namespace
+
+int sweep_command(const SweepOptions& options) {
+  const auto fail = [](int code, const std::string& message) {
+    fmt::print(stderr, "tearline sweep: {}\n", message);
+    return code;
+  };
+  const std::string scenario_path = resolve_scenario_path(options.scenario);
+  Scenario scenario;
+  try {
+    scenario = load_scenario(scenario_path);
+  } catch (const ScenarioError& error) {
+    return fail(2, error.what());
+  }
+  if (options.jobs == 0 || options.jobs > 64) return fail(2, "--jobs must be 1 to 64");
+
+  std::vector<Parameter> parameters;
+  std::vector<uint64_t> seeds;
+  std::vector<std::vector<std::string>> points;
+  std::vector<std::string> point_texts;
+  const std::string text = slurp(scenario_path);
+  try {
+    for (const std::string& set : options.sets) parameters.push_back(sweep::parse_set(set));
+    seeds = options.seeds.empty() ? std::vector<uint64_t>{scenario.seed}
+                                  : sweep::parse_seeds(options.seeds);
+    points = sweep::grid_points(parameters);
+    // Every point is checked before any run starts.
+    const fs::path check =
+        fs::temp_directory_path() / fmt::format("tearline-sweep-{}-check.toml", getpid());
+    for (const std::vector<std::string>& point : points) {
+      point_texts.push_back(sweep::apply_point(text, scenario_path, parameters, point));
+      write_file(check, point_texts.back());
+      try {
+        load_scenario(check.string());
+      } catch (const ScenarioError& error) {
+        std::string values;
+        for (size_t i = 0; i < parameters.size(); ++i) {
+          values += fmt::format("{}{}={}", i ? ", " : "", parameters[i].path, point[i]);
+        }
+        std::error_code ignored;
+        fs::remove(check, ignored);
+        // The loader's message names the key; the path of the copy is not the user's.
+        std::string message = error.what();
+        if (message.rfind(check.string(), 0) == 0) message.erase(0, check.string().size() + 1);
+        return fail(2, fmt::format("with {}: {}", values, message));
+      }
+    }
+    std::error_code ignored;
+    fs::remove(check, ignored);
+  } catch (const SweepError& error) {
+    return fail(2, error.what());
+  }
+  std::vector<std::string> modes = {"bilateral", "coordinated"};
+  if (options.mode != "both") modes = {options.mode};
+
+  const fs::path dir = options.out_dir.empty() ? default_sweep_dir(scenario.name) : options.out_dir;
+  json plan = {{"scenario", text},
+               {"parameters", json::array()},
+               {"seeds", seeds},
+               {"mode", options.mode},
+               {"in_process", options.in_process}};
+  for (const Parameter& parameter : parameters) {
+    plan["parameters"].push_back({{"path", parameter.path}, {"values", parameter.values}});
+  }
+  std::error_code error;
+  if (fs::exists(dir / kPlanFile, error)) {
+    if (json::parse(slurp(dir / kPlanFile), nullptr, false) != plan) {
+      return fail(2, dir.string() +
+                         " holds another sweep (other scenario, parameters, seeds or mode); "
+                         "give another --out");
+    }
+  } else if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
+    return fail(2, dir.string() + " is not empty and holds no sweep; give another --out");
+  }
+  try {
+    fs::create_directories(dir / "points");
+    fs::create_directories(dir / "runs");
+    write_file(dir / kPlanFile, plan.dump(1) + "\n");
+    for (size_t k = 0; k < points.size(); ++k) {
+      write_file(dir / fmt::format("points/p{}.toml", k), point_texts[k]);
+    }
+  } catch (const std::exception& failure) {
+    return fail(2,
+                fmt::format("cannot write the sweep folder {}: {}", dir.string(), failure.what()));
+  }
+
+  std::vector<RunSpec> runs;
+  for (size_t k = 0; k < points.size(); ++k) {
+    for (const uint64_t seed : seeds) {
+      runs.push_back({k, points[k], seed, fmt::format("runs/p{}-seed{}", k, seed)});
+    }
+  }
+  size_t done = 0;
+  std::vector<size_t> to_run;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (exit_of_finished(dir / runs[i].dir)) {
+      ++done;
+    } else {
+      fs::remove_all(dir / runs[i].dir, error);  // Unfinished: run again.
+      to_run.push_back(i);
+    }
+  }
+  if (!options.quiet) {
+    fmt::print(stderr, "tearline sweep: {} points x {} seeds = {} runs ({} done before) into {}\n",
+               points.size(), seeds.size(), runs.size(), done, dir.string());
+  }
+
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  SweepProgress progress(runs.size(), done, !options.quiet);
+  std::map<pid_t, size_t> running;
+  size_t next = 0;
+  progress.update(done, 0);
+  while ((next < to_run.size() && !g_interrupted) || !running.empty()) {
+    while (!g_interrupted && next < to_run.size() && running.size() < options.jobs) {
+      try {
+        running[start_run(dir, runs[to_run[next]], options)] = to_run[next];
+      } catch (const std::exception& failure) {
+        g_interrupted = 1;
+        fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
+        break;
+      }
+      ++next;
+    }
+    progress.update(done, running.size());
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) {
+        for (const auto& [child, index] : running) kill(child, SIGINT);
+        continue;
+      }
+      break;
+    }
+    const auto finished = running.find(pid);
+    if (finished == running.end()) continue;
+    const RunSpec& run = runs[finished->second];
+    running.erase(finished);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code == 130 || g_interrupted) continue;  // Interrupted: run again on resume.
+    try {
+      write_file(dir / run.dir / kExitFile, fmt::format("{}\n", code));
+    } catch (const std::exception& failure) {
+      fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
+      continue;
+    }
+    ++done;
+    progress.update(done, running.size());
+  }
+  progress.finish();
+  if (g_interrupted) {
+    return fail(130, fmt::format("interrupted: {} of {} runs done; the same command resumes", done,
+                                 runs.size()));
+  }
+
+  std::vector<json> rows;
+  int failed_runs = 0;
+  for (const RunSpec& run : runs) {
+    const std::optional<int> code = exit_of_finished(dir / run.dir);
+    if (!code) continue;
+    if (*code != 0) ++failed_runs;
+    for (json& row : sweep::rows_of_run(parameters, run, *code, report_of(dir / run.dir), modes)) {
+      rows.push_back(std::move(row));
+    }
+  }
+  try {
+    sweep::write_results(dir, scenario.name, parameters, seeds, modes, rows);
+  } catch (const std::exception& failure) {
+    return fail(1, failure.what());
+  }
+  if (!options.quiet) {
+    print_summary(parameters, rows);
+    fmt::print("\ntearline sweep: {} runs; results in {}/sweep.csv and sweep.json\n", runs.size(),
+               dir.string());
+  }
+  if (failed_runs > 0) {
+    return fail(1, fmt::format("{} of {} runs failed (their log: <run>.log beside the run)",
+                               failed_runs, runs.size()));
+  }
+  return 0;
+}
+
+}  // namespace tearline

@@ -1,0 +1,276 @@
+#include "sweep/sweep_grid.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace tearline::sweep {
+namespace {
+
+std::optional<int64_t> as_integer(std::string_view text) {
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<double> as_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, separator)) parts.push_back(part);
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+// "A..B" or "A..B:STEP" as values; nullopt when `text` is not a range.
+std::optional<std::vector<std::string>> range_values(const std::string& spec,
+                                                     const std::string& text) {
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos) return std::nullopt;
+  const std::string from = text.substr(0, dots);
+  std::string to = text.substr(dots + 2);
+  std::string step;
+  if (const size_t colon = to.find(':'); colon != std::string::npos) {
+    step = to.substr(colon + 1);
+    to.resize(colon);
+  }
+  std::vector<std::string> values;
+  if (step.empty()) {
+    const auto a = as_integer(from);
+    const auto b = as_integer(to);
+    if (!a || !b || *a > *b) {
+      throw SweepError(
+          fmt::format("--set {}: a range A..B needs integers A <= B (or A..B:STEP)", spec));
+    }
+    if (static_cast<uint64_t>(*b - *a) >= kMaxValues) {
+      throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+    }
+    for (int64_t value = *a; value <= *b; ++value) values.push_back(std::to_string(value));
+    return values;
+  }
+  const auto a = as_number(from);
+  const auto b = as_number(to);
+  const auto by = as_number(step);
+  if (!a || !b || !by || *by <= 0 || *a > *b) {
+    throw SweepError(
+        fmt::format("--set {}: a range A..B:STEP needs numbers A <= B and a STEP above 0", spec));
+  }
+  // Counted in steps, so that 0.5..0.9:0.1 ends at 0.9 despite rounding.
+  const double steps = std::floor((*b - *a) / *by + 1e-9);
+  if (steps + 1 > static_cast<double>(kMaxValues)) {
+    throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+  }
+  for (int i = 0; i <= static_cast<int>(steps); ++i) {
+    values.push_back(fmt::format("{}", *a + i * *by));
+  }
+  return values;
+}
+
+// One step of a path: a key, and an index when it names an array.
+struct Step {
+  std::string key;
+  std::optional<size_t> index;
+};
+
+std::vector<Step> parse_path(const std::string& path) {
+  std::vector<Step> steps;
+  for (const std::string& part : split(path, '.')) {
+    Step step;
+    const size_t open = part.find('[');
+    step.key = part.substr(0, open);
+    if (open != std::string::npos) {
+      const size_t close = part.find(']', open);
+      const auto index = close == part.size() - 1
+                             ? as_integer(std::string_view(part).substr(open + 1, close - open - 1))
+                             : std::nullopt;
+      if (!index || *index < 0) {
+        throw SweepError(fmt::format("--set {}: \"{}\" is not KEY or KEY[INDEX]", path, part));
+      }
+      step.index = static_cast<size_t>(*index);
+    }
+    if (step.key.empty()) throw SweepError(fmt::format("--set {}: an empty key", path));
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+// `text` as a TOML value of the type `like` has (or, without `like`, of
+// the type its text suggests); false if it is not one.
+bool set_value(toml::table& table, const std::string& key, const toml::node* like,
+               const std::string& text) {
+  const auto integer = as_integer(text);
+  const auto number = as_number(text);
+  const bool boolean = text == "true" || text == "false";
+  if (like == nullptr) {
+    if (integer) {
+      table.insert_or_assign(key, *integer);
+    } else if (number) {
+      table.insert_or_assign(key, *number);
+    } else if (boolean) {
+      table.insert_or_assign(key, text == "true");
+    } else {
+      table.insert_or_assign(key, text);
+    }
+    return true;
+  }
+  if (like->is_integer() && integer) return table.insert_or_assign(key, *integer), true;
+  if (like->is_floating_point() && number) return table.insert_or_assign(key, *number), true;
+  if (like->is_boolean() && boolean) return table.insert_or_assign(key, text == "true"), true;
+  if (like->is_string()) return table.insert_or_assign(key, text), true;
+  return false;
+}
+
+const char* type_name(const toml::node& node) {
+  if (node.is_integer()) return "an integer";
+  if (node.is_floating_point()) return "a number";
+  if (node.is_boolean()) return "true or false";
+  if (node.is_string()) return "a string";
+  return "a table or array (not settable)";
+}
+
+void apply(toml::table& root, const std::string& source, const std::string& path,
+           const std::string& value) {
+  const std::vector<Step> steps = parse_path(path);
+  toml::table* table = &root;
+  std::string walked;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    walked += (walked.empty() ? "" : ".") + step.key;
+    const bool last = i + 1 == steps.size();
+    toml::node* node = table->get(step.key);
+    if (last && !step.index) {
+      if (node != nullptr && !set_value(*table, step.key, node, value)) {
+        throw SweepError(fmt::format("--set {}={}: {} in {} is {}", path, value, path, source,
+                                     type_name(*node)));
+      }
+      if (node == nullptr) set_value(*table, step.key, nullptr, value);
+      return;
+    }
+    if (node == nullptr) {
+      throw SweepError(fmt::format("--set {}: {} has no \"{}\"", path, source, walked));
+    }
+    if (step.index) {
+      toml::array* array = node->as_array();
+      if (array == nullptr) {
+        throw SweepError(fmt::format("--set {}: {} in {} is not a list", path, walked, source));
+      }
+      if (*step.index >= array->size()) {
+        throw SweepError(fmt::format("--set {}: {} in {} has {} entries, so {}[{}] is none", path,
+                                     walked, source, array->size(), walked, *step.index));
+      }
+      walked += fmt::format("[{}]", *step.index);
+      node = array->get(*step.index);
+      if (last) {
+        throw SweepError(
+            fmt::format("--set {}: {} is a table; name one of its keys", path, walked));
+      }
+    }
+    table = node->as_table();
+    if (table == nullptr) {
+      throw SweepError(
+          fmt::format("--set {}: {} in {} is a value, not a table", path, walked, source));
+    }
+  }
+}
+
+}  // namespace
+
+Parameter parse_set(const std::string& spec) {
+  const size_t equals = spec.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == spec.size()) {
+    throw SweepError(
+        fmt::format("--set {}: expected PATH=VALUES, e.g. "
+                    "agency[0].partner[0].trust=0.5,0.7,0.9",
+                    spec));
+  }
+  Parameter parameter;
+  parameter.path = spec.substr(0, equals);
+  parse_path(parameter.path);  // Checked before any value.
+  const std::string text = spec.substr(equals + 1);
+  if (auto range = range_values(spec, text)) {
+    parameter.values = std::move(*range);
+  } else {
+    for (const std::string& value : split(text, ',')) {
+      if (value.empty()) throw SweepError(fmt::format("--set {}: an empty value", spec));
+      parameter.values.push_back(value);
+    }
+  }
+  if (parameter.values.size() > kMaxValues) {
+    throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+  }
+  return parameter;
+}
+
+std::vector<uint64_t> parse_seeds(const std::string& spec) {
+  std::vector<uint64_t> seeds;
+  std::set<uint64_t> seen;
+  const auto add = [&](uint64_t seed) {
+    if (seen.insert(seed).second) seeds.push_back(seed);
+    if (seeds.size() > kMaxSeeds) {
+      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kMaxSeeds));
+    }
+  };
+  for (const std::string& part : split(spec, ',')) {
+    const size_t dash = part.find('-');
+    const auto from = as_integer(part.substr(0, dash));
+    const auto to = dash == std::string::npos ? from : as_integer(part.substr(dash + 1));
+    if (!from || !to || *from < 0 || *from > *to) {
+      throw SweepError(fmt::format("--seeds {}: \"{}\" is not a seed or a range A-B", spec, part));
+    }
+    if (static_cast<uint64_t>(*to - *from) >= kMaxSeeds) {
+      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kMaxSeeds));
+    }
+    for (int64_t seed = *from; seed <= *to; ++seed) add(static_cast<uint64_t>(seed));
+  }
+  return seeds;
+}
+
+std::vector<std::vector<std::string>> grid_points(const std::vector<Parameter>& parameters) {
+  std::vector<std::vector<std::string>> points = {{}};
+  for (const Parameter& parameter : parameters) {
+    if (points.size() * parameter.values.size() > kMaxPoints) {
+      throw SweepError(fmt::format("the grid has more than {} points", kMaxPoints));
+    }
+    std::vector<std::vector<std::string>> next;
+    for (const std::vector<std::string>& point : points) {
+      for (const std::string& value : parameter.values) {
+        next.push_back(point);
+        next.back().push_back(value);
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+std::string apply_point(const std::string& toml_text, const std::string& source,
+                        const std::vector<Parameter>& parameters,
+                        const std::vector<std::string>& point) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& error) {
+    throw SweepError(fmt::format("{}: {}", source, error.description()));
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    apply(root, source, parameters[i].path, point.at(i));
+  }
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
+}  // namespace tearline::sweep
