@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "sweep/sweep_html.h"
+
 namespace tearline::sweep {
 namespace {
 
@@ -148,6 +150,7 @@ void write_results(const std::filesystem::path& dir, const std::string& scenario
                      {"rows", rows}};
   write_whole(dir / "sweep.json", file.dump(1) + "\n");
   write_whole(dir / "sweep.csv", csv_of(parameters, rows));
+  write_whole(dir / "sweep.html", sweep_html(file));
 }
 
 }  // namespace tearline::sweep

@@ -28,10 +28,10 @@ std::vector<nlohmann::json> rows_of_run(const std::vector<Parameter>& parameters
                                         const nlohmann::json& report,
                                         const std::vector<std::string>& modes);
 
-// Writes <dir>/sweep.json ({"parameters", "seeds", "modes", "rows"}) and
-// <dir>/sweep.csv (a header, then one line per row), each whole and then
-// renamed into place. Throws std::runtime_error naming the file when it
-// cannot.
+// Writes <dir>/sweep.json ({"parameters", "seeds", "modes", "rows"}),
+// <dir>/sweep.csv (a header, then one line per row) and <dir>/sweep.html
+// (sweep_html.h), each whole and then renamed into place. Throws std::runtime_error naming the file
+// when it cannot.
 void write_results(const std::filesystem::path& dir, const std::string& scenario,
                    const std::vector<Parameter>& parameters, const std::vector<uint64_t>& seeds,
                    const std::vector<std::string>& modes, const std::vector<nlohmann::json>& rows);
