@@ -166,13 +166,13 @@ void JournalWriter::write_all(std::string_view bytes) {
   }
 }
 
-void JournalWriter::commit(uint64_t trace_bytes, const std::string& member) {
+void JournalWriter::commit(uint64_t trace_bytes, const std::string& member, bool durable) {
   v1::JournalRecord record;
   record.mutable_commit()->set_trace_bytes(trace_bytes);
   record.mutable_commit()->set_member(member);
   append(record);
   write();
-  if (::fdatasync(fd_) != 0) {
+  if (durable && ::fdatasync(fd_) != 0) {
     throw JournalError(fmt::format("cannot sync journal {}: {}", path_, std::strerror(errno)));
   }
   ++commits_;

@@ -72,9 +72,9 @@ class JournalWriter {
   // (a SIGKILL), not the machine. Throws JournalError.
   void write();
   // Writes what was appended and a commit record naming trace_bytes of
-  // `member`'s trace, then fdatasync: one sync for the whole group. Throws
-  // JournalError.
-  void commit(uint64_t trace_bytes, const std::string& member);
+  // `member`'s trace, then (when `durable`) fdatasync: one sync for the
+  // whole group. Throws JournalError.
+  void commit(uint64_t trace_bytes, const std::string& member, bool durable = true);
   uint64_t commits() const { return commits_; }
   // The file's length: what was written so far.
   uint64_t written_bytes() const { return written_bytes_; }

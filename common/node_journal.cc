@@ -16,8 +16,12 @@ v1::JournalHeader journal_header(const NodeIdentity& identity) {
   return header;
 }
 
-NodeJournal::NodeJournal(std::string path, const NodeIdentity& identity, std::string member)
-    : path_(std::move(path)), member_(std::move(member)), header_(journal_header(identity)) {}
+NodeJournal::NodeJournal(std::string path, const NodeIdentity& identity, std::string member,
+                         bool durable)
+    : path_(std::move(path)),
+      member_(std::move(member)),
+      durable_(durable),
+      header_(journal_header(identity)) {}
 
 size_t replayable_entries(const JournalContents& contents) {
   if (contents.committed == 0) return 0;
@@ -107,7 +111,9 @@ void NodeJournal::record_window(const v1::Grant& grant) {
   writer_->append(record);
 }
 
-void NodeJournal::commit(JsonlTraceWriter& trace) { writer_->commit(trace.sync(), member_); }
+void NodeJournal::commit(JsonlTraceWriter& trace) {
+  writer_->commit(durable_ ? trace.sync() : trace.flushed_bytes(), member_, durable_);
+}
 
 void cut_trace_to_last_commit(const JournalContents& contents, const std::string& member,
                               const std::string& trace_path, const std::string& journal_path) {

@@ -28,8 +28,11 @@ class NodeJournal {
  public:
   // The journal at `path` of the node `identity`, kept by the process
   // `member` (the node's own name, or its standby's); nothing is read or
-  // written until start().
-  NodeJournal(std::string path, const NodeIdentity& identity, std::string member);
+  // written until start(). Without `durable`, commits write but do not
+  // sync: the in-process run, whose nodes die only as the launcher
+  // simulates, needs the records, not their survival of a power cut.
+  NodeJournal(std::string path, const NodeIdentity& identity, std::string member,
+              bool durable = true);
 
   // Carries out `start` on `core`. With start.died_at_h() set (a restart),
   // first replays the journal's committed records into `core` and cuts the
@@ -53,6 +56,7 @@ class NodeJournal {
  private:
   std::string path_;
   std::string member_;
+  bool durable_;
   v1::JournalHeader header_;
   std::optional<JournalWriter> writer_;
   uint64_t replayed_records_ = 0;

@@ -22,7 +22,7 @@
 namespace tearline {
 
 struct NodeOptions {
-  std::string name;           // e.g. "agency.uk".
+  std::string name;  // e.g. "agency.uk".
   // The process's own name where it is one of two members of the node (a
   // centre's standby, "broker.b"): its endpoints and files. Empty: `name`.
   std::string member;

@@ -365,10 +365,18 @@ void JsonlTraceWriter::flush() {
 
 uint64_t JsonlTraceWriter::sync() {
   flush();
-  struct stat status {};
-  const int fd = fileno(file_);
-  if (fdatasync(fd) != 0 || fstat(fd, &status) != 0) {
+  if (fdatasync(fileno(file_)) != 0) {
     throw TraceWriteError("cannot sync trace file " + path_ + ": " + std::strerror(errno));
+  }
+  return flushed_bytes();
+}
+
+uint64_t JsonlTraceWriter::flushed_bytes() {
+  flush();
+  struct stat status {};
+  if (fstat(fileno(file_), &status) != 0) {
+    throw TraceWriteError("cannot read the size of trace file " + path_ + ": " +
+                          std::strerror(errno));
   }
   return static_cast<uint64_t>(status.st_size);
 }

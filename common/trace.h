@@ -86,6 +86,8 @@ class JsonlTraceWriter : public TraceSink {
   // bytes, what a journal commit records (docs/DURABILITY.md). Throws
   // TraceWriteError naming the path if it cannot.
   uint64_t sync();
+  // Flushes without making durable; returns the file's size in bytes.
+  uint64_t flushed_bytes();
   uint64_t events_written() const { return events_written_; }
 
  private:

@@ -76,7 +76,8 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
         fs::copy_file(before->second, journal_path, fs::copy_options::overwrite_existing);
       }
       last_journal_[node] = journal_path;
-      entry.journal = std::make_unique<NodeJournal>(journal_path, identity, process);
+      entry.journal = std::make_unique<NodeJournal>(journal_path, identity, process,
+                                                    /*durable=*/false);
       entry.journal->start(*entry.core, *entry.trace, trace_path, start, kLauncherMember);
     } else {
       entry.core->start(start.begin_h(), start.incarnation(), start.end_h(), kLauncherMember);

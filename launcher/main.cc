@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
                     "the reference run: every node as a state machine in this one process, "
                     "frames handed over in memory; same run directory and, by the determinism "
                     "contract, the same report as the real processes");
+  run_app->add_flag("--no-html", run.no_html,
+                    "write no report.html (a sweep's runs; `tearline trace RUN --html FILE` "
+                    "makes it later)");
   run_app->add_option("--keys", run.keys_dir,
                       "use this key set (made by `tearline keys`) instead of fresh keys in "
                       "<run>/keys; needed to run nodes on several hosts");
@@ -89,6 +92,10 @@ int main(int argc, char** argv) {
   sweep_app->add_flag("--in-process", sweep.in_process,
                       "each run as the reference run (tearline run --in-process): the same "
                       "answers, faster");
+  sweep_app->add_flag("--keep-traces", sweep.keep_traces,
+                      "keep each run's traces, journals and logs (by default a finished run "
+                      "keeps its report and scenario; `tearline run` of its point and seed "
+                      "makes the same traces again)");
   sweep_app->add_flag("--quiet", sweep.quiet, "no progress and no summary");
 
   std::string keys_scenario;

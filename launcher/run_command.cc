@@ -221,7 +221,7 @@ int run_command(const RunOptions& options) {
       failures.push_back(error);
     }
   }
-  write_html_report(run_dir);
+  if (!options.no_html) write_html_report(run_dir);
   if (!options.quiet) fmt::print("{}", text);
 
   int unaccounted = 0;
@@ -244,10 +244,9 @@ int run_command(const RunOptions& options) {
     }
   }
   std::fflush(stdout);
-  fmt::print(stderr,
-             "tearline run: run directory {0} (diagrams: {0}/report.html; traces: tearline trace "
-             "{0} summary)\n",
-             run_dir.string());
+  fmt::print(stderr, "tearline run: run directory {0} ({1}traces: tearline trace {0} summary)\n",
+             run_dir.string(),
+             options.no_html ? "" : fmt::format("diagrams: {}/report.html; ", run_dir.string()));
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");
     return 130;

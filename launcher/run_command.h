@@ -22,6 +22,8 @@ struct RunOptions {
   std::optional<uint64_t> chaos_seed;
   // The reference run: every node in the launcher's process.
   bool in_process = false;
+  // No report.html (a sweep's runs: their report.json is what it reads).
+  bool no_html = false;
   // A key set made by `tearline keys` (security/keys.h); empty: fresh keys
   // in <run>/keys.
   std::string keys_dir;

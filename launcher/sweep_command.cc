@@ -121,6 +121,7 @@ pid_t start_run(const fs::path& sweep_dir, const RunSpec& run, const SweepOption
                                    "--scale",
                                    "0",
                                    "--quiet",
+                                   "--no-html",
                                    "--out",
                                    (sweep_dir / run.dir).string()};
   if (options.mode != "both") args.insert(args.end(), {"--mode", options.mode});
@@ -327,6 +328,13 @@ int sweep_command(const SweepOptions& options) {
     } catch (const std::exception& failure) {
       fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
       continue;
+    }
+    if (!options.keep_traces) {
+      // Its report is what the sweep reads; `tearline run` of its point and
+      // seed makes the traces again, the same.
+      for (const std::string& mode : {"bilateral", "coordinated"}) {
+        fs::remove_all(dir / run.dir / mode, error);
+      }
     }
     ++done;
     progress.update(done, running.size());

@@ -18,7 +18,11 @@ struct SweepOptions {
   unsigned jobs = 2;        // Runs at a time.
   std::string out_dir;      // Empty: runs/sweep-<scenario>-<time>.
   bool in_process = false;  // Each run as the reference run (same answers, faster).
-  bool quiet = false;       // No progress and no summary.
+  // Keep each run's mode folders (traces, journals, logs); by default a
+  // finished run keeps its report and scenario only (a manchester run's
+  // traces are about 65 MB).
+  bool keep_traces = false;
+  bool quiet = false;  // No progress and no summary.
 };
 
 // Exit codes: 0 every run completed with exit 0; 1 a run failed (its row

@@ -99,6 +99,9 @@ TEST(Sweep, EveryRowSaysWhatItsRunsReportSaysAndTheSameCommandResumes) {
                      std::stod(row.at("agency[0].partner[0].trust")));
   }
   EXPECT_EQ(runs_per_value, (std::map<std::string, int>{{"0.3", 6}, {"0.9", 6}}));
+  // A finished run keeps its report and scenario, not its traces.
+  EXPECT_TRUE(fs::exists(out / "runs/p0-seed1/scenario.toml"));
+  EXPECT_FALSE(fs::exists(out / "runs/p0-seed1/coordinated"));
 
   const auto made = fs::last_write_time(out / "runs/p0-seed1/report.json");
   const std::string csv = slurp(out / "sweep.csv");
