@@ -8,6 +8,7 @@
 
 #include "launcher/fault_command.h"
 #include "launcher/run_command.h"
+#include "launcher/scenario_generate.h"
 #include "launcher/sweep_command.h"
 #include "launcher/trace_command.h"
 #include "traces/report/report.h"
@@ -97,6 +98,25 @@ int main(int argc, char** argv) {
                       "keeps its report and scenario; `tearline run` of its point and seed "
                       "makes the same traces again)");
   sweep_app->add_flag("--quiet", sweep.quiet, "no progress and no summary");
+
+  tearline::GenerateOptions generate;
+  std::string generate_out;
+  CLI::App* scenario_app =
+      app.add_subcommand("scenario", "Work with scenario files: `generate` makes one.");
+  scenario_app->require_subcommand(1);
+  CLI::App* generate_app = scenario_app->add_subcommand(
+      "generate",
+      "Write a valid scenario of any size, drawn from a seed (the same arguments give the same "
+      "file): agencies with partners, sources, background and policies, a centre, units that "
+      "each cover an area, plots whose reports are spread over the agencies. Its comments say "
+      "how it was made. Exit 0 written, 1 cannot write, 2 bad options.");
+  generate_app->add_option("--agencies", generate.agencies, "agencies, 1-1000 (default 3)");
+  generate_app->add_option("--units", generate.units, "units, 1-10000 (default 4)");
+  generate_app->add_option("--plots", generate.plots, "plots, 0-1000 (default 2)");
+  generate_app->add_option("--seed", generate.seed, "seed of the draws (default 1)");
+  generate_app->add_option("--duration-h", generate.duration_h,
+                           "scenario hours, 48-8760 (default 720)");
+  generate_app->add_option("--out", generate_out, "file to write (default: stdout)");
 
   std::string keys_scenario;
   std::string keys_dir;
@@ -196,6 +216,7 @@ int main(int argc, char** argv) {
 
   if (*run_app) return tearline::run_command(run);
   if (*sweep_app) return tearline::sweep_command(sweep);
+  if (*generate_app) return tearline::generate_command(generate, generate_out);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*trace_app) {
     const bool exporting = !trace.perfetto_path.empty() || !trace.otlp_path.empty() ||
