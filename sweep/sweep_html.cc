@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "common/html_escape.h"
+
 namespace tearline::sweep {
 namespace {
 
@@ -20,28 +22,7 @@ constexpr int kLeft = 56;    // Room for the y axis' labels.
 constexpr int kBottom = 44;  // Room for the x axis' labels.
 constexpr int kTop = 16;
 
-std::string esc(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& text) { return html_escape(text); }
 
 const char* colour_of(const std::string& mode) {
   return mode == "bilateral" ? "#b03a2e" : mode == "coordinated" ? "#1f618d" : "#555";
@@ -82,6 +63,22 @@ std::string y_axis(double top, int ticks, int height, const Label& label) {
   return out;
 }
 
+// The width of each value's column.
+double slot_width(const std::vector<std::string>& values) {
+  return static_cast<double>(kChartWidth - kLeft - 8) / values.size();
+}
+
+// Each value's label under its column.
+std::string x_labels(const std::vector<std::string>& values, int height) {
+  std::string out;
+  for (size_t v = 0; v < values.size(); ++v) {
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>\n",
+        kLeft + slot_width(values) * (v + 0.5), height - kBottom + 16, esc(values[v]));
+  }
+  return out;
+}
+
 std::string legend(const std::vector<std::string>& modes, int height) {
   std::string out;
   int x = kLeft;
@@ -106,12 +103,10 @@ std::string averted_chart(const std::string& plot, const std::string& parameter,
       "averted", fmt::format("data-plot=\"{}\" data-parameter=\"{}\"", esc(plot), esc(parameter)),
       height);
   out += y_axis(1.0, 4, height, [](double value) { return fmt::format("{:.0f}%", value * 100); });
-  const double slot = static_cast<double>(kChartWidth - kLeft - 8) / values.size();
+  const double slot = slot_width(values);
+  out += x_labels(values, height);
   for (size_t v = 0; v < values.size(); ++v) {
     const double centre = kLeft + slot * (v + 0.5);
-    out += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>\n", centre,
-        height - kBottom + 16, esc(values[v]));
     for (size_t m = 0; m < modes.size(); ++m) {
       const auto found = shares.find({modes[m], values[v]});
       const Share share = found == shares.end() ? Share{} : found->second;
@@ -154,13 +149,8 @@ std::string lead_chart(const std::string& plot, const std::string& parameter,
   const int plot_height = height - kTop - kBottom;
   std::string out = svg_open("lead", fmt::format("data-plot=\"{}\"", esc(plot)), height);
   out += y_axis(top, 4, height, [](double value) { return fmt::format("{:.0f} h", value); });
-  const double slot = static_cast<double>(kChartWidth - kLeft - 8) / values.size();
-  for (size_t v = 0; v < values.size(); ++v) {
-    const double centre = kLeft + slot * (v + 0.5);
-    out += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>\n", centre,
-        height - kBottom + 16, esc(values[v]));
-  }
+  const double slot = slot_width(values);
+  out += x_labels(values, height);
   std::map<std::pair<size_t, size_t>, int> placed;  // Spreads dots of one column.
   for (const json& row : rows) {
     const json lead = row["plots"][plot]["lead_h"];

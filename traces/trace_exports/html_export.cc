@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/html_escape.h"
 #include "traces/report/message_fates.h"
 #include "traces/report/report.h"
 #include "traces/report/text_table.h"
@@ -23,28 +24,7 @@ using trace_exports::ModeEvents;
 
 constexpr int kBins = 10;
 
-std::string esc(const std::string& value) {
-  std::string out;
-  for (const char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& value) { return html_escape(value); }
 
 std::string text_of(const json& value) {
   if (value.is_string()) return value.get<std::string>();
