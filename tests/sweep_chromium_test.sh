@@ -14,23 +14,12 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! "$source_dir/scripts/setup" --with-chromium >"$work/setup.log" 2>&1 ||
-   ! command -v chromium >/dev/null; then
-  cat "$work/setup.log" >&2
-  echo "FAIL: chromium is not installed and scripts/setup --with-chromium could not install it" >&2
-  exit 1
-fi
+# shellcheck source=tests/chromium.sh
+source "$source_dir/tests/chromium.sh"
 
 (cd "$source_dir" && "$tearline" sweep small --set 'agency[0].partner[0].trust=0.3,0.9' \
   --seeds 1-3 --in-process --quiet --out "$work/sweep")
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$work/profile" --dump-dom "file://$work/sweep/sweep.html" \
-  >"$work/dom.html" 2>"$work/chromium.log" || {
-  cat "$work/chromium.log" >&2
-  echo "FAIL: chromium could not render sweep.html" >&2
-  exit 1
-}
+render_dom "$work/sweep/sweep.html" "$work/dom.html"
 
 status=0
 charts=$(grep -o '<svg class="averted"' "$work/dom.html" | wc -l)
