@@ -9,7 +9,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -19,6 +18,7 @@
 #include "common/endpoints.h"
 #include "common/scenario.h"
 #include "common/trace.h"
+#include "common/whole_file.h"
 #include "launcher/chaos.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
@@ -42,30 +42,6 @@ std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
   return fmt::format("runs/{}-{}-seed{}", scenario_name, stamp, seed);
-}
-
-// Writes `text` to `path` whole or not at all: into a neighbour first, then
-// renamed, so a failure (a full disk) never leaves a truncated file that
-// looks complete. Returns the error, or "" when written.
-std::string write_whole_file(const fs::path& path, const std::string& text) {
-  const fs::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(partial, ignored);
-      return "cannot write " + path.string() + ": " + std::strerror(errno);
-    }
-  }
-  std::error_code error;
-  fs::rename(partial, path, error);
-  if (error) {
-    fs::remove(partial, error);
-    return "cannot write " + path.string() + ": " + error.message();
-  }
-  return "";
 }
 
 // report.html, best effort: a failure is a warning, not a failed run.

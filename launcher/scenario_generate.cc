@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <vector>
 
 #include "common/scenario.h"
+#include "common/whole_file.h"
 
 namespace tearline {
 namespace {
@@ -213,19 +213,17 @@ int generate_command(const GenerateOptions& options, const std::string& out) {
   const std::filesystem::path check = out.empty()
                                           ? std::filesystem::temp_directory_path() /
                                                 fmt::format("tearline-generated-{}.toml", getpid())
-                                          : std::filesystem::path(out + ".partial");
-  {
-    std::ofstream file(check, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.flush();
-    if (!file) return fail(1, "cannot write " + check.string());
-  }
-  try {
-    load_scenario(check.string());
-  } catch (const ScenarioError& error) {
-    return fail(1, std::string("the generated scenario does not load (a bug): ") + error.what());
+                                          : std::filesystem::path(out + ".check");
+  if (const std::string error = write_whole_file(check, text); !error.empty()) {
+    return fail(1, error);
   }
   std::error_code error;
+  try {
+    load_scenario(check.string());
+  } catch (const ScenarioError& failure) {
+    std::filesystem::remove(check, error);
+    return fail(1, std::string("the generated scenario does not load (a bug): ") + failure.what());
+  }
   if (out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::filesystem::remove(check, error);

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "common/scenario.h"
+#include "common/whole_file.h"
 #include "launcher/run_command.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_results.h"
@@ -46,15 +47,11 @@ std::string slurp(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Throws std::runtime_error when it cannot.
 void write_file(const fs::path& path, const std::string& text) {
-  const fs::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + partial.string());
+  if (const std::string error = write_whole_file(path, text); !error.empty()) {
+    throw std::runtime_error(error);
   }
-  fs::rename(partial, path);
 }
 
 std::string default_sweep_dir(const std::string& scenario_name) {
@@ -332,7 +329,7 @@ int sweep_command(const SweepOptions& options) {
     if (!options.keep_traces) {
       // Its report is what the sweep reads; `tearline run` of its point and
       // seed makes the traces again, the same.
-      for (const std::string& mode : {"bilateral", "coordinated"}) {
+      for (const char* mode : {"bilateral", "coordinated"}) {
         fs::remove_all(dir / run.dir / mode, error);
       }
     }

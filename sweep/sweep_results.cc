@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
+#include "common/whole_file.h"
 #include "sweep/sweep_html.h"
 
 namespace tearline::sweep {
@@ -33,16 +33,9 @@ std::string text_of(const json& value) {
 }
 
 void write_whole(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + partial.string());
+  if (const std::string error = write_whole_file(path, text); !error.empty()) {
+    throw std::runtime_error(error);
   }
-  std::error_code error;
-  std::filesystem::rename(partial, path, error);
-  if (error) throw std::runtime_error("cannot write " + path.string() + ": " + error.message());
 }
 
 const char* const kMessageColumns[] = {"created", "delivered", "lost", "in_flight", "unaccounted"};
