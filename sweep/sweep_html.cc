@@ -65,7 +65,18 @@ std::string y_axis(double top, int ticks, int height, const Label& label) {
 
 // The width of each value's column.
 double slot_width(const std::vector<std::string>& values) {
-  return static_cast<double>(kChartWidth - kLeft - 8) / values.size();
+  return static_cast<double>(kChartWidth - kLeft - 8) / static_cast<double>(values.size());
+}
+
+// The middle of column `index`.
+double column_centre(const std::vector<std::string>& values, size_t index) {
+  return kLeft + slot_width(values) * (static_cast<double>(index) + 0.5);
+}
+
+// Where the `index`th of `count` marks sits beside the column's middle, in
+// steps of one.
+double beside(size_t index, size_t count) {
+  return static_cast<double>(index) - static_cast<double>(count - 1) / 2.0;
 }
 
 // Each value's label under its column.
@@ -74,7 +85,7 @@ std::string x_labels(const std::vector<std::string>& values, int height) {
   for (size_t v = 0; v < values.size(); ++v) {
     out += fmt::format(
         "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>\n",
-        kLeft + slot_width(values) * (v + 0.5), height - kBottom + 16, esc(values[v]));
+        column_centre(values, v), height - kBottom + 16, esc(values[v]));
   }
   return out;
 }
@@ -106,11 +117,11 @@ std::string averted_chart(const std::string& plot, const std::string& parameter,
   const double slot = slot_width(values);
   out += x_labels(values, height);
   for (size_t v = 0; v < values.size(); ++v) {
-    const double centre = kLeft + slot * (v + 0.5);
+    const double centre = column_centre(values, v);
     for (size_t m = 0; m < modes.size(); ++m) {
       const auto found = shares.find({modes[m], values[v]});
       const Share share = found == shares.end() ? Share{} : found->second;
-      const double x = centre + (m - (modes.size() - 1) / 2.0) * std::min(18.0, slot / 4);
+      const double x = centre + beside(m, modes.size()) * std::min(18.0, slot / 4);
       const auto to_y = [&](double p) { return kTop + plot_height * (1 - p); };
       const auto [low, high] = wilson_interval(share.averted, share.runs);
       const double p = share.runs ? static_cast<double>(share.averted) / share.runs : 0;
@@ -164,8 +175,8 @@ std::string lead_chart(const std::string& plot, const std::string& parameter,
       if (v == values.size()) continue;
     }
     const int nth = placed[{v, m}]++;
-    const double x = kLeft + slot * (v + 0.5) + (m - (modes.size() - 1) / 2.0) * slot / 4 +
-                     ((nth % 5) - 2) * 2.0;
+    const double x =
+        column_centre(values, v) + beside(m, modes.size()) * slot / 4 + ((nth % 5) - 2) * 2.0;
     const double y = kTop + plot_height * (1 - lead.get<double>() / top);
     out += fmt::format(
         "<circle class=\"lead\" data-mode=\"{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\" "

@@ -55,11 +55,11 @@ double TimeAuthority::reached_h(const std::string& node) const {
 std::map<std::string, std::vector<v1::FrameCount>> TimeAuthority::frames_due_around(
     const std::string& node) const {
   const auto count = [](const std::pair<std::string, uint32_t>& peer, uint64_t frames) {
-    v1::FrameCount count;
-    count.set_peer(peer.first);
-    count.set_peer_incarnation(peer.second);
-    count.set_frames(frames);
-    return count;
+    v1::FrameCount entry;
+    entry.set_peer(peer.first);
+    entry.set_peer_incarnation(peer.second);
+    entry.set_frames(frames);
+    return entry;
   };
   const std::pair<std::string, uint32_t> sender{node, nodes_[index_of(node)].incarnation};
   std::map<std::string, std::vector<v1::FrameCount>> due;
