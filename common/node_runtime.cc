@@ -3,7 +3,6 @@
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -22,6 +21,7 @@
 #include "common/journal_stream.h"
 #include "common/node_core.h"
 #include "common/node_journal.h"
+#include "common/peak_memory.h"
 #include "common/trace.h"
 #include "security/curve.h"
 #include "security/zap_handler.h"
@@ -49,11 +49,13 @@ constexpr auto kMaxPollTimeout = std::chrono::milliseconds(100);
 // While frames wait in the outbox, it is retried this often.
 constexpr auto kOutboxRetry = std::chrono::milliseconds(1);
 constexpr int kControlLingerMs = 1000;
+constexpr int kIoThreads = 1;
 
-uint64_t peak_rss_kib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<uint64_t>(usage.ru_maxrss);
+// ZeroMQ refuses sockets beyond its limit (1,023 by default): a centre
+// holds one per peer, besides its own (control, data, ZAP, a member's).
+int zmq_sockets_needed(const Scenario& scenario) {
+  constexpr int kOwnSockets = 8;
+  return static_cast<int>(scenario.node_names().size()) + kOwnSockets;
 }
 
 // Who may connect to a node: its peers on data (and a centre's other
@@ -95,6 +97,7 @@ class NodeProcess final : public FrameSink {
             {options.name, options.mode, options.seed}, scenario,
             [&](const Random& random) { return factory(scenario, options, random, key_.secret); },
             trace_writer_, *this, log),
+        context_(kIoThreads, zmq_sockets_needed(scenario)),
         zap_(context_, public_keys_, zap_policy(scenario, options.name), log),
         control_(context_, zmq::socket_type::router),
         data_(context_, zmq::socket_type::pull) {
@@ -429,7 +432,7 @@ void NodeProcess::carry_out(const v1::ControlRequest& request, const std::string
     log_->warn("control: {} from {} refused: {}", describe_command(request), issuer, error);
   }
   core_.fill_status(answer->mutable_status());
-  answer->mutable_status()->set_peak_rss_kib(peak_rss_kib());
+  answer->mutable_status()->set_peak_rss_kib(peak_resident_kib());
   if (journal_ && core_.started()) {
     answer->mutable_status()->set_journal_bytes(journal_->written_bytes());
   } else if (replica_) {
@@ -567,7 +570,7 @@ int NodeProcess::run() {
     flush_member_outbox();
   }
   log_->info("stopped at {:.1f} h; {} trace events; peak RSS {} KiB", core_.reached_h(),
-             core_.events_written(), peak_rss_kib());
+             core_.events_written(), peak_resident_kib());
   return 0;
 }
 

@@ -28,6 +28,9 @@ namespace {
 // Limits on what a scenario may ask of a department, so a typo cannot make a
 // node allocate without bound.
 constexpr int64_t kWorkersMax = 10'000;
+// Agencies, a centre and units together: each is a process, and a centre
+// holds a socket and a connection for each of the others.
+constexpr size_t kNodesMax = 4'000;
 constexpr int64_t kCapacityMsgsMax = 10'000'000;
 constexpr int64_t kCorrelationBoostMax = 100;  // Relevance is capped at 100 anyway.
 
@@ -650,6 +653,7 @@ class Loader {
         root.tables("agency", {"name", "country", "desk", "database", "background", "policy",
                                "partner", "source", "journal"});
     if (tables.empty()) root.fail("agency", "at least one [[agency]] is required");
+    if (tables.size() + 2 > kNodesMax) fail_too_many_nodes(root, "agency", tables.size() + 2);
     struct PartnerRef {
       Table table;
       std::string agency;
@@ -759,10 +763,19 @@ class Loader {
         read_number(table, "failover_after_h", Bound::kNonNegative, broker.failover_after_h);
   }
 
+  [[noreturn]] static void fail_too_many_nodes(const Table& root, std::string_view key,
+                                               size_t nodes) {
+    root.fail(key, "a scenario has at most " + std::to_string(kNodesMax) +
+                       " nodes (agencies, a centre and units together); this one has at least " +
+                       std::to_string(nodes));
+  }
+
   void read_units(const Table& root) {
     const std::vector<Table> tables = root.tables(
         "unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake", "journal"});
     if (tables.empty()) root.fail("unit", "at least one [[unit]] is required");
+    const size_t nodes = scenario_.agencies.size() + 1 + tables.size();
+    if (nodes > kNodesMax) fail_too_many_nodes(root, "unit", nodes);
     for (const Table& table : tables) {
       UnitSpec unit;
       unit.name = read_node_name(table, "unit.");

@@ -600,6 +600,19 @@ TEST(ScenarioErrorTest, SyntaxErrorNamesLineAndColumn) {
   EXPECT_NE(rest.find(": "), std::string::npos) << error;
 }
 
+TEST(ScenarioErrorTest, TooManyNodesIsRefusedNamingTheUnits) {
+  std::string text(kMinimal);
+  for (int i = 0; i < 4'000; ++i) {
+    text += "[[unit]]\nname = \"unit.u" + std::to_string(i) +
+            "\"\nagency = \"agency.aa\"\narea = \"north\"\nresponse_h = 1\n"
+            "intake = { workers = 1, service = { fixed_h = 1 } }\n";
+  }
+  const ScratchFile file(text);
+  const std::string error = load_error(file.path());
+  EXPECT_NE(error.find(": unit: a scenario has at most 4000 nodes"), std::string::npos) << error;
+  EXPECT_NE(error.find("this one has at least 4004"), std::string::npos) << error;
+}
+
 TEST(ScenarioErrorTest, MissingFile) {
   const std::string path = testing::TempDir() + "tearline_no_such_scenario.toml";
   const std::string error = load_error(path);

@@ -1,5 +1,7 @@
 #include "launcher/control_client.h"
 
+#include <algorithm>
+
 #include "common/endpoints.h"
 #include "security/curve.h"
 
@@ -70,10 +72,17 @@ std::optional<v1::ControlReply> ControlClient::receive(const std::string& node,
   while (sockets_.at(node).recv(message, zmq::recv_flags::dontwait)) {
     v1::ControlReply reply;
     if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) continue;
+    uint64_t& peak_kib = peak_rss_kib_[node];
+    peak_kib = std::max(peak_kib, reply.status().peak_rss_kib());
     if (reply.request_id() != request_id) continue;  // A late reply to an old request.
     return reply;
   }
   return std::nullopt;
+}
+
+uint64_t ControlClient::peak_rss_kib(const std::string& node) const {
+  const auto found = peak_rss_kib_.find(node);
+  return found == peak_rss_kib_.end() ? 0 : found->second;
 }
 
 }  // namespace tearline

@@ -40,9 +40,13 @@ class ControlClient {
   std::optional<v1::ControlReply> receive(const std::string& node, uint64_t request_id);
   // The socket of `node`'s replies, to poll beside other events.
   zmq::socket_t& socket(const std::string& node) { return sockets_.at(node); }
+  // The largest peak resident memory `node`'s replies reported (every reply
+  // carries its status), over all its lives; 0 before any.
+  uint64_t peak_rss_kib(const std::string& node) const;
 
  private:
   std::map<std::string, zmq::socket_t> sockets_;
+  std::map<std::string, uint64_t> peak_rss_kib_;
   uint64_t next_request_id_ = 0;
 };
 

@@ -152,14 +152,14 @@ void InProcessHost::signal(const std::string& process, int signal) {
   if (const auto hosted = hosted_by(process); hosted != nodes_.end()) {
     end(hosted->first, "signal:KILL", false);
   } else if (passive_.erase(process) > 0) {
-    exits_.push_back({process, "signal:KILL", false, 0});
+    exits_.push_back({process, "signal:KILL", false});
   }
 }
 
 void InProcessHost::end(const std::string& node, std::string reason, bool clean) {
   const std::string process = nodes_.at(node).process;
   nodes_.erase(node);  // Its trace was flushed after its last window or command.
-  exits_.push_back({process, std::move(reason), clean, 0});
+  exits_.push_back({process, std::move(reason), clean});
 }
 
 std::vector<NodeExit> InProcessHost::collect_exits() {
@@ -179,7 +179,7 @@ void InProcessHost::stop_all(std::vector<std::string>*) {
     node.trace->flush();
     end(name, "exit:0", true);
   }
-  for (const std::string& process : passive_) exits_.push_back({process, "exit:0", true, 0});
+  for (const std::string& process : passive_) exits_.push_back({process, "exit:0", true});
   passive_.clear();
 }
 

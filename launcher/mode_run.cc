@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/link_layer.h"
 #include "common/node_runtime.h"
+#include "common/peak_memory.h"
 #include "common/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
@@ -387,6 +388,7 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
 void ModeRun::publish(bool live) {
   host_->publish(live,
                  {{"ms_per_scenario_hour", options_.ms_per_scenario_hour},
+                  {"launcher_peak_rss_kib", peak_resident_kib()},
                   {"sync",
                    {{"rounds", authority_.rounds()},
                     {"wall_s", std::chrono::duration<double>(Clock::now() - began_).count()}}}});

@@ -19,10 +19,9 @@ namespace tearline {
 
 // A node's process that ended, as its host saw it.
 struct NodeExit {
-  std::string node;           // The process's name: the node's, or a standby's.
-  std::string reason;         // "exit:0", "signal:KILL", ...
-  bool clean = false;         // Exited 0 of its own accord.
-  uint64_t peak_rss_kib = 0;  // 0 when unknown.
+  std::string node;    // The process's name: the node's, or a standby's.
+  std::string reason;  // "exit:0", "signal:KILL", ...
+  bool clean = false;  // Exited 0 of its own accord.
 };
 
 class NodeHost {

@@ -64,6 +64,9 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
     socket_dir_ = socket_template;
     endpoints_ = Endpoints::in_folder(socket_dir_, names);
   }
+  // A control socket per process, beyond ZeroMQ's default limit of 1,023.
+  constexpr int kOwnSockets = 8;  // The launcher's endpoint, ZAP.
+  context_.set(zmq::ctxopt::max_sockets, static_cast<int>(names.size()) + kOwnSockets);
   key_ = load_member_key(member_key_path(options_.keys_dir, kLauncherMember));
   public_keys_ = load_public_keys(public_keys_path(options_.keys_dir));
   zap_.emplace(context_, public_keys_, ZapPolicy{{kLauncherDomain, {kOperatorMember}}}, nullptr);
@@ -385,8 +388,7 @@ std::vector<NodeExit> ProcessHost::collect_exits() {
   std::vector<NodeExit> exits;
   for (const std::string& name : supervisor_.reap()) {
     const ChildExit exit = *supervisor_.exit_of(name);
-    exits.push_back({name, exit.describe(), exit.clean(), exit.peak_rss_kib});
-    peak_rss_kib_[name] = std::max(peak_rss_kib_[name], exit.peak_rss_kib);
+    exits.push_back({name, exit.describe(), exit.clean()});
   }
   // The same order whichever exited first.
   std::sort(exits.begin(), exits.end(),
@@ -447,7 +449,7 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {
       node["exit"] = exit->describe();
     }
-    if (peak_rss_kib_.contains(name)) node["peak_rss_kib"] = peak_rss_kib_.at(name);
+    if (const uint64_t peak_kib = control_->peak_rss_kib(name)) node["peak_rss_kib"] = peak_kib;
     nodes.push_back(node);
   }
   nlohmann::json file = {{"mode", options_.mode},

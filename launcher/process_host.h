@@ -109,8 +109,6 @@ class ProcessHost final : public NodeHost {
   std::string socket_dir_;  // Empty with a hosts file.
   Endpoints endpoints_;
   Supervisor supervisor_;
-  // The largest peak memory of each node's lives so far.
-  std::map<std::string, uint64_t> peak_rss_kib_;
   std::map<std::string, std::string> hosts_;  // Node -> its process, where set.
   MemberKey key_;                             // The launcher's.
   PublicKeys public_keys_;

@@ -22,6 +22,7 @@
 #include "launcher/chaos.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
+#include "launcher/resource_limits.h"
 #include "launcher/supervisor.h"
 #include "security/keys.h"
 #include "traces/report/report.h"
@@ -96,6 +97,13 @@ int run_command(const RunOptions& options) {
     } catch (const EndpointsError& error) {
       fmt::print(stderr, "tearline run: {}\n", error.what());
       return 2;
+    }
+  }
+  if (!options.in_process) {
+    if (const std::string error = raise_limits_for_run(scenario.process_names().size());
+        !error.empty()) {
+      fmt::print(stderr, "tearline run: {}\n", error);
+      return 1;
     }
   }
   const uint64_t seed = options.seed.value_or(scenario.seed);

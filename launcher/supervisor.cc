@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,13 +76,11 @@ void Supervisor::collect() {
   for (auto& [name, child] : children_) {
     if (child.exit) continue;
     int status = 0;
-    rusage usage{};
-    const pid_t result = wait4(child.pid, &status, WNOHANG, &usage);
+    const pid_t result = waitpid(child.pid, &status, WNOHANG);
     if (result != child.pid) continue;
     ChildExit exit;
     if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
-    exit.peak_rss_kib = static_cast<uint64_t>(usage.ru_maxrss);
     child.exit = exit;
     if (child.exit_fd >= 0) close(child.exit_fd);
     child.exit_fd = -1;

@@ -15,7 +15,6 @@ namespace tearline {
 struct ChildExit {
   int exit_code = -1;  // When it exited.
   int signal = 0;      // When a signal killed it.
-  uint64_t peak_rss_kib = 0;
   // "exit:0", "signal:KILL".
   std::string describe() const;
   bool clean() const { return signal == 0 && exit_code == 0; }
