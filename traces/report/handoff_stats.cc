@@ -19,37 +19,11 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 4> kQueueDepartments = {"desk", "database", "officers",
                                                                "intake"};
 
-struct Stamp {
-  double t_h = 0;
-  std::optional<int64_t> wall_ms;
-};
-
-// One message's way through one handoff; the first event of each step counts.
-struct Passage {
-  std::optional<Stamp> start;     // sent, queued, or created (decision).
-  std::optional<Stamp> dequeued;  // Queues only.
-  std::optional<Stamp> end;       // received, served, or shared/sanitised.
-};
-
-struct Row {
-  HandoffName name;
-  std::set<std::string> in;
-  std::set<std::string> out;
-  std::set<std::string> in_flight;
-  std::map<std::string, std::set<std::string>> lost;  // Reason -> messages.
-  std::map<std::string, Passage> passages;            // Message -> its passage.
-  int64_t resent = 0;
-  int64_t attempts_lost = 0;
-  int64_t acked = 0;
-  int64_t shared_full = 0;
-  int64_t sanitised = 0;
-};
-
 void stamp_once(std::optional<Stamp>* slot, const Event& event) {
   if (!*slot) *slot = Stamp{event.t_h, event.wall_ms};
 }
 
-void record_link(Row* row, const Event& event) {
+void record_link(HandoffRow* row, const Event& event) {
   if (event.kind == "sent") {
     row->in.insert(event.msg);
     stamp_once(&row->passages[event.msg].start, event);
@@ -65,7 +39,7 @@ void record_link(Row* row, const Event& event) {
   }
 }
 
-void record_queue(Row* row, const Event& event) {
+void record_queue(HandoffRow* row, const Event& event) {
   if (event.kind == "queued") {
     row->in.insert(event.msg);
     stamp_once(&row->passages[event.msg].start, event);
@@ -79,7 +53,7 @@ void record_queue(Row* row, const Event& event) {
   }
 }
 
-void record_decision(Row* row, const Event& event) {
+void record_decision(HandoffRow* row, const Event& event) {
   if (event.kind == "created") {
     row->in.insert(event.msg);
     stamp_once(&row->passages[event.msg].start, event);
@@ -90,7 +64,7 @@ void record_decision(Row* row, const Event& event) {
   }
 }
 
-void record(Row* row, const Event& event) {
+void record(HandoffRow* row, const Event& event) {
   if (is_loss(event.kind)) row->lost[loss_reason(event)].insert(event.msg);
   if (event.kind == "in_flight") row->in_flight.insert(event.msg);
   switch (row->name.type) {
@@ -120,7 +94,9 @@ struct Durations {
   }
 };
 
-json row_json(const std::string& name, const Row& row, json* anomalies) {
+}  // namespace
+
+json handoff_row_json(const std::string& name, const HandoffRow& row, json* anomalies) {
   Durations delay, wait, service;
   for (const auto& [msg, passage] : row.passages) {
     delay.add(passage.start, passage.end);
@@ -172,8 +148,6 @@ json row_json(const std::string& name, const Row& row, json* anomalies) {
   return result;
 }
 
-}  // namespace
-
 HandoffName classify_handoff(std::string_view name) {
   if (const size_t arrow = name.find("->"); arrow != std::string_view::npos) {
     return {HandoffType::kLink, std::string(name.substr(0, arrow)),
@@ -204,22 +178,26 @@ std::string_view type_name(HandoffType type) {
   return "other";
 }
 
-json handoff_rows(const std::vector<Event>& events, json* anomalies) {
-  std::map<std::string, Row> rows;
-  for (const Event& event : events) {
-    if (event.handoff.empty() || event.msg.empty()) continue;
-    auto it = rows.find(event.handoff);
-    if (it == rows.end()) {
-      const HandoffName name = classify_handoff(event.handoff);
-      if (name.type == HandoffType::kOther) continue;
-      Row row;
-      row.name = name;
-      it = rows.emplace(event.handoff, std::move(row)).first;
-    }
-    record(&it->second, event);
+void HandoffTally::add(const Event& event) {
+  if (event.handoff.empty() || event.msg.empty()) return;
+  auto it = rows_.find(event.handoff);
+  if (it == rows_.end()) {
+    const HandoffName name = classify_handoff(event.handoff);
+    if (name.type == HandoffType::kOther) return;
+    HandoffRow row;
+    row.name = name;
+    it = rows_.emplace(event.handoff, std::move(row)).first;
   }
+  record(&it->second, event);
+}
+
+json handoff_rows(const std::vector<Event>& events, json* anomalies) {
+  HandoffTally tally;
+  for (const Event& event : events) tally.add(event);
   json result = json::array();
-  for (const auto& [name, row] : rows) result.push_back(row_json(name, row, anomalies));
+  for (const auto& [name, row] : tally.rows()) {
+    result.push_back(handoff_row_json(name, row, anomalies));
+  }
   return result;
 }
 

@@ -47,13 +47,6 @@ json iso_or_null(const std::string& start_iso, double t_h) {
   return iso ? json(*iso) : json(nullptr);
 }
 
-bool has_actionable_detail(const std::vector<std::string>& detail) {
-  const auto has = [&detail](std::string_view field) {
-    return std::find(detail.begin(), detail.end(), field) != detail.end();
-  };
-  return has("subject") && (has("site") || has("window"));
-}
-
 // The detail of the latest event of `message` that lists any.
 std::vector<std::string> detail_of(const Message& message) {
   for (auto it = message.events.rbegin(); it != message.events.rend(); ++it) {
@@ -191,6 +184,13 @@ json plot_json(const json& plot, const std::string& start_iso,
 }
 
 }  // namespace
+
+bool has_actionable_detail(const std::vector<std::string>& detail) {
+  const auto has = [&detail](std::string_view field) {
+    return std::find(detail.begin(), detail.end(), field) != detail.end();
+  };
+  return has("subject") && (has("site") || has("window"));
+}
 
 json plot_outcomes(const std::vector<Event>& events, const MessageIndex& index,
                    const json& run_info) {

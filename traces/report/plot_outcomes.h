@@ -3,12 +3,17 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "traces/report/message_fates.h"
 #include "traces/report/trace_reader.h"
 
 namespace tearline::report {
+
+// True if `detail` lets a unit act: a subject, and a site or a window. A
+// warning the unit did not act on (no "acted" event) is judged by it.
+bool has_actionable_detail(const std::vector<std::string>& detail);
 
 // One entry per plot of run_info (a RunInfo; null gives none): {id, area,
 // attack_h, attack_at, averted, first_actionable_at, first_actionable_at_h,
