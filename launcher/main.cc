@@ -60,6 +60,13 @@ int main(int argc, char** argv) {
                       "hosts file: each node's tcp:// (or ipc://) endpoints and how to start it "
                       "(e.g. in a network namespace, or over ssh); see README.md, \"Across "
                       "hosts\" (default: ipc:// on this machine)");
+  run_app
+      ->add_option("--live", run.live_port,
+                   "serve a page showing the run as it goes on http://127.0.0.1:PORT/ (default "
+                   "port 8077; 0: any free one, printed); give it after the scenario, or as "
+                   "--live=PORT")
+      ->expected(0, 1)
+      ->default_str("8077");
   run_app->add_option("--chaos", run.chaos_seed,
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "

@@ -20,6 +20,7 @@
 #include "common/trace.h"
 #include "common/whole_file.h"
 #include "launcher/chaos.h"
+#include "launcher/live_server.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/resource_limits.h"
@@ -116,6 +117,19 @@ int run_command(const RunOptions& options) {
                run_dir.string());
     return 2;
   }
+  std::vector<std::string> modes = {options.mode};
+  if (options.mode == "both") modes = {"bilateral", "coordinated"};
+  std::unique_ptr<LiveServer> live;
+  if (options.live_port) {
+    try {
+      live = std::make_unique<LiveServer>(
+          LiveServerOptions{fs::absolute(run_dir), modes, scenario.name, seed, *options.live_port});
+    } catch (const LiveServerError& error) {
+      fmt::print(stderr, "tearline run: {}\n", error.what());
+      return 2;
+    }
+    fmt::print(stderr, "tearline run: live view at {}\n", live->url());
+  }
   try {
     fs::create_directories(run_dir);
     fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
@@ -154,8 +168,6 @@ int run_command(const RunOptions& options) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGHUP, &action, nullptr);
 
-  std::vector<std::string> modes = {options.mode};
-  if (options.mode == "both") modes = {"bilateral", "coordinated"};
   if (!options.quiet) {
     fmt::print(stderr, "tearline run: {} (seed {}, {} ms per scenario hour) into {}\n",
                scenario.name, seed, ms_per_h, run_dir.string());
@@ -175,6 +187,7 @@ int run_command(const RunOptions& options) {
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;
     mode_options.interrupted = [] { return g_interrupted != 0; };
+    if (live) live->mode_started(mode);
     try {
       for (std::string& failure : run_mode(scenario, mode_options).failures) {
         failures.push_back(mode + ": " + failure);
@@ -185,6 +198,7 @@ int run_command(const RunOptions& options) {
       fmt::print(stderr, "\ntearline run: {}: {}\n", mode, error.what());
       failures.push_back(mode + ": " + error.what());
     }
+    if (live) live->mode_finished(mode);
   }
 
   std::vector<std::string> warnings;
@@ -195,6 +209,7 @@ int run_command(const RunOptions& options) {
     fmt::print(stderr, "tearline run: no report: {}\n", error.what());
     for (const std::string& failure : failures)
       fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
+    if (live) live->finish(fmt::format("no report: {}", error.what()));
     return g_interrupted ? 130 : 1;
   }
   for (const std::string& warning : warnings) fmt::print(stderr, "tearline run: {}\n", warning);
@@ -233,10 +248,15 @@ int run_command(const RunOptions& options) {
              options.no_html ? "" : fmt::format("diagrams: {}/report.html; ", run_dir.string()));
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");
+    if (live) live->finish("interrupted.");
     return 130;
   }
   for (const std::string& failure : failures)
     fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
+  if (live) {
+    live->finish(failures.empty() ? "completed, every message accounted for."
+                                  : fmt::format("FAILED: {}.", fmt::join(failures, "; ")));
+  }
   return failures.empty() ? 0 : 1;
 }
 

@@ -30,6 +30,9 @@ struct RunOptions {
   // Every node's endpoints and how to start it (common/endpoints.h); empty:
   // ipc:// on this machine.
   std::string hosts_file;
+  // Serve the live view (live_server.h) on this port of 127.0.0.1; 0: any
+  // free port.
+  std::optional<uint16_t> live_port;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

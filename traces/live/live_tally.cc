@@ -18,11 +18,13 @@ bool changes_depth(const std::string& kind) {
 }
 
 double number_or_zero(const json& object, const char* key) {
+  if (!object.is_object()) return 0.0;
   const auto it = object.find(key);
   return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
 std::string string_or_empty(const json& object, const char* key) {
+  if (!object.is_object()) return "";
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
@@ -125,6 +127,7 @@ json LiveTally::snapshot() const {
       run_info_.is_object() ? json(number_or_zero(run_info_, "duration_h")) : json(nullptr);
   return {{"now_h", now_h_},
           {"duration_h", duration},
+          {"start_iso", string_or_empty(run_info_, "start_iso")},
           {"events", events_},
           {"handoffs", std::move(handoffs)},
           {"plots", plot_states()}};

@@ -22,7 +22,7 @@ class LiveTally {
  public:
   void add(const report::Event& event);
 
-  // {now_h, duration_h, events, handoffs: [{name, type, in, out, lost:
+  // {now_h, duration_h, start_iso, events, handoffs: [{name, type, in, out, lost:
   // {reason: n}, lost_total, in_flight, depth}], plots: [{id, area,
   // attack_h, state, warnings}]}, handoffs by name. A plot's state is
   // "none" (no warning yet), "thin" (warnings, none actionable in time) or

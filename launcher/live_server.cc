@@ -1,0 +1,199 @@
+#include "launcher/live_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "launcher/live_page.h"
+
+namespace tearline {
+namespace {
+
+constexpr const char* kLoopback = "127.0.0.1";
+// A page that has nothing new still hears from the server this often, so a
+// stalled connection is noticed.
+constexpr auto kKeepAlive = std::chrono::seconds(1);
+
+}  // namespace
+
+LiveServer::LiveServer(LiveServerOptions options)
+    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+  for (const std::string& mode : options_.modes) views_[mode];
+  if (options_.port == 0) {
+    port_ = server_->bind_to_any_port(kLoopback);
+  } else if (server_->bind_to_port(kLoopback, options_.port)) {
+    port_ = options_.port;
+  }
+  if (port_ <= 0) {
+    throw LiveServerError(fmt::format(
+        "cannot serve the live view on {}:{} (in use? give --live another port, or 0 for any)",
+        kLoopback, options_.port));
+  }
+  // Only pages this server served may read it: a name other than the
+  // loopback address's (a rebound DNS name) is refused.
+  const std::vector<std::string> hosts = {fmt::format("127.0.0.1:{}", port_),
+                                          fmt::format("localhost:{}", port_)};
+  server_->set_pre_routing_handler(
+      [hosts](const httplib::Request& request, httplib::Response& response) {
+        const std::string host = request.get_header_value("Host");
+        if (std::find(hosts.begin(), hosts.end(), host) != hosts.end()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        response.status = 403;
+        response.set_content("tearline live: only http://" + hosts.front() + "/\n", "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      });
+  server_->Get("/", [](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Cache-Control", "no-store");
+    response.set_content(kLivePageHtml, "text/html; charset=utf-8");
+  });
+  server_->Get("/state", [this](const httplib::Request&, httplib::Response& response) {
+    std::lock_guard lock(mutex_);
+    response.set_header("Cache-Control", "no-store");
+    response.set_content(snapshot_ + "\n", "application/json");
+  });
+  server_->Get("/events", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Cache-Control", "no-store");
+    {
+      std::lock_guard lock(mutex_);
+      ++open_streams_;
+    }
+    auto sent_version = std::make_shared<uint64_t>(0);
+    response.set_chunked_content_provider(
+        "text/event-stream",
+        [this, sent_version](size_t, httplib::DataSink& sink) {
+          std::unique_lock lock(mutex_);
+          changed_.wait_for(lock, kKeepAlive,
+                            [&] { return version_ != *sent_version || stopping_; });
+          if (stopping_) return false;
+          if (version_ == *sent_version) {
+            lock.unlock();
+            constexpr std::string_view kComment = ": nothing new\n\n";
+            return sink.write(kComment.data(), kComment.size());
+          }
+          const std::string frame = "data: " + snapshot_ + "\n\n";
+          *sent_version = version_;
+          const bool last = finished_;
+          lock.unlock();
+          if (!sink.write(frame.data(), frame.size())) return false;
+          if (last) sink.done();
+          return true;
+        },
+        [this](bool) {
+          std::lock_guard lock(mutex_);
+          --open_streams_;
+          changed_.notify_all();
+        });
+  });
+  {
+    std::lock_guard lock(mutex_);
+    publish_locked();
+  }
+  listener_ = std::thread([this] { server_->listen_after_bind(); });
+  watcher_ = std::thread([this] { watch(); });
+}
+
+LiveServer::~LiveServer() { stop_serving(); }
+
+std::string LiveServer::url() const { return fmt::format("http://{}:{}/", kLoopback, port_); }
+
+void LiveServer::mode_started(const std::string& mode) {
+  std::lock_guard lock(mutex_);
+  ModeView& view = views_[mode];
+  view.state = "running";
+  view.tail = std::make_unique<live::TraceTail>(options_.run_dir / mode);
+  publish_locked();
+}
+
+void LiveServer::mode_finished(const std::string& mode) {
+  std::lock_guard lock(mutex_);
+  tail_running_modes();
+  views_[mode].state = "done";
+  publish_locked();
+}
+
+void LiveServer::watch() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_ && !finished_) {
+    if (tail_running_modes()) publish_locked();
+    watch_wakeup_.wait_for(lock, kTailInterval, [this] { return stopping_ || finished_; });
+  }
+}
+
+bool LiveServer::tail_running_modes() {
+  bool changed = false;
+  for (auto& [mode, view] : views_) {
+    if (view.state != "running" || !view.tail) continue;
+    live::TraceTail::Batch batch = view.tail->read_new();
+    if (batch.restarted) {
+      view.tally = live::LiveTally();
+      view.malformed_lines = 0;
+    }
+    view.malformed_lines += batch.malformed_lines;
+    for (const report::Event& event : batch.events) view.tally.add(event);
+    changed |= batch.restarted || batch.malformed_lines > 0 || !batch.events.empty();
+  }
+  return changed;
+}
+
+void LiveServer::publish_locked() {
+  nlohmann::json modes = nlohmann::json::array();
+  for (const std::string& mode : options_.modes) {
+    const ModeView& view = views_.at(mode);
+    nlohmann::json entry = view.tally.snapshot();
+    entry["mode"] = mode;
+    entry["state"] = view.state;
+    entry["malformed_lines"] = view.malformed_lines;
+    modes.push_back(std::move(entry));
+  }
+  const nlohmann::json state = {{"scenario", options_.scenario},
+                                {"seed", options_.seed},
+                                {"run_dir", options_.run_dir.string()},
+                                {"finished", finished_},
+                                {"outcome", outcome_},
+                                {"modes", std::move(modes)}};
+  snapshot_ = state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ++version_;
+  changed_.notify_all();
+}
+
+void LiveServer::finish(const std::string& outcome) {
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    watch_wakeup_.notify_all();
+  }
+  if (watcher_.joinable()) watcher_.join();
+  // The report's count, with the losses it derives for what dead nodes held.
+  std::map<std::string, live::LiveTally> finals;
+  std::vector<std::string> warnings;
+  for (const std::string& mode : options_.modes) {
+    if (views_.at(mode).tail) finals[mode] = live::final_tally(options_.run_dir / mode, &warnings);
+  }
+  std::unique_lock lock(mutex_);
+  for (auto& [mode, tally] : finals) {
+    views_.at(mode).tally = std::move(tally);
+    views_.at(mode).state = "done";
+  }
+  outcome_ = outcome;
+  publish_locked();
+  // Every open page gets the final figures before the server goes.
+  changed_.wait_for(lock, kFinalDeliveryTimeout, [this] { return open_streams_ == 0; });
+  lock.unlock();
+  stop_serving();
+}
+
+void LiveServer::stop_serving() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    changed_.notify_all();
+    watch_wakeup_.notify_all();
+  }
+  if (watcher_.joinable()) watcher_.join();
+  server_->stop();
+  if (listener_.joinable()) listener_.join();
+}
+
+}  // namespace tearline

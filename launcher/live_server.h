@@ -1,0 +1,98 @@
+// `tearline run --live [PORT]`: a page on http://127.0.0.1:PORT/ that shows
+// the run as it goes, read from its trace files (traces/live/): every
+// handoff's in, out, losses by reason, in flight and queue depth, and each
+// plot's state, pushed to the page as server-sent events at least once a
+// second while anything changes. It only reads the run folder, so it can
+// change nothing in the run's answer. Loopback only; requests naming
+// another host (DNS rebinding) are refused.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "traces/live/live_tally.h"
+#include "traces/live/trace_tail.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace tearline {
+
+class LiveServerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LiveServerOptions {
+  std::filesystem::path run_dir;
+  std::vector<std::string> modes;  // In the order they run.
+  std::string scenario;
+  uint64_t seed = 0;
+  uint16_t port = 0;  // 0: any free port.
+};
+
+class LiveServer {
+ public:
+  // Binds 127.0.0.1:port and starts serving; throws LiveServerError naming
+  // the port if it cannot.
+  explicit LiveServer(LiveServerOptions options);
+  ~LiveServer();  // Stops serving at once.
+  LiveServer(const LiveServer&) = delete;
+  LiveServer& operator=(const LiveServer&) = delete;
+
+  std::string url() const;
+
+  void mode_started(const std::string& mode);
+  void mode_finished(const std::string& mode);
+  // The run is over: counts each mode's traces whole, as the report does
+  // (live::final_tally), sends that to every open page, waits until each has
+  // it (at most kFinalDeliveryTimeout), and stops serving. `outcome` is the
+  // run's last word, shown on the page.
+  void finish(const std::string& outcome);
+
+  static constexpr auto kTailInterval = std::chrono::milliseconds(250);
+  static constexpr auto kFinalDeliveryTimeout = std::chrono::seconds(5);
+
+ private:
+  struct ModeView {
+    std::string state = "waiting";  // "running", "done".
+    std::unique_ptr<live::TraceTail> tail;
+    live::LiveTally tally;
+    size_t malformed_lines = 0;
+  };
+  void watch();
+  // Reads new trace lines of the running modes; true if any came.
+  bool tail_running_modes();
+  // Rebuilds the page's data from the views; with mutex_ held.
+  void publish_locked();
+  void stop_serving();
+
+  LiveServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+  std::thread listener_;
+  std::thread watcher_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;       // A new snapshot, or a stream ended.
+  std::condition_variable watch_wakeup_;  // Time for the watcher to go.
+  std::map<std::string, ModeView> views_;
+  std::string snapshot_;  // JSON, as sent.
+  uint64_t version_ = 0;
+  bool finished_ = false;
+  bool stopping_ = false;
+  int open_streams_ = 0;
+  std::string outcome_;
+};
+
+}  // namespace tearline
