@@ -20,6 +20,12 @@ constexpr auto kKeepAlive = std::chrono::seconds(1);
 LiveServer::LiveServer(LiveServerOptions options)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   for (const std::string& mode : options_.modes) views_[mode];
+  // httplib's default adds SO_REUSEPORT, which would let a second server
+  // (another run's) share the port and take half the pages.
+  server_->set_socket_options([](socket_t descriptor) {
+    const int yes = 1;
+    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(kLoopback);
   } else if (server_->bind_to_port(kLoopback, options_.port)) {
@@ -55,35 +61,33 @@ LiveServer::LiveServer(LiveServerOptions options)
   });
   server_->Get("/events", [this](const httplib::Request&, httplib::Response& response) {
     response.set_header("Cache-Control", "no-store");
+    auto stream = std::make_shared<Stream>();
     {
       std::lock_guard lock(mutex_);
       ++open_streams_;
     }
-    auto sent_version = std::make_shared<uint64_t>(0);
+    // (httplib copies responses, and runs a releaser per copy: the stream
+    // ends its count itself, once.)
     response.set_chunked_content_provider(
-        "text/event-stream",
-        [this, sent_version](size_t, httplib::DataSink& sink) {
+        "text/event-stream", [this, stream](size_t, httplib::DataSink& sink) {
           std::unique_lock lock(mutex_);
           changed_.wait_for(lock, kKeepAlive,
-                            [&] { return version_ != *sent_version || stopping_; });
-          if (stopping_) return false;
-          if (version_ == *sent_version) {
-            lock.unlock();
-            constexpr std::string_view kComment = ": nothing new\n\n";
-            return sink.write(kComment.data(), kComment.size());
+                            [&] { return version_ != stream->sent_version || stopping_; });
+          if (stopping_) return end_stream_locked(stream.get()), false;
+          std::string frame = ": nothing new\n\n";
+          if (version_ != stream->sent_version) {
+            frame = "data: " + snapshot_ + "\n\n";
+            stream->sent_version = version_;
           }
-          const std::string frame = "data: " + snapshot_ + "\n\n";
-          *sent_version = version_;
-          const bool last = finished_;
+          const bool last = final_version_ != 0 && stream->sent_version == final_version_;
           lock.unlock();
-          if (!sink.write(frame.data(), frame.size())) return false;
-          if (last) sink.done();
-          return true;
-        },
-        [this](bool) {
-          std::lock_guard lock(mutex_);
-          --open_streams_;
-          changed_.notify_all();
+          const bool written = sink.write(frame.data(), frame.size());
+          if (written && last) sink.done();
+          if (!written || last) {
+            lock.lock();
+            end_stream_locked(stream.get());
+          }
+          return written;
         });
   });
   {
@@ -158,6 +162,13 @@ void LiveServer::publish_locked() {
   changed_.notify_all();
 }
 
+void LiveServer::end_stream_locked(Stream* stream) {
+  if (stream->ended) return;
+  stream->ended = true;
+  --open_streams_;
+  changed_.notify_all();
+}
+
 void LiveServer::finish(const std::string& outcome) {
   {
     std::lock_guard lock(mutex_);
@@ -178,6 +189,7 @@ void LiveServer::finish(const std::string& outcome) {
   }
   outcome_ = outcome;
   publish_locked();
+  final_version_ = version_;
   // Every open page gets the final figures before the server goes.
   changed_.wait_for(lock, kFinalDeliveryTimeout, [this] { return open_streams_ == 0; });
   lock.unlock();

@@ -71,6 +71,13 @@ class LiveServer {
     size_t malformed_lines = 0;
   };
   void watch();
+  // One page's event stream.
+  struct Stream {
+    uint64_t sent_version = 0;
+    bool ended = false;  // Counted out of open_streams_.
+  };
+  // A stream got the final figures, or went: with mutex_ held.
+  void end_stream_locked(Stream* stream);
   // Reads new trace lines of the running modes; true if any came.
   bool tail_running_modes();
   // Rebuilds the page's data from the views; with mutex_ held.
@@ -89,9 +96,10 @@ class LiveServer {
   std::map<std::string, ModeView> views_;
   std::string snapshot_;  // JSON, as sent.
   uint64_t version_ = 0;
+  uint64_t final_version_ = 0;  // The final figures' version, once sent out.
   bool finished_ = false;
   bool stopping_ = false;
-  int open_streams_ = 0;
+  int open_streams_ = 0;  // Streams that have not had the final figures.
   std::string outcome_;
 };
 
