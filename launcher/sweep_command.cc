@@ -15,12 +15,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "common/scenario.h"
 #include "common/whole_file.h"
 #include "launcher/run_command.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_results.h"
+#include "traces/report/text_table.h"
 
 extern char** environ;
 
@@ -151,31 +153,47 @@ json report_of(const fs::path& run_dir) {
   return json::parse(in, nullptr, /*allow_exceptions=*/false);
 }
 
-// A line per point and mode: the share of seeds in which each plot was averted.
+// A line per point and plot, a column per mode: in how many of its runs
+// the plot was averted.
 void print_summary(const std::vector<Parameter>& parameters, const std::vector<json>& rows) {
-  std::map<std::pair<size_t, std::string>, std::map<std::string, std::pair<int, int>>> shares;
+  // Point -> plot -> mode -> (averted, runs).
+  std::map<size_t, std::map<std::string, std::map<std::string, std::pair<int, int>>>> shares;
   std::map<size_t, json> values;
+  std::set<std::string> modes;
   for (const json& row : rows) {
-    const auto key = std::make_pair(row["point"].get<size_t>(), row["mode"].get<std::string>());
-    values[key.first] = row["parameters"];
+    const size_t point = row["point"].get<size_t>();
+    const std::string mode = row["mode"].get<std::string>();
+    values[point] = row["parameters"];
+    modes.insert(mode);
     const json plots = row.value("plots", json::object());  // items() needs it alive.
     for (const auto& [plot, outcome] : plots.items()) {
-      auto& [averted, runs] = shares[key][plot];
+      auto& [averted, runs] = shares[point][plot][mode];
       averted += outcome.value("averted", false) ? 1 : 0;
       ++runs;
     }
   }
-  fmt::print("\nplots averted (runs averted / runs), by point and mode:\n");
-  for (const auto& [key, plots] : shares) {
-    std::string point;
-    for (const Parameter& parameter : parameters) {
-      point += fmt::format("{}={} ", parameter.path,
-                           values[key.first].value(parameter.path, std::string()));
-    }
-    for (const auto& [plot, share] : plots) {
-      fmt::print("  {}{:<12} {:<32} {}/{}\n", point, key.second, plot, share.first, share.second);
+  std::vector<report::Column> columns;
+  for (const Parameter& parameter : parameters) columns.push_back({parameter.path});
+  columns.push_back({"plot", report::Align::kLeft, /*shrinkable=*/true});
+  for (const std::string& mode : modes) columns.push_back({mode, report::Align::kRight});
+  report::TextTable table(std::move(columns), 2);
+  for (const auto& [point, plots] : shares) {
+    for (const auto& [plot, by_mode] : plots) {
+      std::vector<std::string> cells;
+      for (const Parameter& parameter : parameters) {
+        cells.push_back(values[point].value(parameter.path, std::string()));
+      }
+      cells.push_back(plot);
+      for (const std::string& mode : modes) {
+        const auto share = by_mode.find(mode);
+        cells.push_back(share == by_mode.end()
+                            ? "-"
+                            : fmt::format("{}/{}", share->second.first, share->second.second));
+      }
+      table.add_row(std::move(cells));
     }
   }
+  fmt::print("\nplots averted (runs averted / runs), by point and mode:\n{}", table.render());
 }
 
 }  // namespace
