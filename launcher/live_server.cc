@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "launcher/live_page.h"
@@ -20,6 +21,17 @@ constexpr auto kKeepAlive = std::chrono::seconds(1);
 LiveServer::LiveServer(LiveServerOptions options)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   for (const std::string& mode : options_.modes) views_[mode];
+  bind_port();
+  add_routes();
+  {
+    std::lock_guard lock(mutex_);
+    publish_locked();
+  }
+  listener_ = std::thread([this] { server_->listen_after_bind(); });
+  watcher_ = std::thread([this] { watch(); });
+}
+
+void LiveServer::bind_port() {
   // httplib's default adds SO_REUSEPORT, which would let a second server
   // (another run's) share the port and take half the pages.
   server_->set_socket_options([](socket_t descriptor) {
@@ -36,6 +48,9 @@ LiveServer::LiveServer(LiveServerOptions options)
         "cannot serve the live view on {}:{} (in use? give --live another port, or 0 for any)",
         kLoopback, options_.port));
   }
+}
+
+void LiveServer::add_routes() {
   // Only pages this server served may read it: a name other than the
   // loopback address's (a rebound DNS name) is refused.
   const std::vector<std::string> hosts = {fmt::format("127.0.0.1:{}", port_),
@@ -90,12 +105,6 @@ LiveServer::LiveServer(LiveServerOptions options)
           return written;
         });
   });
-  {
-    std::lock_guard lock(mutex_);
-    publish_locked();
-  }
-  listener_ = std::thread([this] { server_->listen_after_bind(); });
-  watcher_ = std::thread([this] { watch(); });
 }
 
 LiveServer::~LiveServer() { stop_serving(); }

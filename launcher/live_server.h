@@ -71,6 +71,10 @@ class LiveServer {
     size_t malformed_lines = 0;
   };
   void watch();
+  // Binds 127.0.0.1 at options_.port (any free one for 0) into port_.
+  void bind_port();
+  // The page, /state, /events; requests naming another host are refused.
+  void add_routes();
   // One page's event stream.
   struct Stream {
     uint64_t sent_version = 0;
