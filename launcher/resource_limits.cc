@@ -10,9 +10,10 @@
 namespace tearline {
 namespace {
 
-// Measured on a 1,000-node run (ls /proc/PID/fd, /proc/PID/task) with room
-// to spare: the centre holds about 3 descriptors per peer, the launcher 3
-// per node; a node runs 4 threads.
+// With room to spare: on a 1,000-node run the launcher held 3,016
+// descriptors (per node a control socket's mailbox and connection, and a
+// pidfd) and every process ran 4 threads. A centre holds at most 3 per peer
+// (its socket's mailbox and connection, and the peer's connection to it).
 constexpr rlim_t kFilesPerProcess = 4;
 constexpr rlim_t kFilesBase = 256;
 constexpr rlim_t kThreadsPerProcess = 6;
