@@ -4,6 +4,7 @@
 #include <set>
 
 #include "traces/report/crash_losses.h"
+#include "traces/report/json_fields.h"
 #include "traces/report/plot_outcomes.h"
 
 namespace tearline::live {
@@ -15,18 +16,6 @@ constexpr std::string_view kIntakePrefix = "intake@";
 
 bool changes_depth(const std::string& kind) {
   return kind == "queued" || kind == "dequeued" || kind == "served" || kind == "expired";
-}
-
-double number_or_zero(const json& object, const char* key) {
-  if (!object.is_object()) return 0.0;
-  const auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-std::string string_or_empty(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 }  // namespace
@@ -61,8 +50,8 @@ json LiveTally::plot_states() const {
   if (const auto list = run_info_.find("units"); list != run_info_.end() && list->is_array()) {
     for (const json& unit : *list) {
       if (unit.is_object()) {
-        units[string_or_empty(unit, "name")] = {string_or_empty(unit, "area"),
-                                                number_or_zero(unit, "response_h")};
+        units[report::string_field(unit, "name")] = {report::string_field(unit, "area"),
+                                                     report::number_field(unit, "response_h")};
       }
     }
   }
@@ -70,8 +59,8 @@ json LiveTally::plot_states() const {
   if (plots == run_info_.end() || !plots->is_array()) return result;
   for (const json& plot : *plots) {
     if (!plot.is_object()) continue;
-    const std::string area = string_or_empty(plot, "area");
-    const double attack_h = number_or_zero(plot, "attack_h");
+    const std::string area = report::string_field(plot, "area");
+    const double attack_h = report::number_field(plot, "attack_h");
     std::set<std::string> traces;
     if (const auto ids = plot.find("trace_ids"); ids != plot.end() && ids->is_array()) {
       for (const json& id : *ids) {
@@ -91,7 +80,7 @@ json LiveTally::plot_states() const {
           acted != acted_actionable_.end() ? acted->second : delivery.actionable_detail;
       averted |= actionable && delivery.at_h <= attack_h - unit->second.response_h;
     }
-    result.push_back({{"id", string_or_empty(plot, "id")},
+    result.push_back({{"id", report::string_field(plot, "id")},
                       {"area", area},
                       {"attack_h", attack_h},
                       {"state", averted        ? "actionable"
@@ -124,10 +113,10 @@ json LiveTally::snapshot() const {
          {"depth", queue ? json(depth == depth_msgs_.end() ? 0u : depth->second) : json(nullptr)}});
   }
   const json duration =
-      run_info_.is_object() ? json(number_or_zero(run_info_, "duration_h")) : json(nullptr);
+      run_info_.is_object() ? json(report::number_field(run_info_, "duration_h")) : json(nullptr);
   return {{"now_h", now_h_},
           {"duration_h", duration},
-          {"start_iso", string_or_empty(run_info_, "start_iso")},
+          {"start_iso", report::string_field(run_info_, "start_iso")},
           {"events", events_},
           {"handoffs", std::move(handoffs)},
           {"plots", plot_states()}};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "traces/report/iso_time.h"
+#include "traces/report/json_fields.h"
 
 namespace tearline::report {
 namespace {
@@ -38,16 +39,6 @@ std::vector<std::string> file_stems(const ModeTraces& traces) {
 
 bool is_node_file(std::string_view stem) {
   return stem != kLauncherFile && stem != kFaultToolsFile;
-}
-
-std::string string_field(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-json iso_or_null(const std::string& start_iso, double t_h) {
-  const auto iso = iso_plus_hours(start_iso, t_h);
-  return iso ? json(*iso) : json(nullptr);
 }
 
 using NameSet = std::set<std::string, std::less<>>;

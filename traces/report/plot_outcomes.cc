@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "traces/report/iso_time.h"
+#include "traces/report/json_fields.h"
 #include "traces/report/message_paths.h"
 
 namespace tearline::report {
@@ -31,21 +32,6 @@ struct Warning {
   std::vector<std::string> detail;
   bool actionable = false;
 };
-
-std::string string_field(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-double number_field(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-json iso_or_null(const std::string& start_iso, double t_h) {
-  const auto iso = iso_plus_hours(start_iso, t_h);
-  return iso ? json(*iso) : json(nullptr);
-}
 
 // The detail of the latest event of `message` that lists any.
 std::vector<std::string> detail_of(const Message& message) {
