@@ -195,8 +195,9 @@ TEST_F(Durability, OverlappingFaultsOnJournaledNodesLeaveOneFatePerMessage) {
 
 // SIGKILLs the broker kKills times from outside a paced run (restarted by
 // --restart-after-h), each at a random moment after its process started.
-fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const fs::path& dir,
-                           const std::string& name) {
+// Returns the run folder and the launcher's exit code.
+std::pair<fs::path, int> kill_from_outside(const fs::path& scenario, const fs::path& keys,
+                                           const fs::path& dir, const std::string& name) {
   const fs::path run = dir / name;
   // Slow enough that kKills kills fit in the run.
   Child launcher({"run", scenario.string(), "--mode", "coordinated", "--scale", "80",
@@ -208,26 +209,36 @@ fs::path kill_from_outside(const fs::path& scenario, const fs::path& keys, const
                            << " kills";
   const auto finished = launcher.wait(std::chrono::seconds(120));
   EXPECT_TRUE(finished.has_value());
-  if (finished) {
-    EXPECT_EQ(finished->exit_code, 0) << finished->err;
-  }
-  return run;
+  return {run, finished ? finished->exit_code : -1};
 }
 
 TEST_F(Durability, FiftyKillsFromOutsideLoseNothingWithTheJournalAndNameTheLossesWithout) {
   const fs::path journaled_scenario = busy_centre(dir_.path(), true, "");
-  const fs::path journaled =
+  const auto [journaled, journaled_exit] =
       kill_from_outside(journaled_scenario, keys(journaled_scenario), dir_.path(), "journaled");
+  EXPECT_EQ(journaled_exit, 0);
   const nlohmann::json with = coordinated_report(journaled);
   EXPECT_EQ(crash_losses(with), 0) << with["lost_by_reason"].dump();
   EXPECT_EQ(with["messages"]["unaccounted"], 0);
 
   const fs::path unjournaled_scenario = busy_centre(dir_.path(), false, "");
-  const fs::path unjournaled = kill_from_outside(unjournaled_scenario, keys(unjournaled_scenario),
-                                                 dir_.path(), "unjournaled");
+  const auto [unjournaled, unjournaled_exit] = kill_from_outside(
+      unjournaled_scenario, keys(unjournaled_scenario), dir_.path(), "unjournaled");
   const nlohmann::json without = coordinated_report(unjournaled);
   EXPECT_GT(crash_losses(without), 0);
-  EXPECT_EQ(without["messages"]["unaccounted"], 0);
+  // Without a journal one thing can go wrong, and the report must name it:
+  // a kill that comes before ZeroMQ has written out what the centre sent
+  // for a report it served (its acknowledgement among it) makes the agency
+  // send the report again, and the restarted centre, remembering nothing,
+  // serves it a second time: two deliveries at route@broker, which the
+  // launcher reports as unaccounted (exit 1). Nothing else may be.
+  const nlohmann::json& unaccounted = without["unaccounted_messages"];
+  for (const nlohmann::json& message : unaccounted) {
+    EXPECT_EQ(message["reason"], "multiple terminal events") << message.dump();
+    EXPECT_EQ(message["handoff"], "route@broker") << message.dump();
+  }
+  EXPECT_EQ(without["messages"]["unaccounted"], unaccounted.size());
+  EXPECT_EQ(unjournaled_exit, unaccounted.empty() ? 0 : 1);
 }
 
 // A journaled centre killed at 30 h and restarted at 70 h, paced so that
