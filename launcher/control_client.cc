@@ -35,7 +35,11 @@ std::map<std::string, v1::ControlReply> ControlClient::broadcast(
   std::map<std::string, v1::ControlReply> replies;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!awaiting.empty() && std::chrono::steady_clock::now() < deadline) {
-    for (const std::string& dead : dead_nodes()) awaiting.erase(dead);
+    // A node that answered and then ended (a stop) still answered.
+    for (const std::string& dead : dead_nodes()) {
+      if (!awaiting.erase(dead)) continue;
+      if (auto reply = receive(dead, request.request_id())) replies[dead] = std::move(*reply);
+    }
     std::vector<zmq::pollitem_t> items;
     std::vector<std::string> order(awaiting.begin(), awaiting.end());
     for (const std::string& node : order) {

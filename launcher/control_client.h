@@ -27,7 +27,8 @@ class ControlClient {
 
   // Sends `request` to each of `nodes` and waits until all have replied or
   // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,
-  // whose answer stops the wait for those nodes. Returns the replies by node.
+  // whose answer stops the wait for those nodes (taking a reply that came
+  // before the end). Returns the replies by node.
   std::map<std::string, v1::ControlReply> broadcast(
       v1::ControlRequest request, const std::vector<std::string>& nodes,
       std::chrono::milliseconds timeout, const std::function<std::set<std::string>()>& dead_nodes);
