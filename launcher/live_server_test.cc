@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -17,7 +19,8 @@ using nlohmann::json;
 
 // A copy of the recorded run, as a live run's folder.
 fs::path copy_of_recorded_run(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("tearline_live_server_" + name);
+  const fs::path dir = fs::path(testing::TempDir()) /
+                       ("tearline_live_server_" + name + "_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::copy(fs::path(TEARLINE_SOURCE_DIR) / "tests/data/recorded-run", dir,
            fs::copy_options::recursive);
@@ -92,17 +95,23 @@ TEST(LiveServerTest, AnOpenStreamGetsTheFinalFiguresBeforeTheServerStops) {
   EXPECT_EQ(state["modes"][0]["state"], "running");
 
   std::string last_frame;
-  std::thread reader([port, &last_frame] {
+  std::promise<void> first_frame;  // The stream is open: finish() must wait for it.
+  std::thread reader([port, &last_frame, &first_frame] {
     httplib::Client client("127.0.0.1", port);
     std::string buffer;
+    bool opened = false;
     client.Get("/events", [&](const char* data, size_t length) {
       buffer.append(data, length);
       for (size_t end; (end = buffer.find("\n\n")) != std::string::npos; buffer.erase(0, end + 2)) {
         if (buffer.rfind("data: ", 0) == 0) last_frame = buffer.substr(6, end - 6);
       }
+      if (!opened && !last_frame.empty()) first_frame.set_value();
+      opened = opened || !last_frame.empty();
       return true;
     });
   });
+  EXPECT_EQ(first_frame.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "no frame on /events";
   server.mode_finished("bilateral");
   server.mode_started("coordinated");
   server.mode_finished("coordinated");
