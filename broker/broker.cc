@@ -23,14 +23,15 @@ std::vector<std::string> unit_areas(const Scenario& scenario) {
 }  // namespace
 
 BrokerRole::BrokerRole(const Scenario& scenario, const Random& random,
-                       const SecretKey& pseudonym_key)
+                       const SecretKey& pseudonym_key, const ReportSigner& signer)
     : scenario_(scenario),
       spec_(scenario.broker),
       pseudonyms_(pseudonym_key, kPseudonymCacheEntries),
       officers_("officers@" + scenario.broker.name, scenario.broker.officers, random),
       correlator_(scenario.broker.correlation_window_h),
       background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
-                  scenario.duration_h) {}
+                  scenario.duration_h),
+      signer_(signer) {}
 
 void BrokerRole::begin_at(double now_h) { background_.skip_until(now_h); }
 
@@ -51,6 +52,7 @@ void BrokerRole::advance(NodeContext& context, double now_h) {
     if (!next || *next > now_h) break;
     if (background_.next_h() == next) {
       v1::ThreatReport report = background_.pop();
+      signer_.sign(&report);
       const std::string id = report.report_id();
       context.trace(report_event("created", id, report, *next, "background@" + spec_.name));
       const int priority = relevance(report);

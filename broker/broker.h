@@ -14,6 +14,7 @@
 #include "common/correlator.h"
 #include "common/desk.h"
 #include "common/pseudonym.h"
+#include "common/report_signature.h"
 #include "common/role.h"
 #include "common/scenario.h"
 
@@ -21,8 +22,10 @@ namespace tearline {
 
 class BrokerRole : public Role {
  public:
-  // `pseudonym_key`: the centre's secret, with which it makes pseudonyms.
-  BrokerRole(const Scenario& scenario, const Random& random, const SecretKey& pseudonym_key);
+  // `pseudonym_key`: the centre's secret, with which it makes pseudonyms;
+  // `signer` signs the background reports of its own intake.
+  BrokerRole(const Scenario& scenario, const Random& random, const SecretKey& pseudonym_key,
+             const ReportSigner& signer);
 
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
@@ -46,6 +49,7 @@ class BrokerRole : public Role {
   Desk officers_;
   Correlator correlator_;
   BackgroundStream background_;
+  ReportSigner signer_;
 };
 
 }  // namespace tearline

@@ -52,11 +52,12 @@ class BrokerTest : public ::testing::Test {
   FakeContext context_{"broker"};
   const SecretKey agency_key_ = random_secret_key();
   const SecretKey centre_key_ = random_secret_key();
+  const ReportSigner centre_signer_{"broker", random_signing_seed()};
   const std::string sealed_ = seal_source(agency_key_, kHandle);
 };
 
 TEST_F(BrokerTest, ReplacesTheSealedSourceByAPseudonym) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.advance(context_, 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
 
@@ -87,7 +88,7 @@ TEST_F(BrokerTest, ReplacesTheSealedSourceByAPseudonym) {
 }
 
 TEST_F(BrokerTest, AClearHandleIsSealedByTheCentreNeverForwarded) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
   envelope.mutable_report()->mutable_source()->set_handle(kHandle);
   broker.on_envelope(context_, envelope, 10);
@@ -103,7 +104,7 @@ TEST_F(BrokerTest, AClearHandleIsSealedByTheCentreNeverForwarded) {
 }
 
 TEST_F(BrokerTest, ASourceAlreadyCalledAPseudonymIsRejected) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
   envelope.mutable_report()->mutable_source()->set_pseudonym(kHandle);  // Anything at all.
   broker.on_envelope(context_, envelope, 10);
@@ -115,7 +116,7 @@ TEST_F(BrokerTest, ASourceAlreadyCalledAPseudonymIsRejected) {
 }
 
 TEST_F(BrokerTest, TheSameSealedSourceGetsTheSamePseudonym) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#2", "us-2"), 11);
   const auto pseudonymised = context_.events_of("pseudonymised");
@@ -124,7 +125,7 @@ TEST_F(BrokerTest, TheSameSealedSourceGetsTheSamePseudonym) {
 }
 
 TEST_F(BrokerTest, ThePseudonymIsTheCentresKeyedHashOfEachSealedSource) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   const SecretKey& centre_key = centre_key_;
   // Several sources, each reported more than once, interleaved.
   std::vector<std::string> sealed;
@@ -143,7 +144,7 @@ TEST_F(BrokerTest, ThePseudonymIsTheCentresKeyedHashOfEachSealedSource) {
 }
 
 TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHigher) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   // While the officer is busy with the first: an unrelated report of the same
   // base relevance, then the second agency's report on the same subject.
@@ -174,14 +175,14 @@ TEST_F(BrokerTest, TwoAgenciesReportingTheSameSubjectAreCorrelatedAndRankedHighe
 }
 
 TEST_F(BrokerTest, TheSameAgencyTwiceIsNoCorrelation) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#2", "us-2"), 11);
   EXPECT_TRUE(context_.events_of("correlated").empty());
 }
 
 TEST_F(BrokerTest, ServedReportIsRoutedToEveryUnitOfItsAreaAndItsHomeAgency) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   EXPECT_TRUE(context_.sent.empty()) << "nothing leaves before the officers serve it";
   EXPECT_EQ(broker.next_wake_h(), 10 + kOfficersServiceH);
@@ -222,7 +223,7 @@ TEST_F(BrokerTest, ServedReportIsRoutedToEveryUnitOfItsAreaAndItsHomeAgency) {
 }
 
 TEST_F(BrokerTest, AReportWithoutAreaGoesOnlyBackToItsHomeAgency) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   v1::Envelope envelope = from_agency("agency.us", "agency.us#1", "us-1");
   envelope.mutable_report()->clear_area();
   broker.on_envelope(context_, envelope, 10);
@@ -232,7 +233,7 @@ TEST_F(BrokerTest, AReportWithoutAreaGoesOnlyBackToItsHomeAgency) {
 }
 
 TEST_F(BrokerTest, RecordInFlightCoversTheOfficersQueue) {
-  BrokerRole broker(scenario_, random_, centre_key_);
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
   broker.on_envelope(context_, from_agency("agency.us", "agency.us#1", "us-1"), 10);
   broker.on_envelope(context_, from_agency("agency.uk", "agency.uk#1", "uk-1"), 10);
   context_.events.clear();

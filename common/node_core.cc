@@ -43,7 +43,8 @@ double arrival_of(const v1::Frame& frame) {
 }  // namespace
 
 NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMaker& make_role,
-                   TraceSink& trace, FrameSink& frames, std::shared_ptr<spdlog::logger> log)
+                   TraceSink& trace, FrameSink& frames, const OriginVerifier& origins,
+                   std::shared_ptr<spdlog::logger> log)
     : identity_(std::move(identity)),
       scenario_(scenario),
       random_(identity_.seed),
@@ -52,6 +53,7 @@ NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMa
       log_(std::move(log)),
       links_(identity_.name, scenario_, random_, *this,
              [this](TraceEvent event) { this->trace(std::move(event)); }),
+      rules_(scenario_, identity_.name, identity_.mode, origins),
       role_(make_role(random_)) {
   for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
 }
@@ -104,12 +106,15 @@ void NodeCore::recover(const v1::Start& start, const std::string& issuer) {
 bool NodeCore::take_frame(const std::string& from, const v1::Frame& frame) {
   if (frame.version() == 1 && frame.receiver_incarnation() != incarnation_) {
     // Meant for an earlier process of this node, which died; its sender has
-    // accounted for it as lost with that process.
-    log_->warn("frame from {} for incarnation {} dropped (this is {})", from,
-               frame.receiver_incarnation(), incarnation_);
+    // accounted for it as lost with that process. Whether such a frame
+    // reaches the new process depends on when the old one died, so this
+    // event, like every rejection, is a fact of the wire, not of the run.
+    reject_frame(from, FrameRejection{"rejected:stale-incarnation", ""});
     return false;
   }
-  if (const std::optional<FrameRejection> rejection = check_frame(frame, from, scenario_)) {
+  std::optional<FrameRejection> rejection = check_frame(frame, from, scenario_);
+  if (!rejection) rejection = rules_.check(frame, from);
+  if (rejection) {
     // Not counted: it may be a frame its sender's reports never counted
     // either (a member's key used outside the protocol), and counting it
     // would let a window run before a frame it waits for.

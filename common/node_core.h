@@ -35,6 +35,7 @@
 #include "common/link_layer.h"
 #include "common/random.h"
 #include "common/role.h"
+#include "common/role_rules.h"
 #include "common/scenario.h"
 #include "common/seen_ids.h"
 #include "tearline/v1/control.pb.h"
@@ -58,9 +59,11 @@ class NodeCore final : public NodeContext, private Transmitter {
  public:
   using RoleMaker = std::function<std::unique_ptr<Role>(const Random&)>;
 
-  // `trace` and `frames` must outlive the core.
+  // `trace`, `frames` and `origins` (the members' public signing keys) must
+  // outlive the core.
   NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMaker& make_role,
-           TraceSink& trace, FrameSink& frames, std::shared_ptr<spdlog::logger> log);
+           TraceSink& trace, FrameSink& frames, const OriginVerifier& origins,
+           std::shared_ptr<spdlog::logger> log);
 
   // Starts this incarnation at begin_h; it ends at end_h.
   // `issuer`: the member that asked (the launcher), for the trace.
@@ -84,10 +87,12 @@ class NodeCore final : public NodeContext, private Transmitter {
   uint32_t incarnation() const { return incarnation_; }
 
   // Takes in a frame from `from`, the node its connection authenticated.
-  // A frame that fails check_frame() (a claimed identity not `from`'s, an
-  // hour out of range, ...) is traced "rejected" and dropped. Returns true
-  // if it counts toward a grant's expected frames: it is accepted, for this
-  // incarnation.
+  // A frame for another incarnation of this node, or that fails
+  // check_frame() (a claimed identity not `from`'s, an hour out of range,
+  // ...) or the role rules (common/role_rules.h: what `from` may say to this
+  // node, a report its origin did not sign) is traced "rejected" and
+  // dropped. Returns true if it counts toward a grant's expected frames: it
+  // is accepted, for this incarnation.
   bool take_frame(const std::string& from, const v1::Frame& frame);
 
   // Handles every event before grant.until_h(); returns the report.
@@ -172,6 +177,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   FrameSink& frames_;
   std::shared_ptr<spdlog::logger> log_;
   LinkLayer links_;
+  RoleRules rules_;
   std::unique_ptr<Role> role_;
   std::set<std::string> known_nodes_;
   Inbox inbox_;

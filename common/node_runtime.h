@@ -41,9 +41,11 @@ struct NodeOptions {
 };
 
 // Makes the node's role; `secret` is the node's own secret key (an agency's
-// sealing key, the centre's pseudonym key).
-using RoleFactory = std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&,
-                                                        const Random&, const SecretKey& secret)>;
+// sealing key, the centre's pseudonym key), `signer` signs as the node the
+// reports it writes.
+using RoleFactory =
+    std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&, const Random&,
+                                        const SecretKey& secret, const ReportSigner& signer)>;
 
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,34 @@ inline const Scenario& quiet_small_scenario() {
   return scenario;
 }
 
+// A signing key for each node of the scenario, made once per fuzzer process.
+inline const std::map<std::string, SigningSeed>& signing_seeds() {
+  static const std::map<std::string, SigningSeed> seeds = [] {
+    std::map<std::string, SigningSeed> made;
+    for (const std::string& name : quiet_small_scenario().node_names()) {
+      made[name] = random_signing_seed();
+    }
+    return made;
+  }();
+  return seeds;
+}
+
+inline const OriginVerifier& origins() {
+  static const OriginVerifier verifier = [] {
+    std::map<std::string, SigningPublicKey> keys;
+    for (const auto& [name, seed] : signing_seeds()) keys[name] = signing_public_key(seed);
+    return OriginVerifier(std::move(keys));
+  }();
+  return verifier;
+}
+
+// Signs `report` as its origin would, if the origin is a node: lets inputs
+// get past the signature check to the roles.
+inline void sign_as_origin(v1::ThreatReport* report) {
+  const auto seed = signing_seeds().find(report->origin_agency());
+  if (seed != signing_seeds().end()) ReportSigner(seed->first, seed->second).sign(report);
+}
+
 // Node `index` (modulo the scenario's nodes) of the coordinated mode,
 // started at hour 0.
 class FuzzNode {
@@ -41,7 +70,7 @@ class FuzzNode {
         name_(scenario_.node_names()[index % scenario_.node_names().size()]),
         core_(
             {name_, "coordinated", 1}, scenario_,
-            [this](const Random& random) { return role(random); }, trace_, frames_,
+            [this](const Random& random) { return role(random); }, trace_, frames_, origins(),
             std::make_shared<spdlog::logger>("fuzz",
                                              std::make_shared<spdlog::sinks::null_sink_st>())) {
     core_.start(0, 1, scenario_.duration_h, "launcher");
@@ -54,10 +83,13 @@ class FuzzNode {
  private:
   std::unique_ptr<Role> role(const Random& random) {
     static const SecretKey key = random_secret_key();
+    const ReportSigner signer(name_, signing_seeds().at(name_));
     if (scenario_.agency(name_)) {
-      return std::make_unique<AgencyRole>(scenario_, name_, "coordinated", random, key);
+      return std::make_unique<AgencyRole>(scenario_, name_, "coordinated", random, key, signer);
     }
-    if (name_ == scenario_.broker.name) return std::make_unique<BrokerRole>(scenario_, random, key);
+    if (name_ == scenario_.broker.name) {
+      return std::make_unique<BrokerRole>(scenario_, random, key, signer);
+    }
     return std::make_unique<UnitRole>(scenario_, name_, random);
   }
 

@@ -19,9 +19,12 @@ namespace fs = std::filesystem;
 
 std::unique_ptr<Role> make_role(const std::string& role, const Scenario& scenario,
                                 const std::string& name, const std::string& mode,
-                                const Random& random, const SecretKey& secret) {
-  if (role == "agency") return std::make_unique<AgencyRole>(scenario, name, mode, random, secret);
-  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random, secret);
+                                const Random& random, const MemberKey& key) {
+  const ReportSigner signer(name, key.signing_seed);
+  if (role == "agency") {
+    return std::make_unique<AgencyRole>(scenario, name, mode, random, key.secret, signer);
+  }
+  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random, key.secret, signer);
   return std::make_unique<UnitRole>(scenario, name, random);
 }
 
@@ -59,13 +62,16 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
     entry.trace = std::make_unique<JsonlTraceWriter>(trace_path);
     entry.outbox = std::make_unique<Outbox>(node, frames_);
     const std::string role_name = role->second;
-    const SecretKey secret = load_member_key(member_key_path(keys_dir_, node)).secret;
+    const MemberKey key = load_member_key(member_key_path(keys_dir_, node));
+    if (!origins_) {
+      origins_.emplace(load_public_keys(public_keys_path(keys_dir_)).signing_by_name());
+    }
     entry.core = std::make_unique<NodeCore>(
         NodeIdentity{node, mode_, seed_}, scenario_,
         [&](const Random& random) {
-          return make_role(role_name, scenario_, node, mode_, random, secret);
+          return make_role(role_name, scenario_, node, mode_, random, key);
         },
-        *entry.trace, *entry.outbox, log);
+        *entry.trace, *entry.outbox, *origins_, log);
     const NodeIdentity identity{node, mode_, seed_};
     if (scenario_.journaled(node)) {
       const std::string journal_path = (mode_dir_ / (process + ".journal")).string();

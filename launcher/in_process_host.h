@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -99,6 +100,9 @@ class InProcessHost final : public NodeHost {
   std::filesystem::path mode_dir_;
   std::filesystem::path keys_dir_;
   std::vector<std::pair<std::string, std::string>> roles_;
+  // The members' public signing keys, read at the first start; declared
+  // before the nodes, whose cores refer to it.
+  std::optional<OriginVerifier> origins_;
   std::map<std::string, std::shared_ptr<spdlog::logger>> logs_;
   std::map<std::string, Node> nodes_;
   // (from, to, frame) sent during the current round.

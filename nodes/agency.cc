@@ -34,11 +34,13 @@ std::optional<double> earliest(std::initializer_list<std::optional<double>> time
 }  // namespace
 
 AgencyRole::AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
-                       const Random& random, const SecretKey& sealing_key)
+                       const Random& random, const SecretKey& sealing_key,
+                       const ReportSigner& signer)
     : scenario_(scenario),
       spec_(find_agency(scenario, name)),
       mode_(mode),
       key_(sealing_key),
+      signer_(signer),
       desk_("desk@" + name, spec_.desk, random),
       database_("database@" + name, spec_.database, random),
       background_(name, spec_.background, unit_areas(scenario), random, scenario.duration_h) {
@@ -79,6 +81,7 @@ void AgencyRole::advance(NodeContext& context, double now_h) {
       produce_source_report(context, *pending_reports_[next_report_++]);
     } else if (background_.next_h() == at_h) {
       v1::ThreatReport report = background_.pop();
+      signer_.sign(&report);
       const std::string id = report.report_id();
       context.trace(report_event("created", id, report, at_h, "background@" + spec_.name));
       const int priority = relevance(report);
@@ -116,6 +119,7 @@ void AgencyRole::produce_source_report(NodeContext& context, const ReportSpec& s
   report.set_severity(spec.severity);
   report.set_tlp(spec.tlp);
   report.set_observed_at_h(spec.at_h);
+  signer_.sign(&report);
 
   context.trace(report_event("created", spec.id, report, spec.at_h, "source@" + spec_.name));
   const int priority = relevance(report);
@@ -138,10 +142,14 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
-  v1::Envelope envelope =
-      make_copy(context, served.message_id, partner.agency,
-                decision == ShareDecision::kSanitised ? sanitise(served.report, id) : served.report,
-                handoff, served.at_h);
+  v1::ThreatReport shared = served.report;
+  if (decision == ShareDecision::kSanitised) {
+    // A tearline copy is a new report of this agency's, naming its parent.
+    shared = sanitise(served.report, id);
+    signer_.sign(&shared, served.report.signature().report_id());
+  }
+  v1::Envelope envelope = make_copy(context, served.message_id, partner.agency, std::move(shared),
+                                    handoff, served.at_h);
 
   std::string_view kind = decision == ShareDecision::kFull        ? "shared"
                           : decision == ShareDecision::kSanitised ? "sanitised"

@@ -16,6 +16,7 @@
 #include "common/background.h"
 #include "common/desk.h"
 #include "common/pseudonym.h"
+#include "common/report_signature.h"
 #include "common/role.h"
 #include "common/scenario.h"
 
@@ -24,9 +25,10 @@ namespace tearline {
 class AgencyRole : public Role {
  public:
   // Throws std::invalid_argument if `name` is not an agency of the scenario.
-  // `sealing_key`: the agency's secret, with which it seals its sources.
+  // `sealing_key`: the agency's secret, with which it seals its sources;
+  // `signer` signs, as this agency, every report it writes.
   AgencyRole(const Scenario& scenario, const std::string& name, const std::string& mode,
-             const Random& random, const SecretKey& sealing_key);
+             const Random& random, const SecretKey& sealing_key, const ReportSigner& signer);
 
   void begin_at(double now_h) override;
   void advance(NodeContext& context, double now_h) override;
@@ -60,6 +62,9 @@ class AgencyRole : public Role {
   const AgencySpec& spec_;
   std::string mode_;
   SecretKey key_;
+  // Signs every report this agency writes: its sources', its background's
+  // and its tearline copies.
+  ReportSigner signer_;
   Desk desk_;
   Desk database_;
   BackgroundStream background_;

@@ -29,7 +29,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
 class AgencyTest : public ::testing::Test {
  protected:
   AgencyRole make(const std::string& name, const std::string& mode) {
-    return AgencyRole(scenario_, name, mode, random_, random_secret_key());
+    return AgencyRole(scenario_, name, mode, random_, random_secret_key(),
+                      ReportSigner(name, random_signing_seed()));
   }
 
   Scenario scenario_ = test_support::role_scenario();
@@ -184,9 +185,10 @@ TEST_F(AgencyTest, CoordinatedModeSendsTheSealedReportToTheBroker) {
 TEST_F(AgencyTest, SealingDependsOnTheAgencysKeyNotOnTheSeed) {
   scenario_.reports = {full_report("us-1", "agency.us", "us.officer-2", kReportH)};
   const SecretKey key = random_secret_key();
-  AgencyRole first(scenario_, "agency.us", "coordinated", random_, key);
-  AgencyRole same_key(scenario_, "agency.us", "coordinated", random_, key);
-  AgencyRole other_key(scenario_, "agency.us", "coordinated", random_, random_secret_key());
+  const ReportSigner signer("agency.us", random_signing_seed());
+  AgencyRole first(scenario_, "agency.us", "coordinated", random_, key, signer);
+  AgencyRole same_key(scenario_, "agency.us", "coordinated", random_, key, signer);
+  AgencyRole other_key(scenario_, "agency.us", "coordinated", random_, random_secret_key(), signer);
   FakeContext a("agency.us");
   FakeContext b("agency.us");
   FakeContext c("agency.us");

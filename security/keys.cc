@@ -25,10 +25,19 @@ bool is_z85_key(const std::string& text) {
   return zmq_z85_decode(decoded, text.c_str()) != nullptr;
 }
 
-std::string hex_of(const SecretKey& key) {
-  char hex[2 * sizeof(SecretKey) + 1];
+// Both kinds of 32-byte key are written as 64 hexadecimal digits.
+std::string hex_of(const std::array<unsigned char, 32>& key) {
+  char hex[2 * 32 + 1];
   sodium_bin2hex(hex, sizeof hex, key.data(), key.size());
   return hex;
+}
+
+bool from_hex(const std::string& hex, std::array<unsigned char, 32>* key) {
+  size_t bytes = 0;
+  return hex.size() == 2 * key->size() &&
+         sodium_hex2bin(key->data(), key->size(), hex.c_str(), hex.size(), nullptr, &bytes,
+                        nullptr) == 0 &&
+         bytes == key->size();
 }
 
 // Writes `text` to a new file `path` with `mode`; fails if it exists.
@@ -67,6 +76,11 @@ std::string string_field(const toml::table& table, const fs::path& path, const c
 }
 
 std::vector<std::string> with_run_members(std::vector<std::string> members) {
+  if (std::find(members.begin(), members.end(), kSigningTable) != members.end()) {
+    throw KeyError(
+        fmt::format("a node may not be called \"{}\": public_keys.toml has a table of that name",
+                    kSigningTable));
+  }
   for (const char* member : {kLauncherMember, kOperatorMember}) {
     if (std::find(members.begin(), members.end(), member) != members.end()) {
       throw KeyError(
@@ -79,8 +93,9 @@ std::vector<std::string> with_run_members(std::vector<std::string> members) {
 
 }  // namespace
 
-PublicKeys::PublicKeys(std::map<std::string, std::string> z85_by_name)
-    : z85_by_name_(std::move(z85_by_name)) {
+PublicKeys::PublicKeys(std::map<std::string, std::string> z85_by_name,
+                       std::map<std::string, SigningPublicKey> signing_by_name)
+    : z85_by_name_(std::move(z85_by_name)), signing_by_name_(std::move(signing_by_name)) {
   for (const auto& [name, key] : z85_by_name_) name_by_z85_[key] = name;
 }
 
@@ -108,6 +123,7 @@ MemberKey generate_member_key(const std::string& name) {
   key.curve_public_z85 = public_z85;
   key.curve_secret_z85 = secret_z85;
   randombytes_buf(key.secret.data(), key.secret.size());
+  key.signing_seed = random_signing_seed();
   sodium_memzero(secret_z85, sizeof secret_z85);
   return key;
 }
@@ -127,21 +143,26 @@ void write_key_set(const fs::path& dir, std::vector<std::string> members) {
     throw KeyError(fmt::format("cannot make {} private: {}", dir.string(), strerror(errno)));
   }
   std::string public_text =
-      "# The public keys of a tearline run's members. Public: safe to copy to every host.\n";
+      "# The public keys of a tearline run's members. Public: safe to copy to every host.\n"
+      "# CURVE keys (Z85) here; Ed25519 signing keys (hex) in [signing].\n";
+  std::string signing_text = fmt::format("\n[{}]\n", kSigningTable);
   for (const std::string& name : members) {
     const MemberKey key = generate_member_key(name);
-    write_new_file(
-        member_key_path(dir, name),
-        fmt::format("# tearline key of {}. SECRET: keep it readable by its owner only.\n"
-                    "name = \"{}\"\n"
-                    "curve_public = \"{}\"\n"
-                    "curve_secret = \"{}\"\n"
-                    "secret = \"{}\"\n",
-                    name, name, key.curve_public_z85, key.curve_secret_z85, hex_of(key.secret)),
-        0600);
+    write_new_file(member_key_path(dir, name),
+                   fmt::format("# tearline key of {}. SECRET: keep it readable by its owner only.\n"
+                               "name = \"{}\"\n"
+                               "curve_public = \"{}\"\n"
+                               "curve_secret = \"{}\"\n"
+                               "secret = \"{}\"\n"
+                               "signing_seed = \"{}\"\n",
+                               name, name, key.curve_public_z85, key.curve_secret_z85,
+                               hex_of(key.secret), hex_of(key.signing_seed)),
+                   0600);
     public_text += fmt::format("\"{}\" = \"{}\"\n", name, key.curve_public_z85);
+    signing_text +=
+        fmt::format("\"{}\" = \"{}\"\n", name, hex_of(signing_public_key(key.signing_seed)));
   }
-  write_new_file(public_keys_path(dir), public_text, 0644);
+  write_new_file(public_keys_path(dir), public_text + signing_text, 0644);
 }
 
 MemberKey load_member_key(const fs::path& path) {
@@ -160,6 +181,7 @@ MemberKey load_member_key(const fs::path& path) {
   key.curve_public_z85 = string_field(table, path, "curve_public");
   key.curve_secret_z85 = string_field(table, path, "curve_secret");
   const std::string secret_hex = string_field(table, path, "secret");
+  const std::string signing_hex = string_field(table, path, "signing_seed");
   if (!is_z85_key(key.curve_public_z85) || !is_z85_key(key.curve_secret_z85)) {
     throw KeyError(path.string() + ": curve_public and curve_secret must be 40 Z85 characters");
   }
@@ -168,12 +190,11 @@ MemberKey load_member_key(const fs::path& path) {
       key.curve_public_z85 != derived_public) {
     throw KeyError(path.string() + ": curve_public is not the public key of curve_secret");
   }
-  size_t bytes = 0;
-  if (secret_hex.size() != 2 * key.secret.size() ||
-      sodium_hex2bin(key.secret.data(), key.secret.size(), secret_hex.c_str(), secret_hex.size(),
-                     nullptr, &bytes, nullptr) != 0 ||
-      bytes != key.secret.size()) {
+  if (!from_hex(secret_hex, &key.secret)) {
     throw KeyError(path.string() + ": secret must be 64 hexadecimal digits");
+  }
+  if (!from_hex(signing_hex, &key.signing_seed)) {
+    throw KeyError(path.string() + ": signing_seed must be 64 hexadecimal digits");
   }
   return key;
 }
@@ -182,7 +203,27 @@ PublicKeys load_public_keys(const fs::path& path) {
   const toml::table table = parse_key_file(path);
   std::map<std::string, std::string> keys;
   std::map<std::string, std::string> names_by_key;
+  std::map<std::string, SigningPublicKey> signing;
+  if (const toml::node* node = table.get(kSigningTable); node && !node->is_table()) {
+    throw KeyError(fmt::format("{}: \"{}\" must be a table", path.string(), kSigningTable));
+  }
+  if (const toml::table* signing_table = table[kSigningTable].as_table()) {
+    for (const auto& [name, value] : *signing_table) {
+      const std::optional<std::string> hex = value.value<std::string>();
+      SigningPublicKey key;
+      if (!hex || !from_hex(*hex, &key)) {
+        throw KeyError(fmt::format("{}: the signing key of \"{}\" is not 64 hexadecimal digits",
+                                   path.string(), name.str()));
+      }
+      signing.emplace(name.str(), key);
+    }
+  }
   for (const auto& [name, value] : table) {
+    if (name.str() == kSigningTable) continue;
+    if (!signing.contains(std::string(name.str()))) {
+      throw KeyError(fmt::format("{}: \"{}\" has no signing key in [{}]", path.string(), name.str(),
+                                 kSigningTable));
+    }
     const std::optional<std::string> key = value.value<std::string>();
     if (!key || !is_z85_key(*key)) {
       throw KeyError(
@@ -194,7 +235,7 @@ PublicKeys load_public_keys(const fs::path& path) {
     }
     keys.emplace(name.str(), *key);
   }
-  return PublicKeys(std::move(keys));
+  return PublicKeys(std::move(keys), std::move(signing));
 }
 
 void check_key_set(const fs::path& dir, std::vector<std::string> members) {
@@ -208,6 +249,12 @@ void check_key_set(const fs::path& dir, std::vector<std::string> members) {
     }
     if (keys.by_name().contains(name) ? keys.of(name) != key.curve_public_z85 : true) {
       throw KeyError(fmt::format("{} does not list the public key of {}",
+                                 public_keys_path(dir).string(), name));
+    }
+    const auto signing = keys.signing_by_name().find(name);
+    if (signing == keys.signing_by_name().end() ||
+        signing->second != signing_public_key(key.signing_seed)) {
+      throw KeyError(fmt::format("{} does not list the signing key of {}",
                                  public_keys_path(dir).string(), name));
     }
   }

@@ -1,12 +1,16 @@
 // The keys of a run (docs/SECURITY.md). Every member of a run (each node,
 // the launcher, the operator) has its own CURVE key pair, by which the bus
-// knows who speaks, and a 32-byte secret for its own use: an agency seals
-// its sources' handles with it, the centre makes pseudonyms with it. Keys are
-// random (libsodium and libzmq), never derived from the seed.
+// knows who speaks, a 32-byte secret for its own use (an agency seals its
+// sources' handles with it, the centre makes pseudonyms with it) and an
+// Ed25519 signing key with which an agency signs the reports it writes
+// (common/report_signature.h). Keys are random (libsodium and libzmq), never
+// derived from the seed.
 //
 // On disk, a key set is one folder, readable by its owner only:
 //   <name>.key          one member's key: public and secret (mode 0600)
-//   public_keys.toml    every member's public key, by name (mode 0644)
+//   public_keys.toml    every member's public keys, by name (mode 0644): its
+//                       CURVE key at the top level, its signing key in the
+//                       table [signing]
 // Private keys are read from these files only: never from a command line, an
 // environment variable, a trace or a log.
 #pragma once
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include "common/pseudonym.h"
+#include "common/report_signature.h"
 
 namespace tearline {
 
@@ -31,29 +36,39 @@ class KeyError : public std::runtime_error {
 // The members of a run who are not nodes of the scenario.
 inline constexpr const char* kLauncherMember = "launcher";
 inline constexpr const char* kOperatorMember = "operator";
+// The table of public_keys.toml holding the public signing keys; no member
+// may have its name.
+inline constexpr const char* kSigningTable = "signing";
 
 struct MemberKey {
   std::string name;
   std::string curve_public_z85;  // 40 Z85 characters.
   std::string curve_secret_z85;  // 40 Z85 characters.
   SecretKey secret{};            // Sealing or pseudonym key.
+  SigningSeed signing_seed{};    // Ed25519 seed: signs the reports it writes.
 };
 
 // Every member's public key, by name.
 class PublicKeys {
  public:
   PublicKeys() = default;
-  explicit PublicKeys(std::map<std::string, std::string> z85_by_name);
+  explicit PublicKeys(std::map<std::string, std::string> z85_by_name,
+                      std::map<std::string, SigningPublicKey> signing_by_name = {});
 
   // The public key of `name`; throws KeyError if there is none.
   const std::string& of(const std::string& name) const;
   // The member whose public key this is, if any.
   std::optional<std::string> name_of(const std::string& public_z85) const;
   const std::map<std::string, std::string>& by_name() const { return z85_by_name_; }
+  // Every member's public signing key, by name.
+  const std::map<std::string, SigningPublicKey>& signing_by_name() const {
+    return signing_by_name_;
+  }
 
  private:
   std::map<std::string, std::string> z85_by_name_;
   std::map<std::string, std::string> name_by_z85_;
+  std::map<std::string, SigningPublicKey> signing_by_name_;
 };
 
 // A fresh random key for `name`.
@@ -67,7 +82,8 @@ void write_key_set(const std::filesystem::path& dir, std::vector<std::string> me
 // Reads and checks one member's key file: owner-only permissions, every
 // field present and well formed, the public key matching the secret one.
 MemberKey load_member_key(const std::filesystem::path& path);
-// Reads public_keys.toml; every key well formed and distinct.
+// Reads public_keys.toml; every key well formed and distinct, and every
+// member with a CURVE key has a signing key.
 PublicKeys load_public_keys(const std::filesystem::path& path);
 
 std::filesystem::path member_key_path(const std::filesystem::path& dir, const std::string& name);
