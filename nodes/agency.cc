@@ -205,19 +205,21 @@ void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
 
 void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
                          double now_h) {
-  // Need to know: a unit gets reports on its own area, from its own agency.
+  // Only this agency's units poll it: the role rules refused any other
+  // sender before the poll was taken in (common/role_rules.h).
   const UnitSpec* unit = scenario_.unit(from);
-  const char* refusal = !unit || unit->agency != spec_.name ? "rejected:not-our-unit"
-                        : unit->area != poll.area()         ? "rejected:poll-for-another-area"
-                                                            : nullptr;
-  if (refusal) {
+  if (!unit || unit->agency != spec_.name) {
+    throw std::logic_error("a poll from " + from + ", not a unit of " + spec_.name);
+  }
+  // Need to know: a unit gets reports on its own area only.
+  if (unit->area != poll.area()) {
     TraceEvent event;
     event.kind = "rejected";
     event.t_h = now_h;
     event.peer = from;
     event.handoff = "poll@" + spec_.name;
     event.area = poll.area();
-    event.reason = refusal;
+    event.reason = "rejected:poll-for-another-area";
     context.trace(std::move(event));
     return;
   }
