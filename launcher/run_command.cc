@@ -20,6 +20,7 @@
 #include "common/trace.h"
 #include "common/whole_file.h"
 #include "launcher/chaos.h"
+#include "launcher/file_modes.h"
 #include "launcher/live_server.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
@@ -130,9 +131,19 @@ int run_command(const RunOptions& options) {
     }
     fmt::print(stderr, "tearline run: live view at {}\n", live->url());
   }
+  // Before anything is created: the nodes inherit it.
+  create_private_files(options.group_readable);
   try {
     fs::create_directories(run_dir);
+    if (const std::error_code error = make_private(run_dir, options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", run_dir, error);
+    }
     fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
+    // (copy_file gives the copy its source's mode.)
+    if (const std::error_code error =
+            make_private(run_dir / "scenario.toml", options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", run_dir / "scenario.toml", error);
+    }
     if (options.chaos_seed) {
       const std::vector<FaultSpec> chaos = chaos_schedule(scenario, *options.chaos_seed);
       scenario.faults.insert(scenario.faults.end(), chaos.begin(), chaos.end());

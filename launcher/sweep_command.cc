@@ -19,6 +19,7 @@
 
 #include "common/scenario.h"
 #include "common/whole_file.h"
+#include "launcher/file_modes.h"
 #include "launcher/run_command.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_results.h"
@@ -125,6 +126,7 @@ pid_t start_run(const fs::path& sweep_dir, const RunSpec& run, const SweepOption
                                    (sweep_dir / run.dir).string()};
   if (options.mode != "both") args.insert(args.end(), {"--mode", options.mode});
   if (options.in_process) args.push_back("--in-process");
+  if (options.group_readable) args.push_back("--group-readable");
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -270,8 +272,12 @@ int sweep_command(const SweepOptions& options) {
   } else if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
     return fail(2, dir.string() + " is not empty and holds no sweep; give another --out");
   }
+  create_private_files(options.group_readable);  // The runs inherit it.
   try {
     fs::create_directories(dir / "points");
+    if (const std::error_code failure = make_private(dir, options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", dir, failure);
+    }
     fs::create_directories(dir / "runs");
     write_file(dir / kPlanFile, plan.dump(1) + "\n");
     for (size_t k = 0; k < points.size(); ++k) {

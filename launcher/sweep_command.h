@@ -23,6 +23,8 @@ struct SweepOptions {
   // traces are about 65 MB).
   bool keep_traces = false;
   bool quiet = false;  // No progress and no summary.
+  // The sweep folder readable by the group too (launcher/file_modes.h).
+  bool group_readable = false;
 };
 
 // Exit codes: 0 every run completed with exit 0; 1 a run failed (its row
