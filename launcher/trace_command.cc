@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <vector>
 
+#include "common/whole_file.h"
+#include "launcher/file_modes.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -25,10 +26,9 @@ bool write_exports(const TraceCommandOptions& options, std::vector<std::string>*
   for (const auto& [path, make] : exports) {
     if (path.empty()) continue;
     const std::string content = make();
-    std::ofstream out(path);
-    out << content;
-    if (!out) {
-      fmt::print(stderr, "tearline trace: cannot write {}\n", path);
+    // Whole or not at all: a cut export never looks complete.
+    if (const std::string error = write_whole_file(path, content); !error.empty()) {
+      fmt::print(stderr, "tearline trace: {}\n", error);
       return false;
     }
     fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, content.size());
@@ -50,6 +50,8 @@ int trace_command(const TraceCommandOptions& options) {
                options.view.empty() ? "exporting" : options.view);
     return 2;
   }
+  // An export into a run folder holds what its traces do.
+  create_private_files(options.group_readable);
   std::vector<std::string> warnings;
   std::string text;
   try {
