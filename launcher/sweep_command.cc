@@ -316,13 +316,17 @@ int sweep_command(const SweepOptions& options) {
   SweepProgress progress(runs.size(), done, !options.quiet);
   std::map<pid_t, size_t> running;
   size_t next = 0;
+  // Why no further run starts, when the sweep folder failed it (a full disk,
+  // an unwritable folder): the running ones end, and the sweep fails.
+  std::string stopped_by;
   progress.update(done, 0);
-  while ((next < to_run.size() && !g_interrupted) || !running.empty()) {
-    while (!g_interrupted && next < to_run.size() && running.size() < options.jobs) {
+  while ((next < to_run.size() && !g_interrupted && stopped_by.empty()) || !running.empty()) {
+    while (!g_interrupted && stopped_by.empty() && next < to_run.size() &&
+           running.size() < options.jobs) {
       try {
         running[start_run(dir, runs[to_run[next]], options)] = to_run[next];
       } catch (const std::exception& failure) {
-        g_interrupted = 1;
+        stopped_by = failure.what();
         fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
         break;
       }
@@ -347,6 +351,7 @@ int sweep_command(const SweepOptions& options) {
     try {
       write_file(dir / run.dir / kExitFile, fmt::format("{}\n", code));
     } catch (const std::exception& failure) {
+      if (stopped_by.empty()) stopped_by = failure.what();
       fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
       continue;
     }
@@ -364,6 +369,10 @@ int sweep_command(const SweepOptions& options) {
   if (g_interrupted) {
     return fail(130, fmt::format("interrupted: {} of {} runs done; the same command resumes", done,
                                  runs.size()));
+  }
+  if (!stopped_by.empty()) {
+    return fail(1, fmt::format("stopped: {}; {} of {} runs done; the same command resumes",
+                               stopped_by, done, runs.size()));
   }
 
   std::vector<json> rows;

@@ -28,7 +28,8 @@ struct SweepOptions {
 };
 
 // Exit codes: 0 every run completed with exit 0; 1 a run failed (its row
-// says how; the results are written all the same); 2 bad usage, a bad
+// says how; the results are written all the same), or the sweep folder
+// cannot be written (the message names the file and why); 2 bad usage, a bad
 // scenario, parameter or seed, or a folder that holds another sweep; 130
 // interrupted (run the same command again to resume).
 int sweep_command(const SweepOptions& options);

@@ -98,6 +98,23 @@ TEST(Disk, ARunFolderMadeUnwritableMidRunFailsTheRunNamingTheCause) {
   EXPECT_EQ(html.exit_code, 0) << html.err;
 }
 
+TEST(Disk, ASweepFolderMadeUnwritableMidSweepFailsTheSweepNamingTheCause) {
+  TempDir dir;
+  const fs::path sweep = dir.path() / "sweep";
+  Child child(
+      {"sweep", "small", "--seeds", "1-20", "--jobs", "1", "--out", sweep.string(), "--quiet"},
+      dir.path());
+  ASSERT_TRUE(eventually([&] { return fs::exists(sweep / "runs/p0-seed1/bilateral"); },
+                         std::chrono::seconds(30)));
+  const Immutable immutable(sweep);
+  if (!immutable.made()) GTEST_SKIP() << "chattr +i does not work here";
+  const std::optional<Finished> finished = child.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(finished->exit_code, 1) << finished->err;
+  EXPECT_NE(finished->err.find("Operation not permitted"), std::string::npos) << finished->err;
+  EXPECT_FALSE(fs::exists(sweep / "sweep.csv"));
+}
+
 // A copy of the recorded run, in `dir`.
 fs::path recorded_run(const fs::path& dir) {
   const fs::path run = dir / "recorded-run";
