@@ -16,6 +16,15 @@ namespace tearline {
 // folders for the owner only, or for the owner and the group to read.
 inline void create_private_files(bool group_readable) { umask(group_readable ? 027 : 077); }
 
+// For a command that adds to a run made before (`tearline fault`): new
+// files get the modes of that run's, from its folder's group read bit.
+inline void create_files_as_in(const std::filesystem::path& run_dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::perms perms = fs::status(run_dir, error).permissions();
+  create_private_files(!error && (perms & fs::perms::group_read) != fs::perms::none);
+}
+
 // Gives `path` (a folder made before, by the user perhaps, or a file whose
 // mode was copied from elsewhere) the mode new ones get; returns the error,
 // if any.

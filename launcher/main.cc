@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "launcher/fault_command.h"
+#include "launcher/file_modes.h"
 #include "launcher/run_command.h"
 #include "launcher/scenario_generate.h"
 #include "launcher/sweep_command.h"
@@ -270,6 +271,7 @@ int main(int argc, char** argv) {
       if (service_h) fault.queue.set_service_h(*service_h);
       if (capacity_msgs) fault.queue.set_capacity_msgs(*capacity_msgs);
     }
+    tearline::create_files_as_in(fault.run_dir);  // It appends to faults.trace.jsonl.
     return tearline::fault_command(fault);
   }
 

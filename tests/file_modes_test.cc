@@ -81,6 +81,28 @@ TEST(FileModes, AFolderMadeBeforeTheRunIsMadePrivate) {
   EXPECT_EQ(granting(run, 077), std::vector<std::string>{});
 }
 
+// `tearline fault`, run by a user whose umask lets others read, adds to
+// the run's faults.trace.jsonl with the run's modes.
+TEST(FileModes, AFaultCommandAddsNothingOthersCanRead) {
+  TempDir dir;
+  const fs::path run = dir.path() / "run";
+  Child launcher(
+      {"run", "small", "--mode", "coordinated", "--scale", "20", "--out", run.string(), "--quiet"},
+      dir.path());
+  ASSERT_TRUE(await_live(run / "coordinated"));
+  const mode_t before = umask(022);
+  // A signal is what the tool itself records.
+  const Finished stopped = run_tearline({"fault", run.string(), "stop", "agency.aa"}, dir.path());
+  const Finished continued = run_tearline({"fault", run.string(), "cont", "agency.aa"}, dir.path());
+  umask(before);
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_EQ(continued.exit_code, 0) << continued.err;
+  const std::optional<Finished> finished = launcher.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(finished);
+  ASSERT_TRUE(fs::exists(run / "coordinated" / "faults.trace.jsonl"));
+  EXPECT_EQ(granting(run, 077), std::vector<std::string>{});
+}
+
 TEST(FileModes, ASweepFolderGrantsNothingToGroupOrOthers) {
   TempDir dir;
   const fs::path sweep = dir.path() / "sweep";
