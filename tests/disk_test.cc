@@ -65,11 +65,11 @@ TEST(Disk, AFullDiskFailsTheRunNamingTheCauseAndLeavesNoCutReport) {
 class Immutable {
  public:
   explicit Immutable(const fs::path& path) : path_(path) {
-    made_ = std::system(("chattr -R +i '" + path_.string() + "' 2>/dev/null").c_str()) == 0;
+    // The top first: nothing comes or goes under it while -R walks it.
+    made_ = std::system(("chattr +i '" + path_.string() + "' 2>/dev/null").c_str()) == 0;
+    if (made_) std::system(("chattr -R +i '" + path_.string() + "' 2>/dev/null").c_str());
   }
-  ~Immutable() {
-    if (made_) std::system(("chattr -R -i '" + path_.string() + "'").c_str());
-  }
+  ~Immutable() { std::system(("chattr -R -i '" + path_.string() + "' 2>/dev/null").c_str()); }
   bool made() const { return made_; }
 
  private:
