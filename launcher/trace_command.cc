@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <vector>
@@ -13,6 +17,16 @@
 namespace tearline {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// Returns the error ("cannot write PATH: why"), or "" when written.
+std::string write_in_place(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  return out ? "" : "cannot write " + path + ": " + std::strerror(errno);
+}
 
 // Writes each asked-for export; false (with a message) if one fails.
 bool write_exports(const TraceCommandOptions& options, std::vector<std::string>* warnings) {
@@ -26,8 +40,14 @@ bool write_exports(const TraceCommandOptions& options, std::vector<std::string>*
   for (const auto& [path, make] : exports) {
     if (path.empty()) continue;
     const std::string content = make();
-    // Whole or not at all: a cut export never looks complete.
-    if (const std::string error = write_whole_file(path, content); !error.empty()) {
+    // A file is written whole or not at all, so a cut export never looks
+    // complete; a pipe or a device (/dev/stdout) is written into, never
+    // replaced.
+    std::error_code ignored;
+    const bool special = fs::exists(path, ignored) && !fs::is_regular_file(path, ignored);
+    const std::string error =
+        special ? write_in_place(path, content) : write_whole_file(path, content);
+    if (!error.empty()) {
       fmt::print(stderr, "tearline trace: {}\n", error);
       return false;
     }
