@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "launcher/live_page.h"
@@ -31,7 +32,15 @@ constexpr int kListenBacklog = static_cast<int>(kMaxConnections);
 LiveServer::LiveServer(LiveServerOptions options)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   for (const std::string& mode : options_.modes) views_[mode];
-  server_->new_task_queue = [] { return new ConnectionThreads(kMaxConnections); };
+  // httplib's stop() does nothing before its listener runs, which it says
+  // only by asking for its task queue: a server stopped sooner would listen
+  // on forever. So the constructor returns once the listener runs.
+  auto listening = std::make_shared<std::promise<void>>();
+  std::future<void> listener_running = listening->get_future();
+  server_->new_task_queue = [listening] {
+    listening->set_value();  // Asked once, by the one listen below.
+    return new ConnectionThreads(kMaxConnections);
+  };
   server_->set_keep_alive_max_count(1);
   server_->set_keep_alive_timeout(kReadTimeout_s);
   server_->set_read_timeout(kReadTimeout_s, 0);
@@ -43,6 +52,7 @@ LiveServer::LiveServer(LiveServerOptions options)
     publish_locked();
   }
   listener_ = std::thread([this] { server_->listen_after_bind(); });
+  listener_running.wait();
   watcher_ = std::thread([this] { watch(); });
 }
 
