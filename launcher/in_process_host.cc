@@ -4,10 +4,11 @@
 #include <spdlog/sinks/basic_file_sink.h>
 
 #include <algorithm>
-#include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include "broker/broker.h"
+#include "common/whole_file.h"
 #include "nodes/agency.h"
 #include "nodes/unit.h"
 #include "security/keys.h"
@@ -198,9 +199,10 @@ void InProcessHost::publish(bool live, const nlohmann::json& extra) {
   for (const auto& [name, role] : roles_) nodes.push_back({{"name", name}, {"role", role}});
   nlohmann::json file = {{"mode", mode_}, {"live", live}, {"in_process", true}, {"nodes", nodes}};
   file.update(extra);
-  const fs::path partial = mode_dir_ / "nodes.json.partial";
-  std::ofstream(partial.string()) << file.dump(2) << "\n";
-  fs::rename(partial, mode_dir_ / "nodes.json");
+  if (const std::string error = write_whole_file(mode_dir_ / "nodes.json", file.dump(2) + "\n");
+      !error.empty()) {
+    throw std::runtime_error(error);
+  }
 }
 
 }  // namespace tearline

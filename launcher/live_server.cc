@@ -4,9 +4,11 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "launcher/live_page.h"
+#include "launcher/live_server_threads.h"
 
 namespace tearline {
 namespace {
@@ -15,12 +17,34 @@ constexpr const char* kLoopback = "127.0.0.1";
 // A page that has nothing new still hears from the server this often, so a
 // stalled connection is noticed.
 constexpr auto kKeepAlive = std::chrono::seconds(1);
+// Any local user can reach the server, so what one connection may hold is
+// bounded: it is served on its own thread (at most kMaxConnections at once),
+// it serves one request (a kept-alive idle connection would hold a thread),
+// and it is dropped when its request does not come on for kReadTimeout_s,
+// or a write of it waits kWriteTimeout_s.
+constexpr size_t kMaxConnections = 64;
+constexpr time_t kReadTimeout_s = 2;
+constexpr time_t kWriteTimeout_s = 5;
+constexpr int kListenBacklog = static_cast<int>(kMaxConnections);
 
 }  // namespace
 
 LiveServer::LiveServer(LiveServerOptions options)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
   for (const std::string& mode : options_.modes) views_[mode];
+  // httplib's stop() does nothing before its listener runs, which it says
+  // only by asking for its task queue: a server stopped sooner would listen
+  // on forever. So the constructor returns once the listener runs.
+  auto listening = std::make_shared<std::promise<void>>();
+  std::future<void> listener_running = listening->get_future();
+  server_->new_task_queue = [listening] {
+    listening->set_value();  // Asked once, by the one listen below.
+    return new ConnectionThreads(kMaxConnections);
+  };
+  server_->set_keep_alive_max_count(1);
+  server_->set_keep_alive_timeout(kReadTimeout_s);
+  server_->set_read_timeout(kReadTimeout_s, 0);
+  server_->set_write_timeout(kWriteTimeout_s, 0);
   bind_port();
   add_routes();
   {
@@ -28,21 +52,29 @@ LiveServer::LiveServer(LiveServerOptions options)
     publish_locked();
   }
   listener_ = std::thread([this] { server_->listen_after_bind(); });
+  listener_running.wait();
   watcher_ = std::thread([this] { watch(); });
 }
 
 void LiveServer::bind_port() {
   // httplib's default adds SO_REUSEPORT, which would let a second server
   // (another run's) share the port and take half the pages.
-  server_->set_socket_options([](socket_t descriptor) {
+  // (The callback runs only here, in the binds below.)
+  socket_t listening = INVALID_SOCKET;
+  server_->set_socket_options([&listening](socket_t descriptor) {
     const int yes = 1;
     setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening = descriptor;
   });
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(kLoopback);
   } else if (server_->bind_to_port(kLoopback, options_.port)) {
     port_ = options_.port;
   }
+  // httplib 0.11 listens with a backlog of 5: a burst of connections
+  // overflows it, and the kernel drops the next one's SYN, which its client
+  // sends again only a second later. Listening again widens the backlog.
+  if (port_ > 0 && listen(listening, kListenBacklog) != 0) port_ = 0;
   if (port_ <= 0) {
     throw LiveServerError(fmt::format(
         "cannot serve the live view on {}:{} (in use? give --live another port, or 0 for any)",
@@ -79,12 +111,22 @@ void LiveServer::add_routes() {
     auto stream = std::make_shared<Stream>();
     {
       std::lock_guard lock(mutex_);
+      if (open_streams_ >= kMaxStreams) {
+        response.status = 503;
+        response.set_header("Retry-After", "1");
+        response.set_content(
+            fmt::format("tearline live: {} pages are watching already; try /state\n", kMaxStreams),
+            "text/plain");
+        return;
+      }
       ++open_streams_;
     }
-    // (httplib copies responses, and runs a releaser per copy: the stream
-    // ends its count itself, once.)
+    // httplib copies responses, and runs a releaser per copy: the stream
+    // ends its count itself, once, when it got the final figures, its
+    // client went, or its connection ended before it began.
     response.set_chunked_content_provider(
-        "text/event-stream", [this, stream](size_t, httplib::DataSink& sink) {
+        "text/event-stream",
+        [this, stream](size_t, httplib::DataSink& sink) {
           std::unique_lock lock(mutex_);
           changed_.wait_for(lock, kKeepAlive,
                             [&] { return version_ != stream->sent_version || stopping_; });
@@ -103,6 +145,10 @@ void LiveServer::add_routes() {
             end_stream_locked(stream.get());
           }
           return written;
+        },
+        [this, stream](bool) {
+          std::lock_guard lock(mutex_);
+          end_stream_locked(stream.get());
         });
   });
 }

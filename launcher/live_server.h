@@ -62,6 +62,8 @@ class LiveServer {
 
   static constexpr auto kTailInterval = std::chrono::milliseconds(250);
   static constexpr auto kFinalDeliveryTimeout = std::chrono::seconds(5);
+  // Pages watching at once; one more gets 503 at once (it may read /state).
+  static constexpr int kMaxStreams = 16;
 
  private:
   struct ModeView {

@@ -1,15 +1,22 @@
 #include "launcher/live_server.h"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace tearline {
 namespace {
@@ -75,6 +82,91 @@ TEST(LiveServerTest, APortInUseIsAClearError) {
     EXPECT_NE(std::string(error.what()).find(std::to_string(options.port)), std::string::npos)
         << error.what();
   }
+  fs::remove_all(run_dir);
+}
+
+// A raw loopback connection, closed when it goes.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ =
+        fd_ >= 0 && connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool send_text(const std::string& text) {
+    return connected_ &&
+           send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+  }
+  // The response's status line ("HTTP/1.1 200 OK"), or "" if none came
+  // within `timeout`.
+  std::string status_line(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string received;
+    while (received.find("\r\n") == std::string::npos && received.size() < 256) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd readable{fd_, POLLIN, 0};
+      if (left.count() <= 0 || poll(&readable, 1, static_cast<int>(left.count())) != 1) break;
+      char byte;
+      if (recv(fd_, &byte, 1, 0) != 1) break;
+      received += byte;
+    }
+    const size_t end = received.find("\r\n");
+    return end == std::string::npos ? "" : received.substr(0, end);
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+TEST(LiveServerTest, StateAnswersWhileStreamsAndStalledConnectionsHoldOn) {
+  const fs::path run_dir = copy_of_recorded_run("flood");
+  LiveServer server(options_for(run_dir));
+  const int port = port_of(server);
+  const std::string events_request =
+      fmt::format("GET /events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", port);
+  constexpr int kStreams = 40;
+  constexpr int kStalled = 40;
+  std::vector<std::unique_ptr<RawConnection>> streams;
+  int open = 0;
+  int refused = 0;
+  for (int i = 0; i < kStreams; ++i) {
+    auto& stream = streams.emplace_back(std::make_unique<RawConnection>(port));
+    ASSERT_TRUE(stream->send_text(events_request));
+    // Read as far as the status line, then never again.
+    const std::string status = stream->status_line(std::chrono::seconds(2));
+    open += status == "HTTP/1.1 200 OK";
+    refused += status == "HTTP/1.1 503 Service Unavailable";
+  }
+  EXPECT_EQ(open, LiveServer::kMaxStreams);
+  EXPECT_EQ(refused, kStreams - LiveServer::kMaxStreams);
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < kStalled; ++i) {
+    ASSERT_TRUE(stalled.emplace_back(std::make_unique<RawConnection>(port))->send_text("GET /sta"));
+  }
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(5));
+  const auto start = std::chrono::steady_clock::now();
+  const httplib::Result state = client.Get("/state");
+  const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  std::printf("GET /state with %d streams and %d stalled connections open: %lld ms\n", kStreams,
+              kStalled, static_cast<long long>(took_ms));
+  ASSERT_TRUE(state) << httplib::to_string(state.error());
+  EXPECT_EQ(state->status, 200);
+  EXPECT_LT(took_ms, 1000);
   fs::remove_all(run_dir);
 }
 

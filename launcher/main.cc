@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "launcher/fault_command.h"
+#include "launcher/file_modes.h"
 #include "launcher/run_command.h"
 #include "launcher/scenario_generate.h"
 #include "launcher/sweep_command.h"
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {
                    "--live=PORT")
       ->expected(0, 1)
       ->default_str("8077");
+  run_app->add_flag("--group-readable", run.group_readable,
+                    "let the group read the run folder (folders 0750, files 0640); by default "
+                    "only you can (0700, 0600): traces hold true source handles");
   run_app->add_option("--chaos", run.chaos_seed,
                       "add a schedule of mixed faults (partitions, lossy links, pauses, stalled "
                       "departments, crashes, SIGKILLs, SIGSTOPs) drawn from this seed; written to "
@@ -105,6 +109,9 @@ int main(int argc, char** argv) {
                       "keeps its report and scenario; `tearline run` of its point and seed "
                       "makes the same traces again)");
   sweep_app->add_flag("--quiet", sweep.quiet, "no progress and no summary");
+  sweep_app->add_flag("--group-readable", sweep.group_readable,
+                      "let the group read the sweep folder (folders 0750, files 0640); by "
+                      "default only you can (0700, 0600)");
 
   tearline::GenerateOptions generate;
   std::string generate_out;
@@ -211,6 +218,8 @@ int main(int argc, char** argv) {
   trace_app->add_option("--html", trace.html_path,
                         "write a self-contained HTML page: plot table, sequence diagrams of the "
                         "chosen trace ids, delay histograms");
+  trace_app->add_flag("--group-readable", trace.group_readable,
+                      "exports readable by the group too (0640); by default only by you (0600)");
   trace_app->add_option("--trace-id", trace.mermaid_trace_ids,
                         "--mermaid, --html: a trace id to draw (repeatable; default: every "
                         "plot's)");
@@ -262,6 +271,7 @@ int main(int argc, char** argv) {
       if (service_h) fault.queue.set_service_h(*service_h);
       if (capacity_msgs) fault.queue.set_capacity_msgs(*capacity_msgs);
     }
+    tearline::create_files_as_in(fault.run_dir);  // It appends to faults.trace.jsonl.
     return tearline::fault_command(fault);
   }
 

@@ -13,6 +13,7 @@
 #include <zmq_addon.hpp>
 
 #include "common/endpoints.h"
+#include "common/whole_file.h"
 #include "security/curve.h"
 
 namespace tearline {
@@ -461,9 +462,11 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                          {"nodes", nodes}};
   file.update(extra);
   // Written whole, then renamed: fault tools read it while the run is live.
-  const fs::path partial = options_.mode_dir / "nodes.json.partial";
-  std::ofstream(partial.string()) << file.dump(2) << "\n";
-  fs::rename(partial, options_.mode_dir / "nodes.json");
+  if (const std::string error =
+          write_whole_file(options_.mode_dir / "nodes.json", file.dump(2) + "\n");
+      !error.empty()) {
+    throw std::runtime_error(error);
+  }
 }
 
 }  // namespace tearline

@@ -20,6 +20,7 @@
 #include "common/trace.h"
 #include "common/whole_file.h"
 #include "launcher/chaos.h"
+#include "launcher/file_modes.h"
 #include "launcher/live_server.h"
 #include "launcher/mode_run.h"
 #include "launcher/progress.h"
@@ -47,14 +48,17 @@ std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
 }
 
 // report.html, best effort: a failure is a warning, not a failed run.
-void write_html_report(const fs::path& run_dir) {
+// Returns whether it was written.
+bool write_html_report(const fs::path& run_dir) {
   const fs::path path = run_dir / "report.html";
   try {
     const std::string error = write_whole_file(path, export_html(run_dir.string(), {}, nullptr));
-    if (!error.empty()) fmt::print(stderr, "tearline run: warning: {}\n", error);
+    if (error.empty()) return true;
+    fmt::print(stderr, "tearline run: warning: {}\n", error);
   } catch (const std::exception& error) {
     fmt::print(stderr, "tearline run: warning: no {}: {}\n", path.string(), error.what());
   }
+  return false;
 }
 
 }  // namespace
@@ -130,9 +134,19 @@ int run_command(const RunOptions& options) {
     }
     fmt::print(stderr, "tearline run: live view at {}\n", live->url());
   }
+  // Before anything is created: the nodes inherit it.
+  create_private_files(options.group_readable);
   try {
     fs::create_directories(run_dir);
+    if (const std::error_code error = make_private(run_dir, options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", run_dir, error);
+    }
     fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
+    // (copy_file gives the copy its source's mode.)
+    if (const std::error_code error =
+            make_private(run_dir / "scenario.toml", options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", run_dir / "scenario.toml", error);
+    }
     if (options.chaos_seed) {
       const std::vector<FaultSpec> chaos = chaos_schedule(scenario, *options.chaos_seed);
       scenario.faults.insert(scenario.faults.end(), chaos.begin(), chaos.end());
@@ -220,7 +234,7 @@ int run_command(const RunOptions& options) {
       failures.push_back(error);
     }
   }
-  if (!options.no_html) write_html_report(run_dir);
+  const bool html_written = !options.no_html && write_html_report(run_dir);
   if (!options.quiet) fmt::print("{}", text);
 
   int unaccounted = 0;
@@ -245,7 +259,7 @@ int run_command(const RunOptions& options) {
   std::fflush(stdout);
   fmt::print(stderr, "tearline run: run directory {0} ({1}traces: tearline trace {0} summary)\n",
              run_dir.string(),
-             options.no_html ? "" : fmt::format("diagrams: {}/report.html; ", run_dir.string()));
+             html_written ? fmt::format("diagrams: {}/report.html; ", run_dir.string()) : "");
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");
     if (live) live->finish("interrupted.");

@@ -33,6 +33,9 @@ struct RunOptions {
   // Serve the live view (live_server.h) on this port of 127.0.0.1; 0: any
   // free port.
   std::optional<uint16_t> live_port;
+  // The run folder and its files readable by the group too (0750, 0640);
+  // by default the owner's only (0700, 0600; launcher/file_modes.h).
+  bool group_readable = false;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

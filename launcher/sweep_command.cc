@@ -19,6 +19,7 @@
 
 #include "common/scenario.h"
 #include "common/whole_file.h"
+#include "launcher/file_modes.h"
 #include "launcher/run_command.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_results.h"
@@ -125,6 +126,7 @@ pid_t start_run(const fs::path& sweep_dir, const RunSpec& run, const SweepOption
                                    (sweep_dir / run.dir).string()};
   if (options.mode != "both") args.insert(args.end(), {"--mode", options.mode});
   if (options.in_process) args.push_back("--in-process");
+  if (options.group_readable) args.push_back("--group-readable");
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -270,8 +272,12 @@ int sweep_command(const SweepOptions& options) {
   } else if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
     return fail(2, dir.string() + " is not empty and holds no sweep; give another --out");
   }
+  create_private_files(options.group_readable);  // The runs inherit it.
   try {
     fs::create_directories(dir / "points");
+    if (const std::error_code failure = make_private(dir, options.group_readable)) {
+      throw fs::filesystem_error("cannot restrict who reads it", dir, failure);
+    }
     fs::create_directories(dir / "runs");
     write_file(dir / kPlanFile, plan.dump(1) + "\n");
     for (size_t k = 0; k < points.size(); ++k) {
@@ -310,13 +316,17 @@ int sweep_command(const SweepOptions& options) {
   SweepProgress progress(runs.size(), done, !options.quiet);
   std::map<pid_t, size_t> running;
   size_t next = 0;
+  // Why no further run starts, when the sweep folder failed it (a full disk,
+  // an unwritable folder): the running ones end, and the sweep fails.
+  std::string stopped_by;
   progress.update(done, 0);
-  while ((next < to_run.size() && !g_interrupted) || !running.empty()) {
-    while (!g_interrupted && next < to_run.size() && running.size() < options.jobs) {
+  while ((next < to_run.size() && !g_interrupted && stopped_by.empty()) || !running.empty()) {
+    while (!g_interrupted && stopped_by.empty() && next < to_run.size() &&
+           running.size() < options.jobs) {
       try {
         running[start_run(dir, runs[to_run[next]], options)] = to_run[next];
       } catch (const std::exception& failure) {
-        g_interrupted = 1;
+        stopped_by = failure.what();
         fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
         break;
       }
@@ -341,6 +351,7 @@ int sweep_command(const SweepOptions& options) {
     try {
       write_file(dir / run.dir / kExitFile, fmt::format("{}\n", code));
     } catch (const std::exception& failure) {
+      if (stopped_by.empty()) stopped_by = failure.what();
       fmt::print(stderr, "\ntearline sweep: {}\n", failure.what());
       continue;
     }
@@ -358,6 +369,10 @@ int sweep_command(const SweepOptions& options) {
   if (g_interrupted) {
     return fail(130, fmt::format("interrupted: {} of {} runs done; the same command resumes", done,
                                  runs.size()));
+  }
+  if (!stopped_by.empty()) {
+    return fail(1, fmt::format("stopped: {}; {} of {} runs done; the same command resumes",
+                               stopped_by, done, runs.size()));
   }
 
   std::vector<json> rows;

@@ -23,10 +23,13 @@ struct SweepOptions {
   // traces are about 65 MB).
   bool keep_traces = false;
   bool quiet = false;  // No progress and no summary.
+  // The sweep folder readable by the group too (launcher/file_modes.h).
+  bool group_readable = false;
 };
 
 // Exit codes: 0 every run completed with exit 0; 1 a run failed (its row
-// says how; the results are written all the same); 2 bad usage, a bad
+// says how; the results are written all the same), or the sweep folder
+// cannot be written (the message names the file and why); 2 bad usage, a bad
 // scenario, parameter or seed, or a folder that holds another sweep; 130
 // interrupted (run the same command again to resume).
 int sweep_command(const SweepOptions& options);

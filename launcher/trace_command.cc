@@ -2,16 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <vector>
 
+#include "common/whole_file.h"
+#include "launcher/file_modes.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// Returns the error ("cannot write PATH: why"), or "" when written.
+std::string write_in_place(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  return out ? "" : "cannot write " + path + ": " + std::strerror(errno);
+}
 
 // Writes each asked-for export; false (with a message) if one fails.
 bool write_exports(const TraceCommandOptions& options, std::vector<std::string>* warnings) {
@@ -25,10 +40,15 @@ bool write_exports(const TraceCommandOptions& options, std::vector<std::string>*
   for (const auto& [path, make] : exports) {
     if (path.empty()) continue;
     const std::string content = make();
-    std::ofstream out(path);
-    out << content;
-    if (!out) {
-      fmt::print(stderr, "tearline trace: cannot write {}\n", path);
+    // A file is written whole or not at all, so a cut export never looks
+    // complete; a pipe or a device (/dev/stdout) is written into, never
+    // replaced.
+    std::error_code ignored;
+    const bool special = fs::exists(path, ignored) && !fs::is_regular_file(path, ignored);
+    const std::string error =
+        special ? write_in_place(path, content) : write_whole_file(path, content);
+    if (!error.empty()) {
+      fmt::print(stderr, "tearline trace: {}\n", error);
       return false;
     }
     fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, content.size());
@@ -50,6 +70,8 @@ int trace_command(const TraceCommandOptions& options) {
                options.view.empty() ? "exporting" : options.view);
     return 2;
   }
+  // An export into a run folder holds what its traces do.
+  create_private_files(options.group_readable);
   std::vector<std::string> warnings;
   std::string text;
   try {

@@ -24,9 +24,11 @@ struct TraceCommandOptions {
   std::string mermaid_path;
   std::string html_path;
   std::vector<std::string> mermaid_trace_ids;  // Mermaid and HTML; empty: every plot's.
+  bool group_readable = false;  // Exports 0640 instead of 0600 (launcher/file_modes.h).
 };
 
-// Exit codes: 0 printed; 2 bad usage, or a run dir, trace id, node, mode or
+// Exit codes: 0 printed; 1 an export cannot be written (the message names
+// the file and why); 2 bad usage, or a run dir, trace id, node, mode or
 // plot that does not exist (the message names it).
 int trace_command(const TraceCommandOptions& options);
 

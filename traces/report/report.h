@@ -17,7 +17,8 @@ class ReportError : public std::runtime_error {
 
 // Reads every <run_dir>/<mode>/*.trace.jsonl (a mode dir is a subdirectory
 // holding launcher.trace.jsonl) and computes the report. Malformed lines are
-// skipped with one warning each naming file and line, appended to *warnings.
+// skipped with one warning each naming file and line, appended to *warnings
+// (if not null), as is a run that did not finish.
 // Throws ReportError if run_dir has no mode with traces.
 nlohmann::json build_report(const std::string& run_dir, std::vector<std::string>* warnings);
 

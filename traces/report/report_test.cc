@@ -248,5 +248,25 @@ TEST(BuildReport, WithoutARunEventValuesAreNullAndTheTextSaysSo) {
   EXPECT_NE(text.find("exit:1"), std::string::npos) << text;
 }
 
+// A run whose launcher died (its run folder became unwritable, say): a node
+// started and was never seen to stop. The HTML export builds the report
+// without a list of warnings; that must not crash (issue 19).
+TEST(BuildReport, ARunWhoseLauncherDiedIsReportedWithoutAWarningsList) {
+  TempRunDir run;
+  run.append("bilateral", "launcher.trace.jsonl",
+             {line("run", "", "", 0, {{"node", "launcher"}, {"run", kRunInfo}})});
+  run.append("bilateral", "agency.uk.trace.jsonl",
+             {line("node_started", "", "", 0, at("agency.uk"))});
+  const json report = build_report(run.path(), nullptr);
+  const json& anomalies = report["modes"]["bilateral"]["anomalies"];
+  ASSERT_FALSE(anomalies.empty());
+  EXPECT_NE(anomalies.dump().find("its launcher died with agency.uk"), std::string::npos)
+      << anomalies;
+  std::vector<std::string> warnings;
+  build_report(run.path(), &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("its launcher died with agency.uk"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tearline
