@@ -135,7 +135,8 @@ TEST_F(ReportTest, ConservationPerMode) {
                                          {"lost", 2},
                                          {"in_flight", 1},
                                          {"unaccounted", 0},
-                                         {"never_created", 0}}));
+                                         {"never_created", 0},
+                                         {"served_again_without_journal", 0}}));
   EXPECT_EQ(bilateral["lost_by_reason"],
             json({{"withheld:source-protection", 1}, {"expired:backlog", 1}}));
   EXPECT_TRUE(bilateral["anomalies"].empty()) << bilateral["anomalies"].dump();
