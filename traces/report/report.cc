@@ -105,7 +105,7 @@ json build_report(const std::string& run_dir, std::vector<std::string>* warnings
           "counted lost ({})",
           fmt::join(died_with_launcher, ", "), report::kLauncherDiedReason);
       mode["anomalies"].push_back({{"check", "finished"}, {"message", message}});
-      warnings->push_back(traces.mode + ": " + message);
+      if (warnings != nullptr) warnings->push_back(traces.mode + ": " + message);
     }
     const json& run_info = mode["run"];
     if (run_info.is_object()) {

@@ -249,5 +249,21 @@ TEST(BuildReport, WithoutARunEventValuesAreNullAndTheTextSaysSo) {
   EXPECT_NE(text.find("exit:1"), std::string::npos) << text;
 }
 
+// export_html() builds the report without warnings (it warned once while
+// reading): a run whose launcher died must not need them.
+TEST(BuildReport, ARunWhoseLauncherDiedIsReportedWithoutAWarningsList) {
+  TempRunDir run;
+  run.append("coordinated", "launcher.trace.jsonl",
+             {line("run", "", "", 0, {{"node", "launcher"}})});
+  run.append("coordinated", "broker.trace.jsonl",
+             {line("node_started", "", "", 0, {{"node", "broker"}}),
+              line("created", "m1", "background@broker", 1, {{"node", "broker"}})});
+  const json report = build_report(run.path(), nullptr);
+  const json& coordinated = report["modes"]["coordinated"];
+  EXPECT_EQ(coordinated["lost_by_reason"]["launcher-died"], 1);
+  ASSERT_FALSE(coordinated["anomalies"].empty());
+  EXPECT_EQ(coordinated["anomalies"].back()["check"], "finished");
+}
+
 }  // namespace
 }  // namespace tearline
