@@ -9,9 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-// `events` and `positions` (in the mode's time order) of one message's
-// terminal events; `restarts`, the positions of its centre's starts without
-// a journal; `run_info` may be null.
+// Whether one message's `terminals` (its terminal events, at `positions` in
+// the mode's time order) are a service and its repeat by a centre without a
+// journal; `restarts` holds the positions of the starts without a journal
+// of the node of the first (null: none), `run_info` may be null.
 bool is_service_repeated(const std::vector<const Event*>& terminals,
                          const std::vector<size_t>& positions, const std::vector<size_t>* restarts,
                          const nlohmann::json& run_info) {

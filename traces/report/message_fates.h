@@ -20,7 +20,7 @@ enum class Fate { kDelivered, kLost, kInFlight, kUnaccounted };
 struct FateEvidence {
   bool created = false;        // It has a "created" event.
   size_t terminal_events = 0;  // delivered, withheld, lost, expired.
-  bool delivered = false;      // Its terminal event (if just one) is "delivered".
+  bool delivered = false;      // The terminal event that decides is "delivered".
   bool in_flight = false;      // It has an "in_flight" event.
   // Its two terminal events are one service and its repeat by a centre
   // without a journal (served_again_without_journal()).
