@@ -9,6 +9,23 @@
 #include "launcher/mode_run_internal.h"
 
 namespace tearline::internal {
+namespace {
+
+// Cuts the trace of the member `traced` back to its last commit in the
+// journal of the member `keeper`: the lines of windows nothing will replay.
+void cut_member_trace(const ModeRunOptions& options, const std::string& node,
+                      const std::string& keeper, const std::string& traced) {
+  try {
+    const std::string journal = (options.mode_dir / (keeper + ".journal")).string();
+    cut_trace_to_last_commit(
+        read_journal(journal, journal_header({node, options.mode, options.seed})), traced,
+        (options.mode_dir / (traced + ".trace.jsonl")).string(), journal);
+  } catch (const JournalError& error) {
+    fmt::print(stderr, "\n{}: {}\n", options.mode, error.what());
+  }
+}
+
+}  // namespace
 
 std::string ModeRun::process_of(const std::string& node) const {
   if (pair_ && node == pair_->node && !pair_->active.empty()) return pair_->active;
@@ -104,15 +121,9 @@ void ModeRun::note_member_exit(const NodeExit& exit) {
   trace_launcher_event(std::move(stopped));
   if (was_active && !exit.clean) {
     // Lines of a window that was running when it died: the member that
-    // takes over runs that window again.
-    try {
-      const std::string journal = (options_.mode_dir / (member + ".journal")).string();
-      cut_trace_to_last_commit(
-          read_journal(journal, journal_header({pair.node, options_.mode, options_.seed})), member,
-          (options_.mode_dir / (member + ".trace.jsonl")).string(), journal);
-    } catch (const JournalError& error) {
-      fmt::print(stderr, "\n{}: {}\n", options_.mode, error.what());
-    }
+    // takes over runs that window again (and fail_over() cuts more if its
+    // copy lacks windows this member committed).
+    cut_member_trace(options_, pair.node, member, member);
   }
   if (stopping_ && exit.clean) return;
   judge_death(member, exit, caused, at_h);
@@ -158,6 +169,12 @@ void ModeRun::fail_over(double at_h) {
   event.reason = from;
   trace_launcher_event(std::move(event));
   if (!bring_up(pair.node, at_h)) return;
+  // A member killed from outside may have committed windows that its copy
+  // did not hold yet (their outputs waited for it, so nothing they did left
+  // the member): `to` has just replayed its copy and runs those windows
+  // again, so their lines go from `from`'s trace, or they would be there
+  // twice (two fates) or be lines of messages `to` never holds.
+  cut_member_trace(options_, pair.node, to, from);
   publish(true);
   if (!options_.quiet) {
     fmt::print(stderr, "\n{}: {} took over the centre from {} at {:.2f} h\n", options_.mode, to,

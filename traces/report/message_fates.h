@@ -20,9 +20,35 @@ enum class Fate { kDelivered, kLost, kInFlight, kUnaccounted };
 struct FateEvidence {
   bool created = false;        // It has a "created" event.
   size_t terminal_events = 0;  // delivered, withheld, lost, expired.
-  bool delivered = false;      // Its terminal event (if just one) is "delivered".
+  bool delivered = false;      // The terminal event that decides is "delivered".
   bool in_flight = false;      // It has an "in_flight" event.
+  // Its two terminal events are one service and its repeat by a centre
+  // without a journal (served_again_without_journal()).
+  bool served_again_without_journal = false;
 };
+
+// A centre without a journal remembers nothing across a restart
+// (docs/DURABILITY.md): an acknowledgement it had handed to ZeroMQ may die
+// with its process, the agency resends the report, and the new process
+// serves it again. That is what such a centre does, not a fault of the
+// accounting: the message is delivered once, and the repeat is counted
+// apart. Whether a message's two terminal events (kind and node of each, in
+// time order) are such a service and its repeat: both deliveries by the
+// centre of `run_info` (is_centre()), and `restarted_between` (the centre
+// started without a journal between them, starts_without_journal()).
+// Anything else with two terminal events stays unaccounted.
+struct TerminalEvent {
+  std::string_view kind, node;
+};
+bool served_again_without_journal(TerminalEvent first, TerminalEvent second,
+                                  const nlohmann::json& run_info, bool restarted_between);
+
+// The centre of a RunInfo: the node (other than the launcher) that is none
+// of its agencies and units; false without a RunInfo that lists both.
+bool is_centre(const nlohmann::json& run_info, std::string_view node);
+// Whether an event is a start that recovered nothing (a first start, or a
+// restart without a journal).
+bool starts_without_journal(std::string_view kind, std::string_view reason);
 
 // The fate those events decide. The event that decides it is the terminal
 // event for kDelivered and kLost, the first in_flight event for kInFlight,
@@ -38,15 +64,19 @@ struct Message {
   const Event* end = nullptr;
   Fate fate = Fate::kUnaccounted;
   std::string unaccounted_reason;  // Set when fate is kUnaccounted.
-  std::string parent;              // From its created event.
-  std::string trace;               // First trace id among its events.
+  // Delivered, and served again by a centre without a journal after a
+  // restart (served_again_without_journal()).
+  bool served_again_without_journal = false;
+  std::string parent;  // From its created event.
+  std::string trace;   // First trace id among its events.
 };
 
 // Every message id of one mode, with its events and fate. Holds pointers into
 // the events it was built from, which must outlive it.
 class MessageIndex {
  public:
-  // `events` in time order, as ModeTraces::events.
+  // `events` in time order, as ModeTraces::events; the centre and its
+  // restarts are read from them (the "run" event's RunInfo).
   explicit MessageIndex(const std::vector<Event>& events);
   explicit MessageIndex(std::vector<Event>&& events) = delete;  // Would dangle.
 
@@ -69,9 +99,11 @@ std::string loss_reason(const Event& event);
 std::string_view loss_reason(std::string_view kind, std::string_view reason);
 
 // {"messages": {created, delivered, lost, in_flight, unaccounted,
-// never_created}, "lost_by_reason": {...}, "unaccounted_messages": [...]}.
-// delivered, lost, in_flight and unaccounted partition the created messages,
-// so created = delivered + lost + in_flight + unaccounted. Ids that have
+// never_created, served_again_without_journal}, "lost_by_reason": {...},
+// "unaccounted_messages": [...]}. delivered, lost, in_flight and
+// unaccounted partition the created messages, so created = delivered + lost
+// + in_flight + unaccounted; served_again_without_journal counts those
+// delivered that a centre without a journal served twice. Ids that have
 // events but no created event are counted in never_created and listed in
 // unaccounted_messages with reason "never created".
 nlohmann::json fates_json(const MessageIndex& index);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "traces/report/message_paths.h"
 #include "traces/report/test_support.h"
 
@@ -60,6 +63,77 @@ TEST(MessageFates, EveryCreatedMessageIsDeliveredLostInFlightOrUnaccounted) {
                                   {"kind", "queued"},
                                   {"handoff", "desk@agency.uk"},
                                   {"t_h", 2.5}}));
+}
+
+// A centre without a journal that restarted serves a resent report again
+// (docs/DURABILITY.md): one delivery, counted apart. Anything else with two
+// terminal events stays unaccounted.
+TEST(MessageFates, OnlyACentreWithoutAJournalServesAgainAfterARestart) {
+  const json run = {{"agencies", {"agency.aa"}},
+                    {"units", {{{"name", "unit.north"}, {"area", "north"}}}}};
+  const json at_aa = {{"node", "agency.aa"}};
+  const json at_broker = {{"node", "broker"}};
+  const json at_unit = {{"node", "unit.north"}};
+  const auto created = [&](const std::string& msg) {
+    return line("created", msg, "source@agency.aa", 1, at_aa);
+  };
+  const std::vector<Event> events = events_of({
+      line("run", "", "", 0, {{"node", "launcher"}, {"run", run}}),
+      line("node_started", "", "", 0, at_broker),
+      line("node_started", "", "", 0, at_unit),
+      // Served, then served again by the process started after the death.
+      created("again"),
+      line("delivered", "again", "route@broker", 10, at_broker),
+      // Served twice before any restart: a fault.
+      created("twice"),
+      line("delivered", "twice", "route@broker", 10, at_broker),
+      line("delivered", "twice", "route@broker", 10.5, at_broker),
+      // Served, then lost after the restart: two fates.
+      created("both"),
+      line("delivered", "both", "route@broker", 10, at_broker),
+      line("node_stopped", "", "", 11, {{"node", "broker"}, {"reason", "signal KILL"}}),
+      line("node_started", "", "", 11.5, at_broker),
+      line("delivered", "again", "route@broker", 12, at_broker),
+      line("lost", "both", "route@broker", 12, {{"node", "broker"}, {"reason", "expired"}}),
+      // A unit without a journal is no centre.
+      created("unit-twice"),
+      line("delivered", "unit-twice", "intake@unit.north", 20, at_unit),
+      line("node_stopped", "", "", 21, {{"node", "unit.north"}, {"reason", "signal KILL"}}),
+      line("node_started", "", "", 21.5, at_unit),
+      line("delivered", "unit-twice", "intake@unit.north", 22, at_unit),
+      // A journaled centre that recovered remembers what it served.
+      created("recovered"),
+      line("delivered", "recovered", "route@broker", 30, at_broker),
+      line("node_stopped", "", "", 31, {{"node", "broker"}, {"reason", "signal KILL"}}),
+      line("node_started", "", "", 31.5, {{"node", "broker"}, {"reason", "recovered"}}),
+      line("delivered", "recovered", "route@broker", 32, at_broker),
+      // Three services across two restarts: not one service and its repeat.
+      created("thrice"),
+      line("delivered", "thrice", "route@broker", 40, at_broker),
+      line("node_started", "", "", 41, at_broker),
+      line("delivered", "thrice", "route@broker", 42, at_broker),
+      line("node_started", "", "", 43, at_broker),
+      line("delivered", "thrice", "route@broker", 44, at_broker),
+  });
+  const MessageIndex index(events);
+  const Message& again = *index.find("again");
+  EXPECT_EQ(again.fate, Fate::kDelivered);
+  EXPECT_TRUE(again.served_again_without_journal);
+  EXPECT_EQ(again.end->t_h, 10);  // The first service decides.
+  for (const char* id : {"twice", "both", "unit-twice", "recovered", "thrice"}) {
+    EXPECT_EQ(index.find(id)->fate, Fate::kUnaccounted) << id;
+    EXPECT_EQ(index.find(id)->unaccounted_reason, "multiple terminal events") << id;
+  }
+  const json fates = fates_json(index);
+  EXPECT_EQ(fates["messages"]["delivered"], 1);
+  EXPECT_EQ(fates["messages"]["served_again_without_journal"], 1);
+  EXPECT_EQ(fates["messages"]["unaccounted"], 5);
+
+  // Without a RunInfo the centre is unknown: nothing is excused.
+  std::vector<Event> without_run;
+  std::copy_if(events.begin(), events.end(), std::back_inserter(without_run),
+               [](const Event& event) { return event.kind != "run"; });
+  EXPECT_EQ(MessageIndex(without_run).find("again")->fate, Fate::kUnaccounted);
 }
 
 TEST(MessageFates, TerminalEventOutranksInFlight) {

@@ -135,7 +135,8 @@ TEST_F(ReportTest, ConservationPerMode) {
                                          {"lost", 2},
                                          {"in_flight", 1},
                                          {"unaccounted", 0},
-                                         {"never_created", 0}}));
+                                         {"never_created", 0},
+                                         {"served_again_without_journal", 0}}));
   EXPECT_EQ(bilateral["lost_by_reason"],
             json({{"withheld:source-protection", 1}, {"expired:backlog", 1}}));
   EXPECT_TRUE(bilateral["anomalies"].empty()) << bilateral["anomalies"].dump();
@@ -266,6 +267,22 @@ TEST(BuildReport, ARunWhoseLauncherDiedIsReportedWithoutAWarningsList) {
   build_report(run.path(), &warnings);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("its launcher died with agency.uk"), std::string::npos);
+}
+
+// export_html() builds the report without warnings (it warned once while
+// reading): a run whose launcher died must not need them.
+TEST(BuildReport, ARunWhoseLauncherDiedCountsWhatItsNodesHeldWithoutAWarningsList) {
+  TempRunDir run;
+  run.append("coordinated", "launcher.trace.jsonl",
+             {line("run", "", "", 0, {{"node", "launcher"}})});
+  run.append("coordinated", "broker.trace.jsonl",
+             {line("node_started", "", "", 0, {{"node", "broker"}}),
+              line("created", "m1", "background@broker", 1, {{"node", "broker"}})});
+  const json report = build_report(run.path(), nullptr);
+  const json& coordinated = report["modes"]["coordinated"];
+  EXPECT_EQ(coordinated["lost_by_reason"]["launcher-died"], 1);
+  ASSERT_FALSE(coordinated["anomalies"].empty());
+  EXPECT_EQ(coordinated["anomalies"].back()["check"], "finished");
 }
 
 }  // namespace

@@ -410,6 +410,15 @@ void append_conservation(const json& report, const std::vector<std::string>& mod
   };
   add("created", count_of("created"));
   add("delivered", count_of("delivered"));
+  for (const std::string& mode : modes) {
+    const json& served_again =
+        field(field(mode_of(report, mode), "messages"), "served_again_without_journal");
+    if (served_again.is_number() && served_again.get<int64_t>() > 0) {
+      // A centre without a journal served them again after a restart.
+      add("  of them served again without a journal", count_of("served_again_without_journal"));
+      break;
+    }
+  }
   add("lost", count_of("lost"));
   for (const std::string& reason : reasons) {
     add("  " + reason, [reason](const json& mode) {

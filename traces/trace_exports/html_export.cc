@@ -125,6 +125,18 @@ std::string centre_table(const json& centre) {
   return out + ".</p>\n";
 }
 
+// The messages a centre without a journal served a second time after a
+// restart (report.json's messages.served_again_without_journal), each
+// counted delivered once; empty when there are none.
+std::string served_again_note(const json& messages) {
+  const json count = messages.value("served_again_without_journal", json(0));
+  if (!count.is_number() || count.get<int64_t>() <= 0) return "";
+  return "<p>Messages delivered: " + esc(text_of(messages.value("delivered", json()))) +
+         ", of them served again without a journal: " + esc(text_of(count)) +
+         " (the centre keeps no journal: a restart forgot that it had served them, and it "
+         "served the resent reports again; each counts delivered once).</p>\n";
+}
+
 // One mode's sequence diagram: a lifeline per node and, in time order, one
 // row per transfer (a message's first receipt on a link: an arrow) or loss
 // on a link (an arrow that stops halfway at a cross). Each row holds one
@@ -337,7 +349,10 @@ std::string export_html(const std::string& run_dir, const std::vector<std::strin
   for (const ModeEvents& mode : modes) {
     const std::string& name = mode.traces.mode;
     out += fmt::format("<section class=\"mode\" id=\"mode-{0}\">\n<h2>{0}</h2>\n", esc(name));
-    if (report["modes"].contains(name)) out += centre_table(report["modes"][name]["centre"]);
+    if (report["modes"].contains(name)) {
+      out += centre_table(report["modes"][name]["centre"]);
+      out += served_again_note(report["modes"][name]["messages"]);
+    }
     out += fmt::format("<h3>Sequence of trace ids: {}</h3>\n", esc(ids.empty() ? "(none)" : ids));
     out += Sequence(mode, traces).svg(name);
     out += "<h3>Delay per handoff (scenario hours)</h3>\n";

@@ -31,6 +31,7 @@ ModeInfo mode_info(std::string name, const json* run_info, const TraceFilter& fi
   ModeInfo info;
   info.name = std::move(name);
   if (run_info == nullptr) return info;
+  info.run_info = *run_info;
   info.start_iso = run_info->value("start_iso", "");
   if (filter.plot.empty()) return info;
   const auto plots = run_info->find("plots");

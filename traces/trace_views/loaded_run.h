@@ -23,6 +23,7 @@ struct ModeInfo {
   std::string start_iso;                              // RunInfo start_iso, or "".
   std::set<std::string, std::less<>> plot_trace_ids;  // Of the filter's plot.
   bool plot_known = false;                            // The filter's plot is in RunInfo.
+  nlohmann::json run_info;                            // Null without a "run" event.
 };
 
 // `run_info` may be null (no "run" event).

@@ -27,8 +27,9 @@ struct MessageTally {
   size_t events = 0;
   Lineage lineage;
   size_t terminal_events = 0;
-  FateEvent terminal;                  // One of them: the one, when there is just one.
-  std::optional<FateEvent> in_flight;  // The first.
+  FateEvent terminal;                       // One of them: the one, when there is just one.
+  std::optional<FateEvent> other_terminal;  // Another, when there are two or more.
+  std::optional<FateEvent> in_flight;       // The first.
   FateEvent last;
 };
 
@@ -62,6 +63,9 @@ class Tally {
       deaths_by_node_[fields.node].push_back(
           {TimeKey::of(fields), {fields.t_h, fields.wall_ms.value_or(0)}});
     }
+    if (report::starts_without_journal(fields.kind, fields.reason)) {
+      starts_without_journal_[fields.node].push_back(TimeKey::of(fields));
+    }
     if (!passes_node_and_window(filter_, fields.node, fields.t_h)) return;
     if (!filter_.plot.empty()) {
       if (fields.trace.empty() && !fields.msg.empty()) {
@@ -89,6 +93,7 @@ class Tally {
       crash_reasons_by_node_[node] = "crash:" + std::string(node);
       for (const auto& [key, death] : deaths) deaths_in_order_[node].push_back(death);
     }
+    for (auto& [node, starts] : starts_without_journal_) std::sort(starts.begin(), starts.end());
     for (const auto& [id, message] : messages_) add_fate(id, message);
     std::sort(tally_.lost_messages.begin(), tally_.lost_messages.end(),
               [](const LostMessage& a, const LostMessage& b) { return a.key < b.key; });
@@ -108,8 +113,12 @@ class Tally {
                           fields.trace,
                           fields.handoff,
                           fields.peer};
-    if (report::is_terminal(fields.kind) && message.terminal_events++ == 0) {
-      message.terminal = event;
+    if (report::is_terminal(fields.kind)) {
+      if (message.terminal_events++ == 0) {
+        message.terminal = event;
+      } else if (!message.other_terminal) {
+        message.other_terminal = event;
+      }
     }
     if (fields.kind == "in_flight" && (!message.in_flight || key < message.in_flight->key)) {
       message.in_flight = event;
@@ -156,12 +165,36 @@ class Tally {
     return loss;
   }
 
+  // As report::MessageIndex: whether the message's two terminal events are
+  // a service and its repeat by a centre without a journal; if so, the first.
+  std::optional<FateEvent> served_first_of(const MessageTally& message) const {
+    if (message.terminal_events != 2) return std::nullopt;
+    const bool in_order = message.terminal.key < message.other_terminal->key;
+    const FateEvent& first = in_order ? message.terminal : *message.other_terminal;
+    const FateEvent& second = in_order ? *message.other_terminal : message.terminal;
+    bool restarted_between = false;
+    if (const auto starts = starts_without_journal_.find(first.node);
+        starts != starts_without_journal_.end()) {
+      const auto start = std::upper_bound(starts->second.begin(), starts->second.end(), first.key);
+      restarted_between = start != starts->second.end() && *start < second.key;
+    }
+    if (!report::served_again_without_journal({first.kind, first.node}, {second.kind, second.node},
+                                              info_.run_info, restarted_between)) {
+      return std::nullopt;
+    }
+    return first;
+  }
+
   void add_fate(std::string_view id, const MessageTally& message) {
     const std::optional<FateEvent> crash_loss = crash_loss_of(message);
-    const FateEvent& terminal = crash_loss ? *crash_loss : message.terminal;
+    const std::optional<FateEvent> served_first = served_first_of(message);
+    const FateEvent& terminal = crash_loss     ? *crash_loss
+                                : served_first ? *served_first
+                                               : message.terminal;
     report::FateEvidence evidence;
     evidence.created = message.lineage.created.has_value();
     evidence.terminal_events = message.terminal_events + (crash_loss ? 1 : 0);
+    evidence.served_again_without_journal = served_first.has_value();
     evidence.delivered = terminal.kind == "delivered";
     evidence.in_flight = message.in_flight.has_value();
     std::string unaccounted_reason;
@@ -178,6 +211,7 @@ class Tally {
     switch (fate) {
       case report::Fate::kDelivered:
         ++tally_.delivered;
+        tally_.served_again_without_journal += served_first ? 1 : 0;
         break;
       case report::Fate::kLost:
         ++tally_.lost;
@@ -205,6 +239,8 @@ class Tally {
       deaths_by_node_;
   std::unordered_map<std::string_view, std::vector<report::Death>> deaths_in_order_;
   std::unordered_map<std::string_view, std::string> crash_reasons_by_node_;
+  // Each node's starts that recovered nothing (report::starts_without_journal).
+  std::unordered_map<std::string_view, std::vector<TimeKey>> starts_without_journal_;
   ModeTally tally_;
 };
 

@@ -35,6 +35,9 @@ struct ModeTally {
   std::optional<int64_t> wall_first_ms, wall_last_ms;
   // Messages, by the event that decided their fate.
   size_t delivered = 0, lost = 0, in_flight = 0, unaccounted = 0;
+  // Of those delivered, served twice by a centre without a journal
+  // (report::served_again_without_journal).
+  size_t served_again_without_journal = 0;
   std::map<std::string, size_t> lost_by_reason;
   std::vector<LostMessage> lost_messages;  // In time order.
 };

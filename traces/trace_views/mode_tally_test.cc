@@ -50,6 +50,7 @@ ModeTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
     switch (message.fate) {
       case report::Fate::kDelivered:
         ++tally.delivered;
+        tally.served_again_without_journal += message.served_again_without_journal ? 1 : 0;
         break;
       case report::Fate::kLost: {
         ++tally.lost;
@@ -79,8 +80,9 @@ std::string text_of(const ModeTally& tally) {
   for (const auto& [kind, by_node] : tally.count_by_kind_node) {
     for (const auto& [node, count] : by_node) text += fmt::format("{} {} {}\n", kind, node, count);
   }
-  text += fmt::format("delivered={} lost={} in_flight={} unaccounted={}\n", tally.delivered,
-                      tally.lost, tally.in_flight, tally.unaccounted);
+  text += fmt::format("delivered={} lost={} in_flight={} unaccounted={} served_again={}\n",
+                      tally.delivered, tally.lost, tally.in_flight, tally.unaccounted,
+                      tally.served_again_without_journal);
   for (const auto& [reason, count] : tally.lost_by_reason) {
     text += fmt::format("lost {} {}\n", reason, count);
   }
@@ -149,7 +151,14 @@ TEST(ModeTally, MatchesTheEventModelOnEveryFate) {
              // Its own parent: no trace id anywhere.
              event("created", 67, R"("msg":"x6","parent":"x6","node":"agency.aa")"),
              event("withheld", 68, R"("msg":"x6","node":"agency.aa")"),
+             // Served again by the centre, which restarted without a journal.
+             event("created", 69, R"("msg":"x7","trace":"aa-north-1","node":"agency.aa")"),
          });
+  append("broker", {
+                       event("delivered", 72, R"("msg":"x7","node":"broker")"),
+                       event("node_started", 73, R"("node":"broker")"),
+                       event("delivered", 74, R"("msg":"x7","node":"broker")"),
+                   });
   append("unit.north",
          {
              event("expired", 70, R"("msg":"x1>c","node":"unit.north")"),
@@ -163,6 +172,7 @@ TEST(ModeTally, MatchesTheEventModelOnEveryFate) {
   const ModeTally tally = tally_mode(&scan, {}, loaded.modes[0]->info, nullptr);
   // x2, x3 (never created), x5 and recorded ones none: three unaccounted.
   EXPECT_EQ(tally.unaccounted, 3u);
+  EXPECT_EQ(tally.served_again_without_journal, 1u);
   EXPECT_EQ(tally.in_flight, 1u);
   EXPECT_EQ(tally.lost_by_reason.at("link-loss"), 1u);
   EXPECT_EQ(tally.lost_by_reason.at("expired"), 1u);

@@ -62,6 +62,11 @@ std::string time_span(const ModeInfo& mode, const ModeTally& tally) {
 std::string fates(const ModeTally& tally) {
   TextTable table({{"fate"}, {"messages", Align::kRight}}, 2);
   table.add_row({"delivered", std::to_string(tally.delivered)});
+  if (tally.served_again_without_journal > 0) {
+    // A centre without a journal served them again after a restart.
+    table.add_row({"  of them served again without a journal",
+                   std::to_string(tally.served_again_without_journal)});
+  }
   table.add_row({"lost", std::to_string(tally.lost)});
   for (const auto& [reason, count] : tally.lost_by_reason) {
     table.add_row({"  " + reason, std::to_string(count)});
