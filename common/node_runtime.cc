@@ -287,7 +287,7 @@ void NodeProcess::pump_stream() {
 void NodeProcess::handle_replication(const zmq::message_t& message) {
   v1::Replication replication;
   if (!replication.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
-    log_->error("data: unreadable replication message from {} dropped", other_member_);
+    core_.reject_frame(options_.name, {"rejected:replication-unreadable", other_member_});
     return;
   }
   if (replication.has_ack()) {
@@ -296,16 +296,19 @@ void NodeProcess::handle_replication(const zmq::message_t& message) {
   }
   if (!replication.has_chunk()) return;
   const v1::JournalChunk& chunk = replication.chunk();
+  const std::string claimed = chunk.from_member().substr(0, kMaxIdBytes);
   if (core_.started() || chunk.from_member() != other_member_) {
     // Two active members would be a split brain: the launcher starts one.
-    log_->error("data: journal chunk from {} refused: {}", chunk.from_member(),
-                core_.started() ? "this member is active" : "not the other member");
+    core_.reject_frame(options_.name, {core_.started() ? "rejected:journal-chunk-to-active-member"
+                                                       : "rejected:journal-chunk-from-a-stranger",
+                                       claimed});
     return;
   }
   if (!replica_) replica_.emplace(options_.journal_path);
   std::string error;
   if (!replica_->write(chunk.offset(), chunk.data(), &error)) {
     log_->error("data: journal chunk from {} refused: {}", chunk.from_member(), error);
+    core_.reject_frame(options_.name, {"rejected:journal-chunk-out-of-place", claimed});
     return;
   }
   v1::Replication answer;
