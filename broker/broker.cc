@@ -52,7 +52,7 @@ void BrokerRole::advance(NodeContext& context, double now_h) {
     if (!next || *next > now_h) break;
     if (background_.next_h() == next) {
       v1::ThreatReport report = background_.pop();
-      signer_.sign(&report);
+      report.set_origin_agency(spec_.name);  // Signed as it is routed.
       const std::string id = report.report_id();
       context.trace(report_event("created", id, report, *next, "background@" + spec_.name));
       const int priority = relevance(report);
@@ -108,9 +108,10 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
   context.trace(report_event("delivered", served.message_id, served.report, served.at_h,
                              "route@" + spec_.name));
   if (served.report.has_area()) {
+    v1::ThreatReport warning = served.report;
+    signer_.sign_if_own(&warning);  // The centre's own background.
     for (const UnitSpec& unit : scenario_.units) {
-      if (unit.area == served.report.area())
-        deliver_copy(context, served, unit.name, served.report);
+      if (unit.area == warning.area()) deliver_copy(context, served, unit.name, warning);
     }
   }
   if (!served.report.origin_agency().empty() && scenario_.agency(served.report.origin_agency())) {

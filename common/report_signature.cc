@@ -146,6 +146,10 @@ void ReportSigner::sign(v1::ThreatReport* report, std::string_view parent_report
   signature->set_ed25519(std::move(detached));
 }
 
+void ReportSigner::sign_if_own(v1::ThreatReport* report) const {
+  if (report->origin_agency() == author_ && !report->has_signature()) sign(report);
+}
+
 OriginVerifier::OriginVerifier(std::map<std::string, SigningPublicKey> keys_by_member)
     : keys_by_member_(std::move(keys_by_member)) {
   ensure_sodium();

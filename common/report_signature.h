@@ -53,6 +53,12 @@ class ReportSigner {
   // the signed report id to its report_id and the parent to
   // `parent_report_id` (a tearline copy's), and the Ed25519 signature.
   void sign(v1::ThreatReport* report, std::string_view parent_report_id = {}) const;
+  // Signs `report` if the author wrote it (its origin) and it is not signed
+  // yet. An author signs a report when it first leaves it: most reports
+  // (the background mass) never leave their author's database, and
+  // Ed25519 signatures are deterministic, so signing late gives the bytes
+  // signing at once would.
+  void sign_if_own(v1::ThreatReport* report) const;
 
  private:
   std::string author_;

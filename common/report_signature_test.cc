@@ -120,6 +120,21 @@ TEST_F(ReportSignatureTest, ATearlineCopyIsANewReportNamingItsParent) {
   EXPECT_EQ(origins_.problem(copy), std::nullopt);
 }
 
+TEST_F(ReportSignatureTest, AnAuthorSignsOnlyItsOwnReportsAndOnlyOnce) {
+  v1::ThreatReport theirs = warning();
+  theirs.set_origin_agency("agency.bb");
+  aa_.sign_if_own(&theirs);
+  EXPECT_FALSE(theirs.has_signature());
+  v1::ThreatReport own = warning();
+  own.set_origin_agency("agency.aa");
+  aa_.sign_if_own(&own);
+  EXPECT_EQ(origins_.problem(own), std::nullopt);
+  v1::ThreatReport copy = own;
+  copy.set_report_id("bb-north-1>unit.north");  // A copy keeps what was signed.
+  aa_.sign_if_own(&copy);
+  EXPECT_EQ(copy.signature().SerializeAsString(), own.signature().SerializeAsString());
+}
+
 TEST_F(ReportSignatureTest, TheEncodingIsTheOneProtocolMdGives) {
   v1::ThreatReport report;
   report.mutable_signature()->set_report_id("r");

@@ -81,7 +81,7 @@ void AgencyRole::advance(NodeContext& context, double now_h) {
       produce_source_report(context, *pending_reports_[next_report_++]);
     } else if (background_.next_h() == at_h) {
       v1::ThreatReport report = background_.pop();
-      signer_.sign(&report);
+      report.set_origin_agency(spec_.name);  // Signed if it ever leaves (sign_if_own).
       const std::string id = report.report_id();
       context.trace(report_event("created", id, report, at_h, "background@" + spec_.name));
       const int priority = relevance(report);
@@ -119,7 +119,6 @@ void AgencyRole::produce_source_report(NodeContext& context, const ReportSpec& s
   report.set_severity(spec.severity);
   report.set_tlp(spec.tlp);
   report.set_observed_at_h(spec.at_h);
-  signer_.sign(&report);
 
   context.trace(report_event("created", spec.id, report, spec.at_h, "source@" + spec_.name));
   const int priority = relevance(report);
@@ -143,10 +142,12 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
   v1::ThreatReport shared = served.report;
+  if (decision != ShareDecision::kWithheld) signer_.sign_if_own(&shared);
   if (decision == ShareDecision::kSanitised) {
     // A tearline copy is a new report of this agency's, naming its parent.
-    shared = sanitise(served.report, id);
-    signer_.sign(&shared, served.report.signature().report_id());
+    const std::string parent_id = shared.signature().report_id();
+    shared = sanitise(shared, id);
+    signer_.sign(&shared, parent_id);
   }
   v1::Envelope envelope = make_copy(context, served.message_id, partner.agency, std::move(shared),
                                     handoff, served.at_h);
@@ -164,6 +165,7 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
 
 void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served) {
   v1::ThreatReport copy = served.report;
+  signer_.sign_if_own(&copy);
   if (copy.source().has_handle()) {
     copy.mutable_source()->set_sealed(seal_source(key_, copy.source().handle()));
   }
@@ -228,6 +230,7 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
   for (const Filed& filed : filed_) {
     if (filed.filed_at_h <= since_h || filed.report.area() != unit->area) continue;
     v1::ThreatReport copy = filed.report;
+    signer_.sign_if_own(&copy);
     // Units get the intelligence, never the source behind it.
     copy.mutable_source()->clear_identity();
     context.send(

@@ -62,8 +62,8 @@ class AgencyRole : public Role {
   const AgencySpec& spec_;
   std::string mode_;
   SecretKey key_;
-  // Signs every report this agency writes: its sources', its background's
-  // and its tearline copies.
+  // Signs the reports this agency writes (its sources', its background's,
+  // its tearline copies) as they leave it.
   ReportSigner signer_;
   Desk desk_;
   Desk database_;

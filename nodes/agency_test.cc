@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,8 +32,20 @@ class AgencyTest : public ::testing::Test {
  protected:
   AgencyRole make(const std::string& name, const std::string& mode) {
     return AgencyRole(scenario_, name, mode, random_, random_secret_key(),
-                      ReportSigner(name, random_signing_seed()));
+                      ReportSigner(name, signing_seed_));
   }
+
+  // Whether `report`'s origin signed it, every agency signing with
+  // signing_seed_ here.
+  std::optional<std::string> signature_problem(const v1::ThreatReport& report) const {
+    std::map<std::string, SigningPublicKey> keys;
+    for (const AgencySpec& agency : scenario_.agencies) {
+      keys[agency.name] = signing_public_key(signing_seed_);
+    }
+    return OriginVerifier(keys).problem(report);
+  }
+
+  const SigningSeed signing_seed_ = random_signing_seed();
 
   Scenario scenario_ = test_support::role_scenario();
   Random random_{1};
@@ -88,6 +102,8 @@ TEST_F(AgencyTest, BilateralSharingDecidesPerPartner) {
   EXPECT_TRUE(full.report().has_window());
   EXPECT_EQ(full.report().method(), "ied");
   EXPECT_FALSE(full.report().sanitised());
+  EXPECT_EQ(full.report().signature().report_id(), "us-1");  // As it was written.
+  EXPECT_EQ(signature_problem(full.report()), std::nullopt);
   const auto shared = context.events_of("shared", full.message_id());
   ASSERT_EQ(shared.size(), 1u);
   EXPECT_EQ(shared[0]->peer, "agency.uk");
@@ -108,6 +124,11 @@ TEST_F(AgencyTest, BilateralSharingDecidesPerPartner) {
   EXPECT_EQ(tearline.report().subject(), "subject.abedi");
   EXPECT_EQ(tearline.report().area(), "manchester");
   EXPECT_FALSE(contains(tearline.SerializeAsString(), "us.officer-2"));
+  // A new report of agency.us's, naming the one it was made from.
+  EXPECT_EQ(tearline.report().origin_agency(), "agency.us");
+  EXPECT_EQ(tearline.report().signature().report_id(), tearline.message_id());
+  EXPECT_EQ(tearline.report().signature().parent_report_id(), "us-1");
+  EXPECT_EQ(signature_problem(tearline.report()), std::nullopt);
   const auto sanitised = context.events_of("sanitised", tearline.message_id());
   ASSERT_EQ(sanitised.size(), 1u);
   EXPECT_EQ(sanitised[0]->peer, "agency.fr");
