@@ -344,6 +344,18 @@ void ModeRun::pace(double t_h) {
   }
 }
 
+double ModeRun::stop_hour_on_interrupt() const {
+  // Nodes reach different hours within a round; a node granted furthest may
+  // have sent what arrives at another after that one's hour. All stop at
+  // the furthest, so each message is on a link or in a node at that one
+  // hour, and the stops record it once (as at the scenario's end).
+  double stop_h = authority_.floor_h();
+  for (const std::string& name : names_) {
+    if (authority_.running(name)) stop_h = std::max(stop_h, authority_.granted_h(name));
+  }
+  return std::min(stop_h, scenario_.duration_h);
+}
+
 double ModeRun::behind_pace_h() const {
   if (options_.ms_per_scenario_hour <= 0) return 0;
   const double paced_h =
@@ -416,8 +428,15 @@ ModeOutcome ModeRun::run() {
     send_ahead_commands("", 0);
     paced_from_ = Clock::now();
     Progress progress(options_.mode, scenario_.start_unix_s, scenario_.duration_h, !options_.quiet);
-    const double end_h = scenario_.duration_h;
-    while (outcome_.failures.empty() && !options_.interrupted()) {
+    // Where every node stops: the scenario's end, or, once interrupted, the
+    // furthest hour any node was granted (stop_hour_on_interrupt()).
+    double end_h = scenario_.duration_h;
+    bool interrupted = false;
+    while (outcome_.failures.empty()) {
+      if (!interrupted && options_.interrupted()) {
+        interrupted = true;
+        end_h = stop_hour_on_interrupt();
+      }
       note_exits();
       const double cap_h = std::min(end_h, next_action_h().value_or(end_h));
       if (authority_.all_reached(cap_h)) {
@@ -444,7 +463,7 @@ ModeOutcome ModeRun::run() {
       }
       progress.update(authority_.floor_h(), behind_pace_h());
     }
-    progress.finish(options_.interrupted()      ? "interrupted"
+    progress.finish(interrupted ? fmt::format("interrupted, stopping nodes at {:.2f} h", end_h)
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"
                                                 : "a node failed, stopping the others");
   }

@@ -85,6 +85,8 @@ class ModeRun {
   std::optional<double> next_action_h() const;
   // Waits until the pace allows scenario hour t_h.
   void pace(double t_h);
+  // The hour every node is brought to before the stop, once interrupted.
+  double stop_hour_on_interrupt() const;
   // How far the run's scenario time is behind the pace, in hours.
   double behind_pace_h() const;
   v1::ControlReply answer(const v1::LauncherRequest& request);
