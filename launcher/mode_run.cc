@@ -151,16 +151,25 @@ void ModeRun::note_exits() {
     trace_launcher_event(std::move(stopped));
     if (stopping_ && exit.clean) continue;
     judge_death(name, exit, caused, at_h);
-    if (!stopping_ && options_.restart_delay_h && !restart_at_h_.contains(name)) {
-      restart_at_h_[name] = at_h + *options_.restart_delay_h;
-      authority_.will_start(name, restart_at_h_[name]);
+    if (options_.restart_delay_h && !restart_at_h_.contains(name)) {
+      schedule_restart(name, at_h + *options_.restart_delay_h);
     }
   }
 }
 
+bool ModeRun::schedule_restart(const std::string& node, double at_h) {
+  // A restart at or after the end would start a node that does nothing,
+  // and one during the final stop could not happen at all.
+  if (stopping_ || at_h >= scenario_.duration_h) return false;
+  restart_at_h_[node] = at_h;
+  authority_.will_start(node, at_h);
+  return true;
+}
+
 void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
   const size_t deaths = ++deaths_by_node_[name];
-  if (!stopping_ && (caused || injected_deaths_of(name) >= deaths)) {
+  // A fault asked for it, also when it came while the nodes were stopped.
+  if (caused || injected_deaths_of(name) >= deaths) {
     const std::string message =
         fmt::format("node {} stopped by an injected fault: {}", name, exit.reason);
     outcome_.injected_deaths.push_back(message);
@@ -177,9 +186,15 @@ void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool ca
     const std::string stderr_text = processes->stderr_tail(name);
     if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
   }
-  if (!stopping_ && options_.restart_delay_h) {
-    // Asked for: `--restart-after-h` restarts any node that dies.
-    message += fmt::format("; restarted at {:.1f} h", at_h + *options_.restart_delay_h);
+  if (options_.restart_delay_h) {
+    // Asked for: `--restart-after-h` restarts any node that dies, or would,
+    // but for the end of the run.
+    const double restart_h = at_h + *options_.restart_delay_h;
+    message += stopping_ ? "; not restarted: it died while the run was stopping"
+               : restart_h >= scenario_.duration_h
+                   ? fmt::format("; not restarted: {:.1f} h is past the end of the run ({:.1f} h)",
+                                 restart_h, scenario_.duration_h)
+                   : fmt::format("; restarted at {:.1f} h", restart_h);
     outcome_.restarted_deaths.push_back(message);
   } else {
     outcome_.failures.push_back(message);
@@ -293,10 +308,8 @@ void ModeRun::act_at(double at_h) {
       }
       host_->signal(action.node, action.signal);
     }
-    if (action.restart_after_h) {
-      restart_at_h_[action.node] = action.at_h + *action.restart_after_h;
-      authority_.will_start(action.node, restart_at_h_[action.node]);
-    }
+    if (action.restart_after_h)
+      schedule_restart(action.node, action.at_h + *action.restart_after_h);
   }
   if (pair_ && pair_->failover_at_h && *pair_->failover_at_h <= at_h) {
     fail_over(*pair_->failover_at_h);
@@ -381,6 +394,9 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
   } else if (!std::isfinite(request.restart().after_h()) || request.restart().after_h() < 0 ||
              request.restart().after_h() > scenario_.duration_h) {
     reply.set_error("after_h must be between 0 and the scenario's duration");
+  } else if (now_h + request.restart().after_h() >= scenario_.duration_h) {
+    reply.set_error(fmt::format("a restart at {:.1f} h would be past the end of the run ({:.1f} h)",
+                                now_h + request.restart().after_h(), scenario_.duration_h));
   } else {
     reply.set_ok(true);
     if (pair_ && pair_->has(request.node())) {
