@@ -88,6 +88,9 @@ class ModeRun {
   std::optional<double> next_action_h() const;
   // Waits until the pace allows scenario hour t_h.
   void pace(double t_h);
+  // The hours the running nodes have reached, added up: it grows with any
+  // progress, including windows the time authority skipped as empty.
+  double reached_sum_h() const;
   // The hour every node is brought to before the stop, once interrupted.
   double stop_hour_on_interrupt() const;
   // How far the run's scenario time is behind the pace, in hours.
