@@ -157,13 +157,12 @@ void ModeRun::note_exits() {
   }
 }
 
-bool ModeRun::schedule_restart(const std::string& node, double at_h) {
+void ModeRun::schedule_restart(const std::string& node, double at_h) {
   // A restart at or after the end would start a node that does nothing,
   // and one during the final stop could not happen at all.
-  if (stopping_ || at_h >= scenario_.duration_h) return false;
+  if (stopping_ || at_h >= scenario_.duration_h) return;
   restart_at_h_[node] = at_h;
   authority_.will_start(node, at_h);
-  return true;
 }
 
 void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
@@ -308,8 +307,9 @@ void ModeRun::act_at(double at_h) {
       }
       host_->signal(action.node, action.signal);
     }
-    if (action.restart_after_h)
+    if (action.restart_after_h) {
       schedule_restart(action.node, action.at_h + *action.restart_after_h);
+    }
   }
   if (pair_ && pair_->failover_at_h && *pair_->failover_at_h <= at_h) {
     fail_over(*pair_->failover_at_h);

@@ -71,9 +71,9 @@ class ModeRun {
   // Says whether a death was asked for, and fails the run if it was not
   // and no restart answers it.
   void judge_death(const std::string& process, const NodeExit& exit, bool caused, double at_h);
-  // Schedules `node`'s restart at at_h; false (nothing scheduled) when that
-  // is at or after the end, or the nodes are being stopped.
-  bool schedule_restart(const std::string& node, double at_h);
+  // Schedules `node`'s restart at at_h, unless that is at or after the end
+  // or the nodes are being stopped.
+  void schedule_restart(const std::string& node, double at_h);
   // Carries out what the schedule and restarts hold for at_h.
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
