@@ -138,11 +138,10 @@ LateKill kill_late(const TempDir& dir, const std::string& mode, const std::strin
 
 TEST(Kill, AKillInTheLastHoursIsNotRestartedPastTheEnd) {
   TempDir dir;
-  // Killed at 234 h or later: a restart 6 h later would be past the end
-  // (240 h). (Not later: what reaches a node killed in its window that ends
-  // the run, less than a return transit before the end, still has no fate.)
+  // Killed at 236 h or later: a restart 6 h later would be past the end
+  // (240 h), and what was on its way to it is lost with it.
   const LateKill late =
-      kill_late(dir, "coordinated", "broker", 234, {"--restart-after-h", "6", "--quiet"});
+      kill_late(dir, "coordinated", "broker", 236, {"--restart-after-h", "6", "--quiet"});
   EXPECT_EQ(late.finished.exit_code, 0) << late.finished.err;
   EXPECT_EQ(late.finished.err.find("restarted at"), std::string::npos) << late.finished.err;
   EXPECT_NE(late.finished.err.find("not restarted"), std::string::npos) << late.finished.err;
