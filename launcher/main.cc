@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   run_app
       ->add_option("--restart-after-h", run.restart_delay_h,
                    "start a node that dies (crash, kill, or killed from outside) again this many "
-                   "scenario hours later; an unexpected death then does not fail the run "
+                   "scenario hours later (unless that is at or after the end of the run); an "
+                   "unexpected death then does not fail the run, even one at the end "
                    "(default: never restart, and an unexpected death fails the run)")
       ->check(CLI::NonNegativeNumber);
   run_app->add_flag("--in-process", run.in_process,

@@ -151,16 +151,24 @@ void ModeRun::note_exits() {
     trace_launcher_event(std::move(stopped));
     if (stopping_ && exit.clean) continue;
     judge_death(name, exit, caused, at_h);
-    if (!stopping_ && options_.restart_delay_h && !restart_at_h_.contains(name)) {
-      restart_at_h_[name] = at_h + *options_.restart_delay_h;
-      authority_.will_start(name, restart_at_h_[name]);
+    if (options_.restart_delay_h && !restart_at_h_.contains(name)) {
+      schedule_restart(name, at_h + *options_.restart_delay_h);
     }
   }
 }
 
+void ModeRun::schedule_restart(const std::string& node, double at_h) {
+  // A restart at or after the end would start a node that does nothing,
+  // and one during the final stop could not happen at all.
+  if (stopping_ || at_h >= scenario_.duration_h) return;
+  restart_at_h_[node] = at_h;
+  authority_.will_start(node, at_h);
+}
+
 void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
   const size_t deaths = ++deaths_by_node_[name];
-  if (!stopping_ && (caused || injected_deaths_of(name) >= deaths)) {
+  // A fault asked for it, also when it came while the nodes were stopped.
+  if (caused || injected_deaths_of(name) >= deaths) {
     const std::string message =
         fmt::format("node {} stopped by an injected fault: {}", name, exit.reason);
     outcome_.injected_deaths.push_back(message);
@@ -177,9 +185,15 @@ void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool ca
     const std::string stderr_text = processes->stderr_tail(name);
     if (!stderr_text.empty()) message += "; its stderr: " + stderr_text;
   }
-  if (!stopping_ && options_.restart_delay_h) {
-    // Asked for: `--restart-after-h` restarts any node that dies.
-    message += fmt::format("; restarted at {:.1f} h", at_h + *options_.restart_delay_h);
+  if (options_.restart_delay_h) {
+    // Asked for: `--restart-after-h` restarts any node that dies, or would,
+    // but for the end of the run.
+    const double restart_h = at_h + *options_.restart_delay_h;
+    message += stopping_ ? "; not restarted: it died while the run was stopping"
+               : restart_h >= scenario_.duration_h
+                   ? fmt::format("; not restarted: {:.1f} h is past the end of the run ({:.1f} h)",
+                                 restart_h, scenario_.duration_h)
+                   : fmt::format("; restarted at {:.1f} h", restart_h);
     outcome_.restarted_deaths.push_back(message);
   } else {
     outcome_.failures.push_back(message);
@@ -294,8 +308,7 @@ void ModeRun::act_at(double at_h) {
       host_->signal(action.node, action.signal);
     }
     if (action.restart_after_h) {
-      restart_at_h_[action.node] = action.at_h + *action.restart_after_h;
-      authority_.will_start(action.node, restart_at_h_[action.node]);
+      schedule_restart(action.node, action.at_h + *action.restart_after_h);
     }
   }
   if (pair_ && pair_->failover_at_h && *pair_->failover_at_h <= at_h) {
@@ -344,6 +357,26 @@ void ModeRun::pace(double t_h) {
   }
 }
 
+double ModeRun::reached_sum_h() const {
+  double sum_h = 0;
+  for (const std::string& name : names_) {
+    if (authority_.running(name)) sum_h += authority_.reached_h(name);
+  }
+  return sum_h;
+}
+
+double ModeRun::stop_hour_on_interrupt() const {
+  // Nodes reach different hours within a round; a node granted furthest may
+  // have sent what arrives at another after that one's hour. All stop at
+  // the furthest, so each message is on a link or in a node at that one
+  // hour, and the stops record it once (as at the scenario's end).
+  double stop_h = authority_.floor_h();
+  for (const std::string& name : names_) {
+    if (authority_.running(name)) stop_h = std::max(stop_h, authority_.granted_h(name));
+  }
+  return std::min(stop_h, scenario_.duration_h);
+}
+
 double ModeRun::behind_pace_h() const {
   if (options_.ms_per_scenario_hour <= 0) return 0;
   const double paced_h =
@@ -369,6 +402,9 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
   } else if (!std::isfinite(request.restart().after_h()) || request.restart().after_h() < 0 ||
              request.restart().after_h() > scenario_.duration_h) {
     reply.set_error("after_h must be between 0 and the scenario's duration");
+  } else if (now_h + request.restart().after_h() >= scenario_.duration_h) {
+    reply.set_error(fmt::format("a restart at {:.1f} h would be past the end of the run ({:.1f} h)",
+                                now_h + request.restart().after_h(), scenario_.duration_h));
   } else {
     reply.set_ok(true);
     if (pair_ && pair_->has(request.node())) {
@@ -416,8 +452,15 @@ ModeOutcome ModeRun::run() {
     send_ahead_commands("", 0);
     paced_from_ = Clock::now();
     Progress progress(options_.mode, scenario_.start_unix_s, scenario_.duration_h, !options_.quiet);
-    const double end_h = scenario_.duration_h;
-    while (outcome_.failures.empty() && !options_.interrupted()) {
+    // Where every node stops: the scenario's end, or, once interrupted, the
+    // furthest hour any node was granted (stop_hour_on_interrupt()).
+    double end_h = scenario_.duration_h;
+    bool interrupted = false;
+    while (outcome_.failures.empty()) {
+      if (!interrupted && options_.interrupted()) {
+        interrupted = true;
+        end_h = stop_hour_on_interrupt();
+      }
       note_exits();
       const double cap_h = std::min(end_h, next_action_h().value_or(end_h));
       if (authority_.all_reached(cap_h)) {
@@ -426,6 +469,7 @@ ModeOutcome ModeRun::run() {
         continue;
       }
       pace(authority_.floor_h());
+      const double reached_before_h = reached_sum_h();
       std::map<std::string, v1::Grant> grants = authority_.next_round(cap_h);
       if (pair_) {  // Frames for the centre go to its active member.
         for (auto& [node, grant] : grants) {
@@ -434,6 +478,9 @@ ModeOutcome ModeRun::run() {
           }
         }
       }
+      // A round in which every node's window was empty (nothing to handle)
+      // wakes nobody, yet moves them on: not stuck.
+      if (grants.empty() && reached_sum_h() > reached_before_h) continue;
       if (grants.empty()) {
         outcome_.failures.push_back(fmt::format(
             "scenario time is stuck at {} h: no node can advance (a bug)", authority_.floor_h()));
@@ -444,7 +491,7 @@ ModeOutcome ModeRun::run() {
       }
       progress.update(authority_.floor_h(), behind_pace_h());
     }
-    progress.finish(options_.interrupted()      ? "interrupted"
+    progress.finish(interrupted ? fmt::format("interrupted, stopping nodes at {:.2f} h", end_h)
                     : outcome_.failures.empty() ? "scenario complete, stopping nodes"
                                                 : "a node failed, stopping the others");
   }

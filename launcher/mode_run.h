@@ -35,7 +35,8 @@ struct ModeRunOptions {
   // The reference run: the nodes as NodeCores in this process, not as
   // processes (launcher/in_process_host.h).
   bool in_process = false;
-  // Polled while the scenario runs; true ends it early.
+  // Polled while the scenario runs; true ends it early: every node is
+  // brought to the furthest hour any was granted, then stopped there.
   std::function<bool()> interrupted;
 };
 

@@ -71,6 +71,9 @@ class ModeRun {
   // Says whether a death was asked for, and fails the run if it was not
   // and no restart answers it.
   void judge_death(const std::string& process, const NodeExit& exit, bool caused, double at_h);
+  // Schedules `node`'s restart at at_h, unless that is at or after the end
+  // or the nodes are being stopped.
+  void schedule_restart(const std::string& node, double at_h);
   // Carries out what the schedule and restarts hold for at_h.
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
@@ -85,6 +88,11 @@ class ModeRun {
   std::optional<double> next_action_h() const;
   // Waits until the pace allows scenario hour t_h.
   void pace(double t_h);
+  // The hours the running nodes have reached, added up: it grows with any
+  // progress, including windows the time authority skipped as empty.
+  double reached_sum_h() const;
+  // The hour every node is brought to before the stop, once interrupted.
+  double stop_hour_on_interrupt() const;
   // How far the run's scenario time is behind the pace, in hours.
   double behind_pace_h() const;
   v1::ControlReply answer(const v1::LauncherRequest& request);

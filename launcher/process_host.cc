@@ -299,7 +299,23 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
   std::set<std::string> told;  // Deaths the awaited nodes were told of.
   std::vector<zmq::pollitem_t> items;
   bool look_for_exits = supervisor_.may_have_exited();
-  while (!awaiting.empty() && !options_.interrupted()) {
+  // Interrupted (Ctrl-C), the round is still finished, so that every node
+  // can be brought to one stop hour; a node stopped from outside is
+  // continued for it, and one that does not answer is given up on.
+  std::optional<Clock::time_point> give_up;
+  while (!awaiting.empty()) {
+    if (!give_up && options_.interrupted()) {
+      give_up = Clock::now() + kStopTimeout;
+      for (const auto& [process, request_id] : awaiting) signal(process, SIGCONT);
+    }
+    if (give_up && Clock::now() >= *give_up) {
+      for (const auto& [process, request_id] : awaiting) {
+        failures->push_back(
+            fmt::format("node {} did not answer its grant within {} s of the interrupt", process,
+                        kStopTimeout.count()));
+      }
+      break;
+    }
     // A node that answered and then died still answered: its reply is read
     // before its death drops it from the wait.
     const std::set<std::string> gone = look_for_exits ? ended() : std::set<std::string>{};
@@ -369,7 +385,9 @@ void ProcessHost::tell_of_deaths(const std::set<std::string>& gone,
 }
 
 void ProcessHost::signal(const std::string& node, int signal) {
-  kill(supervisor_.pid_of(node), signal);
+  // Never a pid that is not a running child's (kill(-1) would signal every
+  // process of the user; a reaped pid may be someone else's).
+  if (supervisor_.running(node)) kill(supervisor_.pid_of(node), signal);
 }
 
 void ProcessHost::await_end(const std::string& node) {

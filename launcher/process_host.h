@@ -46,7 +46,8 @@ struct ProcessHostOptions {
   std::map<std::string, std::string> member_of;
   // Answers a request on the launcher's control endpoint.
   std::function<v1::ControlReply(const v1::LauncherRequest&)> on_launcher_request;
-  // Polled while waiting; true ends the wait.
+  // Polled while waiting for a round: once true, nodes stopped from outside
+  // are continued, and the round is given up on after 10 s.
   std::function<bool()> interrupted;
 };
 

@@ -41,7 +41,8 @@ struct RunOptions {
 // Exit codes: 0 the run completed and every message is accounted for; 1 a
 // node died unexpectedly, messages are unaccounted for, or the machine's
 // limits cannot be raised as far as the run needs; 2 bad usage, a bad
-// scenario, or a --live port that cannot be served; 130 interrupted.
+// scenario, or a --live port that cannot be served; 130 interrupted (SIGINT,
+// SIGTERM, SIGHUP: every node stops at one scenario hour).
 int run_command(const RunOptions& options);
 
 // `tearline keys SCENARIO DIR`: a fresh key set for the scenario's members.

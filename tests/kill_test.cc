@@ -1,11 +1,14 @@
 // Killed processes: a node killed mid-run fails the run and names the node;
 // a killed launcher takes every node with it. No process is left behind.
+// Deaths at the edges of a run (in its last hours, at its final hour, while
+// the nodes are stopped) are judged and accounted as any other.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
 
 #include "tests/child.h"
+#include "tests/trace_tail.h"
 
 namespace tearline::testing {
 namespace {
@@ -86,6 +89,114 @@ TEST(Kill, RestartAfterHRestartsANodeKilledFromOutside) {
     if (node["name"] == "broker") {
       EXPECT_EQ(node["exits"], nlohmann::json({"signal:KILL", "exit:0"}));
     }
+  }
+}
+
+// How a node's process ended, by the launcher's trace: its node_stopped
+// events' reasons and hours.
+std::vector<std::pair<std::string, double>> ends_of(const fs::path& mode_dir,
+                                                    const std::string& node) {
+  std::vector<std::pair<std::string, double>> ends;
+  std::ifstream in(mode_dir / "launcher.trace.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_object() && event.value("kind", "") == "node_stopped" &&
+        event.value("node", "") == node) {
+      ends.emplace_back(event.value("reason", ""), event.value("t_h", -1.0));
+    }
+  }
+  return ends;
+}
+
+// A paced run of the small scenario in which `node` is sent SIGKILL from
+// outside (no fault command records it) once its trace reaches at_h.
+struct LateKill {
+  Finished finished;
+  fs::path run;
+  std::vector<std::pair<std::string, double>> ends;  // The node's, by the launcher.
+};
+
+LateKill kill_late(const TempDir& dir, const std::string& mode, const std::string& node,
+                   double at_h, const std::vector<std::string>& extra_args) {
+  LateKill result;
+  result.run = dir.path() / "run";
+  std::vector<std::string> args = {"run",     "small", "--mode", mode,
+                                   "--scale", "20",    "--out",  result.run.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  Child launcher(args, dir.path());
+  const auto pids = await_running_nodes(result.run / mode);
+  EXPECT_TRUE(await_traced_hour(result.run / mode / (node + ".trace.jsonl"), at_h,
+                                std::chrono::seconds(30)));
+  kill(pids.at(node), SIGKILL);  // It may have ended of its own accord: then nothing happens.
+  const auto finished = launcher.wait(std::chrono::seconds(60));
+  EXPECT_TRUE(finished.has_value());
+  if (finished) result.finished = *finished;
+  result.ends = ends_of(result.run / mode, node);
+  return result;
+}
+
+TEST(Kill, AKillInTheLastHoursIsNotRestartedPastTheEnd) {
+  TempDir dir;
+  // Killed at 236 h or later: a restart 6 h later would be past the end
+  // (240 h), and what was on its way to it is lost with it.
+  const LateKill late =
+      kill_late(dir, "coordinated", "broker", 236, {"--restart-after-h", "6", "--quiet"});
+  EXPECT_EQ(late.finished.exit_code, 0) << late.finished.err;
+  EXPECT_EQ(late.finished.err.find("restarted at"), std::string::npos) << late.finished.err;
+  EXPECT_NE(late.finished.err.find("not restarted"), std::string::npos) << late.finished.err;
+  ASSERT_EQ(late.ends.size(), 1u) << "started again? " << late.finished.err;
+  EXPECT_EQ(late.ends[0].first, "signal:KILL");
+  const auto mode = read_json(late.run / "report.json")["modes"]["coordinated"];
+  EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
+}
+
+TEST(Kill, ANodeKilledAtTheFinalHourIsNotRestartedAndDoesNotFailTheRun) {
+  // Bilaterally a unit is granted the last hours in one window: killed once
+  // it has traced 240 h, it dies at the final hour, before or while the
+  // launcher stops the nodes. A few tries, in case it ended first.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    TempDir dir;
+    const LateKill late =
+        kill_late(dir, "bilateral", "unit.north", 240, {"--restart-after-h", "6", "--quiet"});
+    if (late.ends.size() == 1 && late.ends[0].first == "exit:0") continue;  // It ended first.
+    EXPECT_EQ(late.finished.exit_code, 0) << late.finished.err;
+    EXPECT_EQ(late.finished.err.find("restarted at"), std::string::npos) << late.finished.err;
+    ASSERT_EQ(late.ends.size(), 1u) << late.finished.err;
+    EXPECT_EQ(late.ends[0], std::make_pair(std::string("signal:KILL"), 240.0));
+    const auto mode = read_json(late.run / "report.json")["modes"]["bilateral"];
+    EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
+    return;
+  }
+  GTEST_SKIP() << "unit.north stopped before the kill in every try";
+}
+
+TEST(Kill, AnAuthorisedCrashLeavesEverythingAccounted) {
+  // `tearline fault RUN crash broker`, no restart: mid-run, and in the last
+  // hours (`tearline fault` takes some 2 h at this pace to get there).
+  for (const double at_h : {120.0, 236.0}) {
+    SCOPED_TRACE("crash once the broker traced " + std::to_string(at_h) + " h");
+    TempDir dir;
+    const auto run = dir.path() / "run";
+    Child launcher({"run", "small", "--mode", "coordinated", "--scale", "20", "--out", run.string(),
+                    "--quiet"},
+                   dir.path());
+    await_running_nodes(run / "coordinated");
+    ASSERT_TRUE(await_traced_hour(run / "coordinated" / "broker.trace.jsonl", at_h,
+                                  std::chrono::seconds(30)));
+    const Finished crash = run_tearline({"fault", run.string(), "crash", "broker"}, dir.path());
+    const auto finished = launcher.wait(std::chrono::seconds(60));
+    ASSERT_TRUE(finished.has_value());
+    if (crash.exit_code != 0) {  // The run ended first: nothing was crashed.
+      EXPECT_EQ(finished->exit_code, 0) << finished->err;
+      continue;
+    }
+    EXPECT_EQ(finished->exit_code, 0) << crash.out << finished->err;
+    const auto ends = ends_of(run / "coordinated", "broker");
+    ASSERT_EQ(ends.size(), 1u);
+    EXPECT_EQ(ends[0].first, "signal:KILL");
+    const auto mode = read_json(run / "report.json")["modes"]["coordinated"];
+    EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
   }
 }
 

@@ -120,5 +120,21 @@ TEST(Report, ReadsARunDirectoryAgainAsJson) {
             read_json(run / "report.json")["modes"]["coordinated"]["messages"]);
 }
 
+TEST(Run, ARoundThatWakesNoNodeStillMovesTimeOn) {
+  // Chaos seed 25 leads the coordinated run to a round in which every node's
+  // window is empty at 70.8 h: the time authority moves them all on without
+  // waking any. That is progress, not a stuck run (it was taken for one).
+  TempDir dir;
+  const auto run = dir.path() / "run";
+  const Finished finished =
+      run_tearline({"run", "small", "--mode", "coordinated", "--chaos", "25", "--seed", "25",
+                    "--in-process", "--scale", "0", "--out", run.string(), "--quiet"},
+                   dir.path());
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_EQ(finished.err.find("stuck"), std::string::npos) << finished.err;
+  const auto mode = read_json(run / "report.json")["modes"]["coordinated"];
+  EXPECT_EQ(mode["messages"]["unaccounted"].get<int>(), 0) << mode["unaccounted_messages"];
+}
+
 }  // namespace
 }  // namespace tearline::testing

@@ -94,21 +94,35 @@ void add_crash_losses(std::vector<Event>* events) {
     if (seen.settled) continue;
     const Event& last = *seen.last;
     const std::string holder(holder_of(last.kind, last.peer, last.node));
-    const auto deaths = deaths_by_node.find(holder);
-    if (deaths == deaths_by_node.end()) continue;
-    // The first death of the holder at or after the message got there: for
-    // an acknowledged message, when its receiver last did something with it
-    // (the acknowledgement may reach the sender after the receiver died).
-    const Event& got_there =
-        last.kind == "acked" && seen.last_not_acked && seen.last_not_acked->node == holder
-            ? *seen.last_not_acked
-            : last;
-    const Death* death = first_death_after(deaths->second, got_there.t_h, got_there.wall_ms);
+    const Death* death = nullptr;
+    std::string dead_node;
+    if (const auto deaths = deaths_by_node.find(holder); deaths != deaths_by_node.end()) {
+      // The first death of the holder at or after the message got there:
+      // for an acknowledged message, when its receiver last did something
+      // with it (the acknowledgement may reach the sender after the
+      // receiver died).
+      const Event& got_there =
+          last.kind == "acked" && seen.last_not_acked && seen.last_not_acked->node == holder
+              ? *seen.last_not_acked
+              : last;
+      death = first_death_after(deaths->second, got_there.t_h, got_there.wall_ms);
+      dead_node = deaths->first;
+    }
+    if (death == nullptr && (last.kind == "sent" || last.kind == "resent") && !last.peer.empty()) {
+      // On its way, and its sender, alive, did not record it at its stop:
+      // it left it to the receiver, whose process had it (or was about to)
+      // and died before taking it in (a node killed inside its last window).
+      if (const auto deaths = deaths_by_node.find(std::string(last.peer));
+          deaths != deaths_by_node.end()) {
+        death = first_death_after(deaths->second, last.t_h, last.wall_ms);
+        dead_node = deaths->first;
+      }
+    }
     if (death == nullptr) continue;
     Event lost;
     lost.msg = id;
     lost.trace = last.trace;
-    lost.node = deaths->first;
+    lost.node = dead_node;
     lost.kind = "lost";
     lost.reason = death->loss_reason;
     lost.handoff = last.handoff;

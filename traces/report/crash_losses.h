@@ -1,7 +1,10 @@
 // Messages held by a node when it died. A node killed or crashed cannot
 // record what it held, so the report does: a message whose last event puts it
 // at a node that then died, with no terminal or in_flight event, is lost
-// there with reason "crash:<node>". Internal to tearline_report.
+// there with reason "crash:<node>". So is one whose last event is its
+// sending to a node that then died: its sender, alive, left it to the
+// receiver at its stop (it had arrived), and the receiver died before taking
+// it in. Internal to tearline_report.
 #pragma once
 
 #include <cstdint>

@@ -58,6 +58,28 @@ TEST(CrashLosses, AReceiverThatDiesBeforeItsAcknowledgementArrivesLosesTheMessag
   EXPECT_EQ(message->end->reason, "crash:unit.north");
 }
 
+TEST(CrashLosses, AMessageOnItsWayToANodeThatDiedIsLostThere) {
+  // Sent to a unit killed inside its last window, before it took it in; the
+  // broker left it to the unit at its stop (it had arrived).
+  std::vector<Event> events = events_of({
+      line("created", "m1", "route@broker", 239, {{"node", "broker"}}),
+      line("sent", "m1", "broker->unit.north", 239, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("node_stopped", "", "", 240, {{"node", "unit.north"}, {"reason", "signal:KILL"}}),
+      line("node_stopped", "", "", 240, {{"node", "broker"}}),
+      // Sent to a unit that stopped cleanly: nobody accounted for it.
+      line("created", "m2", "route@broker", 239, {{"node", "broker"}}),
+      line("sent", "m2", "broker->unit.south", 239, {{"node", "broker"}, {"peer", "unit.south"}}),
+      line("node_stopped", "", "", 240, {{"node", "unit.south"}, {"reason", "exit:0"}}),
+  });
+  add_crash_losses(&events);
+  const MessageIndex index(events);
+  ASSERT_NE(index.find("m1"), nullptr);
+  EXPECT_EQ(index.find("m1")->fate, Fate::kLost);
+  EXPECT_EQ(index.find("m1")->end->reason, "crash:unit.north");
+  EXPECT_EQ(index.find("m1")->end->handoff, "broker->unit.north");
+  EXPECT_EQ(index.find("m2")->fate, Fate::kUnaccounted);
+}
+
 TEST(CrashLosses, SettledMessagesAndLaterArrivalsAndCleanExitsAreLeftAlone) {
   std::vector<Event> events = events_of({
       line("created", "done", "source@agency.uk", 1, {{"node", "agency.uk"}}),
