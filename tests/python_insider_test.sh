@@ -41,15 +41,19 @@ answer() {  # what a run answers, without wall-clock figures
     "$work/$1/report.json"
 }
 
+attacked() {  # attacked NAME: a paced run the insider attacks with ATTACK NAME; sets $status
+  run "$1" 20 &
+  launcher=$!
+  await_live "$1"
+  "$python" "$source_dir/tests/python_insider.py" "$work/$1" "$1" --proto-out "$work"
+  status=0
+  wait "$launcher" || status=$?
+  launcher=
+}
+
 run reference 0 || fail "the reference run failed: $(cat "$work/reference.err")"
 
-run refused 20 &
-launcher=$!
-await_live refused
-"$python" "$source_dir/tests/python_insider.py" "$work/refused" refused --proto-out "$work"
-status=0
-wait "$launcher" || status=$?
-launcher=
+attacked refused
 ((status == 0)) || fail "the attacked run exited $status: $(cat "$work/refused.err")"
 [[ $(answer refused) == "$(answer reference)" ]] || fail "the attacked run's answer differs"
 traces=$work/refused/coordinated
@@ -67,13 +71,7 @@ rejected agency.bb agency.aa agency.aa rejected:not-in-this-mode
 # Two stolen keys (the centre's and agency.bb's signing key) make a warning
 # that verifies: unit.north takes it in, and the run names it as a message
 # no node created.
-run signed 20 &
-launcher=$!
-await_live signed
-"$python" "$source_dir/tests/python_insider.py" "$work/signed" signed --proto-out "$work"
-status=0
-wait "$launcher" || status=$?
-launcher=
+attacked signed
 ((status == 1)) || fail "the run with a forged, validly signed report exited $status"
 grep -q "messages that no node created: py-signed" "$work/signed.err" ||
   fail "the run did not name py-signed: $(cat "$work/signed.err")"
