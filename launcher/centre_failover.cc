@@ -128,9 +128,7 @@ void ModeRun::note_member_exit(const NodeExit& exit) {
   if (stopping_ && exit.clean) return;
   judge_death(member, exit, caused, at_h);
   if (stopping_ || caused) return;
-  if (options_.restart_delay_h && !member_restart_at_h_.contains(member)) {
-    member_restart_at_h_[member] = at_h + *options_.restart_delay_h;
-  }
+  if (options_.restart_delay_h) schedule_member_restart(member, at_h + *options_.restart_delay_h);
   if (was_active) {
     on_active_death(member, at_h);
   } else {
@@ -225,7 +223,11 @@ void ModeRun::act_on_member(const ScheduledAction& action) {
   }
   const bool active = member == pair.active;
   const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
-  if (action.restart_after_h) member_restart_at_h_[member] = action.at_h + *action.restart_after_h;
+  if (action.restart_after_h) {
+    // A scheduled fault's restart replaces one already planned.
+    member_restart_at_h_.erase(member);
+    schedule_member_restart(member, action.at_h + *action.restart_after_h);
+  }
   if (kills) {
     if (active) {
       await_frames_of(pair.node);

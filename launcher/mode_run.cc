@@ -165,6 +165,11 @@ void ModeRun::schedule_restart(const std::string& node, double at_h) {
   authority_.will_start(node, at_h);
 }
 
+void ModeRun::schedule_member_restart(const std::string& member, double at_h) {
+  if (stopping_ || at_h >= scenario_.duration_h) return;  // As schedule_restart().
+  member_restart_at_h_.try_emplace(member, at_h);
+}
+
 void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
   const size_t deaths = ++deaths_by_node_[name];
   // A fault asked for it, also when it came while the nodes were stopped.

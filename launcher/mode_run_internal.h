@@ -74,6 +74,8 @@ class ModeRun {
   // Schedules `node`'s restart at at_h, unless that is at or after the end
   // or the nodes are being stopped.
   void schedule_restart(const std::string& node, double at_h);
+  // The same for one member of the centre's pair, unless it has one already.
+  void schedule_member_restart(const std::string& member, double at_h);
   // Carries out what the schedule and restarts hold for at_h.
   void act_at(double at_h);
   void send_ahead_commands(const std::string& only_node, double from_h);
