@@ -16,12 +16,10 @@ using nlohmann::json;
 bool is_service_repeated(const std::vector<const Event*>& terminals,
                          const std::vector<size_t>& positions, const std::vector<size_t>* restarts,
                          const nlohmann::json& run_info) {
-  if (terminals.size() != 2 || restarts == nullptr) return false;
-  const auto restart = std::upper_bound(restarts->begin(), restarts->end(), positions[0]);
-  const bool restarted_between = restart != restarts->end() && *restart < positions[1];
+  if (terminals.size() != 2) return false;
   return served_again_without_journal({terminals[0]->kind, terminals[0]->node},
                                       {terminals[1]->kind, terminals[1]->node}, run_info,
-                                      restarted_between);
+                                      started_between(restarts, positions[0], positions[1]));
 }
 
 void decide_fate(Message* message, const std::vector<Event>& events,

@@ -3,6 +3,7 @@
 // tearline_report.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -49,6 +50,14 @@ bool is_centre(const nlohmann::json& run_info, std::string_view node);
 // Whether an event is a start that recovered nothing (a first start, or a
 // restart without a journal).
 bool starts_without_journal(std::string_view kind, std::string_view reason);
+// Whether `starts` (sorted time keys of one node's starts without a
+// journal; null for none) holds one after `first` and before `second`.
+template <typename Key>
+bool started_between(const std::vector<Key>* starts, const Key& first, const Key& second) {
+  if (starts == nullptr) return false;
+  const auto start = std::upper_bound(starts->begin(), starts->end(), first);
+  return start != starts->end() && *start < second;
+}
 
 // The fate those events decide. The event that decides it is the terminal
 // event for kDelivered and kLost, the first in_flight event for kInFlight,

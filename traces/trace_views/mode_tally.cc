@@ -172,12 +172,9 @@ class Tally {
     const bool in_order = message.terminal.key < message.other_terminal->key;
     const FateEvent& first = in_order ? message.terminal : *message.other_terminal;
     const FateEvent& second = in_order ? *message.other_terminal : message.terminal;
-    bool restarted_between = false;
-    if (const auto starts = starts_without_journal_.find(first.node);
-        starts != starts_without_journal_.end()) {
-      const auto start = std::upper_bound(starts->second.begin(), starts->second.end(), first.key);
-      restarted_between = start != starts->second.end() && *start < second.key;
-    }
+    const auto starts = starts_without_journal_.find(first.node);
+    const bool restarted_between = report::started_between(
+        starts == starts_without_journal_.end() ? nullptr : &starts->second, first.key, second.key);
     if (!report::served_again_without_journal({first.kind, first.node}, {second.kind, second.node},
                                               info_.run_info, restarted_between)) {
       return std::nullopt;
