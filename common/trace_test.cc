@@ -416,7 +416,7 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
   event.actionable = true;
   event.peak_rss_kib = 1ULL << 40;
   event.run_json =
-      R"({"scenario":"manchester-2017","seed":42,"ms_per_scenario_hour":10,)"
+      R"({"scenario":"manchester-2017","seed":42,"duration_h":10,)"
       R"("plots":[{"id":"plot.m","area":"manchester","attack_h":3384,"trace_ids":["a","b"]}],)"
       R"("units":[{"name":"unit.manchester","area":"manchester","response_h":24}],)"
       R"("agencies":["agency.uk","agency.us"]})";
