@@ -240,6 +240,10 @@ char* write_number_if_set(const char (&key)[N], double value, char* out) {
   return value == 0 ? out : write_double(value, write_literal(key, out));
 }
 template <size_t N>
+char* write_number_if_present(const char (&key)[N], std::optional<double> value, char* out) {
+  return value ? write_double(*value, write_literal(key, out)) : out;
+}
+template <size_t N>
 char* write_flag_if_set(const char (&key)[N], bool value, char* out) {
   return value ? write_literal("true", write_literal(key, out)) : out;
 }
@@ -247,7 +251,7 @@ char* write_flag_if_set(const char (&key)[N], bool value, char* out) {
 // Bytes of every field name, separator and bracket of a line with all
 // fields set (a generous round figure: they come to about 320), plus its
 // numbers at their longest.
-constexpr size_t kMaxFixedBytes = 512 + 3 * kMaxDoubleBytes + 5 * kMaxIntegerBytes;
+constexpr size_t kMaxFixedBytes = 512 + 6 * kMaxDoubleBytes + 5 * kMaxIntegerBytes;
 
 // An upper bound of the size of event's line.
 size_t json_line_bound(const TraceEvent& event) {
@@ -256,7 +260,7 @@ size_t json_line_bound(const TraceEvent& event) {
                         event.handoff.size() + event.reason.size() + event.parent.size() +
                         event.area.size() + event.source_kind.size() + event.source.size() +
                         event.source_agency.size() + event.fault.size() + event.by.size() +
-                        event.issuer.size() + event.claimed.size();
+                        event.issuer.size() + event.claimed.size() + event.source_value.size();
   for (const std::string& detail : event.detail) string_bytes += detail.size();
   // Quotes and a comma around each detail entry.
   return kMaxFixedBytes + kMaxEscapedBytesPerByte * string_bytes + 3 * event.detail.size() +
@@ -306,6 +310,10 @@ char* write_json_line(const TraceEvent& event, char* out) {
   out = write_string_if_set(",\"by\":\"", event.by, out);
   out = write_string_if_set(",\"issuer\":\"", event.issuer, out);
   out = write_string_if_set(",\"claimed\":\"", event.claimed, out);
+  out = write_string_if_set(",\"source_value\":\"", event.source_value, out);
+  out = write_number_if_present(",\"trust\":", event.trust, out);
+  out = write_number_if_present(",\"full_trust_min\":", event.full_trust_min, out);
+  out = write_number_if_present(",\"sanitised_trust_min\":", event.sanitised_trust_min, out);
   return write_literal("}\n", out);
 }
 

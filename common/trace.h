@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ struct TraceEvent {
   std::string issuer;
   // rejected: the identity a frame claimed, where it was not its sender's.
   std::string claimed;
+  // shared, sanitised, withheld: the policy's why (trace.proto).
+  std::string source_value;
+  std::optional<double> trust;
+  std::optional<double> full_trust_min;
+  std::optional<double> sanitised_trust_min;
 };
 
 // Appends `event` as one JSON object and a newline to `out`.

@@ -213,6 +213,10 @@ std::string json_line(const TraceEvent& event) {
   json.string_if_set("by", event.by);
   json.string_if_set("issuer", event.issuer);
   json.string_if_set("claimed", event.claimed);
+  json.string_if_set("source_value", event.source_value);
+  if (event.trust) json.number("trust", *event.trust);
+  if (event.full_trust_min) json.number("full_trust_min", *event.full_trust_min);
+  if (event.sanitised_trust_min) json.number("sanitised_trust_min", *event.sanitised_trust_min);
   json.close();
   return line;
 }
@@ -262,6 +266,10 @@ class RandomEvents {
     event.by = text();
     event.issuer = text();
     event.claimed = text();
+    event.source_value = text();
+    if (pick(2) == 0) event.trust = number();
+    if (pick(2) == 0) event.full_trust_min = number();
+    if (pick(2) == 0) event.sanitised_trust_min = number();
     return event;
   }
 
@@ -424,6 +432,10 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
   event.by = "tearline fault";
   event.issuer = "operator";
   event.claimed = "agency.us";
+  event.source_value = "insider";
+  event.trust = 0;  // Present although zero.
+  event.full_trust_min = 0.9;
+  event.sanitised_trust_min = 0.3;
 
   const v1::TraceEvent parsed = parse(json_line(event));
   EXPECT_EQ(parsed.wall_ms(), 1700000000123);
@@ -464,6 +476,11 @@ TEST(TraceJsonTest, EveryFieldRoundTripsThroughTheProtoJsonMapping) {
   EXPECT_EQ(parsed.by(), "tearline fault");
   EXPECT_EQ(parsed.issuer(), "operator");
   EXPECT_EQ(parsed.claimed(), "agency.us");
+  EXPECT_EQ(parsed.source_value(), "insider");
+  EXPECT_TRUE(parsed.has_trust());
+  EXPECT_DOUBLE_EQ(parsed.trust(), 0);
+  EXPECT_DOUBLE_EQ(parsed.full_trust_min(), 0.9);
+  EXPECT_DOUBLE_EQ(parsed.sanitised_trust_min(), 0.3);
 
   // Every field of the schema is set, so a new proto field without a writer
   // shows up here.
