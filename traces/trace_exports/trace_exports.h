@@ -3,6 +3,7 @@
 // (OTLP/JSON), Mermaid sequence diagrams and a self-contained HTML page.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@ namespace tearline {
 // Each reads every mode of run_dir (malformed lines skipped, one warning each
 // with file:line into *warnings, if not null) and returns the file content.
 std::string export_perfetto(const std::string& run_dir, std::vector<std::string>* warnings);
+// The same, written to `out` as it is made.
+void export_perfetto(const std::string& run_dir, std::ostream& out,
+                     std::vector<std::string>* warnings);
 std::string export_otlp(const std::string& run_dir, std::vector<std::string>* warnings);
 // trace_ids empty: every plot's trace ids (RunInfo plots[].trace_ids of the
 // run event in launcher.trace.jsonl).
