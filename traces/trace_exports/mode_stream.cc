@@ -25,7 +25,10 @@ namespace {
 using report::Event;
 using report::EventFields;
 
+// Flags in Key::offset, above any byte offset.
 constexpr uint64_t kDerived = uint64_t{1} << 63;
+constexpr uint64_t kLastOfMessage = uint64_t{1} << 62;
+constexpr uint64_t kFlags = kDerived | kLastOfMessage;
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
 }  // namespace
@@ -111,6 +114,17 @@ class CrashWatch {
     seen.settled |= report::is_terminal(fields.kind) || fields.kind == "in_flight";
   }
 
+  // Calls mark(index) with each message's last event.
+  template <typename Mark>
+  void mark_last(Mark mark) const {
+    for (const auto& [id, seen] : messages_) mark(seen.last);
+  }
+  // The last event of `msg`, or kNone.
+  uint32_t last_of(const std::string& msg) const {
+    const auto it = messages_.find(msg);
+    return it == messages_.end() ? kNone : it->second.last;
+  }
+
   // The events add_crash_losses() reads to find every crash loss: the
   // deaths, and each unsettled message's last events.
   std::vector<uint32_t> evidence() const {
@@ -171,10 +185,16 @@ ModeStream::ModeStream(const std::filesystem::path& mode_dir, std::vector<std::s
   for (const uint32_t index : crashes.evidence()) parse(keys_[index], &evidence.emplace_back());
   report::sort_in_time_order(&evidence);
   report::add_crash_losses(&evidence);
+  crashes.mark_last([this](uint32_t index) { keys_[index].offset |= kLastOfMessage; });
   for (Event& event : evidence) {
     if (!event.derived) continue;
+    // The loss is its message's last event now.
+    if (const uint32_t last = crashes.last_of(event.msg); last != kNone) {
+      keys_[last].offset &= ~kLastOfMessage;
+    }
     keys_.push_back(Key{event.t_h, event.wall_ms.value_or(0), static_cast<uint32_t>(event.file),
-                        static_cast<uint32_t>(event.line), kDerived | derived_.size()});
+                        static_cast<uint32_t>(event.line),
+                        kDerived | kLastOfMessage | derived_.size()});
     derived_.push_back(std::move(event));
   }
   // A derived loss sorts after its message's last event, whose time, file
@@ -186,10 +206,10 @@ ModeStream::~ModeStream() = default;
 
 void ModeStream::parse(const Key& key, Event* event) const {
   if ((key.offset & kDerived) != 0) {
-    *event = derived_.at(key.offset & ~kDerived);
+    *event = derived_.at(key.offset & ~kFlags);
     return;
   }
-  const std::string_view line = mapped_->line(key.file, key.offset);
+  const std::string_view line = mapped_->line(key.file, key.offset & ~kFlags);
   if (const auto error = report::parse_event(line, event)) {
     throw std::runtime_error(
         fmt::format("{}:{}: changed while read: {}", files_.at(key.file), key.line, *error));
@@ -205,6 +225,10 @@ void ModeStream::for_each(const std::function<void(const Event&)>& visit) const 
     event.order = order;
     visit(event);
   }
+}
+
+bool ModeStream::last_of_message(size_t order) const {
+  return (keys_.at(order).offset & kLastOfMessage) != 0;
 }
 
 Event ModeStream::at(size_t order) const {

@@ -38,6 +38,8 @@ class ModeStream {
   // Calls visit with each event in time order, Event::order its position.
   // The event lives until visit returns.
   void for_each(const std::function<void(const report::Event&)>& visit) const;
+  // Whether the event at `order` is the last of its message (Event::msg).
+  bool last_of_message(size_t order) const;
   // The event at position `order` (< size()), parsed again.
   report::Event at(size_t order) const;
 
@@ -48,7 +50,8 @@ class ModeStream {
     int64_t wall_ms = 0;
     uint32_t file = 0;
     uint32_t line = 0;
-    // Byte offset of the line in its file, or kDerived | index into derived_.
+    // Byte offset of the line in its file, or kDerived | index into
+    // derived_; kLastOfMessage set on each message's last event.
     uint64_t offset = 0;
   };
   class Files;

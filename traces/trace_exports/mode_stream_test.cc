@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "traces/trace_exports/export_events.h"
 #include "traces/trace_exports/export_test_support.h"
 
@@ -20,6 +22,10 @@ void expect_same_as_read_run(const std::string& run_dir) {
     EXPECT_EQ(stream.mode(), modes[m].traces.mode);
     EXPECT_EQ(stream.run(), modes[m].run);
     ASSERT_EQ(stream.size(), events.size());
+    std::map<std::string, size_t> last_of_message;
+    for (const report::Event& event : events) {
+      if (!event.msg.empty()) last_of_message[event.msg] = event.order;
+    }
     size_t i = 0;
     stream.for_each([&](const report::Event& event) {
       ASSERT_LT(i, events.size());
@@ -31,6 +37,8 @@ void expect_same_as_read_run(const std::string& run_dir) {
                          want.file, want.line, want.derived))
           << run_dir << " event " << i;
       EXPECT_EQ(stream.at(i).kind, event.kind);
+      EXPECT_EQ(stream.last_of_message(i), !event.msg.empty() && last_of_message[event.msg] == i)
+          << run_dir << " event " << i;
       ++i;
     });
     EXPECT_EQ(i, events.size());

@@ -7,9 +7,9 @@
 // hop the parent message was at when it made it, so the source report's
 // first hop is the root.
 //
-// Streamed in time order: only the open hops of messages not yet settled
-// (terminal or in_flight) are held, with a few words per message seen; a
-// message's spans are written when it settles, or at the end.
+// Streamed in time order: only the hops of messages still to have events are
+// held, with a few words per message seen (for its children's parent span);
+// a message's spans are written at its last event.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -107,12 +107,11 @@ struct Hop {
   std::string peer;
 };
 
-// What is kept of each message seen, settled or not.
+// What is kept of each message seen.
 struct MessageState {
   std::string trace;          // Its trace id, or its parent's, or its own id.
   uint64_t last_span_id = 0;  // Of the hop it began last: its children's parent.
-  bool settled = false;
-  std::vector<Hop> open;  // In the order begun.
+  std::vector<Hop> open;      // Until its last event, in the order begun.
 };
 
 class ModeSpans {
@@ -125,17 +124,6 @@ class ModeSpans {
 
   void write() {
     mode_.for_each([this](const Event& event) { see(event); });
-    // The hops of messages never settled, in order of message id.
-    std::vector<const std::string*> unsettled;
-    for (const auto& [id, message] : messages_) {
-      if (!message.open.empty()) unsettled.push_back(&id);
-    }
-    std::sort(unsettled.begin(), unsettled.end(),
-              [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (const std::string* id : unsettled) {
-      const MessageState& message = messages_.at(*id);
-      for (const Hop& hop : message.open) write_span(*id, message, hop);
-    }
   }
 
  private:
@@ -148,15 +136,13 @@ class ModeSpans {
     auto hop = std::find_if(message.open.begin(), message.open.end(),
                             [&handoff](const Hop& open) { return open.handoff == handoff; });
     if (hop == message.open.end()) {
-      // A settled message's late acknowledgement adds nothing to its spans.
-      if (message.settled && is_echo(event)) return;
       hop = message.open.insert(message.open.end(), begin_hop(event, handoff, &message));
     }
     add_to_hop(event, &*hop);
-    if (report::is_terminal(event.kind) || event.kind == "in_flight") {
-      message.settled = true;
+    if (mode_.last_of_message(event.order)) {
       for (const Hop& done : message.open) write_span(event.msg, message, done);
       message.open.clear();
+      message.open.shrink_to_fit();
     }
   }
 

@@ -3,12 +3,12 @@
 // per node, per handoff a track of its steps with child tracks for queue
 // stays (one lane per concurrent stay, so slices never overlap) and a
 // counter of its queue depth. Each message's events are linked by one flow
-// (its id from the mode and message id), ended at its terminal or in_flight
-// event. Timestamps are nanoseconds from scenario hour 0 (earlier events at
-// 0). Names of kinds and handoffs are interned on the one packet sequence.
+// (its id from the mode and message id), ended at its last event. Timestamps are nanoseconds from
+// scenario hour 0 (earlier events at 0). Names of kinds and handoffs are interned on the one packet
+// sequence.
 //
 // Streamed: packets are appended as the mode's events come in time order;
-// held are the tracks, the open queue stays and the flows begun.
+// held are the tracks, the open queue stays and the flows not yet ended.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,7 +20,6 @@
 #include <unordered_set>
 
 #include "perfetto_trace.pb.h"
-#include "traces/report/message_fates.h"
 #include "traces/trace_exports/mode_stream.h"
 #include "traces/trace_exports/trace_exports.h"
 
@@ -159,30 +158,31 @@ class ModeTracks {
       if (lane == track.lanes.size()) add_lane(handoff, &track);
       track.busy[lane] = true;
       stays_[stay_key] = lane;
-      slice(event, track.lanes[lane], pp::TrackEvent::TYPE_SLICE_BEGIN, flow_of(event));
+      slice(event, track.lanes[lane], pp::TrackEvent::TYPE_SLICE_BEGIN,
+            flow_of(event, mode_.last_of_message(event.order)));
     } else if (ends_queue_stay(event.kind) && stays_.contains(stay_key)) {
       const size_t lane = stays_.at(stay_key);
       stays_.erase(stay_key);
       track.busy[lane] = false;
       slice(event, track.lanes[lane], pp::TrackEvent::TYPE_SLICE_END, {});
     }
-    if (event.kind != "queued" && event.kind != "dequeued" && event.kind != "served") {
-      instant(event, track.uuid, flow_of(event));
+    // A message's last event ends its flow, so it is drawn whatever it is.
+    const bool last = mode_.last_of_message(event.order);
+    if ((event.kind != "queued" && event.kind != "dequeued" && event.kind != "served") || last) {
+      instant(event, track.uuid, flow_of(event, last));
     }
     if (moves_queue(event.kind) || event.depth) counter(event, track.depth_uuid);
   }
 
   // The event's flow: begun or continued here (the first element), or ended
-  // (the second). Empty past its end, or for a message settled at once.
-  std::vector<uint64_t> flow_of(const Event& event) {
-    if (settled_.contains(event.msg)) return {};
-    const bool ends = report::is_terminal(event.kind) || event.kind == "in_flight";
+  // at the message's last event (the second). Empty for a message with one
+  // event drawn.
+  std::vector<uint64_t> flow_of(const Event& event, bool last) {
     const uint64_t id = fnv1a(mode_.mode() + '\n' + event.msg);
-    if (!ends) {
+    if (!last) {
       flowing_.insert(event.msg);
       return {id, 0};
     }
-    settled_.insert(event.msg);
     if (flowing_.erase(event.msg) == 0) return {};
     return {0, id};
   }
@@ -300,7 +300,6 @@ class ModeTracks {
   std::map<std::string, Handoff> handoffs_;
   std::unordered_map<std::string, size_t> stays_;  // Open queue stays: their lane.
   std::unordered_set<std::string> flowing_;        // Messages whose flow is begun.
-  std::unordered_set<std::string> settled_;        // Messages whose flow is over.
 };
 
 }  // namespace

@@ -118,7 +118,7 @@ Decoded decode(const std::string& bytes) {
 }
 
 // Each flow id is begun (flow_ids) before it ends (terminating_flow_ids),
-// and ends once; in these runs every message is settled, so every flow ends.
+// and ends once, at its message's last event: every flow begun ends.
 TEST(PerfettoProtoExport, FlowsPairAndSlicesBalance) {
   for (const std::string& run : {recorded_run(), recorded_faulty_run()}) {
     std::vector<std::string> warnings;
