@@ -96,9 +96,10 @@ class ModeStream::Files {
 
 namespace {
 
-// What add_crash_losses() needs, gathered in the first pass: the deaths and,
-// per message, its last event and last event other than "acked" (indices of
-// keys), and whether it is settled. One small entry per message.
+// Gathered in the first pass, for add_crash_losses() and to mark where each
+// message ends: the deaths and, per message, its last event and last event
+// other than "acked" (indices of keys), and whether it is settled. One small
+// entry per message, dropped once the stream is made.
 class CrashWatch {
  public:
   template <typename Later>
