@@ -12,7 +12,9 @@
 namespace tearline {
 
 // Each reads every mode of run_dir (malformed lines skipped, one warning each
-// with file:line into *warnings, if not null) and returns the file content.
+// with file:line into *warnings, if not null). Those that write to a stream
+// or files stream: they read the run in time order without holding it
+// (mode_stream.h) and write as they go; the others return the content.
 std::string export_perfetto(const std::string& run_dir, std::vector<std::string>* warnings);
 // The same, written to `out` as it is made.
 void export_perfetto(const std::string& run_dir, std::ostream& out,
