@@ -30,7 +30,8 @@ class OtlpFiles {
 
   // A resource (its JSON {"attributes":[...]}), for add().
   size_t add_resource(const nlohmann::json& resource);
-  void add(size_t resource, const nlohmann::json& span);
+  // A span's JSON text.
+  void add(size_t resource, const std::string& span);
   // Writes what is held and closes the last file. Returns each file's path
   // and size in bytes.
   std::vector<std::pair<std::string, size_t>> finish();
