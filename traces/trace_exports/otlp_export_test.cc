@@ -262,6 +262,27 @@ TEST(OtlpExport, TimesAreTheScenarioCalendarNotTheWallClock) {
   EXPECT_EQ(service_of(doc["resourceSpans"][0]), "agency.aa");
 }
 
+// Names with quotes, backslashes, control characters and non-ASCII text
+// come out as valid JSON holding the same text.
+TEST(OtlpExport, StringsAreEscaped) {
+  TempRun run;
+  run.write("bilateral", "launcher",
+            R"({"t_h":0,"node":"launcher","kind":"run","run":{}})"
+            "\n");
+  run.write(
+      "bilateral", "agency.aa",
+      R"({"t_h":1,"node":"agency.aa","kind":"created","msg":"m\"1\\x\t\u0001é","trace":"t","handoff":"désk@agency.aa"})"
+      "\n");
+  std::vector<std::string> warnings;
+  const json doc = export_json(run.path(), &warnings);
+  EXPECT_TRUE(warnings.empty());
+  expect_well_formed(doc);
+  const std::vector<json> spans = spans_of(doc);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(attribute(spans[0], "tearline.msg"), "m\"1\\x\t\x01\xc3\xa9");
+  EXPECT_EQ(spans[0]["name"], "d\xc3\xa9sk@agency.aa");
+}
+
 TEST(OtlpExport, MalformedLineWarnsAndIsSkipped) {
   TempRun run;
   write_lost_run(run);
