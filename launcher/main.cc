@@ -212,8 +212,14 @@ int main(int argc, char** argv) {
   trace_app->add_option("--reason", trace.reason, "lost: only this reason");
   trace_app->add_option("--perfetto", trace.perfetto_path,
                         "write Chrome Trace Event JSON for Perfetto UI / chrome://tracing");
+  trace_app->add_option("--perfetto-proto", trace.perfetto_proto_path,
+                        "write a native Perfetto trace (protobuf TrackEvent packets): a track "
+                        "per node and per handoff, flows, queue depth counters; scenario time");
   trace_app->add_option("--otlp", trace.otlp_path,
-                        "write OpenTelemetry OTLP/JSON spans (Jaeger and other OTLP consumers)");
+                        "write OpenTelemetry OTLP/JSON spans (Jaeger and other OTLP consumers) "
+                        "in the scenario's calendar, a service per node; past 20 MiB the spans "
+                        "go on in FILE's stem + .2.json, .3.json, ..., each file a complete "
+                        "ExportTraceServiceRequest");
   trace_app->add_option("--mermaid", trace.mermaid_path,
                         "write a Mermaid sequence diagram of the chosen trace ids");
   trace_app->add_option("--html", trace.html_path,
@@ -236,8 +242,9 @@ int main(int argc, char** argv) {
   if (*generate_app) return tearline::generate_command(generate, generate_out);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*trace_app) {
-    const bool exporting = !trace.perfetto_path.empty() || !trace.otlp_path.empty() ||
-                           !trace.mermaid_path.empty() || !trace.html_path.empty();
+    const bool exporting = !trace.perfetto_path.empty() || !trace.perfetto_proto_path.empty() ||
+                           !trace.otlp_path.empty() || !trace.mermaid_path.empty() ||
+                           !trace.html_path.empty();
     if (trace.view.empty() && !exporting) trace.view = "summary";
     return tearline::trace_command(trace);
   }

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <ostream>
 #include <stdexcept>
 #include <vector>
 
-#include "common/whole_file.h"
 #include "launcher/file_modes.h"
 #include "traces/trace_exports/trace_exports.h"
 
@@ -20,38 +20,70 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Returns the error ("cannot write PATH: why"), or "" when written.
-std::string write_in_place(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.flush();
-  return out ? "" : "cannot write " + path + ": " + std::strerror(errno);
+// Writes `path` through write(): a file whole or not at all (into
+// "<path>.partial", renamed once complete), so a cut export never looks
+// complete; a pipe or a device (/dev/stdout) is written into, never replaced.
+// Returns the error ("cannot write PATH: why"), or "" with *bytes set.
+std::string write_streamed(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           size_t* bytes) {
+  std::error_code ignored;
+  const bool special = fs::exists(path, ignored) && !fs::is_regular_file(path, ignored);
+  const std::string target = special ? path : path + ".partial";
+  std::string why;
+  {
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    try {
+      if (out) write(out);
+    } catch (...) {
+      out.close();
+      if (!special) fs::remove(target, ignored);
+      throw;
+    }
+    out.flush();
+    if (!out) why = std::strerror(errno);
+    *bytes = out ? static_cast<size_t>(out.tellp()) : 0;
+  }
+  if (why.empty() && !special) {
+    std::error_code error;
+    fs::rename(target, path, error);
+    if (error) why = error.message();
+  }
+  if (!why.empty() && !special) fs::remove(target, ignored);
+  return why.empty() ? "" : "cannot write " + path + ": " + why;
 }
 
 // Writes each asked-for export; false (with a message) if one fails.
 bool write_exports(const TraceCommandOptions& options, std::vector<std::string>* warnings) {
-  const std::vector<std::pair<std::string, std::function<std::string()>>> exports = {
-      {options.perfetto_path, [&] { return export_perfetto(options.run_dir, warnings); }},
-      {options.otlp_path, [&] { return export_otlp(options.run_dir, warnings); }},
+  const std::string& run = options.run_dir;
+  const std::vector<std::pair<std::string, std::function<void(std::ostream&)>>> exports = {
+      {options.perfetto_path, [&](std::ostream& out) { export_perfetto(run, out, warnings); }},
+      {options.perfetto_proto_path,
+       [&](std::ostream& out) { export_perfetto_proto(run, out, warnings); }},
       {options.mermaid_path,
-       [&] { return export_mermaid(options.run_dir, options.mermaid_trace_ids, warnings); }},
+       [&](std::ostream& out) { out << export_mermaid(run, options.mermaid_trace_ids, warnings); }},
       {options.html_path,
-       [&] { return export_html(options.run_dir, options.mermaid_trace_ids, warnings); }}};
-  for (const auto& [path, make] : exports) {
+       [&](std::ostream& out) { out << export_html(run, options.mermaid_trace_ids, warnings); }}};
+  for (const auto& [path, write] : exports) {
     if (path.empty()) continue;
-    const std::string content = make();
-    // A file is written whole or not at all, so a cut export never looks
-    // complete; a pipe or a device (/dev/stdout) is written into, never
-    // replaced.
-    std::error_code ignored;
-    const bool special = fs::exists(path, ignored) && !fs::is_regular_file(path, ignored);
-    const std::string error =
-        special ? write_in_place(path, content) : write_whole_file(path, content);
+    size_t bytes = 0;
+    const std::string error = write_streamed(path, write, &bytes);
     if (!error.empty()) {
       fmt::print(stderr, "tearline trace: {}\n", error);
       return false;
     }
-    fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, content.size());
+    fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, bytes);
+  }
+  if (!options.otlp_path.empty()) {
+    std::vector<std::pair<std::string, size_t>> files;
+    try {
+      files = export_otlp(run, options.otlp_path, kOtlpFileBytesMax, warnings);
+    } catch (const std::runtime_error& error) {
+      fmt::print(stderr, "tearline trace: {}\n", error.what());
+      return false;
+    }
+    for (const auto& [path, bytes] : files) {
+      fmt::print(stderr, "tearline trace: wrote {} ({} bytes)\n", path, bytes);
+    }
   }
   return true;
 }

@@ -1,5 +1,5 @@
-// `tearline trace RUN_DIR [VIEW [ARG]] [--perfetto F] [--otlp F] [--mermaid F]
-// [--html F]`:
+// `tearline trace RUN_DIR [VIEW [ARG]] [--perfetto F] [--perfetto-proto F] [--otlp F]
+// [--mermaid F] [--html F]`:
 // terminal views of a run's traces (summary, follow TRACE_ID, lost, node
 // NAME) with filters, and exports to Perfetto, OTLP/JSON, Mermaid and HTML files.
 #pragma once
@@ -20,6 +20,7 @@ struct TraceCommandOptions {
   TraceFilter filter;
   // Exports written to these files when set (trace_exports.h).
   std::string perfetto_path;
+  std::string perfetto_proto_path;
   std::string otlp_path;
   std::string mermaid_path;
   std::string html_path;

@@ -127,7 +127,8 @@ TEST(Disk, AnExportIntoAnUnwritableFolderIsExit1NamingTheCauseAndLeavesNoFile) {
   const fs::path run = recorded_run(dir.path());
   const Immutable immutable(run);
   if (!immutable.made()) GTEST_SKIP() << "chattr +i does not work here";
-  for (const std::string option : {"--html", "--perfetto", "--otlp", "--mermaid"}) {
+  for (const std::string option :
+       {"--html", "--perfetto", "--perfetto-proto", "--otlp", "--mermaid"}) {
     const fs::path out = run / ("export" + option);
     const Finished finished =
         run_tearline({"trace", run.string(), option, out.string()}, dir.path());

@@ -1,6 +1,7 @@
 #include "traces/trace_exports/export_events.h"
 
 #include <algorithm>
+#include <set>
 
 #include "traces/report/crash_losses.h"
 
@@ -29,10 +30,16 @@ bool split_link(const std::string& handoff, std::string* from, std::string* to) 
 }
 
 std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes) {
+  std::vector<const nlohmann::json*> runs;
+  for (const ModeEvents& mode : modes) runs.push_back(&mode.run);
+  return plot_trace_ids(runs);
+}
+
+std::vector<std::string> plot_trace_ids(const std::vector<const nlohmann::json*>& runs) {
   std::vector<std::string> ids;
-  for (const ModeEvents& mode : modes) {
-    if (!mode.run.is_object() || !mode.run.contains("plots")) continue;
-    for (const auto& plot : mode.run["plots"]) {
+  for (const nlohmann::json* run : runs) {
+    if (run == nullptr || !run->is_object() || !run->contains("plots")) continue;
+    for (const auto& plot : (*run)["plots"]) {
       if (!plot.is_object() || !plot.contains("trace_ids")) continue;
       for (const auto& id : plot["trace_ids"]) {
         if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
@@ -42,6 +49,25 @@ std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes) {
     }
   }
   return ids;
+}
+
+void TraceIds::see(const report::Event& event) {
+  if (event.msg.empty()) return;
+  Known& known = messages_[event.msg];
+  if (event.kind == "created" && !known.created) {
+    known.created = true;
+    known.parent = event.parent;
+  }
+  if (known.trace.empty()) known.trace = event.trace;
+}
+
+std::string TraceIds::trace_of(const std::string& msg) const {
+  std::set<std::string> seen;  // Guards against a cycle of parents.
+  for (auto it = messages_.find(msg); it != messages_.end() && seen.insert(it->first).second;
+       it = messages_.find(it->second.parent)) {
+    if (!it->second.trace.empty()) return it->second.trace;
+  }
+  return "";
 }
 
 }  // namespace tearline::trace_exports

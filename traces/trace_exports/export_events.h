@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "traces/report/trace_reader.h"
@@ -22,6 +23,26 @@ std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::st
 // Every plot's trace ids from the modes' run events, in first-seen order:
 // what the diagrams draw when no trace id is chosen.
 std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes);
+// The same from each mode's RunInfo (null where a mode has none).
+std::vector<std::string> plot_trace_ids(const std::vector<const nlohmann::json*>& runs);
+
+// Each message's trace id as report::MessageIndex::trace_of() gives it (the
+// first trace id among its events, else its nearest ancestor's), learnt from
+// one pass over a mode's events: a string or two per message.
+class TraceIds {
+ public:
+  void see(const report::Event& event);
+  // "" when neither the message nor an ancestor has a trace id.
+  std::string trace_of(const std::string& msg) const;
+
+ private:
+  struct Known {
+    std::string trace;
+    std::string parent;
+    bool created = false;
+  };
+  std::unordered_map<std::string, Known> messages_;
+};
 
 // "A->B" for a link handoff: true, with *from = A and *to = B.
 bool split_link(const std::string& handoff, std::string* from, std::string* to);

@@ -6,18 +6,20 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "traces/report/message_fates.h"
+#include "traces/report/trace_scan.h"
 #include "traces/trace_exports/export_events.h"
+#include "traces/trace_exports/mode_stream.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
 namespace {
 
 using report::Event;
-using trace_exports::ModeEvents;
 
 // Mermaid reads ';' and '#' in text as syntax.
 std::string text(std::string value) {
@@ -28,13 +30,17 @@ std::string text(std::string value) {
 
 class ModeSection {
  public:
-  ModeSection(const ModeEvents& mode, const std::set<std::string>& traces)
-      : mode_(mode.traces.mode) {
-    const report::MessageIndex index(mode.traces.events);
+  // Two passes over the mode's events: the messages' trace ids, then the
+  // steps of the chosen traces. Only those steps are held.
+  ModeSection(const trace_exports::ModeStream& mode, const std::set<std::string>& traces)
+      : mode_(mode.mode()) {
+    trace_exports::TraceIds ids;
+    mode.for_each([&ids](const Event& event) { ids.see(event); });
     std::set<std::string> drawn;  // Messages whose transfer has an arrow.
-    for (const Event& event : mode.traces.events) {
-      const std::string trace = event.trace.empty() ? index.trace_of(event.msg) : event.trace;
-      if (event.msg.empty() || !traces.contains(trace)) continue;
+    mode.for_each([&](const Event& event) {
+      if (event.msg.empty()) return;
+      const std::string trace = event.trace.empty() ? ids.trace_of(event.msg) : event.trace;
+      if (!traces.contains(trace)) return;
       std::string from;
       std::string to;
       const bool link = trace_exports::split_link(event.handoff, &from, &to);
@@ -50,7 +56,7 @@ class ModeSection {
       } else if (event.kind == "sanitised" || event.kind == "acted") {
         step(fmt::format("Note over {}: {} {}", id(event.node), what, event.kind));
       }
-    }
+    });
   }
 
   bool empty() const { return steps_.empty(); }
@@ -93,13 +99,25 @@ class ModeSection {
 
 std::string export_mermaid(const std::string& run_dir, const std::vector<std::string>& trace_ids,
                            std::vector<std::string>* warnings) {
-  const std::vector<ModeEvents> modes = trace_exports::read_run(run_dir, warnings);
-  const std::vector<std::string> chosen = trace_ids.empty() ? plot_trace_ids(modes) : trace_ids;
+  // One mode read at a time; each mode's RunInfo is kept for the plots.
+  std::vector<nlohmann::json> runs;
+  const std::vector<std::filesystem::path> dirs = trace_exports::mode_dirs(run_dir);
+  if (trace_ids.empty()) {
+    for (const auto& dir : dirs) {
+      report::ModeScan scan(dir);  // Reads only the launcher's trace for this.
+      const nlohmann::json* run = scan.run_info();
+      runs.push_back(run != nullptr ? *run : nlohmann::json());
+    }
+  }
+  std::vector<const nlohmann::json*> run_pointers;
+  for (const nlohmann::json& run : runs) run_pointers.push_back(&run);
+  const std::vector<std::string> chosen =
+      trace_ids.empty() ? trace_exports::plot_trace_ids(run_pointers) : trace_ids;
   const std::set<std::string> traces(chosen.begin(), chosen.end());
 
   std::vector<ModeSection> sections;
-  for (const ModeEvents& mode : modes) {
-    ModeSection section(mode, traces);
+  for (const auto& dir : dirs) {
+    ModeSection section(trace_exports::ModeStream(dir, warnings), traces);
     if (!section.empty()) sections.push_back(std::move(section));
   }
   std::string out = "sequenceDiagram\n";

@@ -1,19 +1,30 @@
 // OpenTelemetry OTLP/JSON (the protobuf JSON mapping of
 // ExportTraceServiceRequest), as Jaeger and other OTLP consumers ingest it:
-// one resource per mode, one trace per tearline trace id, one span per hop
-// (a message's stay at one handoff). A hop's parent is the message's previous
-// hop or, for its first hop, the parent message's hop it was created in, so
-// the source report's first hop is the root.
+// one resource per node and mode (service.name the node's name), one trace
+// per tearline trace id, one span per hop (a message's stay at one handoff).
+// Times are the scenario's own calendar: RunInfo.start_iso is scenario hour
+// 0. A hop's parent is the message's previous hop or, for its first hop, the
+// hop the parent message was at when it made it, so the source report's
+// first hop is the root.
+//
+// Streamed in time order: only the hops of messages still to have events are
+// held, with a few words per message seen (for its children's parent span);
+// a message's spans are written at its last event.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include "traces/report/message_fates.h"
-#include "traces/trace_exports/export_events.h"
+#include "traces/trace_exports/mode_stream.h"
+#include "traces/trace_exports/otlp_files.h"
+#include "traces/trace_exports/otlp_time.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -21,7 +32,8 @@ namespace {
 
 using nlohmann::json;
 using report::Event;
-using trace_exports::ModeEvents;
+using trace_exports::ModeStream;
+using trace_exports::OtlpFiles;
 
 constexpr int kSpanKindInternal = 1;
 constexpr int kStatusCodeError = 2;
@@ -43,167 +55,263 @@ std::string trace_id(const std::string& mode, const std::string& trace) {
   return fmt::format("{:016x}{:016x}", high, high == 0 && low == 0 ? 1 : low);
 }
 
-// 16 lower-case hex digits, never all zero.
-std::string span_id(const std::string& mode, const std::string& msg, const std::string& handoff) {
-  const uint64_t id = fnv1a("tearline.span\n" + mode + '\n' + msg + '\n' + handoff);
-  return fmt::format("{:016x}", id == 0 ? 1 : id);
+// Never zero; distinct per hop, as each hop begins with its own event.
+uint64_t span_id(const std::string& mode, const std::string& msg, const std::string& handoff,
+                 size_t first_order) {
+  const uint64_t id =
+      fnv1a(fmt::format("tearline.span\n{}\n{}\n{}\n{}", mode, msg, handoff, first_order));
+  return id == 0 ? 1 : id;
 }
 
-struct Hop {
-  std::string handoff;
-  std::vector<const Event*> events;  // In time order.
-  std::string span_id;
-};
+std::string hex(uint64_t id) { return fmt::format("{:016x}", id); }
 
 // Events that follow a transfer without being part of it.
 bool is_echo(const Event& event) { return event.kind == "acked" || event.kind == "duplicate"; }
-
-// A message's events grouped by handoff, in first-appearance order.
-std::vector<Hop> hops_of(const report::Message& message) {
-  std::vector<Hop> hops;
-  for (const Event* event : message.events) {
-    const std::string handoff = event->handoff.empty() ? event->kind : event->handoff;
-    auto it = std::find_if(hops.begin(), hops.end(),
-                           [&handoff](const Hop& hop) { return hop.handoff == handoff; });
-    if (it == hops.end()) it = hops.insert(hops.end(), Hop{handoff, {}, {}});
-    it->events.push_back(event);
-  }
-  return hops;
-}
 
 json string_attribute(const char* key, const std::string& value) {
   return {{"key", key}, {"value", {{"stringValue", value}}}};
 }
 
-json double_attribute(const char* key, double value) {
-  return {{"key", key}, {"value", {{"doubleValue", value}}}};
-}
+// A span's JSON written directly, as nlohmann::json's dump() would write it
+// (keys in name order), several times faster than building the object. The
+// strings are valid UTF-8: the trace reader takes only ASCII without the
+// JSON parser, which checks the rest.
+class SpanText {
+ public:
+  void string(std::string_view text) {
+    out_ += '"';
+    for (const char c : text) {
+      if (c == '"' || c == '\\') {
+        out_ += '\\';
+        out_ += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        out_ += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+      } else {
+        out_ += c;
+      }
+    }
+    out_ += '"';
+  }
+
+  // Shortest round trip; an integral value keeps a ".0", as dump() writes it.
+  void number(double value) {
+    const size_t start = out_.size();
+    fmt::format_to(std::back_inserter(out_), "{}", value);
+    if (std::isfinite(value) && out_.find_first_of(".e", start) == std::string::npos) out_ += ".0";
+  }
+
+  void raw(std::string_view text) { out_ += text; }
+
+  // {"key":KEY,"value":{"stringValue":VALUE}}
+  void string_attribute(std::string_view key, std::string_view value) {
+    attribute_start(key);
+    raw("{\"stringValue\":");
+    string(value);
+    raw("}}");
+  }
+  void double_attribute(std::string_view key, double value) {
+    attribute_start(key);
+    raw("{\"doubleValue\":");
+    number(value);
+    raw("}}");
+  }
+  void strings_attribute(std::string_view key, const std::vector<std::string>& values) {
+    attribute_start(key);
+    raw("{\"arrayValue\":{\"values\":[");
+    for (size_t i = 0; i < values.size(); ++i) {
+      raw(i == 0 ? "{\"stringValue\":" : ",{\"stringValue\":");
+      string(values[i]);
+      raw("}");
+    }
+    raw("]}}}");
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  void attribute_start(std::string_view key) {
+    raw(attributes_++ == 0 ? "{\"key\":" : ",{\"key\":");
+    string(key);
+    raw(",\"value\":");
+  }
+
+  std::string out_;
+  size_t attributes_ = 0;
+};
+
+// A hop while it is open: what its span needs from the hop's events.
+struct Hop {
+  // Its first and last events, among its steps or, while it has none, its
+  // acknowledgements.
+  struct Ends {
+    double first_h = 0;
+    double last_h = 0;
+    std::string node;       // The first event's.
+    std::string last_kind;  // The last event's.
+    bool seen = false;
+
+    void add(const Event& event) {
+      if (!seen) {
+        first_h = event.t_h;
+        node = event.node;
+      }
+      seen = true;
+      last_h = event.t_h;
+      last_kind = event.kind;
+    }
+  };
+
+  std::string handoff;
+  uint64_t span_id = 0;
+  uint64_t parent_span_id = 0;  // 0: a root.
+  Ends steps;
+  Ends echoes;
+  std::string loss_reason;                          // Of its last loss, if any.
+  std::optional<std::pair<double, double>> served;  // wait_h, service_h.
+  std::vector<std::string> detail;                  // Its first event's.
+  std::string peer;
+};
+
+// What is kept of each message seen.
+struct MessageState {
+  std::string trace;          // Its trace id, or its parent's, or its own id.
+  uint64_t last_span_id = 0;  // Of the hop it began last: its children's parent.
+  std::vector<Hop> open;      // Until its last event, in the order begun.
+};
 
 class ModeSpans {
  public:
-  explicit ModeSpans(const ModeEvents& mode) : mode_(mode), index_(mode.traces.events) {
-    if (mode.run.is_object()) {
-      ms_per_hour_ = mode.run.value("ms_per_scenario_hour", ms_per_hour_);
-    }
-    for (const Event& event : mode.traces.events) {
-      if (event.kind == "run" && event.wall_ms) {
-        start_wall_ms_ = static_cast<double>(*event.wall_ms) - event.t_h * ms_per_hour_;
-        break;
-      }
-    }
+  ModeSpans(const ModeStream& mode, OtlpFiles* files) : mode_(mode), files_(files) {
+    const json& run = mode.run();
+    const std::string start_iso = run.is_object() ? run.value("start_iso", "") : "";
+    start_unix_ns_ = trace_exports::unix_ns_of_iso(start_iso).value_or(0);
   }
 
-  json resource_spans() {
-    for (const auto& [id, message] : index_.messages()) {
-      std::vector<Hop> hops = hops_of(message);
-      for (Hop& hop : hops) hop.span_id = span_id(mode_.traces.mode, id, hop.handoff);
-      hops_.emplace(id, std::move(hops));
-    }
-    // Spans in order of their first event.
-    std::vector<std::pair<const report::Message*, const Hop*>> order;
-    for (const auto& [id, hops] : hops_) {
-      for (const Hop& hop : hops) order.emplace_back(index_.find(id), &hop);
-    }
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.second->events.front()->order < b.second->events.front()->order;
-    });
-    json spans = json::array();
-    for (const auto& [message, hop] : order) spans.push_back(span(*message, *hop));
-    json resource = {
-        {"attributes", json::array({string_attribute("service.name", "tearline"),
-                                    string_attribute("tearline.mode", mode_.traces.mode)})}};
-    return {{"resource", std::move(resource)},
-            {"scopeSpans",
-             json::array({{{"scope", {{"name", "tearline"}}}, {"spans", std::move(spans)}}})}};
+  void write() {
+    mode_.for_each([this](const Event& event) { see(event); });
   }
 
  private:
-  std::string trace_of(const report::Message& message) const {
-    const std::string trace = index_.trace_of(message.id);
-    return trace.empty() ? message.id : trace;
-  }
-
-  // Integer arithmetic: nanoseconds since 1970 exceed a double's precision.
-  int64_t unix_nano(const Event& event) const {
-    if (event.wall_ms) return std::max<int64_t>(0, *event.wall_ms) * 1'000'000;
-    const double ms = start_wall_ms_ + event.t_h * ms_per_hour_;
-    return std::llround(std::max(0.0, ms) * 1000.0) * 1000;
-  }
-
-  // The span the hop hangs from, or "" for a root.
-  std::string parent_span(const report::Message& message, const Hop& hop) const {
-    const std::vector<Hop>& hops = hops_.at(message.id);
-    if (&hop != &hops.front()) return (&hop - 1)->span_id;
-    const auto parent = hops_.find(message.parent);
-    if (message.parent.empty() || parent == hops_.end() || parent->second.empty()) return "";
-    if (trace_of(*index_.find(message.parent)) != trace_of(message)) return "";
-    // The parent's last hop begun by the time this message appears.
-    const Hop* chosen = &parent->second.front();
-    for (const Hop& candidate : parent->second) {
-      if (candidate.events.front()->order <= hop.events.front()->order) chosen = &candidate;
+  void see(const Event& event) {
+    if (event.msg.empty()) return;
+    auto [it, is_new] = messages_.try_emplace(event.msg);
+    MessageState& message = it->second;
+    if (is_new) message.trace = first_trace(event);
+    const std::string handoff = event.handoff.empty() ? event.kind : event.handoff;
+    auto hop = std::find_if(message.open.begin(), message.open.end(),
+                            [&handoff](const Hop& open) { return open.handoff == handoff; });
+    if (hop == message.open.end()) {
+      hop = message.open.insert(message.open.end(), begin_hop(event, handoff, &message));
     }
-    return chosen->span_id;
+    add_to_hop(event, &*hop);
+    if (mode_.last_of_message(event.order)) {
+      for (const Hop& done : message.open) write_span(event.msg, message, done);
+      message.open.clear();
+      message.open.shrink_to_fit();
+    }
   }
 
-  json span(const report::Message& message, const Hop& hop) const {
-    // Timing and outcome from the hop's own steps; acknowledgements only
-    // when there is nothing else.
-    std::vector<const Event*> steps;
-    for (const Event* event : hop.events) {
-      if (!is_echo(*event)) steps.push_back(event);
-    }
-    if (steps.empty()) steps = hop.events;
-    const Event& first = *steps.front();
-    const Event& last = *steps.back();
+  std::string first_trace(const Event& event) const {
+    if (!event.trace.empty()) return event.trace;
+    const auto parent = messages_.find(event.parent);
+    if (!event.parent.empty() && parent != messages_.end()) return parent->second.trace;
+    return event.msg;
+  }
 
-    json attributes = json::array({string_attribute("tearline.node", first.node),
-                                   string_attribute("tearline.msg", message.id),
-                                   string_attribute("tearline.trace", trace_of(message)),
-                                   string_attribute("tearline.kind", last.kind)});
-    const Event* loss = nullptr;
-    for (const Event* event : steps) {
-      if (report::is_loss(event->kind)) loss = event;
-      if (event->kind == "served") {
-        attributes.push_back(double_attribute("tearline.wait_h", event->wait_h));
-        attributes.push_back(double_attribute("tearline.service_h", event->service_h));
+  Hop begin_hop(const Event& event, const std::string& handoff, MessageState* message) {
+    Hop hop;
+    hop.handoff = handoff;
+    hop.span_id = span_id(mode_.mode(), event.msg, handoff, event.order);
+    hop.parent_span_id = message->last_span_id;
+    if (hop.parent_span_id == 0 && !event.parent.empty()) {
+      // The parent's hop it was at when it made this message, in one trace.
+      const auto parent = messages_.find(event.parent);
+      if (parent != messages_.end() && parent->second.trace == message->trace) {
+        hop.parent_span_id = parent->second.last_span_id;
       }
     }
-    if (loss != nullptr) {
-      attributes.push_back(string_attribute("tearline.reason", report::loss_reason(*loss)));
-    }
-
-    int64_t start = unix_nano(first);
-    int64_t end = unix_nano(last);
-    if (end < start) std::swap(start, end);
-    json result = {{"traceId", trace_id(mode_.traces.mode, trace_of(message))},
-                   {"spanId", hop.span_id},
-                   {"name", hop.handoff},
-                   {"kind", kSpanKindInternal},
-                   {"startTimeUnixNano", std::to_string(start)},
-                   {"endTimeUnixNano", std::to_string(end)},
-                   {"attributes", std::move(attributes)}};
-    const std::string parent = parent_span(message, hop);
-    if (!parent.empty()) result["parentSpanId"] = parent;
-    if (loss != nullptr) {
-      result["status"] = {{"code", kStatusCodeError}, {"message", report::loss_reason(*loss)}};
-    }
-    return result;
+    hop.detail = event.detail;
+    hop.peer = event.peer;
+    message->last_span_id = hop.span_id;
+    return hop;
   }
 
-  const ModeEvents& mode_;
-  const report::MessageIndex index_;
-  double ms_per_hour_ = 3'600'000.0;  // Real time, when the run does not say.
-  double start_wall_ms_ = 0;
-  std::map<std::string, std::vector<Hop>> hops_;
+  static void add_to_hop(const Event& event, Hop* hop) {
+    if (is_echo(event)) {
+      hop->echoes.add(event);
+      return;
+    }
+    hop->steps.add(event);
+    if (report::is_loss(event.kind)) hop->loss_reason = report::loss_reason(event);
+    if (event.kind == "served") hop->served = std::pair(event.wait_h, event.service_h);
+  }
+
+  size_t resource_of(const std::string& node) {
+    const auto known = resources_.find(node);
+    if (known != resources_.end()) return known->second;
+    const json resource = {
+        {"attributes", json::array({string_attribute("service.name", node),
+                                    string_attribute("service.namespace", "tearline"),
+                                    string_attribute("tearline.mode", mode_.mode())})}};
+    const size_t index = files_->add_resource(resource);
+    resources_.emplace(node, index);
+    return index;
+  }
+
+  void write_span(const std::string& msg, const MessageState& message, const Hop& hop) {
+    const Hop::Ends& ends = hop.steps.seen ? hop.steps : hop.echoes;
+    const double start_h = std::min(ends.first_h, ends.last_h);
+    const double end_h = std::max(ends.first_h, ends.last_h);
+    SpanText span;
+    span.raw("{\"attributes\":[");
+    span.string_attribute("tearline.node", ends.node);
+    span.string_attribute("tearline.msg", msg);
+    span.string_attribute("tearline.trace", message.trace);
+    span.string_attribute("tearline.handoff", hop.handoff);
+    span.string_attribute("tearline.kind", ends.last_kind);
+    span.double_attribute("tearline.t_h.start", start_h);
+    span.double_attribute("tearline.t_h.end", end_h);
+    if (!hop.peer.empty()) span.string_attribute("tearline.peer", hop.peer);
+    if (hop.served) {
+      span.double_attribute("tearline.wait_h", hop.served->first);
+      span.double_attribute("tearline.service_h", hop.served->second);
+    }
+    if (!hop.loss_reason.empty()) span.string_attribute("tearline.reason", hop.loss_reason);
+    if (!hop.detail.empty()) span.strings_attribute("tearline.detail", hop.detail);
+    span.raw(fmt::format("],\"endTimeUnixNano\":\"{}\",\"kind\":{},\"name\":",
+                         trace_exports::unix_ns_at(start_unix_ns_, end_h), kSpanKindInternal));
+    span.string(hop.handoff);
+    if (hop.parent_span_id != 0) span.raw(",\"parentSpanId\":\"" + hex(hop.parent_span_id) + "\"");
+    span.raw(fmt::format(",\"spanId\":\"{}\",\"startTimeUnixNano\":\"{}\"", hex(hop.span_id),
+                         trace_exports::unix_ns_at(start_unix_ns_, start_h)));
+    if (!hop.loss_reason.empty()) {
+      span.raw(fmt::format(",\"status\":{{\"code\":{},\"message\":", kStatusCodeError));
+      span.string(hop.loss_reason);
+      span.raw("}");
+    }
+    span.raw(",\"traceId\":\"" + trace_id(mode_.mode(), message.trace) + "\"}");
+    files_->add(resource_of(ends.node), span.take());
+  }
+
+  const ModeStream& mode_;
+  OtlpFiles* files_;
+  int64_t start_unix_ns_ = 0;
+  std::unordered_map<std::string, MessageState> messages_;
+  std::map<std::string, size_t> resources_;  // Node: index in files_.
 };
 
 }  // namespace
 
-std::string export_otlp(const std::string& run_dir, std::vector<std::string>* warnings) {
-  const std::vector<ModeEvents> modes = trace_exports::read_run(run_dir, warnings);
-  json resources = json::array();
-  for (const ModeEvents& mode : modes) resources.push_back(ModeSpans(mode).resource_spans());
-  return json{{"resourceSpans", std::move(resources)}}.dump(1) + "\n";
+std::vector<std::pair<std::string, size_t>> export_otlp(const std::string& run_dir,
+                                                        const std::string& path,
+                                                        size_t max_file_bytes,
+                                                        std::vector<std::string>* warnings) {
+  OtlpFiles files(path, max_file_bytes);
+  for (const auto& dir : trace_exports::mode_dirs(run_dir)) {
+    const ModeStream mode(dir, warnings);
+    ModeSpans(mode, &files).write();
+  }
+  return files.finish();
 }
 
 }  // namespace tearline

@@ -3,16 +3,23 @@
 // queue stays overlap), queue residence as complete slices, steps as instants
 // and each transfer as a flow arrow from sender to receiver. Times are
 // scenario time, 1 scenario hour = 1 ms = 1000 us.
+// Streamed: a first pass over a mode's events places its slices, keeping a
+// few numbers per trace event; the second writes each trace event, reading
+// its run events again by position (ModeStream::at).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
+#include <sstream>
 #include <tuple>
+#include <unordered_map>
 
-#include "traces/trace_exports/export_events.h"
+#include "traces/trace_exports/mode_stream.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -20,7 +27,7 @@ namespace {
 
 using nlohmann::json;
 using report::Event;
-using trace_exports::ModeEvents;
+using trace_exports::ModeStream;
 
 constexpr double kUsPerScenarioHour = 1000.0;
 constexpr double kFlowSliceUs = 1.0;  // The tiny slice a flow end is bound to.
@@ -37,49 +44,65 @@ bool ends_queue_stay(const std::string& kind) {
 bool is_exported(const Event& event) { return !event.msg.empty() || event.kind == "fault"; }
 
 // Scenario hour 0 is ts 0 unless exported events come earlier.
-double origin_h(const std::vector<ModeEvents>& modes) {
+double origin_h(const std::vector<std::unique_ptr<ModeStream>>& modes) {
   double origin = 0;
-  for (const ModeEvents& mode : modes) {
-    for (const Event& event : mode.traces.events) {
+  for (const auto& mode : modes) {
+    mode->for_each([&origin](const Event& event) {
       if (is_exported(event)) origin = std::min(origin, event.t_h);
-    }
+    });
   }
   return origin;
 }
 
+// The elements of the "traceEvents" array, written as they come.
+class EventList {
+ public:
+  explicit EventList(std::ostream* out) : out_(out) {}
+  void add(const json& event) { *out_ << (count_++ == 0 ? "" : ",\n") << event.dump(); }
+  size_t count() const { return count_; }
+
+ private:
+  std::ostream* out_;
+  size_t count_ = 0;
+};
+
 class ModeWriter {
  public:
-  ModeWriter(const ModeEvents& mode, int pid, double origin, std::vector<json>* out)
+  ModeWriter(const ModeStream& mode, int pid, double origin, EventList* out)
       : mode_(mode), pid_(pid), origin_(origin), out_(out) {}
 
   void write() {
-    number_nodes();
-    std::map<std::tuple<std::string, std::string, std::string>, const Event*> queued;
-    for (const Event& event : mode_.traces.events) {
-      if (event.node.empty() || !is_exported(event)) continue;
-      const auto key = std::tuple(event.node, event.msg, event.handoff);
-      if (event.kind == "queued") {
-        queued.emplace(key, &event);
-      } else if (ends_queue_stay(event.kind)) {
-        const auto it = queued.find(key);
-        if (it != queued.end()) {
-          write_queue_slice(*it->second, event);
-          queued.erase(it);
-        }
-      }
-      if (kInstantKinds.contains(event.kind)) write_instant(event);
-    }
-    write_flows();
+    plan();
     place_slices();
     write_metadata();
-    for (json& event : pending_) out_->push_back(std::move(event));
+    for (const Entry& entry : entries_) write_entry(entry);
   }
 
  private:
+  // One trace event (two for a flow end: its slice and its arrow), as
+  // positions of the run events it is made from.
+  struct Entry {
+    enum class Type : uint8_t { kQueueSlice, kInstant, kFlowStart, kFlowEnd } type;
+    uint32_t event = 0;  // The queued event of a queue slice.
+    uint32_t end = 0;    // A queue slice's end.
+    int tid = 0;         // Set by place_slices() for slices.
+    int64_t flow_id = 0;
+  };
+
+  // A slice as placed on a lane of its node's track.
+  struct Slice {
+    int node_tid = 0;
+    uint32_t node_rank = 0;  // Of its node's name, in name order.
+    double start = 0;
+    double end = 0;
+    uint32_t entry = 0;  // Index into entries_.
+  };
+
   // Rounded to the nanosecond, so that golden files do not hold float noise.
   static double round_us(double us) { return std::round(us * 1000.0) / 1000.0; }
   double ts(double t_h) const { return round_us((t_h - origin_) * kUsPerScenarioHour); }
   int tid_of(const std::string& node) const { return tids_.at(node); }
+  const std::string& node_name(int tid) const { return nodes_.at(static_cast<size_t>(tid) - 1); }
 
   json base(const char* ph, const std::string& name, const Event& event) const {
     return json{{"ph", ph},
@@ -89,54 +112,103 @@ class ModeWriter {
                 {"ts", ts(event.t_h)}};
   }
 
-  // A slice as placed on a lane of its node's track.
-  struct Slice {
-    std::string node;
-    double start = 0;
-    double end = 0;
-    size_t event = 0;            // Index into pending_.
-    std::optional<size_t> flow;  // Its flow end, in pending_.
-  };
+  static uint32_t position(const Event& event) { return static_cast<uint32_t>(event.order); }
 
-  // Node tracks, tid 1.. in order of first appearance.
-  void number_nodes() {
-    for (const Event& event : mode_.traces.events) {
+  // The first pass: node tracks (tid 1.. in order of first appearance),
+  // queue stays, instants and transfers. Holds the open queue stays and, per
+  // transfer, where it was sent and received.
+  void plan() {
+    std::map<std::tuple<std::string, std::string, std::string>, std::pair<uint32_t, double>> queued;
+    using Key = std::pair<std::string, uint32_t>;  // Message, attempt.
+    std::map<Key, std::pair<uint32_t, double>> sends;
+    std::map<Key, std::pair<uint32_t, double>> receives;
+    std::vector<Key> send_order;
+    mode_.for_each([&](const Event& event) {
       if (!event.node.empty() && !tids_.contains(event.node)) {
-        const int tid = static_cast<int>(tids_.size()) + 1;
-        tids_.emplace(event.node, tid);
+        tids_.emplace(event.node, static_cast<int>(tids_.size()) + 1);
         nodes_.push_back(event.node);
       }
+      if (event.node.empty() || !is_exported(event)) return;
+      const auto key = std::tuple(event.node, event.msg, event.handoff);
+      if (event.kind == "queued") {
+        queued.emplace(key, std::pair(position(event), event.t_h));
+      } else if (ends_queue_stay(event.kind)) {
+        const auto it = queued.find(key);
+        if (it != queued.end()) {
+          const double start = ts(it->second.second);
+          const double dur = std::max(0.0, round_us(ts(event.t_h) - start));
+          add_slice(event.node, start, dur,
+                    Entry{Entry::Type::kQueueSlice, it->second.first, position(event), 0, 0});
+          queued.erase(it);
+        }
+      }
+      if (kInstantKinds.contains(event.kind)) {
+        entries_.push_back(Entry{Entry::Type::kInstant, position(event), 0, tid_of(event.node), 0});
+      }
+      if (event.msg.empty()) return;
+      const Key transfer(event.msg, event.attempt.value_or(0));
+      const auto where = std::pair(position(event), event.t_h);
+      if (event.kind == "sent" || event.kind == "resent") {
+        if (sends.emplace(transfer, where).second) send_order.push_back(transfer);
+      } else if (event.kind == "received") {
+        receives.emplace(transfer, where);
+      }
+    });
+    // A flow for every (message, attempt) with both a send and a receive.
+    for (const Key& key : send_order) {
+      const auto received = receives.find(key);
+      if (received == receives.end()) continue;
+      // Unique across modes: a mode holds far fewer than a million transfers.
+      const int64_t id = int64_t{pid_} * 1'000'000 + ++flows_;
+      add_flow_end(sends.at(key), Entry::Type::kFlowStart, id);
+      add_flow_end(received->second, Entry::Type::kFlowEnd, id);
     }
+  }
+
+  void add_slice(const std::string& node, double start, double dur, Entry entry) {
+    slices_.push_back(Slice{tid_of(node), 0, start, round_us(start + dur),
+                            static_cast<uint32_t>(entries_.size())});
+    entries_.push_back(entry);
+  }
+
+  void add_flow_end(std::pair<uint32_t, double> where, Entry::Type type, int64_t id) {
+    const Event event = mode_.at(where.first);
+    add_slice(event.node, ts(where.second), kFlowSliceUs, Entry{type, where.first, 0, 0, id});
   }
 
   // Slices of one track must nest, which concurrent queue stays at a node do
   // not: a slice that would overlap another only in part goes to the node's
   // next lane, a further thread named after the node.
   void place_slices() {
-    std::vector<size_t> order(slices_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) {
+    std::vector<std::string> names = nodes_;
+    std::sort(names.begin(), names.end());
+    std::map<std::string, uint32_t> ranks;
+    for (const std::string& name : names) ranks.emplace(name, static_cast<uint32_t>(ranks.size()));
+    for (Slice& slice : slices_) slice.node_rank = ranks.at(node_name(slice.node_tid));
+
+    std::vector<uint32_t> order(slices_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
       const Slice& x = slices_[a];
       const Slice& y = slices_[b];
-      return std::tuple(x.node, x.start, -x.end) < std::tuple(y.node, y.start, -y.end);
+      return std::tuple(x.node_rank, x.start, -x.end) < std::tuple(y.node_rank, y.start, -y.end);
     });
-    std::map<std::string, std::vector<std::vector<const Slice*>>> lanes;  // Open slices.
-    for (const size_t i : order) {
+    // Per node, per lane, the ends of the open slices.
+    std::map<uint32_t, std::vector<std::vector<double>>> lanes;
+    for (const uint32_t i : order) {
       const Slice& slice = slices_[i];
-      auto& stacks = lanes[slice.node];
+      auto& stacks = lanes[slice.node_rank];
       size_t lane = 0;
       for (;; ++lane) {
         if (lane == stacks.size()) stacks.emplace_back();
         auto& stack = stacks[lane];
-        while (!stack.empty() && stack.back()->end <= slice.start) stack.pop_back();
-        if (stack.empty() || slice.end <= stack.back()->end) {
-          stack.push_back(&slice);
+        while (!stack.empty() && stack.back() <= slice.start) stack.pop_back();
+        if (stack.empty() || slice.end <= stack.back()) {
+          stack.push_back(slice.end);
           break;
         }
       }
-      const int tid = lane_tid(slice.node, lane);
-      pending_[slice.event]["tid"] = tid;
-      if (slice.flow) pending_[*slice.flow]["tid"] = tid;
+      entries_[slice.entry].tid = lane_tid(node_name(slice.node_tid), lane);
     }
   }
 
@@ -152,10 +224,10 @@ class ModeWriter {
 
   void write_metadata() {
     const auto meta = [this](const char* name, int tid, json args) {
-      out_->push_back(json{
+      out_->add(json{
           {"ph", "M"}, {"name", name}, {"pid", pid_}, {"tid", tid}, {"args", std::move(args)}});
     };
-    meta("process_name", 0, {{"name", mode_.traces.mode}});
+    meta("process_name", 0, {{"name", mode_.mode()}});
     meta("process_sort_index", 0, {{"sort_index", pid_}});
     json labels = fmt::format(kTimeNote, fmt::arg("origin_h", origin_));
     meta("process_labels", 0, {{"labels", labels}});
@@ -172,19 +244,25 @@ class ModeWriter {
     }
   }
 
-  void add_slice(const std::string& node, json slice, std::optional<json> flow) {
-    const double start = slice["ts"];
-    const double end = round_us(start + slice["dur"].get<double>());
-    slices_.push_back(Slice{node, start, end, pending_.size(), std::nullopt});
-    pending_.push_back(std::move(slice));
-    if (flow) {
-      slices_.back().flow = pending_.size();
-      pending_.push_back(std::move(*flow));
+  void write_entry(const Entry& entry) {
+    const Event event = mode_.at(entry.event);
+    switch (entry.type) {
+      case Entry::Type::kQueueSlice:
+        out_->add(queue_slice(event, mode_.at(entry.end), entry.tid));
+        break;
+      case Entry::Type::kInstant:
+        out_->add(instant(event));
+        break;
+      case Entry::Type::kFlowStart:
+      case Entry::Type::kFlowEnd:
+        write_flow_end(event, entry);
+        break;
     }
   }
 
-  void write_queue_slice(const Event& queued, const Event& end) {
+  json queue_slice(const Event& queued, const Event& end, int tid) const {
     json slice = base("X", queued.handoff, queued);
+    slice["tid"] = tid;
     slice["cat"] = "queue";
     slice["dur"] = std::max(0.0, round_us(ts(end.t_h) - ts(queued.t_h)));
     const double wait_h = end.kind == "served" ? end.wait_h : end.t_h - queued.t_h;
@@ -194,10 +272,10 @@ class ModeWriter {
                      {"service_h", end.service_h},
                      {"end", end.kind}};
     if (!end.reason.empty()) slice["args"]["reason"] = end.reason;
-    add_slice(queued.node, std::move(slice), std::nullopt);
+    return slice;
   }
 
-  void write_instant(const Event& event) {
+  json instant(const Event& event) const {
     json instant = base("i", event.kind, event);
     instant["s"] = "t";
     instant["cat"] = "step";
@@ -213,77 +291,62 @@ class ModeWriter {
     put("fault", event.fault);
     put("by", event.by);
     instant["args"] = std::move(args);
-    pending_.push_back(std::move(instant));
+    return instant;
   }
 
-  // A flow for every (message, attempt) with both a send and a receive.
-  void write_flows() {
-    using Key = std::pair<std::string, uint32_t>;
-    std::map<Key, const Event*> sends;
-    std::map<Key, const Event*> receives;
-    std::vector<Key> send_order;
-    for (const Event& event : mode_.traces.events) {
-      if (event.node.empty() || event.msg.empty()) continue;
-      const Key key(event.msg, event.attempt.value_or(0));
-      if (event.kind == "sent" || event.kind == "resent") {
-        if (sends.emplace(key, &event).second) send_order.push_back(key);
-      } else if (event.kind == "received") {
-        receives.emplace(key, &event);
-      }
-    }
-    for (const Key& key : send_order) {
-      const auto received = receives.find(key);
-      if (received == receives.end()) continue;
-      // Unique across modes: a mode holds far fewer than a million transfers.
-      const int64_t id = int64_t{pid_} * 1'000'000 + ++flows_;
-      write_flow_end(*sends.at(key), "s", id);
-      write_flow_end(*received->second, "f", id);
-    }
-  }
-
-  void write_flow_end(const Event& event, const char* ph, int64_t id) {
+  void write_flow_end(const Event& event, const Entry& entry) {
     json slice = base("X", event.kind + " " + event.handoff, event);
+    slice["tid"] = entry.tid;
     slice["cat"] = "transfer";
     slice["dur"] = kFlowSliceUs;
     slice["args"] = {
         {"msg", event.msg}, {"trace", event.trace}, {"attempt", event.attempt.value_or(0)}};
-    json flow = base(ph, "transfer", event);
+    const bool start = entry.type == Entry::Type::kFlowStart;
+    json flow = base(start ? "s" : "f", "transfer", event);
+    flow["tid"] = entry.tid;
     flow["cat"] = "transfer";
-    flow["id"] = id;
-    if (std::string_view(ph) == "f") flow["bp"] = "e";
-    add_slice(event.node, std::move(slice), std::move(flow));
+    flow["id"] = entry.flow_id;
+    if (!start) flow["bp"] = "e";
+    out_->add(slice);
+    out_->add(flow);
   }
 
-  const ModeEvents& mode_;
+  const ModeStream& mode_;
   const int pid_;
   const double origin_;
-  std::vector<json>* out_;
+  EventList* out_;
   std::map<std::string, int> tids_;
   std::vector<std::string> nodes_;
   std::map<std::pair<std::string, size_t>, int> lane_tids_;
-  std::vector<json> pending_;  // Events other than metadata, in order.
+  std::vector<Entry> entries_;  // Trace events other than metadata, in order.
   std::vector<Slice> slices_;
   int64_t flows_ = 0;
 };
 
 }  // namespace
 
-std::string export_perfetto(const std::string& run_dir, std::vector<std::string>* warnings) {
-  const std::vector<ModeEvents> modes = trace_exports::read_run(run_dir, warnings);
+void export_perfetto(const std::string& run_dir, std::ostream& out,
+                     std::vector<std::string>* warnings) {
+  std::vector<std::unique_ptr<ModeStream>> modes;
+  for (const auto& dir : trace_exports::mode_dirs(run_dir)) {
+    modes.push_back(std::make_unique<ModeStream>(dir, warnings));
+  }
   const double origin = origin_h(modes);
-  std::vector<json> events;
+  out << "{\"traceEvents\":[\n";
+  EventList events(&out);
   for (size_t i = 0; i < modes.size(); ++i) {
-    ModeWriter(modes[i], static_cast<int>(i) + 1, origin, &events).write();
+    ModeWriter(*modes[i], static_cast<int>(i) + 1, origin, &events).write();
   }
-  std::string out = "{\"traceEvents\":[\n";
-  for (size_t i = 0; i < events.size(); ++i) {
-    out += events[i].dump();
-    out += i + 1 < events.size() ? ",\n" : "\n";
-  }
+  if (events.count() > 0) out << "\n";
   const json other = {{"time_unit", fmt::format(kTimeNote, fmt::arg("origin_h", origin))},
                       {"origin_h", origin}};
-  out += "],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":" + other.dump() + "}\n";
-  return out;
+  out << "],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":" << other.dump() << "}\n";
+}
+
+std::string export_perfetto(const std::string& run_dir, std::vector<std::string>* warnings) {
+  std::ostringstream out;
+  export_perfetto(run_dir, out, warnings);
+  return out.str();
 }
 
 }  // namespace tearline
