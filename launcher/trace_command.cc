@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <stdexcept>
 #include <vector>
 
@@ -84,7 +85,8 @@ int trace_command(const TraceCommandOptions& options) {
       text = trace_lost(options.run_dir, options.reason, options.filter, &warnings);
     }
     if (options.view == "node") {
-      text = trace_node(options.run_dir, options.target, options.filter, &warnings);
+      // Written as it is made: a node's table can be as long as the run.
+      trace_node(options.run_dir, options.target, options.filter, &warnings, &std::cout);
     }
   } catch (const std::exception& error) {
     fmt::print(stderr, "tearline trace: {}\n", error.what());

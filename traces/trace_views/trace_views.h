@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,10 @@ std::string trace_lost(const std::string& run_dir, const std::string& reason,
                        const TraceFilter& filter, std::vector<std::string>* warnings);
 std::string trace_node(const std::string& run_dir, const std::string& node,
                        const TraceFilter& filter, std::vector<std::string>* warnings);
+// The same text, written to *out as it is made: a node's table can be as
+// long as the run (the centre's), and is not held whole. Throws (before
+// writing anything) as trace_node.
+void trace_node(const std::string& run_dir, const std::string& node, const TraceFilter& filter,
+                std::vector<std::string>* warnings, std::ostream* out);
 
 }  // namespace tearline
