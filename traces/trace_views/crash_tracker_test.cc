@@ -46,8 +46,10 @@ std::vector<std::string> tracked_losses(const std::vector<Event>& events) {
   CrashTracker tracker(&names);
   for (const Event& event : events) tracker.add(report::fields_of(event));
   std::vector<std::string> texts;
-  for (const CrashLoss& loss : tracker.losses()) {
-    texts.push_back(text_of(loss.msg, loss.node, loss.reason, loss.handoff, loss.trace, loss.key));
+  for (const DerivedLoss& derived : tracker.losses()) {
+    texts.push_back(text_of(derived.msg, names.text(derived.loss.node), derived.loss.reason,
+                            names.text(derived.last.handoff), derived.last.trace,
+                            derived.loss.key));
   }
   return texts;
 }

@@ -98,19 +98,21 @@ void read_node_mode(const std::filesystem::path& dir, const std::string& node,
         event.depth = fields.depth;
       },
       warnings);
-  for (const trace_views::CrashLoss& loss : crashes.losses()) {
-    if (loss.node != node || !trace_views::passes_node_and_window(filter, node, loss.key.t_h)) {
+  for (const trace_views::DerivedLoss& derived : crashes.losses()) {
+    const trace_views::CrashLoss& loss = derived.loss;
+    if (mode->names.text(loss.node) != node ||
+        !trace_views::passes_node_and_window(filter, node, loss.key.t_h)) {
       continue;
     }
     NodeEvent& event = mode->events.emplace_back();
     event.key = loss.key;
     event.derived = true;
     event.kind = mode->names.id("lost");
-    event.handoff = mode->names.id(loss.handoff);
-    event.msg = loss.msg;
+    event.handoff = derived.last.handoff;
+    event.msg = derived.msg;
     // Copied: the tracker's reasons die with it.
     event.reason = *mode->loss_reasons.emplace(loss.reason).first;
-    event.trace = loss.trace;
+    event.trace = derived.last.trace;
   }
   if (by_plot) {
     std::erase_if(mode->events, [&](const NodeEvent& event) {
