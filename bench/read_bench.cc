@@ -193,7 +193,8 @@ int run(const Options& options) {
       throw std::runtime_error(fmt::format("--run {}: not a directory", options.run_dir));
     }
     corpus = corpus_of(run_dir);
-    fmt::print("corpus: {} events, {} files, {:.1f} MB in {}\n", corpus.events, corpus.files.size(),
+    // Counted as lines: the events and each mode's "run" event.
+    fmt::print("corpus: {} lines, {} files, {:.1f} MB in {}\n", corpus.events, corpus.files.size(),
                static_cast<double>(corpus.bytes) / 1e6, run_dir.string());
   } else {
     run_dir = options.keep_dir.empty()

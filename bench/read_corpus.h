@@ -32,7 +32,8 @@ struct Corpus {
 // Writes a run with at least min_events events into run_dir (new).
 Corpus write_run(const std::filesystem::path& run_dir, uint64_t min_events);
 
-// The trace files of a run written before (by --keep), and their lines.
+// The trace files of a run written before (by --keep); `events` counts
+// their lines.
 Corpus corpus_of(const std::filesystem::path& run_dir);
 
 }  // namespace tearline::bench
