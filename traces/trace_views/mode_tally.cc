@@ -19,12 +19,18 @@ namespace {
 using report::EventFields;
 
 // Per message, in a few hundred bytes: names interned, views into its
-// lines.
+// lines. What few messages have (a second terminal event, an in_flight
+// event) is kept apart (Tally::rare_).
 struct MessageTally {
   Lineage lineage;
   LastSeen seen;  // Its last event, and what a crash would have lost.
-  size_t terminal_events = 0;
-  EventRef terminal;                       // One of them: the one, when there is just one.
+  uint32_t terminal_events = 0;
+  bool in_flight = false;
+  EventRef terminal;  // One of them: the one, when there is just one.
+};
+
+// Of a message with a second terminal event or an in_flight event.
+struct RareEvents {
   std::optional<EventRef> other_terminal;  // Another, when there are two or more.
   std::optional<EventRef> in_flight;       // The first.
 };
@@ -91,12 +97,14 @@ class Tally {
     if (report::is_terminal(fields.kind)) {
       if (message.terminal_events++ == 0) {
         message.terminal = event;
-      } else if (!message.other_terminal) {
-        message.other_terminal = event;
+      } else if (RareEvents& rare = rare_[fields.msg]; !rare.other_terminal) {
+        rare.other_terminal = event;
       }
     }
-    if (fields.kind == "in_flight" && (!message.in_flight || event.key < message.in_flight->key)) {
-      message.in_flight = event;
+    if (fields.kind == "in_flight") {
+      RareEvents& rare = rare_[fields.msg];
+      if (!rare.in_flight || event.key < rare.in_flight->key) rare.in_flight = event;
+      message.in_flight = true;
     }
   }
 
@@ -134,11 +142,12 @@ class Tally {
 
   // As report::MessageIndex: whether the message's two terminal events are
   // a service and its repeat by a centre without a journal; if so, the first.
-  std::optional<EventRef> served_first_of(const MessageTally& message) const {
+  std::optional<EventRef> served_first_of(std::string_view id, const MessageTally& message) const {
     if (message.terminal_events != 2) return std::nullopt;
-    const bool in_order = message.terminal.key < message.other_terminal->key;
-    const EventRef& first = in_order ? message.terminal : *message.other_terminal;
-    const EventRef& second = in_order ? *message.other_terminal : message.terminal;
+    const EventRef& other = *rare_.at(id).other_terminal;
+    const bool in_order = message.terminal.key < other.key;
+    const EventRef& first = in_order ? message.terminal : other;
+    const EventRef& second = in_order ? other : message.terminal;
     const auto starts = starts_without_journal_.find(first.node);
     const bool restarted_between = report::started_between(
         starts == starts_without_journal_.end() ? nullptr : &starts->second, first.key, second.key);
@@ -152,7 +161,7 @@ class Tally {
 
   void add_fate(std::string_view id, const MessageTally& message) {
     const std::optional<EventRef> crash_loss = crash_loss_of(message);
-    const std::optional<EventRef> served_first = served_first_of(message);
+    const std::optional<EventRef> served_first = served_first_of(id, message);
     const EventRef& terminal = crash_loss     ? *crash_loss
                                : served_first ? *served_first
                                               : message.terminal;
@@ -161,10 +170,10 @@ class Tally {
     evidence.terminal_events = message.terminal_events + (crash_loss ? 1 : 0);
     evidence.served_again_without_journal = served_first.has_value();
     evidence.delivered = names_.text(terminal.kind) == "delivered";
-    evidence.in_flight = message.in_flight.has_value();
+    evidence.in_flight = message.in_flight;
     std::string unaccounted_reason;
     const report::Fate fate = report::decide_fate(evidence, &unaccounted_reason);
-    const EventRef& end = fate == report::Fate::kInFlight      ? *message.in_flight
+    const EventRef& end = fate == report::Fate::kInFlight      ? *rare_.at(id).in_flight
                           : fate == report::Fate::kUnaccounted ? message.seen.last()
                                                                : terminal;
     const std::string_view node = names_.text(end.node);
@@ -200,6 +209,7 @@ class Tally {
   const ModeInfo& info_;
   Interner names_;
   std::unordered_map<std::string_view, MessageTally> messages_;
+  std::unordered_map<std::string_view, RareEvents> rare_;
   // By node and kind, each interned: node << 32 | kind.
   std::unordered_map<uint64_t, size_t> count_by_node_kind_;
   std::vector<DeferredEvent> deferred_;
