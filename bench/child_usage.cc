@@ -104,14 +104,6 @@ ChildUsage run_measured(const std::vector<std::string>& args,
   return usage;
 }
 
-void run_quiet(const std::vector<std::string>& args) {
-  const pid_t pid = spawn(args, -1, false);
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || exit_code_of(status) != 0) {
-    throw std::runtime_error(fmt::format("{} failed", fmt::join(args, " ")));
-  }
-}
-
 std::string output_of(const std::vector<std::string>& args, size_t output_bytes_max) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");

@@ -28,9 +28,6 @@ struct ChildUsage {
 ChildUsage run_measured(const std::vector<std::string>& args,
                         std::chrono::milliseconds sample_interval, bool keep_stderr);
 
-// Runs args[0] with args, stdout to /dev/null; throws if it fails.
-void run_quiet(const std::vector<std::string>& args);
-
 // Runs args[0] with args and returns what it wrote to stdout (at most
 // output_bytes_max); throws if it cannot be started.
 std::string output_of(const std::vector<std::string>& args, size_t output_bytes_max);

@@ -254,10 +254,13 @@ int main(int argc, char** argv) {
     return app.exit(error) == 0 ? 0 : 2;
   }
   try {
-    return tearline::bench::run(options);
+    const std::regex checked(options.only);  // Before the corpus is written.
   } catch (const std::regex_error& e) {
     fmt::print(stderr, "tearline-bench-read: --only: bad regular expression: {}\n", e.what());
     return 2;
+  }
+  try {
+    return tearline::bench::run(options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "tearline-bench-read: {}\n", e.what());
     return 1;
