@@ -46,7 +46,7 @@ NodeEvents::NodeEvents(const std::filesystem::path& mode_dir, std::string node,
   const std::string own_name = node_ + ".trace.jsonl";
   const auto& files = scan_->files();
   for (size_t i = 0; i < files.size(); ++i) {
-    if (std::filesystem::path(files[i]).filename() == own_name) own_file_ = i;
+    if (std::filesystem::path(files[i]).filename() == own_name) streamed_file_ = i;
   }
 }
 
@@ -63,9 +63,12 @@ void NodeEvents::read(std::vector<std::string>* warnings) {
   Interner names;
   CrashTracker crashes(&names);
   std::unordered_map<std::string_view, LineageEntry> lineages;  // For the plot filter.
-  std::vector<std::pair<Held, std::string>> apart;              // With their trace ids.
-  std::optional<TimeKey> own_last;
-  bool out_of_order = false;
+  // The node's events outside its own file (by name), with their trace ids.
+  std::vector<std::pair<Held, std::string>> apart;
+  const size_t file_count = scan_->files().size();
+  std::vector<size_t> events_by_file(file_count);
+  std::vector<std::optional<TimeKey>> last_by_file(file_count);
+  std::vector<bool> out_of_order(file_count);
   scan_->read(
       [&](const report::EventFields& fields) {
         crashes.add(fields);
@@ -74,11 +77,14 @@ void NodeEvents::read(std::vector<std::string>* warnings) {
         }
         if (fields.node != node_) return;
         known_ = true;
-        if (fields.file == own_file_) {
-          const TimeKey key = TimeKey::of(fields);
-          out_of_order |= own_last && key < *own_last;
-          own_last = key;
-        } else if (passes_node_and_window(filter_, fields.node, fields.t_h)) {
+        const TimeKey key = TimeKey::of(fields);
+        ++events_by_file[fields.file];
+        if (last_by_file[fields.file] && key < *last_by_file[fields.file]) {
+          out_of_order[fields.file] = true;
+        }
+        last_by_file[fields.file] = key;
+        if (fields.file != streamed_file_ &&
+            passes_node_and_window(filter_, fields.node, fields.t_h)) {
           apart.emplace_back(held_of(fields), std::string(fields.trace));
         }
       },
@@ -87,9 +93,6 @@ void NodeEvents::read(std::vector<std::string>* warnings) {
     for (const auto& [id, entry] : lineages) {
       if (passes_plot(filter_, info_, trace_of(lineages, id))) plot_messages_.emplace(id);
     }
-  }
-  for (auto& [held, trace] : apart) {
-    if (in_plot(trace, held.msg)) held_.push_back(std::move(held));
   }
   for (const DerivedLoss& derived : crashes.losses()) {
     if (names.text(derived.loss.node) != node_ ||
@@ -101,32 +104,47 @@ void NodeEvents::read(std::vector<std::string>* warnings) {
                      std::string(names.text(derived.last.handoff)), "",
                      std::string(derived.loss.reason), std::nullopt});
   }
-  if (out_of_order) {
-    if (warnings != nullptr) {
+
+  // The file streamed: the one in time order that holds most of the node's
+  // events (its own, or a centre member's); the rest are held.
+  const std::optional<size_t> guessed = streamed_file_;
+  streamed_file_.reset();
+  for (size_t file = 0; file < file_count; ++file) {
+    if (out_of_order[file] && warnings != nullptr) {
       warnings->push_back(
-          fmt::format("{}: lines out of time order: node {}'s events sorted in memory",
-                      scan_->files()[*own_file_], node_));
+          fmt::format("{}: lines out of time order: node {}'s events held in memory",
+                      scan_->files()[file], node_));
     }
+    if (!out_of_order[file] && events_by_file[file] > 0 &&
+        (!streamed_file_ || events_by_file[file] > events_by_file[*streamed_file_])) {
+      streamed_file_ = file;
+    }
+  }
+  if (streamed_file_ == guessed) {
+    for (auto& [held, trace] : apart) {
+      if (in_plot(trace, held.msg)) held_.push_back(std::move(held));
+    }
+  } else {
+    apart.clear();
     scan_->read(
         [&](const report::EventFields& fields) {
-          if (fields.file == own_file_ && fields.node == node_ &&
+          if (fields.file != streamed_file_ && fields.node == node_ &&
               passes_node_and_window(filter_, fields.node, fields.t_h) &&
               in_plot(fields.trace, fields.msg)) {
             held_.push_back(held_of(fields));
           }
         },
         nullptr);  // Warned in the first pass.
-    own_file_.reset();
   }
   std::sort(held_.begin(), held_.end(), in_time_order<Held>);
 }
 
 void NodeEvents::for_each(const std::function<void(const NodeRow&)>& visit) {
   size_t next_held = 0;
-  if (own_file_) {
+  if (streamed_file_) {
     scan_->read(
         [&](const report::EventFields& fields) {
-          if (fields.file != own_file_ || fields.node != node_ ||
+          if (fields.file != streamed_file_ || fields.node != node_ ||
               !passes_node_and_window(filter_, fields.node, fields.t_h) ||
               !in_plot(fields.trace, fields.msg)) {
             return;

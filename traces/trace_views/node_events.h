@@ -1,10 +1,10 @@
 // One node's events in one mode, in time order, for `tearline trace node`,
-// read from the mode's trace files in passes rather than held: the node
-// writes its own file in time order, so its events stream from there,
-// merged with the few others held apart (the launcher's lines about it,
-// the losses its crashes caused). A node file found out of order is warned
-// about and its events sorted in memory instead. Internal to
-// tearline_trace_views.
+// read from the mode's trace files in passes rather than held: a node
+// writes its file in time order, so the file holding most of its events
+// (its own, or a centre member's) streams, merged with the others, held
+// apart (the launcher's lines about it, another member's, the losses its
+// crashes caused). A file found out of order is warned about, and its
+// events held and sorted instead. Internal to tearline_trace_views.
 #pragma once
 
 #include <cstdint>
@@ -39,9 +39,10 @@ class NodeEvents {
   NodeEvents(const NodeEvents&) = delete;
   NodeEvents& operator=(const NodeEvents&) = delete;
 
-  // The first pass, before the others: what decides which events pass, the
-  // events held apart. Warns as ModeScan::read, and once about a node file
-  // out of time order.
+  // The first pass (and a second when the file streamed is not the node's
+  // own), before the others: what decides which events pass, the events
+  // held apart. Warns as ModeScan::read, and once per file holding the
+  // node's events out of time order.
   void read(std::vector<std::string>* warnings);
 
   const ModeInfo& info() const { return info_; }
@@ -50,8 +51,8 @@ class NodeEvents {
 
   // After read(): calls visit with each of the node's events that passes
   // the filter, in time order (report::sort_in_time_order after
-  // add_crash_losses). Each call reads the files again, unless the node's
-  // own file was found out of order (then held).
+  // add_crash_losses). Each call reads the files again, unless every file
+  // holding the node's events was out of order (then all are held).
   void for_each(const std::function<void(const NodeRow&)>& visit);
 
  private:
@@ -73,7 +74,8 @@ class NodeEvents {
   const TraceFilter& filter_;
   ModeInfo info_;
   bool known_ = false;
-  std::optional<size_t> own_file_;                    // The node's own file, while it streams.
+  // The file streamed: the node's own (by name) until read() chooses.
+  std::optional<size_t> streamed_file_;
   std::set<std::string, std::less<>> plot_messages_;  // Ids of the plot's messages.
   std::vector<Held> held_;                            // In time order.
 };

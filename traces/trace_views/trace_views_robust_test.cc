@@ -123,6 +123,32 @@ TEST_F(TraceViewsRobust, NodeOfAFileOutOfOrderSortsItWithAWarning) {
   EXPECT_EQ(out_of_order, 1) << ::testing::PrintToString(warnings);
 }
 
+// A centre's members write its events into files named after them: the
+// node view reads them all, in time order, the first half of the broker's
+// lines in broker.a's file, the rest in broker.b's.
+TEST(TraceViewsMembers, NodeWrittenByTwoMembersComesOutInTimeOrder) {
+  RunCopy run("trace-views-members");
+  const auto broker = run.file("coordinated", "broker");
+  const std::vector<std::string> lines = lines_of(read_text(broker));
+  const auto half = static_cast<std::ptrdiff_t>(lines.size() / 2);
+  write_text(run.file("coordinated", "broker.a"), joined({lines.begin(), lines.begin() + half}));
+  write_text(run.file("coordinated", "broker.b"), joined({lines.begin() + half, lines.end()}));
+  std::filesystem::remove(broker);
+
+  std::vector<std::string> warnings;
+  std::vector<double> hours, recorded_hours;
+  std::vector<std::string> rows =
+      event_rows(trace_node(run.dir(), "broker", {}, &warnings), &hours);
+  std::vector<std::string> recorded_rows =
+      event_rows(trace_node(recorded_run(), "broker", {}, nullptr), &recorded_hours);
+  EXPECT_TRUE(warnings.empty()) << ::testing::PrintToString(warnings);
+  ASSERT_GT(rows.size(), 30u);
+  EXPECT_EQ(hours, recorded_hours);
+  std::sort(rows.begin(), rows.end());
+  std::sort(recorded_rows.begin(), recorded_rows.end());
+  EXPECT_EQ(rows, recorded_rows);
+}
+
 // The run directory reused: every file begins with an earlier run's lines
 // (the same lines, an hour earlier), and a node of that run left a file.
 class TraceViewsEarlierRun : public ::testing::Test {
