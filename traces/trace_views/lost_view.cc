@@ -19,17 +19,14 @@ using trace_views::LostMessage;
 using trace_views::TalliedMode;
 
 std::string mode_lost(const TalliedMode& mode, const std::string& reason) {
-  std::vector<const LostMessage*> lost;
-  for (const LostMessage& message : mode.tally.lost_messages) {
-    if (reason.empty() || message.reason == reason) lost.push_back(&message);
-  }
+  const std::vector<LostMessage>& lost = mode.tally.lost_messages;  // Of that reason.
   std::string text = trace_views::heading(
       mode.info, reason.empty() ? std::string("lost messages") : "lost messages, reason " + reason);
   if (lost.empty()) return text + "  none\n\n";
 
   std::map<std::pair<std::string, std::string>, size_t> count_by_handoff_reason;
-  for (const LostMessage* message : lost) {
-    ++count_by_handoff_reason[{message->handoff, message->reason}];
+  for (const LostMessage& message : lost) {
+    ++count_by_handoff_reason[{message.handoff, message.reason}];
   }
   TextTable groups({{"handoff"}, {"reason", Align::kLeft, true}, {"messages", Align::kRight}}, 2);
   for (const auto& [key, count] : count_by_handoff_reason) {
@@ -45,9 +42,9 @@ std::string mode_lost(const TalliedMode& mode, const std::string& reason) {
                   {"kind"},
                   {"reason", Align::kLeft, true}},
                  2);
-  for (const LostMessage* message : lost) {
-    list.add_row({trace_views::hours(message->key.t_h), message->id, message->trace, message->node,
-                  message->kind, message->reason});
+  for (const LostMessage& message : lost) {
+    list.add_row({trace_views::hours(message.key.t_h), message.id, message.trace, message.node,
+                  message.kind, message.reason});
   }
   return text + "\nMessages\n" + list.render() + "\n";
 }
@@ -57,7 +54,8 @@ std::string mode_lost(const TalliedMode& mode, const std::string& reason) {
 std::string trace_lost(const std::string& run_dir, const std::string& reason,
                        const TraceFilter& filter, std::vector<std::string>* warnings) {
   std::string text;
-  for (const auto& mode : trace_views::tally_run(run_dir, filter, warnings)) {
+  for (const auto& mode :
+       trace_views::tally_run(run_dir, filter, warnings, {.listed = true, .reason = reason})) {
     text += mode_lost(mode, reason);
   }
   return trace_views::fit_width(text);

@@ -46,8 +46,8 @@ struct DeferredEvent {
 
 class Tally {
  public:
-  Tally(const TraceFilter& filter, const ModeInfo& info)
-      : filter_(filter), info_(info), deaths_(&names_) {}
+  Tally(const TraceFilter& filter, const ModeInfo& info, const LostList& list)
+      : filter_(filter), info_(info), list_(list), deaths_(&names_) {}
 
   void add(const EventFields& fields) {
     if (!fields.msg.empty()) add_to_message(fields);
@@ -192,6 +192,7 @@ class Tally {
       case report::Fate::kLost:
         ++tally_.lost;
         ++tally_.lost_by_reason[std::string(reason)];
+        if (!list_.listed || !(list_.reason.empty() || reason == list_.reason)) break;
         tally_.lost_messages.push_back(
             {end.key, std::string(id), std::string(trace_of(id)), std::string(node),
              std::string(kind), std::string(names_.text(end.handoff)), std::string(reason)});
@@ -207,6 +208,7 @@ class Tally {
 
   const TraceFilter& filter_;
   const ModeInfo& info_;
+  const LostList& list_;
   Interner names_;
   std::unordered_map<std::string_view, MessageTally> messages_;
   std::unordered_map<std::string_view, RareEvents> rare_;
@@ -223,14 +225,14 @@ class Tally {
 }  // namespace
 
 ModeTally tally_mode(report::ModeScan* scan, const TraceFilter& filter, const ModeInfo& info,
-                     std::vector<std::string>* warnings) {
-  Tally tally(filter, info);
+                     std::vector<std::string>* warnings, const LostList& list) {
+  Tally tally(filter, info, list);
   scan->read([&tally](const EventFields& fields) { tally.add(fields); }, warnings);
   return tally.finish();
 }
 
 std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter& filter,
-                                   std::vector<std::string>* warnings) {
+                                   std::vector<std::string>* warnings, const LostList& list) {
   // The modes share nothing, so each is read in a thread of its own.
   struct Pending {
     std::future<TalliedMode> mode;
@@ -239,11 +241,11 @@ std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter
   std::deque<Pending> pending;
   for (const auto& dir : select_mode_dirs(run_dir, filter)) {
     Pending& mode = pending.emplace_back();
-    mode.mode = std::async(std::launch::async, [dir, &filter, &mode] {
+    mode.mode = std::async(std::launch::async, [dir, &filter, &mode, &list] {
       report::ModeScan scan(dir);
       TalliedMode result;
       result.info = mode_info(scan.mode(), scan.run_info(), filter);
-      result.tally = tally_mode(&scan, filter, result.info, &mode.warnings);
+      result.tally = tally_mode(&scan, filter, result.info, &mode.warnings, list);
       return result;
     });
   }

@@ -39,14 +39,21 @@ struct ModeTally {
   // (report::served_again_without_journal).
   size_t served_again_without_journal = 0;
   std::map<std::string, size_t> lost_by_reason;
-  std::vector<LostMessage> lost_messages;  // In time order.
+  std::vector<LostMessage> lost_messages;  // Those LostList asks for, in time order.
+};
+
+// Which lost messages ModeTally::lost_messages lists: each is held until
+// the view prints it, so summary, which shows only counts, lists none.
+struct LostList {
+  bool listed = true;
+  std::string reason;  // Only the messages lost for it; empty: for any.
 };
 
 // Reads the scan's files once (warnings as ModeScan::read) and tallies the
 // events and messages that pass `filter`, as the Event-based views count
 // them (report::MessageIndex and passes()).
 ModeTally tally_mode(report::ModeScan* scan, const TraceFilter& filter, const ModeInfo& info,
-                     std::vector<std::string>* warnings);
+                     std::vector<std::string>* warnings, const LostList& list = {});
 
 struct TalliedMode {
   ModeInfo info;
@@ -56,6 +63,6 @@ struct TalliedMode {
 // tally_mode() of each mode of run_dir the filter selects, in name order,
 // each mode in a thread of its own. Throws std::runtime_error as load_run().
 std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter& filter,
-                                   std::vector<std::string>* warnings);
+                                   std::vector<std::string>* warnings, const LostList& list = {});
 
 }  // namespace tearline::trace_views

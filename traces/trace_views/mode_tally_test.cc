@@ -213,5 +213,27 @@ TEST(ModeTally, MatchesTheEventModelOnCrashLosses) {
   EXPECT_EQ(lost_to_crash, 2u);
 }
 
+TEST(ModeTally, ListsOnlyTheLostMessagesAskedFor) {
+  const std::string reason = "link-loss:injected";
+  for (const TalliedMode& mode : tally_run(testing::recorded_faulty_run(), {}, nullptr)) {
+    EXPECT_EQ(mode.tally.lost_messages.size(), mode.tally.lost) << mode.info.name;
+  }
+  size_t listed = 0;
+  for (const TalliedMode& mode :
+       tally_run(testing::recorded_faulty_run(), {}, nullptr, {.listed = true, .reason = reason})) {
+    const auto count = mode.tally.lost_by_reason.find(reason);
+    EXPECT_EQ(mode.tally.lost_messages.size(),
+              count == mode.tally.lost_by_reason.end() ? 0 : count->second);
+    for (const LostMessage& lost : mode.tally.lost_messages) EXPECT_EQ(lost.reason, reason);
+    listed += mode.tally.lost_messages.size();
+  }
+  EXPECT_GT(listed, 0u);
+  for (const TalliedMode& mode :
+       tally_run(testing::recorded_faulty_run(), {}, nullptr, {.listed = false, .reason = {}})) {
+    EXPECT_TRUE(mode.tally.lost_messages.empty());
+    EXPECT_GT(mode.tally.lost, 0u) << mode.info.name;
+  }
+}
+
 }  // namespace
 }  // namespace tearline::trace_views
