@@ -82,7 +82,8 @@ int trace_command(const TraceCommandOptions& options) {
       text = trace_follow(options.run_dir, options.target, options.filter, &warnings);
     }
     if (options.view == "lost") {
-      text = trace_lost(options.run_dir, options.reason, options.filter, &warnings);
+      // Written as it is made: a run can lose most of its messages.
+      trace_lost(options.run_dir, options.reason, options.filter, &warnings, &std::cout);
     }
     if (options.view == "node") {
       // Written as it is made: a node's table can be as long as the run.

@@ -193,9 +193,10 @@ class Tally {
         ++tally_.lost;
         ++tally_.lost_by_reason[std::string(reason)];
         if (!list_.listed || !(list_.reason.empty() || reason == list_.reason)) break;
-        tally_.lost_messages.push_back(
-            {end.key, std::string(id), std::string(trace_of(id)), std::string(node),
-             std::string(kind), std::string(names_.text(end.handoff)), std::string(reason)});
+        // A crash's reason is no line's: copied, as each reason once.
+        tally_.lost_messages.push_back({end.key, id, trace_of(id), node, kind,
+                                        names_.text(end.handoff),
+                                        *tally_.texts.emplace(reason).first});
         break;
       case report::Fate::kInFlight:
         ++tally_.in_flight;
@@ -242,10 +243,10 @@ std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter
   for (const auto& dir : select_mode_dirs(run_dir, filter)) {
     Pending& mode = pending.emplace_back();
     mode.mode = std::async(std::launch::async, [dir, &filter, &mode, &list] {
-      report::ModeScan scan(dir);
       TalliedMode result;
-      result.info = mode_info(scan.mode(), scan.run_info(), filter);
-      result.tally = tally_mode(&scan, filter, result.info, &mode.warnings, list);
+      result.scan = std::make_unique<report::ModeScan>(dir);
+      result.info = mode_info(result.scan->mode(), result.scan->run_info(), filter);
+      result.tally = tally_mode(result.scan.get(), filter, result.info, &mode.warnings, list);
       return result;
     });
   }

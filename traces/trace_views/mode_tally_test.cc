@@ -58,7 +58,8 @@ ModeTally expected_tally(const LoadedRun& run, const LoadedMode& mode) {
         const Event& end = *message.end;
         tally.lost_messages.push_back(
             {TimeKey{end.t_h, end.wall_ms.value_or(0), end.file, end.line}, id,
-             mode.index->trace_of(id), end.node, end.kind, end.handoff, report::loss_reason(end)});
+             *tally.texts.emplace(mode.index->trace_of(id)).first, end.node, end.kind, end.handoff,
+             *tally.texts.emplace(report::loss_reason(end)).first});
         break;
       }
       case report::Fate::kInFlight:
