@@ -1,45 +1,39 @@
 // tearline-bench-read: how fast `tearline trace` reads a run's trace files,
-// beside `wc -l` over the same files, measured in the same run. See
-// README.md, "Benchmarks".
+// beside `wc -l` over the same files, and how much memory each reader of a
+// run (the report, every trace view, every export) takes. See README.md,
+// "Benchmarks".
 //
-// Writes, in a fresh temporary directory, a synthetic run with at least N
-// events over both modes and one file per node, through JsonlTraceWriter, so
-// the lines are byte for byte what nodes write: messages created at an
-// agency, queued, served and delivered there, then sent (directly, or via
-// the broker in the coordinated mode) to a unit that receives, queues,
-// serves, delivers and acts on them; each copy names its parent and the
-// trace id. A launcher.trace.jsonl per mode holds the "run" event, whose plot
-// names trace ids that exist. Then, R rounds each, each a child process with
-// its output to /dev/null: /usr/bin/wc -l over the files, `tearline trace
-// RUN summary`, and `tearline trace RUN follow ID` of one plot trace id (the
-// tearline beside this binary). Prints the medians of wall and CPU time and
-// the ratio summary / wc of wall time (target: within 10x).
-#include <fcntl.h>
+// Writes a synthetic run (read_corpus.h) with at least N events, or takes
+// one written before (--run). Then:
+//  1. speed: R rounds each, each a child process with its output to
+//     /dev/null: /usr/bin/wc -l over the files, `tearline trace RUN summary`
+//     and `tearline trace RUN follow ID` of one plot trace id (the tearline
+//     beside this binary). Prints the medians of wall and CPU time and the
+//     ratio summary / wc of wall time (target: within 10x).
+//  2. memory: once each, as a child process: `tearline report RUN`, every
+//     trace view, every export `tearline trace --help` lists (into a
+//     temporary file, removed afterwards). Prints wall and CPU time, peak
+//     anonymous memory (child_usage.h) and whether it is within 256 MiB.
+// It reports; it does not fail on a target missed.
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <map>
-#include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/trace.h"
-
-extern char** environ;
+#include "bench/child_usage.h"
+#include "bench/read_corpus.h"
 
 namespace tearline::bench {
 namespace {
@@ -48,251 +42,10 @@ namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr double kTargetRatio = 10.0;
+constexpr uint64_t kAnonTargetMib = 256;
+constexpr std::chrono::milliseconds kSampleInterval{10};
+constexpr size_t kHelpBytesMax = 1 << 16;
 constexpr const char* kWcPath = "/usr/bin/wc";
-constexpr int64_t kWallStartMs = 1795674690881;
-// Scenario hours between two messages' creation; each lifecycle fits in it,
-// so every node file is written in time order.
-constexpr double kMessageSpacingH = 0.05;
-constexpr double kStepH = 0.002;  // Between two steps of one message.
-constexpr const char* kPlotId = "plot.manchester-2017-05-22";
-constexpr std::array<std::string_view, 4> kPlotTraceIds = {
-    "uk-subject-m-1", "uk-subject-m-2", "us-manchester-1", "uk-subject-m-review"};
-
-struct Agency {
-  std::string_view name;
-  std::string_view unit;  // Where its reports go.
-  std::string_view area;
-};
-constexpr std::array<Agency, 3> kAgencies = {{{"agency.uk", "unit.manchester", "manchester"},
-                                              {"agency.us", "unit.newyork", "newyork"},
-                                              {"agency.ru", "unit.stpetersburg", "stpetersburg"}}};
-constexpr std::array<std::string_view, 4> kUnits = {"unit.manchester", "unit.london",
-                                                    "unit.newyork", "unit.stpetersburg"};
-
-std::string run_json(std::string_view mode_name) {
-  std::string plot_ids;
-  for (const std::string_view id : kPlotTraceIds) {
-    plot_ids += fmt::format("{}\"{}\"", plot_ids.empty() ? "" : ",", id);
-  }
-  return fmt::format(
-      R"({{"agencies":["agency.uk","agency.us","agency.ru"],"duration_h":1896.0,)"
-      R"("ms_per_scenario_hour":4.0,"mode":"{}","plots":[{{"area":"manchester",)"
-      R"("attack_h":1653.5166666666667,"id":"{}","trace_ids":[{}]}}],)"
-      R"("scenario":"read-bench","seed":20170522,"start_iso":"2017-03-15T00:00:00Z",)"
-      R"("units":[{{"agency":"agency.uk","area":"manchester","name":"unit.manchester",)"
-      R"("response_h":48.0}},{{"agency":"agency.uk","area":"london","name":"unit.london",)"
-      R"("response_h":48.0}},{{"agency":"agency.ru","area":"stpetersburg",)"
-      R"("name":"unit.stpetersburg","response_h":48.0}},{{"agency":"agency.us",)"
-      R"("area":"newyork","name":"unit.newyork","response_h":48.0}}]}})",
-      mode_name, kPlotId, plot_ids);
-}
-
-// One mode directory being written: a writer per node, and the clock.
-class ModeWriter {
- public:
-  ModeWriter(const fs::path& dir, std::string mode, bool coordinated)
-      : dir_(dir), mode_(std::move(mode)), coordinated_(coordinated) {
-    fs::create_directories(dir_);
-    TraceEvent run;
-    run.wall_ms = kWallStartMs;
-    run.node = "launcher";
-    run.mode = mode_;
-    run.kind = "run";
-    run.run_json = run_json(mode_);
-    writer("launcher").write(run);
-    for (const Agency& agency : kAgencies) start(agency.name);
-    for (const std::string_view unit : kUnits) start(unit);
-    if (coordinated_) start("broker");
-  }
-
-  // Writes one report's whole lifecycle; returns the events written.
-  uint64_t write_message(uint64_t index, std::string_view trace_id) {
-    const Agency& agency = kAgencies[index % kAgencies.size()];
-    const std::string trace =
-        trace_id.empty() ? fmt::format("bg.{}.{}", agency.name, index) : std::string(trace_id);
-    const uint64_t before = events_;
-    t_h_ = static_cast<double>(index) * kMessageSpacingH;
-    event_ = TraceEvent{};
-    event_.trace = trace;
-    event_.area = std::string(agency.area);
-    event_.detail = {"subject", "area", "site"};
-    event_.background = trace_id.empty();
-    event_.depth = static_cast<uint32_t>(1 + index % 7);
-    event_.priority = static_cast<int32_t>(30 + index % 40);
-    if (!trace_id.empty()) {
-      event_.source_kind = "handle";
-      event_.source = "us.insider-1";
-      event_.source_agency = std::string(agency.name);
-    }
-
-    // At the agency: its database queue.
-    const std::string queue = fmt::format("database@{}", agency.name);
-    serve(agency.name, trace, "", fmt::format("background@{}", agency.name), queue);
-
-    std::string copy = trace;
-    std::string_view from = agency.name;
-    if (coordinated_) {
-      copy = hop(from, "broker", copy);
-      step("broker", "pseudonymised", copy, "", "cipher@broker");
-      event_.source_kind = trace_id.empty() ? "" : "pseudonym";
-      serve("broker", copy, "", "", "officers@broker");
-      from = "broker";
-    }
-    copy = hop(from, agency.unit, copy);
-    serve(agency.unit, copy, "", "", fmt::format("intake@{}", agency.unit));
-    step(agency.unit, "acted", copy, "", fmt::format("intake@{}", agency.unit));
-    return events_ - before;
-  }
-
-  uint64_t events() const { return events_; }
-
-  void finish() {
-    for (auto& [name, node_writer] : writers_) {
-      if (name == "launcher") continue;
-      TraceEvent stopped;
-      stopped.wall_ms = wall_ms();
-      stopped.t_h = t_h_;
-      stopped.node = name;
-      stopped.mode = mode_;
-      stopped.kind = "node_stopped";
-      stopped.reason = "exit:0";
-      stopped.peak_rss_kib = 11200;
-      writer("launcher").write(stopped);
-      ++events_;
-    }
-    for (auto& [name, node_writer] : writers_) node_writer->flush();
-    writers_.clear();
-  }
-
- private:
-  JsonlTraceWriter& writer(std::string_view node) {
-    auto it = writers_.find(std::string(node));
-    if (it == writers_.end()) {
-      const std::string path = (dir_ / fmt::format("{}.trace.jsonl", node)).string();
-      it = writers_.emplace(std::string(node), std::make_unique<JsonlTraceWriter>(path)).first;
-    }
-    return *it->second;
-  }
-
-  int64_t wall_ms() const { return kWallStartMs + static_cast<int64_t>(t_h_ * 4.0); }
-
-  void start(std::string_view node) {
-    TraceEvent started;
-    started.wall_ms = kWallStartMs;
-    started.t_h = -50;
-    started.node = node;
-    started.mode = mode_;
-    started.kind = "node_started";
-    writer(node).write(started);
-    ++events_;
-  }
-
-  void step(std::string_view node, std::string_view kind, const std::string& msg,
-            std::string_view peer, std::string_view handoff) {
-    t_h_ += kStepH;
-    event_.wall_ms = wall_ms();
-    event_.t_h = t_h_;
-    event_.node = node;
-    event_.mode = mode_;
-    event_.kind = kind;
-    event_.msg = msg;
-    event_.peer = std::string(peer);
-    event_.handoff = std::string(handoff);
-    writer(node).write(event_);
-    ++events_;
-    event_.parent.clear();
-    event_.attempt = 0;
-    event_.wait_h = 0;
-    event_.service_h = 0;
-  }
-
-  // created (if `origin` is not empty), queued, dequeued, served, delivered.
-  void serve(std::string_view node, const std::string& msg, std::string_view peer,
-             const std::string& origin, const std::string& queue) {
-    if (!origin.empty()) step(node, "created", msg, peer, origin);
-    step(node, "queued", msg, "", queue);
-    event_.wait_h = kStepH;
-    step(node, "dequeued", msg, "", queue);
-    event_.wait_h = kStepH;
-    event_.service_h = kStepH;
-    step(node, "served", msg, "", queue);
-    step(node, "delivered", msg, "", queue);
-  }
-
-  // A copy of `msg` from `from` to `to`: created, sent, received, acked.
-  std::string hop(std::string_view from, std::string_view to, const std::string& msg) {
-    const std::string copy = fmt::format("{}>{}", msg, to);
-    const std::string handoff = fmt::format("{}->{}", from, to);
-    event_.parent = msg;
-    step(from, "created", copy, to, fmt::format("poll@{}", from));
-    event_.attempt = 1;
-    step(from, "sent", copy, to, handoff);
-    event_.attempt = 1;
-    step(to, "received", copy, from, handoff);
-    event_.attempt = 1;
-    step(from, "acked", copy, to, handoff);
-    return copy;
-  }
-
-  fs::path dir_;
-  std::string mode_;
-  bool coordinated_;
-  std::map<std::string, std::unique_ptr<JsonlTraceWriter>> writers_;
-  TraceEvent event_;
-  double t_h_ = 0;
-  uint64_t events_ = 0;
-};
-
-struct Corpus {
-  uint64_t events = 0;
-  uint64_t bytes = 0;
-  std::vector<std::string> files;
-};
-
-Corpus write_run(const fs::path& run_dir, uint64_t min_events) {
-  ModeWriter bilateral(run_dir / "bilateral", "bilateral", false);
-  ModeWriter coordinated(run_dir / "coordinated", "coordinated", true);
-  // Plot reports sit mid-run among the background ones.
-  const uint64_t plot_from = min_events / 60;
-  uint64_t total = bilateral.events() + coordinated.events();
-  for (uint64_t i = 0; total < min_events; ++i) {
-    const std::string_view trace_id = (i >= plot_from && i - plot_from < kPlotTraceIds.size())
-                                          ? kPlotTraceIds[i - plot_from]
-                                          : std::string_view();
-    total += bilateral.write_message(i, trace_id);
-    total += coordinated.write_message(i, trace_id);
-  }
-  bilateral.finish();
-  coordinated.finish();
-
-  Corpus corpus;
-  corpus.events = bilateral.events() + coordinated.events();
-  for (const auto& entry : fs::recursive_directory_iterator(run_dir)) {
-    if (!entry.is_regular_file()) continue;
-    corpus.files.push_back(entry.path().string());
-    corpus.bytes += entry.file_size();
-  }
-  std::sort(corpus.files.begin(), corpus.files.end());
-  return corpus;
-}
-
-// Runs argv[0] with argv, its output to /dev/null; throws if it fails.
-void run_quiet(std::vector<std::string> args) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error(fmt::format("cannot run {}", args[0]));
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error(fmt::format("{} failed", fmt::join(args, " ")));
-  }
-}
 
 // The tearline binary beside this one.
 std::string tearline_path() {
@@ -302,63 +55,30 @@ std::string tearline_path() {
   return path.string();
 }
 
-// User and system CPU seconds of the children waited for so far.
-double children_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_CHILDREN, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 struct Timings {
-  std::vector<double> wall_seconds, cpu_seconds;
+  std::vector<double> wall_ms, cpu_ms;
 
   void measure(const std::vector<std::string>& args) {
-    const double cpu_before = children_cpu_seconds();
-    const auto start = SteadyClock::now();
-    run_quiet(args);
-    wall_seconds.push_back(std::chrono::duration<double>(SteadyClock::now() - start).count());
-    cpu_seconds.push_back(children_cpu_seconds() - cpu_before);
+    const ChildUsage usage = run_measured(args, kSampleInterval, true);
+    if (usage.exit_code != 0) {
+      throw std::runtime_error(
+          fmt::format("{} failed (exit {})", fmt::join(args, " "), usage.exit_code));
+    }
+    wall_ms.push_back(usage.wall_ms);
+    cpu_ms.push_back(usage.cpu_ms);
   }
   static double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
   }
-  double wall() const { return median(wall_seconds); }
-  double cpu() const { return median(cpu_seconds); }
-  double min() const { return *std::min_element(wall_seconds.begin(), wall_seconds.end()); }
-  double max() const { return *std::max_element(wall_seconds.begin(), wall_seconds.end()); }
+  double wall() const { return median(wall_ms); }
+  double cpu() const { return median(cpu_ms); }
+  double min() const { return *std::min_element(wall_ms.begin(), wall_ms.end()); }
+  double max() const { return *std::max_element(wall_ms.begin(), wall_ms.end()); }
 };
 
-// keep_dir: where to write the run and leave it; empty for a temporary
-// directory, removed afterwards.
-int run(uint64_t min_events, int rounds, const std::string& keep_dir) {
-  const fs::path run_dir = keep_dir.empty() ? fs::temp_directory_path() /
-                                                  fmt::format("tearline-bench-read-{}", ::getpid())
-                                            : fs::path(keep_dir);
-  if (!keep_dir.empty() && fs::exists(run_dir)) {
-    throw std::runtime_error(fmt::format("--keep {}: already exists", keep_dir));
-  }
-  fs::remove_all(run_dir);
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      if (!dir.empty()) fs::remove_all(dir, ec);
-    }
-  } cleanup{keep_dir.empty() ? run_dir : fs::path()};
-
-  const std::string tearline = tearline_path();
-  Corpus corpus;
-  const auto write_start = SteadyClock::now();
-  corpus = write_run(run_dir, min_events);
-  const double write_s = std::chrono::duration<double>(SteadyClock::now() - write_start).count();
-  fmt::print("corpus: {} events, {} files, {:.1f} MB in {} (written in {:.2f} s)\n", corpus.events,
-             corpus.files.size(), static_cast<double>(corpus.bytes) / 1e6, run_dir.string(),
-             write_s);
-
+void print_speed(const Corpus& corpus, const std::string& tearline, const fs::path& run_dir,
+                 int rounds) {
   std::vector<std::string> wc_args = {kWcPath, "-l"};
   wc_args.insert(wc_args.end(), corpus.files.begin(), corpus.files.end());
   const std::string follow_id(kPlotTraceIds[0]);
@@ -369,17 +89,14 @@ int run(uint64_t min_events, int rounds, const std::string& keep_dir) {
     follow.measure({tearline, "trace", run_dir.string(), "follow", follow_id});
   }
 
-  const auto rate = [&](double seconds) { return static_cast<double>(corpus.events) / seconds; };
-  const auto mbps = [&](double seconds) {
-    return static_cast<double>(corpus.bytes) / 1e6 / seconds;
-  };
+  const auto rate = [&](double ms) { return static_cast<double>(corpus.events) / ms * 1e3; };
+  const auto mbps = [&](double ms) { return static_cast<double>(corpus.bytes) / 1e3 / ms; };
   fmt::print("\n{} rounds; medians, wall (min-max)\n", rounds);
   fmt::print("{:<38} {:>24} {:>8} {:>12} {:>8}\n", "command", "wall ms", "cpu ms", "events/s",
              "MB/s");
   const auto row = [&](std::string_view what, const Timings& t) {
-    fmt::print("{:<38} {:>8.1f} ({:>6.1f}-{:>6.1f}) {:>8.1f} {:>12.0f} {:>8.1f}\n", what,
-               t.wall() * 1e3, t.min() * 1e3, t.max() * 1e3, t.cpu() * 1e3, rate(t.wall()),
-               mbps(t.wall()));
+    fmt::print("{:<38} {:>8.1f} ({:>6.1f}-{:>6.1f}) {:>8.1f} {:>12.0f} {:>8.1f}\n", what, t.wall(),
+               t.min(), t.max(), t.cpu(), rate(t.wall()), mbps(t.wall()));
   };
   row("wc -l", wc);
   row("tearline trace summary", summary);
@@ -387,6 +104,126 @@ int run(uint64_t min_events, int rounds, const std::string& keep_dir) {
   const double ratio = summary.wall() / wc.wall();
   fmt::print("\nratio summary/wc (wall): {:.1f} (target <= {:.0f}x): {}\n", ratio, kTargetRatio,
              ratio <= kTargetRatio ? "met" : "NOT met");
+}
+
+// One reader of the run to measure: its label, its arguments after
+// `tearline`, and the export file it writes (or "").
+struct Reader {
+  std::string what;
+  std::vector<std::string> args;
+  fs::path output;
+};
+
+std::vector<Reader> readers_of(const std::string& tearline, const std::string& run,
+                               const fs::path& out_dir) {
+  const std::string follow_id(kPlotTraceIds[0]);
+  const std::string node(kBusiestNode);
+  std::vector<Reader> readers = {
+      {"report", {"report", run}, {}},
+      {"trace summary", {"trace", run, "summary"}, {}},
+      {"trace follow " + follow_id, {"trace", run, "follow", follow_id}, {}},
+      {"trace lost", {"trace", run, "lost"}, {}},
+      {"trace node " + node, {"trace", run, "node", node}, {}}};
+  // An export is measured only if this tearline has it.
+  const std::string help = output_of({tearline, "trace", "--help"}, kHelpBytesMax);
+  for (const std::string option :
+       {"--otlp", "--perfetto", "--perfetto-proto", "--html", "--mermaid"}) {
+    if (!std::regex_search(help, std::regex(option + "\\b(?!-)"))) continue;
+    const fs::path output = out_dir / ("export" + option);
+    readers.push_back({"trace " + option, {"trace", run, option, output.string()}, output});
+  }
+  return readers;
+}
+
+void print_memory(const std::string& tearline, const fs::path& run_dir, const std::string& only) {
+  const fs::path out_dir =
+      fs::temp_directory_path() / fmt::format("tearline-bench-read-out-{}", ::getpid());
+  fs::create_directories(out_dir);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{out_dir};
+
+  const std::regex selected(only.empty() ? ".*" : only);
+  fmt::print(
+      "\nmemory, one run each; peak anon = the largest RssAnon of /proc/PID/status, sampled "
+      "every {} ms\n(heap and stacks; not the mapped trace files); peak RSS = VmHWM, with "
+      "them\n",
+      kSampleInterval.count());
+  fmt::print("{:<34} {:>9} {:>9} {:>14} {:>13} {:>11}\n", "what", "wall ms", "cpu ms",
+             "peak anon MiB", "peak RSS MiB", "<= 256 MiB");
+  for (const Reader& reader : readers_of(tearline, run_dir.string(), out_dir)) {
+    if (!std::regex_search(reader.what, selected)) continue;
+    std::vector<std::string> args = {tearline};
+    args.insert(args.end(), reader.args.begin(), reader.args.end());
+    const ChildUsage usage = run_measured(args, kSampleInterval, false);
+    if (!reader.output.empty()) {
+      std::error_code ec;
+      fs::remove(reader.output, ec);
+    }
+    const auto mib = [](uint64_t kib) { return static_cast<double>(kib) / 1024.0; };
+    const std::string verdict = usage.exit_code != 0 ? fmt::format("exit {}", usage.exit_code)
+                                : mib(usage.peak_anon_kib) <= kAnonTargetMib ? "yes"
+                                                                             : "NO";
+    fmt::print("{:<34} {:>9.0f} {:>9.0f} {:>14.1f} {:>13.1f} {:>11}\n", reader.what, usage.wall_ms,
+               usage.cpu_ms, mib(usage.peak_anon_kib), mib(usage.peak_rss_kib), verdict);
+    std::fflush(stdout);
+  }
+}
+
+struct Options {
+  uint64_t min_events = 1'000'000;
+  int rounds = 3;
+  std::string keep_dir;  // Where to write the run and leave it; "" for a temporary one.
+  std::string run_dir;   // A run written before, read instead of writing one.
+  std::string only;      // Measure only the memory of readers this matches.
+};
+
+int run(const Options& options) {
+  const std::string tearline = tearline_path();
+  fs::path run_dir;
+  Corpus corpus;
+  fs::path temporary;
+  if (!options.run_dir.empty()) {
+    run_dir = options.run_dir;
+    if (!fs::is_directory(run_dir)) {
+      throw std::runtime_error(fmt::format("--run {}: not a directory", options.run_dir));
+    }
+    corpus = corpus_of(run_dir);
+    // Counted as lines: the events and each mode's "run" event.
+    fmt::print("corpus: {} lines, {} files, {:.1f} MB in {}\n", corpus.events, corpus.files.size(),
+               static_cast<double>(corpus.bytes) / 1e6, run_dir.string());
+  } else {
+    run_dir = options.keep_dir.empty()
+                  ? fs::temp_directory_path() / fmt::format("tearline-bench-read-{}", ::getpid())
+                  : fs::path(options.keep_dir);
+    if (!options.keep_dir.empty() && fs::exists(run_dir)) {
+      throw std::runtime_error(fmt::format("--keep {}: already exists", options.keep_dir));
+    }
+    if (options.keep_dir.empty()) temporary = run_dir;
+    fs::remove_all(run_dir);
+  }
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  } cleanup{temporary};
+
+  if (options.run_dir.empty()) {
+    const auto write_start = SteadyClock::now();
+    corpus = write_run(run_dir, options.min_events);
+    const double write_s = std::chrono::duration<double>(SteadyClock::now() - write_start).count();
+    fmt::print("corpus: {} events, {} files, {:.1f} MB in {} (written in {:.2f} s)\n",
+               corpus.events, corpus.files.size(), static_cast<double>(corpus.bytes) / 1e6,
+               run_dir.string(), write_s);
+  }
+  if (options.only.empty()) print_speed(corpus, tearline, run_dir, options.rounds);
+  print_memory(tearline, run_dir, options.only);
   return 0;
 }
 
@@ -394,23 +231,36 @@ int run(uint64_t min_events, int rounds, const std::string& keep_dir) {
 }  // namespace tearline::bench
 
 int main(int argc, char** argv) {
-  CLI::App app{"tearline-bench-read: trace reading speed beside wc -l (README.md, Benchmarks)"};
-  uint64_t events = 1'000'000;
-  int rounds = 3;
-  app.add_option("--events", events, "at least this many events in the synthetic run")
+  CLI::App app{
+      "tearline-bench-read: trace reading speed beside wc -l, and the peak memory of each "
+      "reader of a run (README.md, Benchmarks)"};
+  tearline::bench::Options options;
+  app.add_option("--events", options.min_events, "at least this many events in the synthetic run")
       ->check(CLI::Range(1, 1 << 30));
-  app.add_option("--rounds", rounds, "rounds of each measurement; medians are reported")
+  app.add_option("--rounds", options.rounds, "rounds of each speed measurement; medians reported")
       ->check(CLI::Range(1, 1 << 30));
-  std::string keep_dir;
-  app.add_option("--keep", keep_dir,
+  app.add_option("--keep", options.keep_dir,
                  "write the synthetic run into this new directory and leave it there");
+  app.add_option("--run", options.run_dir,
+                 "read this run, written before by --keep, instead of writing one")
+      ->excludes("--keep")
+      ->excludes("--events");
+  app.add_option("--only", options.only,
+                 "measure only the memory of the readers whose name this regular expression "
+                 "matches (e.g. 'node|lost'), and skip the speed rounds");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? 0 : 2;
   }
   try {
-    return tearline::bench::run(events, rounds, keep_dir);
+    const std::regex checked(options.only);  // Before the corpus is written.
+  } catch (const std::regex_error& e) {
+    fmt::print(stderr, "tearline-bench-read: --only: bad regular expression: {}\n", e.what());
+    return 2;
+  }
+  try {
+    return tearline::bench::run(options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "tearline-bench-read: {}\n", e.what());
     return 1;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <ostream>
 #include <stdexcept>
 #include <vector>
@@ -113,10 +114,12 @@ int trace_command(const TraceCommandOptions& options) {
       text = trace_follow(options.run_dir, options.target, options.filter, &warnings);
     }
     if (options.view == "lost") {
-      text = trace_lost(options.run_dir, options.reason, options.filter, &warnings);
+      // Written as it is made: a run can lose most of its messages.
+      trace_lost(options.run_dir, options.reason, options.filter, &warnings, &std::cout);
     }
     if (options.view == "node") {
-      text = trace_node(options.run_dir, options.target, options.filter, &warnings);
+      // Written as it is made: a node's table can be as long as the run.
+      trace_node(options.run_dir, options.target, options.filter, &warnings, &std::cout);
     }
   } catch (const std::exception& error) {
     fmt::print(stderr, "tearline trace: {}\n", error.what());

@@ -1,7 +1,7 @@
 // A message's place in its trace, gathered from trace lines read in any
 // order, as report::MessageIndex decides it from events in time order: the
 // parent named by its first "created" event and the first trace id among its
-// events. Internal to tearline_trace_views (the one-pass summary and follow).
+// events. Internal to tearline_trace_views (summary, lost, follow, node).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,5 @@
-// A run's trace files read into memory, one LoadedMode per mode, and the
+// A run's trace files read into memory, one LoadedMode per mode (all of a
+// run's events: the tests' model; or one trace's, for follow), and the
 // TraceFilter applied to events and messages. Internal to tearline_trace_views.
 #pragma once
 
@@ -49,7 +50,9 @@ std::vector<std::filesystem::path> select_mode_dirs(const std::string& run_dir,
 void check_plot_known(const std::string& run_dir, const TraceFilter& filter,
                       const std::vector<const ModeInfo*>& modes);
 
-// Every mode's events, with the losses crashes caused (crash_losses.h).
+// Every mode's events, with the losses crashes caused (crash_losses.h): the
+// whole run in memory, so no view uses it; it is the event-by-event model
+// the one-pass views are tested against (mode_tally_test).
 // Throws std::runtime_error for a run dir without modes, an unknown mode, or
 // a plot no mode's RunInfo names.
 LoadedRun load_run(const std::string& run_dir, const TraceFilter& filter,

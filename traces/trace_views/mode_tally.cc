@@ -10,71 +10,61 @@
 
 #include "traces/report/crash_losses.h"
 #include "traces/report/message_fates.h"
+#include "traces/trace_views/crash_tracker.h"
+#include "traces/trace_views/interner.h"
 
 namespace tearline::trace_views {
 namespace {
 
 using report::EventFields;
 
-// An event that may decide its message's fate, with what the views need of it.
-struct FateEvent {
-  TimeKey key;
-  bool has_wall_ms = false;  // Else key.wall_ms is 0 for want of one.
-  std::string_view node, kind, reason, trace, handoff, peer;
+// Per message, in a few hundred bytes: names interned, views into its
+// lines. What few messages have (a second terminal event, an in_flight
+// event) is kept apart (Tally::rare_).
+struct MessageTally {
+  Lineage lineage;
+  LastSeen seen;  // Its last event, and what a crash would have lost.
+  uint32_t terminal_events = 0;
+  bool in_flight = false;
+  EventRef terminal;  // One of them: the one, when there is just one.
 };
 
-struct MessageTally {
-  size_t events = 0;
-  Lineage lineage;
-  size_t terminal_events = 0;
-  FateEvent terminal;                       // One of them: the one, when there is just one.
-  std::optional<FateEvent> other_terminal;  // Another, when there are two or more.
-  std::optional<FateEvent> in_flight;       // The first.
-  FateEvent last;
+// Of a message with a second terminal event or an in_flight event.
+struct RareEvents {
+  std::optional<EventRef> other_terminal;  // Another, when there are two or more.
+  std::optional<EventRef> in_flight;       // The first.
 };
 
 // An event whose trace id (for the plot filter) comes from its message's
 // ancestors, known only once every file is read.
 struct DeferredEvent {
-  std::string_view node, kind, msg;
+  uint32_t node = Interner::kEmpty, kind = Interner::kEmpty;
+  std::string_view msg;
   double t_h = 0;
   std::optional<int64_t> wall_ms;
 };
 
-struct NodeKind {
-  std::string_view node, kind;
-  bool operator==(const NodeKind&) const = default;
-};
-
-struct NodeKindHash {
-  size_t operator()(const NodeKind& key) const {
-    const std::hash<std::string_view> hash;
-    return hash(key.node) * 31 + hash(key.kind);
-  }
-};
-
 class Tally {
  public:
-  Tally(const TraceFilter& filter, const ModeInfo& info) : filter_(filter), info_(info) {}
+  Tally(const TraceFilter& filter, const ModeInfo& info, const LostList& list)
+      : filter_(filter), info_(info), list_(list), deaths_(&names_) {}
 
   void add(const EventFields& fields) {
     if (!fields.msg.empty()) add_to_message(fields);
-    if (report::is_death(fields.kind, fields.reason, fields.fault)) {
-      deaths_by_node_[fields.node].push_back(
-          {TimeKey::of(fields), {fields.t_h, fields.wall_ms.value_or(0)}});
-    }
+    deaths_.add(fields);
     if (report::starts_without_journal(fields.kind, fields.reason)) {
-      starts_without_journal_[fields.node].push_back(TimeKey::of(fields));
+      starts_without_journal_[names_.id(fields.node)].push_back(TimeKey::of(fields));
     }
     if (!passes_node_and_window(filter_, fields.node, fields.t_h)) return;
+    const uint32_t node = names_.id(fields.node), kind = names_.id(fields.kind);
     if (!filter_.plot.empty()) {
       if (fields.trace.empty() && !fields.msg.empty()) {
-        deferred_.push_back({fields.node, fields.kind, fields.msg, fields.t_h, fields.wall_ms});
+        deferred_.push_back({node, kind, fields.msg, fields.t_h, fields.wall_ms});
         return;
       }
       if (!passes_plot(filter_, info_, fields.trace)) return;
     }
-    count(fields.node, fields.kind, fields.t_h, fields.wall_ms);
+    count(node, kind, fields.t_h, fields.wall_ms);
   }
 
   ModeTally finish() {
@@ -83,16 +73,14 @@ class Tally {
         count(event.node, event.kind, event.t_h, event.wall_ms);
       }
     }
-    for (const auto& [key, count] : count_by_node_kind_) {
-      tally_.nodes.emplace(key.node);
-      tally_.count_by_kind_node[std::string(key.kind)][std::string(key.node)] += count;
+    for (const auto& [node_kind, count] : count_by_node_kind_) {
+      const std::string node(names_.text(static_cast<uint32_t>(node_kind >> 32)));
+      const std::string kind(names_.text(static_cast<uint32_t>(node_kind)));
+      tally_.nodes.insert(node);
+      tally_.count_by_kind_node[kind][node] += count;
     }
-    for (auto& [node, deaths] : deaths_by_node_) {
-      std::sort(deaths.begin(), deaths.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      crash_reasons_by_node_[node] = "crash:" + std::string(node);
-      for (const auto& [key, death] : deaths) deaths_in_order_[node].push_back(death);
-    }
+    deaths_.finish();
+    lost_kind_ = names_.id("lost");
     for (auto& [node, starts] : starts_without_journal_) std::sort(starts.begin(), starts.end());
     for (const auto& [id, message] : messages_) add_fate(id, message);
     std::sort(tally_.lost_messages.begin(), tally_.lost_messages.end(),
@@ -103,32 +91,25 @@ class Tally {
  private:
   void add_to_message(const EventFields& fields) {
     MessageTally& message = messages_[fields.msg];
-    const TimeKey key = TimeKey::of(fields);
-    message.lineage.add(fields, key);
-    const FateEvent event{key,
-                          fields.wall_ms.has_value(),
-                          fields.node,
-                          fields.kind,
-                          fields.reason,
-                          fields.trace,
-                          fields.handoff,
-                          fields.peer};
+    const EventRef event = EventRef::of(fields, &names_);
+    message.lineage.add(fields, event.key);
+    message.seen.add(event, fields.kind);
     if (report::is_terminal(fields.kind)) {
       if (message.terminal_events++ == 0) {
         message.terminal = event;
-      } else if (!message.other_terminal) {
-        message.other_terminal = event;
+      } else if (RareEvents& rare = rare_[fields.msg]; !rare.other_terminal) {
+        rare.other_terminal = event;
       }
     }
-    if (fields.kind == "in_flight" && (!message.in_flight || key < message.in_flight->key)) {
-      message.in_flight = event;
+    if (fields.kind == "in_flight") {
+      RareEvents& rare = rare_[fields.msg];
+      if (!rare.in_flight || event.key < rare.in_flight->key) rare.in_flight = event;
+      message.in_flight = true;
     }
-    if (message.events++ == 0 || message.last.key < key) message.last = event;
   }
 
-  void count(std::string_view node, std::string_view kind, double t_h,
-             std::optional<int64_t> wall_ms) {
-    ++count_by_node_kind_[{node, kind}];
+  void count(uint32_t node, uint32_t kind, double t_h, std::optional<int64_t> wall_ms) {
+    ++count_by_node_kind_[(uint64_t{node} << 32) | kind];
     if (tally_.events++ == 0) {
       tally_.first_t_h = tally_.last_t_h = t_h;
     } else {
@@ -145,37 +126,33 @@ class Tally {
     return trace_views::trace_of(messages_, id);
   }
 
-  // As report::add_crash_losses: a message with no terminal or in_flight
-  // event, last seen at a node that died afterwards, is lost to the crash.
-  std::optional<FateEvent> crash_loss_of(const MessageTally& message) const {
+  // As report::add_crash_losses (Deaths): the loss event a crash caused.
+  std::optional<EventRef> crash_loss_of(const MessageTally& message) {
     if (message.terminal_events > 0 || message.in_flight) return std::nullopt;
-    const FateEvent& last = message.last;
-    const auto deaths = deaths_in_order_.find(report::holder_of(last.kind, last.peer, last.node));
-    if (deaths == deaths_in_order_.end()) return std::nullopt;
-    const report::Death* death = report::first_death_after(
-        deaths->second, last.key.t_h,
-        last.has_wall_ms ? std::optional(last.key.wall_ms) : std::nullopt);
-    if (death == nullptr) return std::nullopt;
-    FateEvent loss = last;
-    loss.key.t_h = std::max(death->t_h, last.key.t_h);
-    loss.key.wall_ms = death->wall_ms;
-    loss.node = deaths->first;
-    loss.kind = "lost";
-    loss.reason = crash_reasons_by_node_.at(deaths->first);
-    return loss;
+    const std::optional<CrashLoss> loss = deaths_.loss_of(message.seen);
+    if (!loss) return std::nullopt;
+    EventRef event = message.seen.last();
+    event.key = loss->key;
+    event.has_wall_ms = true;  // As the derived event: the death's, 0 when it had none.
+    event.node = loss->node;
+    event.kind = lost_kind_;
+    event.reason = names_.id(loss->reason);
+    return event;
   }
 
   // As report::MessageIndex: whether the message's two terminal events are
   // a service and its repeat by a centre without a journal; if so, the first.
-  std::optional<FateEvent> served_first_of(const MessageTally& message) const {
+  std::optional<EventRef> served_first_of(std::string_view id, const MessageTally& message) const {
     if (message.terminal_events != 2) return std::nullopt;
-    const bool in_order = message.terminal.key < message.other_terminal->key;
-    const FateEvent& first = in_order ? message.terminal : *message.other_terminal;
-    const FateEvent& second = in_order ? *message.other_terminal : message.terminal;
+    const EventRef& other = *rare_.at(id).other_terminal;
+    const bool in_order = message.terminal.key < other.key;
+    const EventRef& first = in_order ? message.terminal : other;
+    const EventRef& second = in_order ? other : message.terminal;
     const auto starts = starts_without_journal_.find(first.node);
     const bool restarted_between = report::started_between(
         starts == starts_without_journal_.end() ? nullptr : &starts->second, first.key, second.key);
-    if (!report::served_again_without_journal({first.kind, first.node}, {second.kind, second.node},
+    if (!report::served_again_without_journal({names_.text(first.kind), names_.text(first.node)},
+                                              {names_.text(second.kind), names_.text(second.node)},
                                               info_.run_info, restarted_between)) {
       return std::nullopt;
     }
@@ -183,28 +160,30 @@ class Tally {
   }
 
   void add_fate(std::string_view id, const MessageTally& message) {
-    const std::optional<FateEvent> crash_loss = crash_loss_of(message);
-    const std::optional<FateEvent> served_first = served_first_of(message);
-    const FateEvent& terminal = crash_loss     ? *crash_loss
-                                : served_first ? *served_first
-                                               : message.terminal;
+    const std::optional<EventRef> crash_loss = crash_loss_of(message);
+    const std::optional<EventRef> served_first = served_first_of(id, message);
+    const EventRef& terminal = crash_loss     ? *crash_loss
+                               : served_first ? *served_first
+                                              : message.terminal;
     report::FateEvidence evidence;
     evidence.created = message.lineage.created.has_value();
     evidence.terminal_events = message.terminal_events + (crash_loss ? 1 : 0);
     evidence.served_again_without_journal = served_first.has_value();
-    evidence.delivered = terminal.kind == "delivered";
-    evidence.in_flight = message.in_flight.has_value();
+    evidence.delivered = names_.text(terminal.kind) == "delivered";
+    evidence.in_flight = message.in_flight;
     std::string unaccounted_reason;
     const report::Fate fate = report::decide_fate(evidence, &unaccounted_reason);
-    const FateEvent& end = fate == report::Fate::kInFlight      ? *message.in_flight
-                           : fate == report::Fate::kUnaccounted ? message.last
-                                                                : terminal;
-    if (!passes_node_and_window(filter_, end.node, end.key.t_h)) return;
+    const EventRef& end = fate == report::Fate::kInFlight      ? *rare_.at(id).in_flight
+                          : fate == report::Fate::kUnaccounted ? message.seen.last()
+                                                               : terminal;
+    const std::string_view node = names_.text(end.node);
+    if (!passes_node_and_window(filter_, node, end.key.t_h)) return;
     if (!filter_.plot.empty() &&
         !passes_plot(filter_, info_, end.trace.empty() ? trace_of(id) : end.trace)) {
       return;
     }
-    const std::string_view reason = report::loss_reason(end.kind, end.reason);
+    const std::string_view kind = names_.text(end.kind);
+    const std::string_view reason = report::loss_reason(kind, names_.text(end.reason));
     switch (fate) {
       case report::Fate::kDelivered:
         ++tally_.delivered;
@@ -213,9 +192,11 @@ class Tally {
       case report::Fate::kLost:
         ++tally_.lost;
         ++tally_.lost_by_reason[std::string(reason)];
-        tally_.lost_messages.push_back({end.key, std::string(id), std::string(trace_of(id)),
-                                        std::string(end.node), std::string(end.kind),
-                                        std::string(end.handoff), std::string(reason)});
+        if (!list_.listed || !(list_.reason.empty() || reason == list_.reason)) break;
+        // A crash's reason is no line's: copied, as each reason once.
+        tally_.lost_messages.push_back({end.key, id, trace_of(id), node, kind,
+                                        names_.text(end.handoff),
+                                        *tally_.texts.emplace(reason).first});
         break;
       case report::Fate::kInFlight:
         ++tally_.in_flight;
@@ -228,30 +209,31 @@ class Tally {
 
   const TraceFilter& filter_;
   const ModeInfo& info_;
+  const LostList& list_;
+  Interner names_;
   std::unordered_map<std::string_view, MessageTally> messages_;
-  std::unordered_map<NodeKind, size_t, NodeKindHash> count_by_node_kind_;
+  std::unordered_map<std::string_view, RareEvents> rare_;
+  // By node and kind, each interned: node << 32 | kind.
+  std::unordered_map<uint64_t, size_t> count_by_node_kind_;
   std::vector<DeferredEvent> deferred_;
-  // Deaths by node, as read and then in time order; "crash:<node>".
-  std::unordered_map<std::string_view, std::vector<std::pair<TimeKey, report::Death>>>
-      deaths_by_node_;
-  std::unordered_map<std::string_view, std::vector<report::Death>> deaths_in_order_;
-  std::unordered_map<std::string_view, std::string> crash_reasons_by_node_;
+  Deaths deaths_;
+  uint32_t lost_kind_ = Interner::kEmpty;
   // Each node's starts that recovered nothing (report::starts_without_journal).
-  std::unordered_map<std::string_view, std::vector<TimeKey>> starts_without_journal_;
+  std::unordered_map<uint32_t, std::vector<TimeKey>> starts_without_journal_;
   ModeTally tally_;
 };
 
 }  // namespace
 
 ModeTally tally_mode(report::ModeScan* scan, const TraceFilter& filter, const ModeInfo& info,
-                     std::vector<std::string>* warnings) {
-  Tally tally(filter, info);
+                     std::vector<std::string>* warnings, const LostList& list) {
+  Tally tally(filter, info, list);
   scan->read([&tally](const EventFields& fields) { tally.add(fields); }, warnings);
   return tally.finish();
 }
 
 std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter& filter,
-                                   std::vector<std::string>* warnings) {
+                                   std::vector<std::string>* warnings, const LostList& list) {
   // The modes share nothing, so each is read in a thread of its own.
   struct Pending {
     std::future<TalliedMode> mode;
@@ -260,11 +242,11 @@ std::vector<TalliedMode> tally_run(const std::string& run_dir, const TraceFilter
   std::deque<Pending> pending;
   for (const auto& dir : select_mode_dirs(run_dir, filter)) {
     Pending& mode = pending.emplace_back();
-    mode.mode = std::async(std::launch::async, [dir, &filter, &mode] {
-      report::ModeScan scan(dir);
+    mode.mode = std::async(std::launch::async, [dir, &filter, &mode, &list] {
       TalliedMode result;
-      result.info = mode_info(scan.mode(), scan.run_info(), filter);
-      result.tally = tally_mode(&scan, filter, result.info, &mode.warnings);
+      result.scan = std::make_unique<report::ModeScan>(dir);
+      result.info = mode_info(result.scan->mode(), result.scan->run_info(), filter);
+      result.tally = tally_mode(result.scan.get(), filter, result.info, &mode.warnings, list);
       return result;
     });
   }

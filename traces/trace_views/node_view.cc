@@ -1,11 +1,18 @@
 // trace node NAME: one node's events in time order and its queue depths.
+// The events are not held (node_events.h): one pass sizes the table and
+// gathers the queue depths, another writes the table a chunk of rows at a
+// time.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include "traces/report/text_table.h"
+#include "traces/trace_views/node_events.h"
+#include "traces/trace_views/streamed_table.h"
 #include "traces/trace_views/trace_views.h"
 #include "traces/trace_views/view_format.h"
 
@@ -13,15 +20,15 @@ namespace tearline {
 namespace {
 
 using report::Align;
-using report::Event;
+using report::Column;
 using report::TextTable;
-using trace_views::LoadedMode;
-using trace_views::LoadedRun;
+using trace_views::NodeEvents;
+using trace_views::NodeRow;
 
 constexpr size_t kSparklineWidthMax = 40;  // Characters.
 
-bool is_queue_event(const Event& event) {
-  return event.kind == "queued" || event.kind == "dequeued" || event.kind == "served";
+bool is_queue_event(std::string_view kind) {
+  return kind == "queued" || kind == "dequeued" || kind == "served";
 }
 
 // One character per sample (or per bucket of samples, showing its deepest),
@@ -42,13 +49,11 @@ std::string sparkline(const std::vector<uint32_t>& depths, uint32_t depth_max) {
   return line;
 }
 
-std::string queue_depths(const std::vector<const Event*>& events) {
-  std::map<std::string, std::vector<uint32_t>> depths_by_department;
-  for (const Event* event : events) {
-    if (is_queue_event(*event)) {
-      depths_by_department[event->handoff].push_back(event->depth.value_or(0));
-    }
-  }
+// Each department's queue depths, one sample per queue event: four bytes
+// each, the sparkline needs them all.
+using DepthsByDepartment = std::map<std::string, std::vector<uint32_t>, std::less<>>;
+
+std::string queue_depths(const DepthsByDepartment& depths_by_department) {
   if (depths_by_department.empty()) return "  no queue events\n";
   TextTable table({{"department"},
                    {"samples", Align::kRight},
@@ -69,44 +74,69 @@ std::string queue_depths(const std::vector<const Event*>& events) {
   return table.render();
 }
 
-std::string mode_node(const LoadedRun& run, const LoadedMode& mode, const std::string& node) {
-  std::vector<const Event*> events;
-  for (const Event& event : mode.traces.events) {
-    if (event.node == node && trace_views::passes(run, mode, event)) events.push_back(&event);
+std::vector<std::string> cells_of(const NodeRow& row) {
+  return {trace_views::hours(row.key.t_h), std::string(row.kind), std::string(row.msg),
+          std::string(row.handoff),        std::string(row.peer), std::string(row.reason)};
+}
+
+void write_mode(NodeEvents* events, const std::string& node, std::ostream* out) {
+  const auto write = [out](const std::string& text) { *out << trace_views::fit_width(text); };
+  write(trace_views::heading(events->info(), "node " + node));
+  const std::vector<Column> columns = {
+      {"hour", Align::kRight},       {"kind"}, {"message"}, {"handoff"}, {"peer"},
+      {"reason", Align::kLeft, true}};
+  std::vector<std::string> widest(columns.size());
+  size_t count = 0;
+  DepthsByDepartment depths_by_department;
+  events->for_each([&](const NodeRow& row) {
+    ++count;
+    std::vector<std::string> cells = cells_of(row);
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (cells[i].size() > widest[i].size()) widest[i] = std::move(cells[i]);
+    }
+    if (is_queue_event(row.kind)) {
+      auto department = depths_by_department.find(row.handoff);
+      if (department == depths_by_department.end()) {
+        department = depths_by_department.emplace(std::string(row.handoff), 0).first;
+      }
+      department->second.push_back(row.depth.value_or(0));
+    }
+  });
+  if (count == 0) {
+    write("  no events pass the filter\n\n");
+    return;
   }
-  std::string text = trace_views::heading(mode.info, "node " + node);
-  if (events.empty()) return text + "  no events pass the filter\n\n";
-  TextTable table({{"hour", Align::kRight},
-                   {"kind"},
-                   {"message"},
-                   {"handoff"},
-                   {"peer"},
-                   {"reason", Align::kLeft, true}},
-                  2);
-  for (const Event* event : events) {
-    table.add_row({trace_views::hours(event->t_h), event->kind, event->msg, event->handoff,
-                   event->peer, event->reason});
-  }
-  text += fmt::format("Events ({})\n", events.size()) + table.render();
-  text += "\nQueue depth (queued, dequeued and served events)\n" + queue_depths(events) + "\n";
-  return text;
+  write(fmt::format("Events ({})\n", count));
+  trace_views::StreamedTable table(columns, 2, std::move(widest), write);
+  events->for_each([&table](const NodeRow& row) { table.add_row(cells_of(row)); });
+  table.finish();
+  write("\nQueue depth (queued, dequeued and served events)\n" +
+        queue_depths(depths_by_department) + "\n");
 }
 
 }  // namespace
 
-std::string trace_node(const std::string& run_dir, const std::string& node,
-                       const TraceFilter& filter, std::vector<std::string>* warnings) {
-  const LoadedRun run = trace_views::load_run(run_dir, filter, warnings);
-  bool known = false;
-  for (const auto& mode : run.modes) {
-    for (const Event& event : mode->traces.events) known = known || event.node == node;
+void trace_node(const std::string& run_dir, const std::string& node, const TraceFilter& filter,
+                std::vector<std::string>* warnings, std::ostream* out) {
+  std::vector<std::unique_ptr<NodeEvents>> modes;
+  std::vector<const trace_views::ModeInfo*> infos;
+  for (const auto& dir : trace_views::select_mode_dirs(run_dir, filter)) {
+    auto& mode = modes.emplace_back(std::make_unique<NodeEvents>(dir, node, filter));
+    mode->read(warnings);
+    infos.push_back(&mode->info());
   }
-  if (!known) {
+  trace_views::check_plot_known(run_dir, filter, infos);
+  if (std::none_of(modes.begin(), modes.end(), [](const auto& mode) { return mode->known(); })) {
     throw std::runtime_error(fmt::format("{}: no node \"{}\" wrote trace events", run_dir, node));
   }
-  std::string text;
-  for (const auto& mode : run.modes) text += mode_node(run, *mode, node);
-  return trace_views::fit_width(text);
+  for (const auto& mode : modes) write_mode(mode.get(), node, out);
+}
+
+std::string trace_node(const std::string& run_dir, const std::string& node,
+                       const TraceFilter& filter, std::vector<std::string>* warnings) {
+  std::ostringstream out;
+  trace_node(run_dir, node, filter, warnings, &out);
+  return out.str();
 }
 
 }  // namespace tearline

@@ -91,7 +91,9 @@ std::string mode_summary(const ModeInfo& mode, const ModeTally& tally) {
 std::string trace_summary(const std::string& run_dir, const TraceFilter& filter,
                           std::vector<std::string>* warnings) {
   std::string text;
-  for (const auto& mode : trace_views::tally_run(run_dir, filter, warnings)) {
+  // Counts only: no lost message is listed.
+  for (const auto& mode :
+       trace_views::tally_run(run_dir, filter, warnings, {.listed = false, .reason = {}})) {
     text += mode_summary(mode.info, mode.tally);
   }
   return trace_views::fit_width(text);

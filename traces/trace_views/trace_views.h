@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,16 @@ std::string trace_follow(const std::string& run_dir, const std::string& trace_id
 // reason: empty = all reasons.
 std::string trace_lost(const std::string& run_dir, const std::string& reason,
                        const TraceFilter& filter, std::vector<std::string>* warnings);
+// The same text, written to *out as it is made: a run can lose most of its
+// messages. Throws (before writing anything) as trace_lost.
+void trace_lost(const std::string& run_dir, const std::string& reason, const TraceFilter& filter,
+                std::vector<std::string>* warnings, std::ostream* out);
 std::string trace_node(const std::string& run_dir, const std::string& node,
                        const TraceFilter& filter, std::vector<std::string>* warnings);
+// The same text, written to *out as it is made: a node's table can be as
+// long as the run (the centre's), and is not held whole. Throws (before
+// writing anything) as trace_node.
+void trace_node(const std::string& run_dir, const std::string& node, const TraceFilter& filter,
+                std::vector<std::string>* warnings, std::ostream* out);
 
 }  // namespace tearline

@@ -85,6 +85,70 @@ TEST_F(TraceViewsRobust, EveryViewStillWorks) {
             std::string::npos);
 }
 
+// The rows of the events table of a node view, and their hours.
+std::vector<std::string> event_rows(const std::string& text, std::vector<double>* hours) {
+  std::vector<std::string> rows;
+  bool in_table = false;
+  for (const std::string& line : lines_of(text)) {
+    if (line.starts_with("Events (")) {
+      in_table = true;
+    } else if (line.empty()) {
+      in_table = false;
+    } else if (in_table && !line.ends_with("reason")) {
+      rows.push_back(line);
+      hours->push_back(std::stod(line));
+    }
+  }
+  return rows;
+}
+
+// The broker's lines reversed: its events come out in time order all the
+// same (ties in time now in the reversed lines' order), with a warning.
+TEST_F(TraceViewsRobust, NodeOfAFileOutOfOrderSortsItWithAWarning) {
+  std::vector<std::string> warnings;
+  std::vector<double> hours, recorded_hours;
+  std::vector<std::string> rows =
+      event_rows(trace_node(run_.dir(), "broker", {}, &warnings), &hours);
+  std::vector<std::string> recorded_rows =
+      event_rows(trace_node(recorded_run(), "broker", {}, nullptr), &recorded_hours);
+  ASSERT_GT(rows.size(), 30u);
+  EXPECT_TRUE(std::is_sorted(hours.begin(), hours.end()));
+  EXPECT_EQ(hours, recorded_hours);
+  std::sort(rows.begin(), rows.end());
+  std::sort(recorded_rows.begin(), recorded_rows.end());
+  EXPECT_EQ(rows, recorded_rows);
+  const auto out_of_order = std::count_if(warnings.begin(), warnings.end(), [](const auto& text) {
+    return text.find("broker.trace.jsonl: lines out of time order") != std::string::npos;
+  });
+  EXPECT_EQ(out_of_order, 1) << ::testing::PrintToString(warnings);
+}
+
+// A centre's members write its events into files named after them: the
+// node view reads them all, in time order, the first half of the broker's
+// lines in broker.a's file, the rest in broker.b's.
+TEST(TraceViewsMembers, NodeWrittenByTwoMembersComesOutInTimeOrder) {
+  RunCopy run("trace-views-members");
+  const auto broker = run.file("coordinated", "broker");
+  const std::vector<std::string> lines = lines_of(read_text(broker));
+  const auto half = static_cast<std::ptrdiff_t>(lines.size() / 2);
+  write_text(run.file("coordinated", "broker.a"), joined({lines.begin(), lines.begin() + half}));
+  write_text(run.file("coordinated", "broker.b"), joined({lines.begin() + half, lines.end()}));
+  std::filesystem::remove(broker);
+
+  std::vector<std::string> warnings;
+  std::vector<double> hours, recorded_hours;
+  std::vector<std::string> rows =
+      event_rows(trace_node(run.dir(), "broker", {}, &warnings), &hours);
+  std::vector<std::string> recorded_rows =
+      event_rows(trace_node(recorded_run(), "broker", {}, nullptr), &recorded_hours);
+  EXPECT_TRUE(warnings.empty()) << ::testing::PrintToString(warnings);
+  ASSERT_GT(rows.size(), 30u);
+  EXPECT_EQ(hours, recorded_hours);
+  std::sort(rows.begin(), rows.end());
+  std::sort(recorded_rows.begin(), recorded_rows.end());
+  EXPECT_EQ(rows, recorded_rows);
+}
+
 // The run directory reused: every file begins with an earlier run's lines
 // (the same lines, an hour earlier), and a node of that run left a file.
 class TraceViewsEarlierRun : public ::testing::Test {

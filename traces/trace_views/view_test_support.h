@@ -85,16 +85,16 @@ inline size_t longest_line(const std::string& text) {
 
 namespace tearline::trace_views::testing {
 
-// A copy of the recorded run in a fresh temp directory, removed by the
-// destructor.
+// A copy of a recorded run (by default recorded_run()) in a fresh temp
+// directory, removed by the destructor.
 class RunCopy {
  public:
-  explicit RunCopy(const std::string& name)
+  explicit RunCopy(const std::string& name, const std::filesystem::path& source = recorded_run())
       : dir_(std::filesystem::temp_directory_path() /
              (name + "-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
               std::to_string(reinterpret_cast<uintptr_t>(this)))) {
     std::filesystem::remove_all(dir_);
-    std::filesystem::copy(recorded_run(), dir_, std::filesystem::copy_options::recursive);
+    std::filesystem::copy(source, dir_, std::filesystem::copy_options::recursive);
   }
   ~RunCopy() {
     std::error_code ignored;
