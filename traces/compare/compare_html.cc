@@ -13,7 +13,7 @@ namespace tearline::compare {
 
 namespace {
 
-constexpr int kBarWidthPx = 120;
+constexpr int kBarWidthPx = 80;
 constexpr int kBarHeightPx = 12;
 
 constexpr const char* kStyle = R"(
@@ -21,6 +21,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.2em; margin-top: 1.5em; } h3 { font-size: 1em; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: middle; }
+th, td:first-child { white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.same { color: #999; }
 .caveat { color: #8a4b00; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -36,7 +37,11 @@ std::string delay_cell(const v1::DelayChange& delay) {
   const std::string b = hours(delay.has_b_h(), delay.b_h());
   if (a == b) return a;
   if (!delay.has_delta_h()) return a + " -> " + b;
-  return fmt::format("{} -> {} ({:+.1f})", a, b, delay.delta_h());
+  // A change too small for one decimal still shows its sign and size.
+  const bool small = std::abs(delay.delta_h()) < 0.05;
+  return fmt::format(
+      "{} -> {} ({})", a, b,
+      small ? fmt::format("{:+.2f}", delay.delta_h()) : fmt::format("{:+.1f}", delay.delta_h()));
 }
 
 // Rows of cells, each column as wide as its widest cell, two spaces apart.
@@ -52,6 +57,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows, size_t inde
     for (size_t i = 0; i < row.size(); ++i) {
       line += i + 1 < row.size() ? fmt::format("{:<{}}  ", row[i], widths[i]) : row[i];
     }
+    while (line.ends_with(' ')) line.pop_back();  // An empty last cell.
     text += line + "\n";
   }
   return text;
@@ -124,7 +130,7 @@ std::string exposure_text(const v1::ModeComparison& mode) {
                   count_cell(mode.exposure().nodes()));
   std::vector<std::vector<std::string>> rows;
   for (const auto& node : mode.exposure().by_node()) {
-    rows.push_back({printable(node.node()), count_cell(node.handles()) + " handles"});
+    rows.push_back({printable(node.node()), "handles seen: " + count_cell(node.handles())});
   }
   return text + table(rows, 4);
 }
