@@ -8,6 +8,7 @@
 
 #include "common/html_escape.h"
 #include "traces/compare/compare.h"
+#include "traces/compare/wording.h"
 
 namespace tearline::compare {
 

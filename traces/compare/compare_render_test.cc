@@ -64,7 +64,7 @@ TEST(CompareRenderTest, UntrustedNamesAreEscapedInHtmlAndDefusedInText) {
   plot->set_id(evil);
   plot->set_area(evil);
   (*mode.mutable_lost_by_reason())[evil] = 1;
-  (*mode.mutable_exposure()->mutable_source_handles_seen_by())[evil].add_handles("h");
+  (*mode.mutable_exposure()->mutable_source_handles_seen_by())[evil].add_handles()->assign(1, 'h');
   v1::RunReport other = report;
   other.mutable_modes()->at(evil).mutable_handoffs(0)->set_in(2);
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "traces/compare/compare_text.h"
+#include "traces/compare/wording.h"
 #include "traces/report/report_json.h"
 
 namespace tearline::compare {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "traces/compare/compare.h"
+#include "traces/compare/wording.h"
 
 namespace tearline::compare {
 
