@@ -300,13 +300,18 @@ std::string faults_key(const v1::ModeReport& mode) {
   return key;
 }
 
+// Which side lacks a fact: "A", "B" or "A and B".
+const char* unknown_in(bool known_in_a, bool known_in_b) {
+  return !known_in_a && !known_in_b ? "A and B" : known_in_a ? "B" : "A";
+}
+
 void add_caveats(const v1::RunComparison& comparison, const v1::RunReport& a,
                  const v1::RunReport& b, v1::RunComparison* out) {
   const v1::RunSide& side_a = comparison.a();
   const v1::RunSide& side_b = comparison.b();
   if (!side_a.has_scenario() || !side_b.has_scenario()) {
-    out->add_caveats("scenario unknown in " + std::string(side_a.has_scenario() ? "B" : "A") +
-                     ": like may not be compared with like");
+    out->add_caveats(fmt::format("scenario unknown in {}: like may not be compared with like",
+                                 unknown_in(side_a.has_scenario(), side_b.has_scenario())));
   } else if (side_a.scenario() != side_b.scenario()) {
     out->add_caveats(fmt::format(
         "different scenarios ({}, {}): differences are what the variant changes, and chance "
@@ -314,8 +319,8 @@ void add_caveats(const v1::RunComparison& comparison, const v1::RunReport& a,
         side_a.scenario(), side_b.scenario()));
   }
   if (!side_a.has_seed() || !side_b.has_seed()) {
-    out->add_caveats("seed unknown in " + std::string(side_a.has_seed() ? "B" : "A") +
-                     ": differences may mix chance and change");
+    out->add_caveats(fmt::format("seed unknown in {}: differences may mix chance and change",
+                                 unknown_in(side_a.has_seed(), side_b.has_seed())));
   } else if (side_a.seed() != side_b.seed()) {
     out->add_caveats(fmt::format("different seeds ({}, {}): differences mix chance and change",
                                  side_a.seed(), side_b.seed()));

@@ -171,6 +171,15 @@ TEST(CompareTest, DifferentSeedsFaultsAndModesAreFlaggedAtTheTop) {
             "different faults in bilateral (0 in A, 1 in B): differences include what they cost");
 }
 
+TEST(CompareTest, AReportThatDoesNotSayItsScenarioOrSeedIsFlagged) {
+  const v1::RunComparison unknown = compare_runs({"a", {}}, {"b", {}});
+  ASSERT_EQ(unknown.caveats_size(), 2);
+  EXPECT_EQ(unknown.caveats(0), "scenario unknown in A and B: like may not be compared with like");
+  EXPECT_EQ(unknown.caveats(1), "seed unknown in A and B: differences may mix chance and change");
+  EXPECT_EQ(unknown.modes_size(), 0);
+  EXPECT_NE(comparison_text(unknown).find("nothing compared"), std::string::npos);
+}
+
 v1::Handoff handoff(const std::string& name, uint32_t lost, uint32_t in_flight, double p90_h) {
   v1::Handoff h;
   h.set_name(name);

@@ -15,7 +15,7 @@ namespace tearline::compare {
 namespace {
 
 // A report's name made safe for a terminal and cut to `width_max`.
-std::string printable(std::string_view name, size_t width_max = kTextNameMax) {
+std::string printable(std::string_view name, size_t width_max = kTextNameCharsMax) {
   std::string text;
   for (const char c : name) {
     const auto byte = static_cast<unsigned char>(c);

@@ -14,7 +14,7 @@ namespace tearline::compare {
 // every one.
 inline constexpr size_t kTextHandoffsMax = 12;
 // Names from a report are cut to this many characters in the text.
-inline constexpr size_t kTextNameMax = 48;
+inline constexpr size_t kTextNameCharsMax = 48;
 
 // Every line ends in '\n'. Names from the reports are shown with control
 // characters replaced by '?' (a report is untrusted input and the text
