@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "common/whole_file.h"
 #include "traces/compare/compare.h"
@@ -73,13 +74,13 @@ std::string write_output(const std::string& path, const std::string& content) {
   return write_whole_file(path, content);
 }
 
-v1::RunComparison comparison_of(const CompareOptions& options) {
+v1::RunComparison comparison_of(const CompareOptions& options, std::vector<std::string>* warnings) {
   if (options.modes) {
-    return compare::compare_modes(compare::load_report(options.runs[0]), "bilateral",
+    return compare::compare_modes(compare::load_report(options.runs[0], warnings), "bilateral",
                                   "coordinated");
   }
-  return compare::compare_runs(compare::load_report(options.runs[0]),
-                               compare::load_report(options.runs[1]));
+  compare::NamedReport a = compare::load_report(options.runs[0], warnings);
+  return compare::compare_runs(a, compare::load_report(options.runs[1], warnings));
 }
 
 }  // namespace
@@ -93,8 +94,12 @@ int compare_command(const CompareOptions& options) {
     return 2;
   }
   v1::RunComparison comparison;
+  std::vector<std::string> warnings;
   try {
-    comparison = comparison_of(options);
+    comparison = comparison_of(options, &warnings);
+    for (const std::string& warning : warnings) {
+      fmt::print(stderr, "tearline compare: {}\n", one_line(warning));
+    }
   } catch (const ReportError& error) {
     fmt::print(stderr, "tearline compare: {}\n", one_line(error.what()));
     return 1;

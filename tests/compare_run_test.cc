@@ -72,6 +72,21 @@ TEST_F(CompareRunTest, NamesManchestersBilateralChangeAndTheHandoffsThatChangedM
   EXPECT_EQ(mode["handoffs"][0]["lost"]["delta"], "-161");
 }
 
+TEST_F(CompareRunTest, ARunWithoutReportJsonIsComparedFromItsTraces) {
+  const fs::path traces_only = run("b-traces-only");
+  fs::copy(run("b"), traces_only, fs::copy_options::recursive);
+  fs::remove(traces_only / "report.json");
+  const Finished from_report = compare({run("a").string(), run("b").string()});
+  const Finished from_traces = compare({run("a").string(), traces_only.string()});
+  ASSERT_EQ(from_traces.exit_code, 0) << from_traces.err;
+  // The same comparison but for B's path.
+  const auto without_b_line = [](const std::string& text) {
+    const size_t b_line = text.find("\n  B: ") + 1;
+    return text.substr(0, b_line) + text.substr(text.find('\n', b_line));
+  };
+  EXPECT_EQ(without_b_line(from_traces.out), without_b_line(from_report.out));
+}
+
 TEST_F(CompareRunTest, ARunComparedWithItselfHasNoChanges) {
   const Finished same = compare({run("a").string(), run("a").string()});
   ASSERT_EQ(same.exit_code, 0) << same.err;

@@ -62,9 +62,8 @@ v1::RunReport from_builder_json(json report) {
 
 // The report computed from the run's traces. After the report builder
 // returns a RunReport, this is build_report() itself.
-v1::RunReport report_from_traces(const std::string& run_dir) {
-  std::vector<std::string> warnings;
-  return from_builder_json(build_report(run_dir, &warnings));
+v1::RunReport report_from_traces(const std::string& run_dir, std::vector<std::string>* warnings) {
+  return from_builder_json(build_report(run_dir, warnings));
 }
 
 // A report.json a tearline of before the RunReport builder wrote, or
@@ -84,12 +83,12 @@ std::optional<v1::RunReport> read_builder_json(const std::string& file) {
 
 }  // namespace
 
-NamedReport load_report(const std::string& path) {
+NamedReport load_report(const std::string& path, std::vector<std::string>* warnings) {
   std::error_code error;
   std::string file = path;
   if (fs::is_directory(path, error)) {
     file = (fs::path(path) / "report.json").string();
-    if (!fs::exists(file, error)) return {path, report_from_traces(path)};
+    if (!fs::exists(file, error)) return {path, report_from_traces(path, warnings)};
   } else if (!fs::exists(path, error)) {
     throw ReportError(fmt::format("{}: no such run directory or report.json", path));
   }

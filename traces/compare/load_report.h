@@ -4,14 +4,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "traces/compare/compare.h"
 
 namespace tearline::compare {
 
 // Throws ReportError (traces/report/report.h) naming the file (or folder)
-// that is missing, unreadable, too large or not a tearline report.
-NamedReport load_report(const std::string& path);
+// that is missing, unreadable, too large or not a tearline report. A report
+// computed from traces appends a warning for each malformed line skipped to
+// *warnings (if not null).
+NamedReport load_report(const std::string& path, std::vector<std::string>* warnings);
 
 // Nesting deeper than this is not a report.json a tearline wrote (its
 // deepest value sits about 7 levels down).

@@ -38,7 +38,7 @@ class LoadReportTest : public ::testing::Test {
   // The ReportError message load_report(path) throws; "" if none.
   static std::string error_of(const std::string& path) {
     try {
-      load_report(path);
+      load_report(path, nullptr);
     } catch (const ReportError& e) {
       return e.what();
     }
@@ -49,13 +49,13 @@ class LoadReportTest : public ::testing::Test {
 };
 
 TEST_F(LoadReportTest, AReportJsonFileOrARunDirectoryHoldingOne) {
-  const NamedReport from_file = load_report(kFixture.string());
+  const NamedReport from_file = load_report(kFixture.string(), nullptr);
   EXPECT_EQ(from_file.path, kFixture.string());
   EXPECT_EQ(from_file.report.modes().size(), 2u);
 
   fs::create_directories(dir_ / "run");
   fs::copy_file(kFixture, dir_ / "run" / "report.json");
-  const NamedReport from_dir = load_report((dir_ / "run").string());
+  const NamedReport from_dir = load_report((dir_ / "run").string(), nullptr);
   EXPECT_EQ(from_dir.path, (dir_ / "run").string());
   EXPECT_EQ(from_dir.report.seed(), 1u);
 }
@@ -68,7 +68,7 @@ TEST_F(LoadReportTest, AReportJsonAsTheBuilderWritesItWithNullsAndHandleLists) {
       "plots": [{"id": "plot.p", "averted": false, "lead_time_h": null}],
       "exposure": {"source_handles_seen_by": {"agency.us": ["h1", "h2"]}, "nodes": 1},
       "centre": null}}})");
-  const NamedReport loaded = load_report(fs::path(path).parent_path().string());
+  const NamedReport loaded = load_report(fs::path(path).parent_path().string(), nullptr);
   const v1::ModeReport& mode = loaded.report.modes().at("bilateral");
   EXPECT_EQ(mode.exposure().source_handles_seen_by().at("agency.us").handles_size(), 2);
   EXPECT_FALSE(mode.plots(0).has_lead_time_h());
