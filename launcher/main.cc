@@ -161,8 +161,7 @@ int main(int argc, char** argv) {
       "messages and source exposure, the largest changes first.");
   compare_app
       ->add_option("runs", compare.runs,
-                   "RUN_A RUN_B (or RUN with --modes): run "
-                   "directories or report.json files")
+                   "RUN_A RUN_B (or RUN with --modes): run directories or report.json files")
       ->required()
       ->expected(1, 2);
   compare_app->add_flag("--modes", compare.modes,
