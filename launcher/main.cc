@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 
+#include "launcher/compare_command.h"
 #include "launcher/fault_command.h"
 #include "launcher/file_modes.h"
 #include "launcher/run_command.h"
@@ -152,6 +153,26 @@ int main(int argc, char** argv) {
   report_app->add_option("run_dir", report_dir, "run directory")->required();
   report_app->add_flag("--json", report_json, "print report.json instead of the text report");
 
+  tearline::CompareOptions compare;
+  CLI::App* compare_app = app.add_subcommand(
+      "compare",
+      "Compare two runs (or, with --modes, the two modes of one run): per plot the outcome and "
+      "lead time in A and B, per handoff in/out/lost/in flight and p50/p90 delay deltas, "
+      "messages and source exposure, the largest changes first.");
+  compare_app
+      ->add_option("runs", compare.runs,
+                   "RUN_A RUN_B (or RUN with --modes): run directories or report.json files")
+      ->required()
+      ->expected(1, 2);
+  compare_app->add_flag("--modes", compare.modes,
+                        "compare one run's bilateral mode (A) with its coordinated mode (B)");
+  compare_app->add_option("--json", compare.json_path,
+                          "write the comparison as JSON (proto/tearline/v1/run_comparison.proto)");
+  compare_app->add_option("--html", compare.html_path,
+                          "write a self-contained HTML page: tables, largest changes first, "
+                          "with bars of the deltas");
+  compare_app->footer(tearline::kCompareHelpFooter);
+
   tearline::FaultOptions fault;
   std::vector<std::string> fault_args;
   std::optional<double> delay_h, jitter_h, loss, duplicate, reorder, reorder_window_h, bandwidth,
@@ -241,6 +262,7 @@ int main(int argc, char** argv) {
   if (*sweep_app) return tearline::sweep_command(sweep);
   if (*generate_app) return tearline::generate_command(generate, generate_out);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
+  if (*compare_app) return tearline::compare_command(compare);
   if (*trace_app) {
     const bool exporting = !trace.perfetto_path.empty() || !trace.perfetto_proto_path.empty() ||
                            !trace.otlp_path.empty() || !trace.mermaid_path.empty() ||

@@ -1,0 +1,23 @@
+// The report of a run as `tearline compare` is given it: a run directory
+// (its report.json, or, when it has none, the report computed from its
+// traces) or a report.json file. Reads files; stateless otherwise.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "traces/compare/compare.h"
+
+namespace tearline::compare {
+
+// Throws ReportError (traces/report/report.h) naming the file (or folder)
+// that is missing, unreadable, too large or not a tearline report. A report
+// computed from traces appends a warning for each malformed line skipped to
+// *warnings (if not null).
+NamedReport load_report(const std::string& path, std::vector<std::string>* warnings);
+
+// Nesting deeper than this is not a report.json a tearline wrote (its
+// deepest value sits about 7 levels down).
+inline constexpr int kReportJsonDepthMax = 32;
+
+}  // namespace tearline::compare
