@@ -59,8 +59,8 @@ std::string CopyEnds::sentence(const v1::CopyEnd& end, const std::string& subjec
                        end.handoff(), since);
   }
   if (reason.starts_with("withheld:")) {
-    return fmt::format("{} {} withheld at {} {}.", subject, was, end.handoff(),
-                       withheld_why(reason));
+    // Only lost_at groups, never one copy, are withheld here (rest()).
+    return fmt::format("{} withheld {} {}.", end.node(), subject, withheld_why(reason));
   }
   if (reason.starts_with("expired:")) {
     return fmt::format("{} expired unread in {}{}.", subject, end.handoff(), since);

@@ -79,8 +79,8 @@ Fact fault_fact(const v1::FaultEffect& fault, const v1::RunInfo& run) {
   if (!fault.plots().empty()) {
     plots = fmt::format("; it touched {}", list_text({fault.plots().begin(), fault.plots().end()}));
   }
-  return {fmt::format("\"{}\" at {} ({}), from {} {}: {}{}.", command_text(fault.fault()),
-                      fault.node(), fault.by(), date_text(run.start_iso(), fault.t_h()), lasted,
+  return {fmt::format("{}: {} by {}, from {} {}: {}{}.", fault.node(), command_text(fault.fault()),
+                      fault.by(), date_text(run.start_iso(), fault.t_h()), lasted,
                       cost_text(cost_of(fault)), plots),
           handoff_of(fault.fault())};
 }

@@ -217,12 +217,12 @@ TEST(WhySyntheticTest, FaultsAreToldWithTheirCostAndManyAreSummed) {
   ASSERT_EQ(lines.size(), 6u);  // The five costliest, then the rest summed.
   EXPECT_EQ(lines[0].mode, "bilateral");
   EXPECT_EQ(lines[0].fact.text,
-            "\"queue database@agency.a workers=0\" at agency.a (chaos), from 8 January 2020 "
-            "00:00 for 5 hours: 7 messages lost and 1 message delayed; it touched plot.x.");
+            "agency.a: queue database@agency.a workers=0 by chaos, from 8 January 2020 00:00 for "
+            "5 hours: 7 messages lost and 1 message delayed; it touched plot.x.");
   EXPECT_EQ(lines[0].fact.handoff, "database@agency.a");
   EXPECT_EQ(lines[1].fact.text,
-            "\"pause\" at agency.a (chaos), from 7 January 2020 00:00 to the end of the run: 6 "
-            "messages lost and 1 message delayed.");
+            "agency.a: pause by chaos, from 7 January 2020 00:00 to the end of the run: 6 messages "
+            "lost and 1 message delayed.");
   EXPECT_EQ(lines[5].fact.text,
             "3 more faults, each costing less, cost 3 messages lost and 3 messages delayed in "
             "all.");
