@@ -145,6 +145,25 @@ std::vector<Fact> CopyEnds::rest() const {
   return facts;
 }
 
+std::optional<CopyEnds::Wait> CopyEnds::longest_wait(const std::string& msg) const {
+  std::optional<Wait> longest;
+  std::string next = msg;
+  // Up the parents; a copy's ancestors are among the plot's copies, so at
+  // most copies_size() steps (a cycle would be a bug of the report).
+  for (int step = 0; step < plot_.copies_size() && !next.empty(); ++step) {
+    const auto copy = std::find_if(plot_.copies().begin(), plot_.copies().end(),
+                                   [&next](const v1::Copy& each) { return each.msg() == next; });
+    if (copy == plot_.copies().end()) break;
+    for (const v1::Hop& hop : copy->hops()) {
+      if (hop.has_out_h() && (!longest || hop.out_h() - hop.in_h() > longest->hours)) {
+        longest = Wait{hop.handoff(), hop.out_h() - hop.in_h()};
+      }
+    }
+    next = copy->parent();
+  }
+  return longest;
+}
+
 std::vector<Fact> CopyEnds::largest_first() const {
   std::vector<const v1::CopyEnd*> ends;
   for (const v1::CopyEnd& end : plot_.lost_at()) ends.push_back(&end);

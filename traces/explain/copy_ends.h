@@ -31,6 +31,14 @@ class CopyEnds {
   // Every lost_at group, the largest first.
   std::vector<Fact> largest_first() const;
 
+  // Where the copy `msg` and the copies it was made from waited longest
+  // (a hop's out_h minus its in_h), and how long; none without copies.
+  struct Wait {
+    std::string handoff;
+    double hours = 0;
+  };
+  std::optional<Wait> longest_wait(const std::string& msg) const;
+
  private:
   using Key = std::tuple<std::string, std::string, std::string>;  // handoff, fate, reason
   static Key key_of(const std::string& handoff, const std::string& fate, const std::string& reason);

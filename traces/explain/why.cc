@@ -159,7 +159,7 @@ std::optional<double> respond_by_h(const v1::Warning& warning, const v1::ModeRep
 }
 
 std::string warnings_sentence(const std::vector<const v1::Warning*>& group,
-                              const v1::ModeReport& mode, double attack_h) {
+                              const v1::ModeReport& mode, double attack_h, const CopyEnds& ends) {
   const v1::Warning& first = *group.front();
   const std::string& start = mode.run().start_iso();
   const std::string when = group.size() == 1
@@ -183,13 +183,19 @@ std::string warnings_sentence(const std::vector<const v1::Warning*>& group,
                       group.size() == 1 ? "" : "the first ", duration_text(first.at_h() - *by_h),
                       date_text(start, *by_h), duration_text(attack_h - *by_h)));
     }
+    // What made it late, where the copies tell.
+    if (const std::optional<CopyEnds::Wait> wait = ends.longest_wait(first.msg())) {
+      why.back() += fmt::format("; on its way it waited longest in {}, {}", wait->handoff,
+                                duration_text(wait->hours));
+    }
   }
   return fmt::format("{} reached {} {} with {}: {}.",
                      count_text(group.size(), "warning", "warnings"), first.unit(), when,
                      detail_text(first.detail()), fmt::join(why, ", and "));
 }
 
-std::vector<Fact> warning_facts(const v1::PlotOutcome& plot, const v1::ModeReport& mode) {
+std::vector<Fact> warning_facts(const v1::PlotOutcome& plot, const v1::ModeReport& mode,
+                                const CopyEnds& ends) {
   std::map<WarningKey, std::vector<const v1::Warning*>> groups;
   std::vector<WarningKey> order;
   for (const v1::Warning& warning : plot.warnings_not_actionable()) {
@@ -207,7 +213,7 @@ std::vector<Fact> warning_facts(const v1::PlotOutcome& plot, const v1::ModeRepor
       return a->at_h() < b->at_h();
     });
     facts.push_back(
-        {warnings_sentence(group, mode, plot.attack_h()), "intake@" + std::get<0>(key)});
+        {warnings_sentence(group, mode, plot.attack_h(), ends), "intake@" + std::get<0>(key)});
   }
   return facts;
 }
@@ -320,7 +326,7 @@ Story story_of(const v1::PlotOutcome& plot, const std::string& mode_name,
   }
   const std::vector<Fact> rest = ends.rest();
   story.facts.insert(story.facts.end(), rest.begin(), rest.end());
-  for (Fact& fact : warning_facts(plot, mode)) story.facts.push_back(std::move(fact));
+  for (Fact& fact : warning_facts(plot, mode, ends)) story.facts.push_back(std::move(fact));
   story.headline = not_averted_headline(plot, ends);
   if (story.facts.empty()) {
     story.facts.push_back({"No agency held intelligence about it, as far as the traces show.", ""});

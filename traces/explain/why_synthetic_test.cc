@@ -75,6 +75,24 @@ v1::RunReport synthetic_report() {
   *tearline->add_hops() = hop("agency.c->agency.a", "agency.c", 12, 14);
   *tearline->add_hops() = hop("database@agency.a", "agency.a", 14, std::nullopt);
 
+  // c-2 reaches unit.alpha after 66 hours in agency.a's database.
+  v1::Copy* source_2 = plot->add_copies();
+  source_2->set_msg("c-2");
+  source_2->set_fate("delivered");
+  *source_2->add_hops() = hop("desk@agency.c", "agency.c", 10, 12);
+  v1::Copy* shared = plot->add_copies();
+  shared->set_msg("c-2>agency.a");
+  shared->set_parent("c-2");
+  shared->set_fate("delivered");
+  *shared->add_hops() = hop("agency.c->agency.a", "agency.c", 12, 14);
+  *shared->add_hops() = hop("database@agency.a", "agency.a", 14, 80);
+  v1::Copy* polled = plot->add_copies();
+  polled->set_msg("c-2>agency.a>unit.alpha");
+  polled->set_parent("c-2>agency.a");
+  polled->set_fate("delivered");
+  *polled->add_hops() = hop("agency.a->unit.alpha", "agency.a", 82, 85);
+  *polled->add_hops() = hop("intake@unit.alpha", "unit.alpha", 85, 90);
+
   for (const auto& [handoff, node, reason, count] :
        {std::tuple{"database@agency.a", "agency.a", "expired:backlog", 1},
         {"agency.c->agency.a", "agency.c", "liaison-loss", 3}}) {
@@ -87,6 +105,7 @@ v1::RunReport synthetic_report() {
   }
   v1::Warning* warning = plot->add_warnings_not_actionable();
   warning->set_unit("unit.alpha");
+  warning->set_msg("c-2>agency.a>unit.alpha");
   warning->set_at_h(90);
   warning->add_detail("subject");
   warning->add_detail("site");
@@ -123,7 +142,8 @@ TEST(WhySyntheticTest, EachSentenceFollowsFromTheFacts) {
           "3 copies were lost on the link agency.c->agency.a (liaison-loss).",
           "1 warning reached unit.alpha on 4 January 2020 18:00 with subject and site: too late: "
           "14 hours after the unit had to act, by 4 January 2020 04:00 (the attack less its "
-          "response time of 1 day)."}));
+          "response time of 1 day); on its way it waited longest in database@agency.a, 2 days 18 "
+          "hours."}));
   // Each fact names the handoff it is about.
   std::vector<std::string> handoffs;
   for (const Fact& fact : story.facts) handoffs.push_back(fact.handoff);
@@ -163,6 +183,13 @@ TEST(WhySyntheticTest, WithoutWarningsTheHeadlineNamesTheMainLoss) {
   EXPECT_EQ(explain(report).at(0).headline,
             "Not averted: no warning reached a unit of alpha; 3 copies were lost on the link "
             "agency.c->agency.a (liaison-loss).");
+}
+
+TEST(WhySyntheticTest, HoldersAreCountedWhereTheCopiesTellForEach) {
+  v1::RunReport report = synthetic_report();
+  (*report.mutable_modes())["bilateral"].mutable_plots(0)->clear_withheld_at();
+  EXPECT_EQ(explain(report).at(0).facts.at(0).text,
+            "The intelligence was held by agency.c (2 reports).");
 }
 
 TEST(WhySyntheticTest, AnAvertedPlotTellsItsPathLeadTimeAndCentreMember) {
