@@ -55,9 +55,18 @@ Fact holders_fact(const v1::PlotOutcome& plot) {
                         ? agency
                         : fmt::format("{} ({})", agency, count_text(reports, "report", "reports")));
   }
-  const std::string handoff = plot.copies_size() > 0 && plot.copies(0).hops_size() > 0
-                                  ? plot.copies(0).hops(0).handoff()
-                                  : "";
+  // Where the intelligence starts: a source report's first hop, else the
+  // path's, else the first sharing decision.
+  std::string handoff;
+  if (plot.copies_size() > 0 && plot.copies(0).hops_size() > 0) {
+    handoff = plot.copies(0).hops(0).handoff();
+  } else if (!plot.path().empty()) {
+    handoff = plot.path(0);
+  } else if (!plot.withheld_at().empty()) {
+    handoff = plot.withheld_at(0).handoff();
+  } else if (!plot.degraded_at().empty()) {
+    handoff = plot.degraded_at(0).handoff();
+  }
   return {fmt::format("The intelligence was held by {}.", list_text(names)), handoff};
 }
 
@@ -122,11 +131,8 @@ std::string withheld_sentence(const v1::SharingDecision& decision) {
       trust_text(decision.sanitised_trust_min()), report_of(decision.source_value()));
 }
 
-// The warnings of one kind (same unit, verdict, detail and missing fields).
-struct WarningGroup {
-  std::vector<const v1::Warning*> warnings;
-};
-
+// Warnings of one kind: the same unit, verdict (actionable, in time),
+// detail and missing fields.
 using WarningKey = std::tuple<std::string, bool, bool, std::string, std::string>;
 
 // Fields the warning lacked to be actionable (MODEL.md: a subject plus a

@@ -96,6 +96,7 @@ TEST_F(WhyTest, BilateralStPetersburgTellsTheWithheldCopiesAndTheLateWarning) {
             "Not averted: 2 warnings reached unit.stpetersburg, but none had the detail to act "
             "on.");
   EXPECT_EQ(story.facts.at(0).text, "The intelligence was held by agency.ru.");
+  EXPECT_EQ(story.facts.at(0).handoff, "sharing@agency.ru");
   for (const char* partner : {"agency.uk", "agency.us"}) {
     const Fact* withheld =
         fact_of(story, std::string("agency.ru withheld 2 copies from ") + partner +
