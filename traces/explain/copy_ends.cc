@@ -68,8 +68,10 @@ std::string CopyEnds::sentence(const v1::CopyEnd& end, const std::string& subjec
   if (reason == "dropped:queue-full") {
     return fmt::format("{} {} dropped at {}: its queue was full.", subject, was, end.handoff());
   }
+  const bool link = end.handoff().find("->") != std::string::npos;
   if (reason.starts_with("crash:")) {
-    return fmt::format("{} {} lost at {} when {} crashed.", subject, was, end.handoff(),
+    return fmt::format("{} {} lost {}{} when {} crashed.", subject, was,
+                       link ? "on the link " : "at ", end.handoff(),
                        reason.substr(reason.find(':') + 1));
   }
   if (reason.starts_with("deadline:")) {
@@ -79,7 +81,7 @@ std::string CopyEnds::sentence(const v1::CopyEnd& end, const std::string& subjec
   if (reason.starts_with("rejected:")) {
     return fmt::format("{} {} refused at {} ({}).", subject, was, end.handoff(), reason);
   }
-  if (end.handoff().find("->") != std::string::npos) {
+  if (link) {
     return fmt::format("{} {} lost on the link {} ({}).", subject, was, end.handoff(), reason);
   }
   return fmt::format("{} {} lost at {} ({}).", subject, was, end.handoff(), reason);
