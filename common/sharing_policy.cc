@@ -14,6 +14,12 @@ std::string share_decision_name(ShareDecision decision) {
   return "unknown";
 }
 
+SharingPolicy::Applied SharingPolicy::thresholds_for(const std::string& source_value) const {
+  const auto found = by_source_value.find(source_value);
+  if (found == by_source_value.end()) return {"fallback", fallback};
+  return {source_value, found->second};
+}
+
 // Checks in order: TLP, severity, then the source value's trust thresholds.
 ShareDecision SharingPolicy::decide(const v1::ThreatReport& report, double partner_trust,
                                     std::string* reason) const {
@@ -26,8 +32,7 @@ ShareDecision SharingPolicy::decide(const v1::ThreatReport& report, double partn
     *reason = "withheld:below-severity";
     return ShareDecision::kWithheld;
   }
-  const auto found = by_source_value.find(report.source().value());
-  const ByValue& thresholds = found != by_source_value.end() ? found->second : fallback;
+  const ByValue thresholds = thresholds_for(report.source().value()).thresholds;
   if (partner_trust >= thresholds.full_trust_min) return ShareDecision::kFull;
   if (partner_trust >= thresholds.sanitised_trust_min) return ShareDecision::kSanitised;
   *reason = "withheld:source-protection";

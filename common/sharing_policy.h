@@ -27,6 +27,15 @@ struct SharingPolicy {
   // Used for a source value missing from by_source_value.
   ByValue fallback;
 
+  // The thresholds decide() applies to a report of `source_value`, and the
+  // name they go by in traces: the value itself, or "fallback" when the
+  // policy names no such value (a report without one included).
+  struct Applied {
+    std::string source_value;
+    ByValue thresholds;
+  };
+  Applied thresholds_for(const std::string& source_value) const;
+
   // Decides for one report and one partner. For kWithheld sets *reason to
   // "withheld:below-severity" or "withheld:source-protection". TLP RED is
   // never shared ("withheld:tlp-red").

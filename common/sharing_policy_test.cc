@@ -47,6 +47,21 @@ TEST(SharingPolicyTest, UnknownSourceValuesUseTheFallback) {
             ShareDecision::kFull);
 }
 
+TEST(SharingPolicyTest, NamesTheThresholdsItApplies) {
+  const SharingPolicy policy = insider_policy();
+  const SharingPolicy::Applied insider = policy.thresholds_for("insider");
+  EXPECT_EQ(insider.source_value, "insider");
+  EXPECT_EQ(insider.thresholds.full_trust_min, 0.9);
+  EXPECT_EQ(insider.thresholds.sanitised_trust_min, 0.4);
+  // A value the policy does not name, or none at all: the fallback's.
+  for (const std::string value : {"technical", ""}) {
+    const SharingPolicy::Applied applied = policy.thresholds_for(value);
+    EXPECT_EQ(applied.source_value, "fallback") << value;
+    EXPECT_EQ(applied.thresholds.full_trust_min, 0.7) << value;
+    EXPECT_EQ(applied.thresholds.sanitised_trust_min, 0.2) << value;
+  }
+}
+
 TEST(SharingPolicyTest, DefaultsNeverShareInFull) {
   const SharingPolicy policy;
   std::string reason;

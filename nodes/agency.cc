@@ -158,6 +158,14 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   TraceEvent outcome = report_event(kind, id, envelope.report(), served.at_h, handoff);
   outcome.peer = partner.agency;
   outcome.reason = reason;
+  // The why, as the policy weighed it (whatever it decided, and even when
+  // TLP or severity decided before trust did).
+  const SharingPolicy::Applied applied =
+      spec_.policy.thresholds_for(served.report.source().value());
+  outcome.source_value = applied.source_value;
+  outcome.trust = partner.trust;
+  outcome.full_trust_min = applied.thresholds.full_trust_min;
+  outcome.sanitised_trust_min = applied.thresholds.sanitised_trust_min;
   context.trace(std::move(outcome));
   if (decision == ShareDecision::kWithheld) return;
   context.send(partner.agency, std::move(envelope), served.at_h, SendOptions{});

@@ -154,6 +154,52 @@ TEST_F(AgencyTest, BilateralSharingDecidesPerPartner) {
   EXPECT_EQ(context.events_of("delivered", "us-1").size(), 1u);
 }
 
+// The why of each decision, as the policy made it: the source value whose
+// thresholds applied, the trust in the partner, and those thresholds.
+TEST_F(AgencyTest, EachSharingDecisionTracesItsWhy) {
+  scenario_.reports = {full_report("us-1", "agency.us", "us.officer-2", kReportH)};
+  AgencyRole agency = make("agency.us", "bilateral");
+  FakeContext context("agency.us");
+  agency.advance(context, 100);
+
+  struct Expected {
+    std::string kind;
+    std::string partner;
+    double trust;
+  };
+  for (const Expected& expected :
+       {Expected{"shared", "agency.uk", 0.95}, Expected{"sanitised", "agency.fr", 0.6},
+        Expected{"withheld", "agency.ru", 0.2}}) {
+    const auto events = context.events_of(expected.kind);
+    ASSERT_EQ(events.size(), 1u) << expected.kind;
+    const TraceEvent& event = *events[0];
+    EXPECT_EQ(event.peer, expected.partner);
+    EXPECT_EQ(event.source_value, "officer") << expected.kind;
+    EXPECT_EQ(event.trust, expected.trust) << expected.kind;
+    EXPECT_EQ(event.full_trust_min, 0.9) << expected.kind;
+    EXPECT_EQ(event.sanitised_trust_min, 0.5) << expected.kind;
+  }
+}
+
+TEST_F(AgencyTest, ASourceValueThePolicyDoesNotNameIsDecidedByItsFallback) {
+  AgencySpec& us = *std::find_if(scenario_.agencies.begin(), scenario_.agencies.end(),
+                                 [](const AgencySpec& spec) { return spec.name == "agency.us"; });
+  us.sources.push_back({"us.sensor-1", "technical"});
+  us.policy.fallback = {0.2, 0.1};
+  scenario_.reports = {full_report("us-3", "agency.us", "us.sensor-1", kReportH)};
+  AgencyRole agency = make("agency.us", "bilateral");
+  FakeContext context("agency.us");
+  agency.advance(context, 100);
+
+  const auto shared = context.events_of("shared");
+  ASSERT_EQ(shared.size(), 3u);  // Every partner trusted at 0.2 or more.
+  for (const TraceEvent* event : shared) {
+    EXPECT_EQ(event->source_value, "fallback") << event->peer;
+    EXPECT_EQ(event->full_trust_min, 0.2) << event->peer;
+    EXPECT_EQ(event->sanitised_trust_min, 0.1) << event->peer;
+  }
+}
+
 TEST_F(AgencyTest, AnInsidersReportIsNeverSharedInFull) {
   scenario_.reports = {full_report("us-2", "agency.us", "us.insider-7", kReportH)};
   AgencyRole agency = make("agency.us", "bilateral");
