@@ -84,7 +84,8 @@ std::vector<Line> lines_of(const v1::Handoff& handoff, bool link) {
   }
   lines.push_back(counts);
   Line second;
-  if (handoff.delay_h().n() > 0 && handoff.delay_h().has_p50()) {
+  // A decision takes no time: its delays would only be noise.
+  if (handoff.type() != "decision" && handoff.delay_h().n() > 0 && handoff.delay_h().has_p50()) {
     second.spans.push_back({fmt::format("p50 {} · p90 {}", duration_text(handoff.delay_h().p50()),
                                         duration_text(handoff.delay_h().p90())),
                             "delay"});
@@ -326,23 +327,52 @@ Picture MapLayout::draw(std::string_view mode_name,
            {"id", "map-" + std::string(mode_name)},
            {"data-mode", std::string(mode_name)}});
   // Links first, under the boxes and labels: node side -> label -> node side.
+  // A link leaves and enters a box on the side facing its label; the ends on
+  // one side of a box spread down it in the order of their labels.
+  struct End {
+    size_t node;
+    bool right;  // On the box's right side.
+    double label_y;
+    double y = 0;
+  };
+  std::vector<End> ends;
   for (const Chip& chip : chips_) {
-    const Box& from = nodes_[chip.from].box;
-    const Box& to = nodes_[chip.to].box;
     const double mid = chip.box.x + chip.box.width / 2;
-    const bool from_left = from.x + from.width / 2 < mid;
-    const bool to_left = to.x + to.width / 2 < mid;
-    const double in_x = from_left ? chip.box.x : chip.box.right();
-    const double out_x = to_left ? chip.box.x : chip.box.right();
+    const double label_y = chip.box.y + chip.box.height / 2;
+    for (const size_t node : {chip.from, chip.to}) {
+      const Box& box = nodes_[node].box;
+      ends.push_back({node, box.x + box.width / 2 < mid, label_y});
+    }
+  }
+  std::map<std::pair<size_t, bool>, std::vector<End*>> sides;
+  for (End& end : ends) sides[{end.node, end.right}].push_back(&end);
+  for (auto& [side, list] : sides) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const End* a, const End* b) { return a->label_y < b->label_y; });
+    const Box& box = nodes_[side.first].box;
+    for (size_t k = 0; k < list.size(); ++k) {
+      list[k]->y =
+          box.y + box.height * static_cast<double>(k + 1) / static_cast<double>(list.size() + 1);
+    }
+  }
+  for (size_t i = 0; i < chips_.size(); ++i) {
+    const Chip& chip = chips_[i];
+    const End& from = ends[2 * i];
+    const End& to = ends[2 * i + 1];
+    const Box& from_box = nodes_[from.node].box;
+    const Box& to_box = nodes_[to.node].box;
+    const double in_x = from.right ? chip.box.x : chip.box.right();
+    const double out_x = to.right ? chip.box.x : chip.box.right();
     // Both ends on one side (agency to agency): in above the middle, out below.
-    const double in_y = chip.box.y + chip.box.height / 2 - (from_left == to_left ? 5 : 0);
-    const double out_y = chip.box.y + chip.box.height / 2 + (from_left == to_left ? 5 : 0);
+    const double shift = from.right == to.right ? 5 : 0;
+    const double in_y = chip.box.y + chip.box.height / 2 - shift;
+    const double out_y = chip.box.y + chip.box.height / 2 + shift;
     const std::string css = chip.entry.handoff->lost_total() > 0 ? "link lossy" : "link";
-    svg.path(curve(from_left ? from.right() : from.x, from.y + from.height / 2, from_left ? 1 : -1,
-                   in_x, in_y, from_left ? -1 : 1),
+    svg.path(curve(from.right ? from_box.right() : from_box.x, from.y, from.right ? 1 : -1, in_x,
+                   in_y, from.right ? -1 : 1),
              css);
-    svg.path(curve(out_x, out_y, to_left ? -1 : 1, to_left ? to.right() : to.x,
-                   to.y + to.height / 2, to_left ? 1 : -1),
+    svg.path(curve(out_x, out_y, to.right ? -1 : 1, to.right ? to_box.right() : to_box.x, to.y,
+                   to.right ? 1 : -1),
              css, true);
   }
   for (const NodeBox& box : nodes_) {

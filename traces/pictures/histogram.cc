@@ -51,7 +51,7 @@ Picture histogram(const v1::Handoff& handoff, std::string_view mode) {
 
   Svg svg(
       {{"class", "histogram"}, {"data-mode", std::string(mode)}, {"data-handoff", handoff.name()}});
-  svg.text(kAxisLeftPx - 6, 14, "messages", "axis-title", Anchor::kEnd);
+  svg.text(4, 14, "messages", "axis-title");
   // The y axis: 0, half and the largest count.
   svg.line(kAxisLeftPx, kTopPx - 4, kAxisLeftPx, plot_bottom, "axis");
   const std::vector<uint32_t> y_ticks =
