@@ -172,9 +172,9 @@ std::string numbers_section(const v1::RunReport& report) {
       if (picture.svg.empty()) continue;
       ++drawn;
       out += fmt::format(
-          "<figure class=\"histogram\"><figcaption>{} ({} messages)</figcaption>\n"
-          "{}</figure>\n",
-          esc(handoff.name()), pictures::count_text(handoff.delay_h().n()), picture.svg);
+          "<figure class=\"histogram\"><figcaption>{} ({} {})</figcaption>\n{}</figure>\n",
+          esc(handoff.name()), pictures::count_text(handoff.delay_h().n()),
+          handoff.delay_h().n() == 1 ? "message" : "messages", picture.svg);
     }
     if (drawn == 0) out += "<p>This report has no delay histograms.</p>\n";
     out += "</details>\n";
@@ -215,7 +215,7 @@ svg marker path { fill: #68a; }
 svg text.loss, svg text.outcome.lost, svg text.not-averted, .lost { fill: #b00; color: #b00; }
 svg text.degraded { fill: #a60; }
 svg .grid { stroke: #e4e4e4; } svg .tick { fill: #555; }
-svg line.attack { stroke: #b00; stroke-width: 2; } svg text.attack { fill: #b00; font-weight: bold; }
+svg line.attack { stroke: #b00; stroke-width: 2; } svg text.attack { fill: #b00; }
 svg line.deadline { stroke: #d80; stroke-width: 2; stroke-dasharray: 6 3; } svg text.deadline { fill: #a50; }
 svg rect.hop.link { fill: #58c; } svg rect.hop.queue { fill: #e9a23b; }
 svg rect.hop.thin { opacity: 0.75; }

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     const bool words = argc == 3;
     std::cout << tearline::pages::report_page(
         report, words ? tearline::pages::sample_stories() : std::vector<tearline::explain::Story>{},
-        words ? tearline::pages::sample_fault_lines()
+        words ? tearline::pages::sample_fault_lines(report)
               : std::vector<tearline::explain::FaultLine>{});
   } catch (const std::exception& error) {
     std::cerr << "report_page_for_tests: " << error.what() << "\n";

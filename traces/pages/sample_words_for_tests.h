@@ -1,7 +1,10 @@
 // Hand-made words (explain::Story, explain::FaultLine) for the page's tests
 // and its Chromium test, written as the words' library is expected to write
-// them for manchester-2017 seed 1 (tests/data/reports/pictures/). Tests only.
+// them for manchester-2017 seed 1 (tests/data/reports/pictures/), and a
+// plain sentence per fault of any report. Tests only.
 #pragma once
+
+#include <fmt/format.h>
 
 #include <vector>
 
@@ -54,11 +57,20 @@ inline std::vector<explain::Story> sample_stories() {
   };
 }
 
-inline std::vector<explain::FaultLine> sample_fault_lines() {
-  return {{"coordinated",
-           {"agency.us was partitioned for 2 h: 3 transmissions lost and resent.",
-            "agency.us->broker"}},
-          {"coordinated", {"broker crashed at 12 Apr 10:00 and was down for 0.5 h.", ""}}};
+// One plain sentence per fault of each mode, the order of the report's.
+inline std::vector<explain::FaultLine> sample_fault_lines(const v1::RunReport& report) {
+  std::vector<explain::FaultLine> lines;
+  for (const auto& [mode, body] : report.modes()) {
+    for (const v1::FaultEffect& fault : body.faults()) {
+      lines.push_back({mode,
+                       {fmt::format("{} at {} from hour {:.0f} lost {} messages; {} transmissions "
+                                    "lost and resent; {} delayed.",
+                                    fault.fault(), fault.node(), fault.t_h(), fault.lost(),
+                                    fault.attempts_lost(), fault.delayed()),
+                        ""}});
+    }
+  }
+  return lines;
 }
 
 }  // namespace tearline::pages

@@ -397,6 +397,8 @@ Picture MapLayout::draw(std::string_view mode_name,
   Picture picture;
   picture.svg = svg.finish(width_, height_);
   picture.labels = svg.labels();
+  picture.width_px = width_;
+  picture.height_px = height_;
   return picture;
 }
 

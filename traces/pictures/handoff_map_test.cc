@@ -95,6 +95,7 @@ TEST(HandoffMap, LabelsAreLargeEnoughAndNeverOverlap) {
       EXPECT_GT(map.labels.size(), 40u);
       EXPECT_GE(testing::smallest_font_px(map.labels), 12);
       EXPECT_EQ(overlapping_labels(map.labels), "") << name;
+      EXPECT_EQ(testing::clipped_labels(map), "") << name;
     }
   }
   const v1::RunReport chaos = testing::pictures_fixture("manchester-2017-seed1-chaos7");

@@ -87,6 +87,8 @@ Picture histogram(const v1::Handoff& handoff, std::string_view mode) {
   Picture picture;
   picture.svg = svg.finish(std::max(width, kAxisLeftPx + title_width + 8), plot_bottom + 44);
   picture.labels = svg.labels();
+  picture.width_px = std::max(width, kAxisLeftPx + title_width + 8);
+  picture.height_px = plot_bottom + 44;
   return picture;
 }
 

@@ -69,6 +69,7 @@ TEST(Histogram, EveryHandoffOfTheFixtureDrawsWithoutOverlaps) {
     for (const v1::Handoff& handoff : mode.handoffs()) {
       const Picture picture = histogram(handoff, name);
       EXPECT_EQ(overlapping_labels(picture.labels), "") << handoff.name();
+      EXPECT_EQ(testing::clipped_labels(picture), "") << handoff.name();
     }
   }
 }

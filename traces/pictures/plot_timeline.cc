@@ -206,7 +206,8 @@ Picture plot_timeline(const v1::RunReport& report, const std::string& plot_id) {
   svg.line(x_of(respond_h), 14, x_of(respond_h), bottom, "deadline");
   svg.text(x_of(respond_h) - 4, 14, "respond by " + dates.day(respond_h), "deadline", Anchor::kEnd);
   svg.line(x_of(first.attack_h()), 14, x_of(first.attack_h()), bottom, "attack");
-  svg.text(x_of(first.attack_h()) + 4, 14, "attack " + dates.minute(first.attack_h()), "attack");
+  svg.text(x_of(first.attack_h()) + 4, 14, "attack " + dates.minute(first.attack_h()), "attack",
+           Anchor::kStart, true);
 
   for (size_t m = 0; m < modes.size(); ++m) {
     svg.text(kMarginPx, heading_y[m] - 5, headings[m],
@@ -273,12 +274,15 @@ Picture plot_timeline(const v1::RunReport& report, const std::string& plot_id) {
     svg.text(axis_x + kAxisWidthPx + kGapPx, row.y - 5, outcome, outcome_class);
   }
   const double attack_label_right =
-      x_of(first.attack_h()) + 4 + text_width_px("attack " + dates.minute(first.attack_h()));
+      x_of(first.attack_h()) + 4 +
+      text_width_px("attack " + dates.minute(first.attack_h()), kFontPx, true);
   const double width =
       std::max(axis_x + kAxisWidthPx + kGapPx + outcome_px, attack_label_right) + kMarginPx;
   Picture picture;
   picture.svg = svg.finish(width, bottom + kMarginPx);
   picture.labels = svg.labels();
+  picture.width_px = width;
+  picture.height_px = bottom + kMarginPx;
   return picture;
 }
 

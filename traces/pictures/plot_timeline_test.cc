@@ -65,6 +65,7 @@ TEST(PlotTimeline, LabelsAreLargeEnoughAndNeverOverlap) {
     EXPECT_GT(picture.labels.size(), 20u);
     EXPECT_GE(testing::smallest_font_px(picture.labels), 12);
     EXPECT_EQ(overlapping_labels(picture.labels), "") << plot;
+    EXPECT_EQ(testing::clipped_labels(picture), "") << plot;
   }
 }
 

@@ -99,6 +99,8 @@ class Svg {
 struct Picture {
   std::string svg;
   std::vector<Label> labels;
+  double width_px = 0;
+  double height_px = 0;
 };
 
 // "1,234" for 1234.

@@ -47,6 +47,18 @@ inline size_t occurrences(const std::string& text, const std::string& needle) {
   return count;
 }
 
+// Every label that reaches outside its picture ("" when none).
+inline std::string clipped_labels(const Picture& picture) {
+  std::string out;
+  for (const Label& label : picture.labels) {
+    if (label.box.x < 0 || label.box.y < 0 || label.box.right() > picture.width_px ||
+        label.box.bottom() > picture.height_px) {
+      out += label.text + "\n";
+    }
+  }
+  return out;
+}
+
 // The smallest font-size of the labels.
 inline double smallest_font_px(const std::vector<Label>& labels) {
   double smallest = 1e9;
