@@ -157,7 +157,7 @@ std::string numbers_section(const v1::RunReport& report) {
     const v1::ModeReport& mode = report.modes().at(name);
     out +=
         fmt::format("<section class=\"mode-numbers\" id=\"mode-{0}\">\n<h2>{0}</h2>\n", esc(name));
-    out += messages_paragraph(mode);
+    out += messages_paragraph(mode) + exposure_paragraph(mode);
     for (const v1::PlotOutcome& plot : mode.plots()) {
       out += fmt::format("<h3>{}: where its copies ended</h3>\n", esc(plot.id()));
       out += copies_table(plot, name, mode.run().start_iso());

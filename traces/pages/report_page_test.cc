@@ -110,6 +110,12 @@ TEST(ReportPage, StPetersburgShowsTheWithheldCopies) {
   const std::string timeline =
       between(page, "id=\"timeline-plot.stpetersburg-2017-04-03\"", "</svg>");
   EXPECT_EQ(occurrences(timeline, "✕ withheld:source-protection"), 4u);
+  // Full sharing exposed agency.uk's handles to agency.us; the centre none.
+  EXPECT_NE(page.find("<p class=\"exposure\">Source exposure: 1 node saw another agency's true "
+                      "source handle: agency.us (uk.closed-subject-review, uk.officer-1, "
+                      "uk.technical-1).</p>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<p class=\"exposure\">Source exposure: no node saw"), std::string::npos);
   // Every why word a reader needs appears on the page.
   for (const char* word : {"too thin", "too late", "withheld", "sanitised", "in flight"}) {
     EXPECT_NE(page.find(word), std::string::npos) << word;

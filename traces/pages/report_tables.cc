@@ -211,6 +211,26 @@ std::string nodes_table(const v1::ModeReport& report) {
   return out + "</table>\n";
 }
 
+std::string exposure_paragraph(const v1::ModeReport& report) {
+  const v1::Exposure& exposure = report.exposure();
+  if (exposure.nodes() == 0) {
+    return "<p class=\"exposure\">Source exposure: no node saw another agency's true source "
+           "handle.</p>\n";
+  }
+  std::vector<std::string> nodes;
+  for (const auto& [node, handles] : exposure.source_handles_seen_by()) nodes.push_back(node);
+  std::sort(nodes.begin(), nodes.end());
+  std::string out = fmt::format(
+      "<p class=\"exposure\">Source exposure: {} node{} saw another agency's true source handle:",
+      exposure.nodes(), exposure.nodes() == 1 ? "" : "s");
+  for (const std::string& node : nodes) {
+    out += fmt::format(" {} ({}){}", esc(node),
+                       esc(fields(exposure.source_handles_seen_by().at(node).handles())),
+                       &node == &nodes.back() ? "." : ";");
+  }
+  return out + "</p>\n";
+}
+
 std::string messages_paragraph(const v1::ModeReport& report) {
   const v1::MessageCounts& m = report.messages();
   std::string out = fmt::format(

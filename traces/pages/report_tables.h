@@ -27,6 +27,8 @@ std::string centre_table(const v1::ModeReport& report);
 std::string faults_table(const v1::ModeReport& report);
 // Every node's exits and peak memory.
 std::string nodes_table(const v1::ModeReport& report);
+// Which nodes saw another agency's true source handle, in one paragraph.
+std::string exposure_paragraph(const v1::ModeReport& report);
 // Messages created and the fate of each, in one paragraph.
 std::string messages_paragraph(const v1::ModeReport& report);
 
