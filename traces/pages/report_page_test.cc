@@ -102,6 +102,8 @@ TEST(ReportPage, StPetersburgShowsTheWithheldCopies) {
   const std::string stpetersburg = between(
       bilateral, "<h3>plot.stpetersburg-2017-04-03: where its copies ended</h3>", "</table>");
   EXPECT_EQ(occurrences(stpetersburg, "<td>withheld</td>"), 2u) << stpetersburg;
+  // Listed once: not again as lost.
+  EXPECT_EQ(occurrences(stpetersburg, "<td>lost</td>"), 0u) << stpetersburg;
   EXPECT_NE(stpetersburg.find("<td class=\"n\">2</td><td>from agency.uk: "
                               "withheld:source-protection (trust 0.3; in full from 0.95, "
                               "sanitised from 0.5)</td>"),

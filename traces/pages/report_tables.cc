@@ -100,6 +100,8 @@ std::string copies_table(const v1::PlotOutcome& plot, const std::string& mode,
                     trust_text(degraded)));
   }
   for (const v1::CopyEnd& end : plot.lost_at()) {
+    // Withheld copies have rows of their own above, with the policy's why.
+    if (!plot.withheld_at().empty() && end.reason().rfind("withheld", 0) == 0) continue;
     row(end.fate() == "in_flight" ? "in flight" : "lost", end.handoff(), end.count(),
         end.reason() + " at " + end.node());
   }
