@@ -180,6 +180,7 @@ Picture plot_timeline(const v1::RunReport& report, const std::string& plot_id) {
   };
   std::vector<Row> rows;
   std::vector<double> heading_y;
+  std::vector<double> last_lane_y;  // Per mode: its last lane's row.
   for (size_t m = 0; m < modes.size(); ++m) {
     y += kLanePx;
     heading_y.push_back(y);
@@ -187,6 +188,7 @@ Picture plot_timeline(const v1::RunReport& report, const std::string& plot_id) {
       y += kLanePx;
       rows.push_back({y, copy, m});
     }
+    last_lane_y.push_back(y);
     if (lanes[m].empty() || lanes_omitted[m] > 0) y += kLanePx;
   }
   const double bottom = y + kLanePx / 2;
@@ -217,7 +219,7 @@ Picture plot_timeline(const v1::RunReport& report, const std::string& plot_id) {
       svg.text(kMarginPx, heading_y[m] + kLanePx - 5,
                "(this report lists no copies; warnings that reached a unit are marked)", "note");
     } else if (lanes_omitted[m] > 0) {
-      svg.text(kMarginPx, rows.back().y + kLanePx - 5,
+      svg.text(kMarginPx, last_lane_y[m] + kLanePx - 5,
                fmt::format("… and {} more copies not drawn", lanes_omitted[m]), "note");
     }
     // Warnings without a lane still get their marks, on the heading's row.

@@ -81,6 +81,25 @@ TEST(PlotTimeline, NothingForAnUnknownPlot) {
   EXPECT_EQ(plot_timeline(testing::pictures_fixture(), "plot.nowhere").svg, "");
 }
 
+TEST(PlotTimeline, CountsTheCopiesTheReportOmittedUnderTheirOwnMode) {
+  v1::RunReport report = testing::pictures_fixture();
+  for (auto& [name, mode] : *report.mutable_modes()) {
+    mode.mutable_plots(1)->set_copies_omitted(name == "bilateral" ? 7 : 0);
+  }
+  const Picture picture = plot_timeline(report, kManchester);
+  const auto y_of = [&](const std::string& text) {
+    for (const Label& label : picture.labels) {
+      if (label.text == text) return label.box.y;
+    }
+    ADD_FAILURE() << text << " not drawn";
+    return 0.0;
+  };
+  // Under the bilateral lanes, above the coordinated ones.
+  EXPECT_LT(y_of("us-manchester-1>agency.ru"), y_of("… and 7 more copies not drawn"));
+  EXPECT_LT(y_of("… and 7 more copies not drawn"), y_of("coordinated: averted, 15.9 d before"));
+  EXPECT_EQ(overlapping_labels(picture.labels), "");
+}
+
 TEST(PlotTimeline, BoundsItsLanesAndEscapesNames) {
   v1::RunReport report;
   v1::ModeReport& mode = (*report.mutable_modes())["bilateral"];
