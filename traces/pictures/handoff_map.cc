@@ -193,18 +193,24 @@ void MapLayout::place() {
                    widths[Role::kCentre], top);
   // Units spread down the agencies' height, so that links fan out.
   double units_height = 0;
-  size_t units = 0;
+  int units = 0;
   for (const NodeBox& box : nodes_) {
-    if (box.role == Role::kUnit) units_height += box_height(box), ++units;
+    if (box.role != Role::kUnit) continue;
+    units_height += box_height(box);
+    ++units;
   }
   const double spare = std::max(0.0, agencies_bottom - top - units_height - kBoxGapPx * units);
-  double y = top + (units > 1 ? 0 : spare / 2);
+  // The gaps share what is spare; a single unit sits in the middle.
+  const double gap = kBoxGapPx + (units > 1 ? spare / (units - 1) : 0);
+  double y = top + (units == 1 ? spare / 2 : 0);
+  double units_bottom = top;
   for (NodeBox& box : nodes_) {
     if (box.role != Role::kUnit) continue;
     box.box = {units_x, y, widths[Role::kUnit], box_height(box)};
-    y = box.box.bottom() + kBoxGapPx + (units > 1 ? spare / static_cast<double>(units - 1) : 0);
+    units_bottom = box.box.bottom();
+    y = units_bottom + gap;
   }
-  height_ = std::max({agencies_bottom, centre_bottom, y - spare / std::max<size_t>(units, 1)});
+  height_ = std::max({agencies_bottom, centre_bottom, units_bottom});
   stack_gutter(Gutter::kLeft, left_x, left, top);
   stack_gutter(Gutter::kAgencyCentre, agency_centre_x, agency_centre, top);
   stack_gutter(Gutter::kCentreUnit, centre_unit_x, centre_unit, top);
