@@ -6,12 +6,22 @@
 # "-x" lines) per mode section of the same trace ids, an independent
 # exporter. Then checks the rendered geometry of the diagrams' labels,
 # measured by the browser in a copy of the page with a script added: no two
-# overlap, and none is clipped by its diagram's edges. Installs Debian's chromium via scripts/setup
-# --with-chromium when missing; fails (never skips) if that is impossible.
-# Usage: html_chromium_test.sh TEARLINE_BINARY
+# overlap, and none is clipped by its diagram's edges.
+#
+# Then the new report.html (traces/pages), made by REPORT_PAGE_BINARY from
+# the report fixtures of tests/data/reports/pictures: in the rendered DOM,
+# each handoff map's numbers (in, out, lost, in flight) equal report.json's
+# handoffs, and in every picture (maps, timelines, histograms) no two labels'
+# boxes overlap (getBoundingClientRect), none is clipped and every font is at
+# least 12 px.
+#
+# Installs Debian's chromium via scripts/setup --with-chromium when missing;
+# fails (never skips) if that is impossible.
+# Usage: html_chromium_test.sh TEARLINE_BINARY REPORT_PAGE_BINARY
 set -euo pipefail
 
 tearline=$1
+report_page=$2
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -92,6 +102,43 @@ for run in recorded-run recorded-faulty-run; do
   if ((problems != 0)); then
     grep -E '(clipped|overlap): ' <<<"$check" >&2
     echo "FAIL: $run: $problems labels overlap or are clipped" >&2
+    status=1
+  fi
+done
+
+# The new report.html of each report fixture with the facts it draws.
+for fixture in "$source_dir"/tests/data/reports/pictures/*.report.json; do
+  name=$(basename "$fixture" .report.json)
+  out="$work/page-$name"
+  mkdir -p "$out"
+  "$report_page" "$fixture" --words >"$out/report.html"
+  awk -v script="$source_dir/tests/report_page_measure.js" '
+    /<\/body>/ { print "<script>"; while ((getline line < script) > 0) print line; print "</script>" }
+    { print }' "$out/report.html" >"$out/measured.html"
+  render_dom "$out/measured.html" "$out/dom.html"
+  sed -n '/<pre id="page-check">/,/<\/pre>/p' "$out/dom.html" |
+    sed 's/<[^>]*>//g; s/&gt;/>/g; s/&lt;/</g; s/&amp;/\&/g' >"$out/check.txt"
+  # The map's numbers, as report.json has them.
+  jq -r '.modes | to_entries[] | .key as $mode | .value.handoffs[] |
+    ["map", $mode, .name, .in, .out, .lost_total, .in_flight] | map(tostring) | join(" ")' \
+    "$fixture" | sort >"$out/expected-map.txt"
+  grep '^map ' "$out/check.txt" | sort >"$out/rendered-map.txt" || true
+  entries=$(wc -l <"$out/expected-map.txt")
+  if ! diff "$out/expected-map.txt" "$out/rendered-map.txt" >"$out/map.diff"; then
+    cat "$out/map.diff" >&2
+    echo "FAIL: $name: the maps' numbers differ from report.json's handoffs" >&2
+    status=1
+  fi
+  problems=$(grep -cE '^(overlap|small|clipped): ' "$out/check.txt" || true)
+  echo "$name: $entries map entries equal report.json's handoffs;" \
+    "$(grep -o 'measured [0-9]* labels in [0-9]* pictures' "$out/check.txt") - $problems problems"
+  if ! grep -q 'measured [1-9][0-9]* labels' "$out/check.txt" || ((entries == 0)); then
+    echo "FAIL: $name: nothing measured: $(head -c 2000 "$out/check.txt")" >&2
+    status=1
+  fi
+  if ((problems != 0)); then
+    grep -E '^(overlap|small|clipped): ' "$out/check.txt" | head -40 >&2
+    echo "FAIL: $name: $problems labels overlap, are clipped or smaller than 12 px" >&2
     status=1
   fi
 done
