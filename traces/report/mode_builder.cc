@@ -1,0 +1,88 @@
+#include "traces/report/mode_builder.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "traces/report/crash_losses.h"
+
+namespace tearline::report {
+
+ModeBuilder::ModeBuilder(std::string mode, std::optional<v1::RunInfo> run_info,
+                         const std::vector<std::string>& files)
+    : mode_(std::move(mode)),
+      context_(std::move(run_info), files),
+      ledger_(&context_),
+      handoffs_(&context_),
+      plots_(&context_),
+      centre_(&context_),
+      faults_(&context_),
+      nodes_(files) {}
+
+void ModeBuilder::add(const EventFields& event) {
+  Interner& names = context_.names;
+  Step step;
+  step.order = order_++;
+  step.t_h = event.t_h;
+  step.wall_ms = event.wall_ms;
+  step.file = static_cast<uint32_t>(event.file);
+  step.kind = kind_of(event.kind);
+  step.kind_name = names.id(event.kind);
+  step.node = names.id(event.node);
+  step.trace = names.id(event.trace);
+  step.peer = names.id(event.peer);
+  step.handoff = names.id(event.handoff);
+  step.reason = names.id(event.reason);
+  step.loss_reason = event.reason.empty() ? step.kind_name : step.reason;
+  step.msg = context_.msgs.id(event.msg);
+  step.parent = context_.msgs.id(event.parent);
+
+  ledger_.add(step, event);
+  handoffs_.add(step);
+  plots_.add(step, event, ledger_);
+  centre_.add(step);
+  faults_.add(step, event);
+  exposure_.add(event);
+  nodes_.add(event);
+}
+
+v1::ModeReport ModeBuilder::finish(std::vector<std::string>* warnings) {
+  v1::ModeReport mode;
+  if (context_.run_info()) {
+    *mode.mutable_run() = *context_.run_info();
+  } else {
+    v1::Anomaly* anomaly = mode.add_anomalies();
+    anomaly->set_check("run_event");
+    anomaly->set_message("launcher.trace.jsonl has no run event: plots unknown");
+  }
+  for (const DerivedLoss& loss : ledger_.finish()) {
+    handoffs_.add_loss(loss.event.handoff, loss.msg, loss.event.loss_reason);
+    faults_.add_loss(loss);
+  }
+  std::vector<std::string> died_with_launcher;
+  for (const uint32_t node : ledger_.died_with_launcher()) {
+    died_with_launcher.push_back(context_.names.name(node));
+    nodes_.add_exit(died_with_launcher.back(), std::string(kLauncherDiedReason));
+  }
+
+  ledger_.fill(&mode);
+  handoffs_.fill(&mode);
+  plots_.fill(ledger_, centre_.centre(), &mode);
+  exposure_.fill(mode.mutable_exposure());
+  nodes_.fill(&mode);
+  faults_.fill(ledger_, &mode);
+  centre_.fill(&mode);
+
+  if (!died_with_launcher.empty()) {
+    const std::string message = fmt::format(
+        "the run did not finish: its launcher died with {} still running; what they held is "
+        "counted lost ({})",
+        fmt::join(died_with_launcher, ", "), kLauncherDiedReason);
+    v1::Anomaly* anomaly = mode.add_anomalies();
+    anomaly->set_check("finished");
+    anomaly->set_message(message);
+    if (warnings != nullptr) warnings->push_back(mode_ + ": " + message);
+  }
+  return mode;
+}
+
+}  // namespace tearline::report

@@ -1,0 +1,58 @@
+// One mode's report, built from its events fed one at a time in time order
+// (ModeScan::read_in_time_order()): accumulators for the messages' fates
+// (message_ledger.h), the handoffs (handoff_table.h), the plots
+// (plot_outcomes.h), the centre (centre.h), the faults (fault_effects.h),
+// the exposure (exposure.h) and the nodes' exits (node_summary.h), and a
+// finish() that fills the ModeReport. Its memory grows with messages, not
+// events. Internal to tearline_report. Not thread-safe: one per mode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tearline/v1/run_report.pb.h"
+#include "traces/report/centre.h"
+#include "traces/report/exposure.h"
+#include "traces/report/fault_effects.h"
+#include "traces/report/handoff_table.h"
+#include "traces/report/line_reader.h"
+#include "traces/report/message_ledger.h"
+#include "traces/report/mode_context.h"
+#include "traces/report/node_summary.h"
+#include "traces/report/plot_outcomes.h"
+
+namespace tearline::report {
+
+class ModeBuilder {
+ public:
+  // `mode`: its name (warnings say it); `run_info`: the launcher's "run"
+  // event's (none: no plots, no centre); `files`: the mode's trace files
+  // (EventFields::file indexes them).
+  ModeBuilder(std::string mode, std::optional<v1::RunInfo> run_info,
+              const std::vector<std::string>& files);
+  ModeBuilder(const ModeBuilder&) = delete;
+  ModeBuilder& operator=(const ModeBuilder&) = delete;
+
+  // The next event in time order.
+  void add(const EventFields& event);
+
+  // The mode's report. Appends to *warnings (if not null) that the run did
+  // not finish, when its launcher died mid-run. Call once.
+  v1::ModeReport finish(std::vector<std::string>* warnings);
+
+ private:
+  std::string mode_;
+  ModeContext context_;
+  MessageLedger ledger_;
+  HandoffTable handoffs_;
+  PlotTracker plots_;
+  CentreTally centre_;
+  FaultTally faults_;
+  SourceExposure exposure_;
+  NodeExits nodes_;
+  uint64_t order_ = 0;
+};
+
+}  // namespace tearline::report
