@@ -288,8 +288,9 @@ bool ModeScan::merge(const std::function<void(const EventFields&)>& visit,
     if (std::pair(next.t_h, next.wall_ms.value_or(0)) < std::pair(t_h, wall_ms)) {
       if (warnings != nullptr) {
         warnings->push_back(fmt::format(
-            "{}:{}: out of time order (hour {} after hour {}): the mode is read again, sorted",
-            paths_[file], next.line, next.t_h, t_h));
+            "{}:{}: out of time order (hour {}, wall {} ms after hour {}, wall {} ms): the mode "
+            "is read again, sorted",
+            paths_[file], next.line, next.t_h, next.wall_ms.value_or(0), t_h, wall_ms));
       }
       return false;
     }
