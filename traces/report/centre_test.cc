@@ -251,8 +251,9 @@ TEST(Centre, NoneWithoutARunInfo) {
   started.kind = "node_started";
   traces.events.push_back(started);
   EXPECT_FALSE(testing::mode_json(traces).contains("centre"));
-  EXPECT_EQ(testing::mode_json(traces, json::parse(R"({"units": [], "agencies": []})"))["centre"]["node"],
-            "broker");
+  EXPECT_EQ(
+      testing::mode_json(traces, json::parse(R"({"units": [], "agencies": []})"))["centre"]["node"],
+      "broker");
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ void SourceExposure::add(const EventFields& event) {
     return;
   }
   auto node = handles_by_node_.find(event.node);
-  if (node == handles_by_node_.end()) node = handles_by_node_.emplace(event.node, std::set<std::string>()).first;
+  if (node == handles_by_node_.end())
+    node = handles_by_node_.emplace(event.node, std::set<std::string>()).first;
   if (!event.source.empty()) node->second.emplace(event.source);
 }
 

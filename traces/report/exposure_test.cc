@@ -37,9 +37,8 @@ TEST(SourceExposure, CountsNodesThatReceivedAnotherAgencysTrueHandle) {
            source("agency.fr", "handle", "agency.us", "us-asset-7")),
   }))["exposure"];
   EXPECT_EQ(exposure["nodes"], 2);
-  EXPECT_EQ(
-      exposure["source_handles_seen_by"],
-      json::parse(R"({"agency.uk": {"handles": ["us-asset-7"]},
+  EXPECT_EQ(exposure["source_handles_seen_by"],
+            json::parse(R"({"agency.uk": {"handles": ["us-asset-7"]},
                       "unit.manchester": {"handles": ["us-asset-7", "us-asset-9"]}})"));
 }
 

@@ -17,7 +17,8 @@ bool FaultTally::undoes(const Window& window, const Step& later, std::string_vie
   if (window.verb == "pause") return fault == "resume";
   if (window.verb == "partition") return fault == "heal";
   if (window.verb == "stop") return fault == "signal CONT";
-  if (window.verb == "link") return fault == "link " + window.target + " reset" || fault == "link * reset";
+  if (window.verb == "link")
+    return fault == "link " + window.target + " reset" || fault == "link * reset";
   if (window.verb == "queue") return fault == "queue " + window.target + " reset";
   return false;
 }
@@ -102,8 +103,8 @@ void FaultTally::add(const Step& step, const EventFields& fields) {
       window.target =
           window.fault.substr(space + 1, next == std::string::npos ? next : next - space - 1);
     }
-    const bool undo = window.verb == "resume" || window.verb == "heal" ||
-                      window.verb == "signal" || window.fault.ends_with(" reset");
+    const bool undo = window.verb == "resume" || window.verb == "heal" || window.verb == "signal" ||
+                      window.fault.ends_with(" reset");
     if (!undo) {
       // Events of this hour before the fault are in its window too.
       for (const Charge& earlier : this_hour_) charge(&window, earlier);
@@ -111,16 +112,15 @@ void FaultTally::add(const Step& step, const EventFields& fields) {
     }
   }
   if (!chargeable(step.kind) || step.msg == 0) return;
-  const Charge event{step.kind, step.t_h, step.node,        step.peer,
+  const Charge event{step.kind,    step.t_h,    step.node,        step.peer,
                      step.handoff, step.reason, step.loss_reason, step.msg};
   for (Window& window : windows_) charge(&window, event);
   this_hour_.push_back(event);
 }
 
 void FaultTally::add_loss(const DerivedLoss& loss) {
-  const Charge event{Kind::kLost,         loss.event.t_h,    loss.event.node,
-                     loss.event.peer,     loss.event.handoff, loss.event.reason,
-                     loss.event.loss_reason, loss.msg};
+  const Charge event{Kind::kLost,        loss.event.t_h,    loss.event.node,        loss.event.peer,
+                     loss.event.handoff, loss.event.reason, loss.event.loss_reason, loss.msg};
   for (Window& window : windows_) charge(&window, event);
 }
 
@@ -142,7 +142,8 @@ void FaultTally::fill(const MessageLedger& ledger, v1::ModeReport* mode) const {
     for (const uint32_t msg : touched) {
       const auto found = plots_by_trace.find(ledger.trace_of(msg));
       if (found == plots_by_trace.end()) continue;
-      for (const uint32_t plot : found->second) plots.insert(context_->run_info()->plots(static_cast<int>(plot)).id());
+      for (const uint32_t plot : found->second)
+        plots.insert(context_->run_info()->plots(static_cast<int>(plot)).id());
     }
     for (const std::string& plot : plots) effect->add_plots(plot);
   }

@@ -166,21 +166,20 @@ TEST(HandoffRows, LinkCountsResendsLossesAndDelayFromFirstSend) {
 TEST(HandoffRows, QueueSplitsWaitAndServiceAndCountsRefusalsAsIn) {
   json anomalies = json::array();
   const std::string desk = "desk@agency.uk";
-  const json rows =
-      rows_of(events_of({
-                       line("queued", "m1", desk, 0, wall(0)),
-                       line("dequeued", "m1", desk, 1, wall(10)),
-                       line("served", "m1", desk, 1.5, wall(15)),
-                       line("queued", "m2", desk, 0, wall(0)),
-                       line("dequeued", "m2", desk, 2, wall(20)),
-                       line("served", "m2", desk, 4, wall(40)),
-                       line("lost", "m3", desk, 0.2, {{"reason", "dropped:queue-full"}}),
-                       line("queued", "m4", desk, 0.1),
-                       line("expired", "m4", desk, 48, {{"reason", "expired:backlog"}}),
-                       line("queued", "m5", desk, 0.3),
-                       line("in_flight", "m5", desk, 50, {{"reason", "queued"}}),
-                   }),
-                   &anomalies);
+  const json rows = rows_of(events_of({
+                                line("queued", "m1", desk, 0, wall(0)),
+                                line("dequeued", "m1", desk, 1, wall(10)),
+                                line("served", "m1", desk, 1.5, wall(15)),
+                                line("queued", "m2", desk, 0, wall(0)),
+                                line("dequeued", "m2", desk, 2, wall(20)),
+                                line("served", "m2", desk, 4, wall(40)),
+                                line("lost", "m3", desk, 0.2, {{"reason", "dropped:queue-full"}}),
+                                line("queued", "m4", desk, 0.1),
+                                line("expired", "m4", desk, 48, {{"reason", "expired:backlog"}}),
+                                line("queued", "m5", desk, 0.3),
+                                line("in_flight", "m5", desk, 50, {{"reason", "queued"}}),
+                            }),
+                            &anomalies);
   const json& queue = row_named(rows, desk);
   EXPECT_EQ(queue["type"], "queue");
   EXPECT_EQ(queue["from"], "agency.uk");
@@ -203,16 +202,16 @@ TEST(HandoffRows, QueueSplitsWaitAndServiceAndCountsRefusalsAsIn) {
 TEST(HandoffRows, DecisionCountsSharedSanitisedAndWithheld) {
   json anomalies = json::array();
   const std::string sharing = "sharing@agency.us";
-  const json rows = rows_of(
-      events_of({
-          line("created", "full", sharing, 1),
-          line("shared", "full", sharing, 1),
-          line("created", "thin", sharing, 1),
-          line("sanitised", "thin", sharing, 1),
-          line("created", "kept", sharing, 1),
-          line("withheld", "kept", sharing, 1, {{"reason", "withheld:source-protection"}}),
-      }),
-      &anomalies);
+  const json rows =
+      rows_of(events_of({
+                  line("created", "full", sharing, 1),
+                  line("shared", "full", sharing, 1),
+                  line("created", "thin", sharing, 1),
+                  line("sanitised", "thin", sharing, 1),
+                  line("created", "kept", sharing, 1),
+                  line("withheld", "kept", sharing, 1, {{"reason", "withheld:source-protection"}}),
+              }),
+              &anomalies);
   const json& decision = row_named(rows, sharing);
   EXPECT_EQ(decision["type"], "decision");
   EXPECT_EQ(decision["in"], 3);
@@ -227,11 +226,11 @@ TEST(HandoffRows, DecisionCountsSharedSanitisedAndWithheld) {
 TEST(HandoffRows, UnbalancedRowIsAnAnomalyNotACrash) {
   json anomalies = json::array();
   const json rows = rows_of(events_of({
-                                     line("sent", "m1", "agency.us->agency.uk", 1),
-                                     line("received", "m1", "agency.us->agency.uk", 2),
-                                     line("sent", "m2", "agency.us->agency.uk", 1),
-                                 }),
-                                 &anomalies);
+                                line("sent", "m1", "agency.us->agency.uk", 1),
+                                line("received", "m1", "agency.us->agency.uk", 2),
+                                line("sent", "m2", "agency.us->agency.uk", 1),
+                            }),
+                            &anomalies);
   EXPECT_EQ(row_named(rows, "agency.us->agency.uk")["in"], 2);
   ASSERT_EQ(anomalies.size(), 1u);
   EXPECT_EQ(anomalies[0]["handoff"], "agency.us->agency.uk");

@@ -83,8 +83,7 @@ void HandoffTable::add(const Step& step) {
       } else if (step.kind == Kind::kServed) {
         mark(&here().out, &found->out);
         stamp_once(&here().end);
-      } else if (is_loss(step.kind) &&
-                 context_->names.name(step.reason) == "dropped:queue-full") {
+      } else if (is_loss(step.kind) && context_->names.name(step.reason) == "dropped:queue-full") {
         mark(&here().in, &found->in);  // Refused at the door: it arrived, but was never queued.
       }
       break;
@@ -162,8 +161,7 @@ void HandoffTable::fill(v1::ModeReport* mode) const {
       anomaly->set_check("handoff_balance");
       anomaly->set_handoff(name);
       anomaly->set_message(fmt::format("{}: in {} != out {} + lost {} + in flight {}", name,
-                                       out->in(), out->out(), out->lost_total(),
-                                       out->in_flight()));
+                                       out->in(), out->out(), out->lost_total(), out->in_flight()));
     }
   }
 }

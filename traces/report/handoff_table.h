@@ -66,7 +66,7 @@ class HandoffTable {
   const ModeContext* context_;
   std::unordered_map<uint32_t, Row> rows_;
   std::unordered_map<uint32_t, bool> not_rows_;
-  std::unordered_map<uint64_t, Passage> passages_;  // By handoff << 32 | msg.
+  std::unordered_map<uint64_t, Passage> passages_;             // By handoff << 32 | msg.
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> losses_;  // (handoff, msg, reason).
 };
 

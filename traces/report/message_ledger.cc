@@ -79,9 +79,14 @@ void MessageLedger::add(const Step& step, const EventFields& fields) {
   MessageState& message = state(step.msg);
   const EventRef ref = ref_of(step);
   message.last = ref;
-  if (step.kind != Kind::kAcked) {
-    message.last_not_acked = ref;
-    message.has_last_not_acked = true;
+  const bool retransmission = (step.kind == Kind::kResent || step.kind == Kind::kAttemptLost ||
+                               step.kind == Kind::kAcked || step.kind == Kind::kDuplicate) &&
+                              message.received_on != 0 && step.handoff == message.received_on;
+  if (step.kind == Kind::kReceived) message.received_on = step.handoff;
+  if (!retransmission) message.last_move = ref;
+  if (!retransmission && step.kind != Kind::kAcked && step.kind != Kind::kDuplicate) {
+    message.last_placed = ref;
+    message.has_last_placed = true;
   }
   if (message.trace == 0) message.trace = step.trace;
   if (step.kind == Kind::kCreated && !message.created) {
@@ -122,10 +127,10 @@ void MessageLedger::add_launcher_deaths() {
     const Death death{last->second.t_h, last->second.wall_ms.value_or(0), reason};
     std::vector<Death>& deaths = deaths_[node];
     // At the node's last event, in time order among its other deaths.
-    const auto at = std::upper_bound(deaths.begin(), deaths.end(), death,
-                                     [](const Death& a, const Death& b) {
-                                       return std::tie(a.t_h, a.wall_ms) < std::tie(b.t_h, b.wall_ms);
-                                     });
+    const auto at =
+        std::upper_bound(deaths.begin(), deaths.end(), death, [](const Death& a, const Death& b) {
+          return std::tie(a.t_h, a.wall_ms) < std::tie(b.t_h, b.wall_ms);
+        });
     deaths.insert(at, death);
     died_with_launcher_.push_back(node);
   }
@@ -141,30 +146,32 @@ std::vector<DerivedLoss> MessageLedger::add_crash_losses() {
   for (uint32_t msg = 1; msg < messages_.size(); ++msg) {
     MessageState& message = messages_[msg];
     if (!has_events(message) || message.terminals > 0 || message.has_in_flight) continue;
-    const EventRef& last = message.last;
-    const uint32_t holder =
-        last.kind == Kind::kAcked && last.peer != 0 ? last.peer : last.node;
-    // For an acknowledged message: when its receiver last did something
-    // with it (the acknowledgement may reach the sender after it died).
-    const EventRef& got_there = last.kind == Kind::kAcked && message.has_last_not_acked &&
-                                        message.last_not_acked.node == holder
-                                    ? message.last_not_acked
-                                    : last;
+    const EventRef& last = message.last_move;
+    const uint32_t holder = last.kind == Kind::kAcked && last.peer != 0 ? last.peer : last.node;
+    // Where and when the holder got it: for an acknowledged message, when
+    // its receiver last did something with it (the acknowledgement may
+    // reach the sender after the receiver died).
+    const EventRef& got_there =
+        message.has_last_placed && message.last_placed.node == holder ? message.last_placed : last;
     const Death* death = first_death_after(holder, got_there);
     uint32_t dead_node = holder;
+    // Lost where the holder had it: the receiver's intake, say, not the link
+    // it came out of (counted out there already).
+    uint32_t handoff = got_there.handoff;
     if (death == nullptr && is_send(last.kind) && last.peer != 0) {
       // On its way, left by its live sender to a receiver that died
       // before taking it in (crash_losses.h).
       death = first_death_after(last.peer, last);
       dead_node = last.peer;
+      handoff = last.handoff;
     }
     if (death == nullptr) continue;
     EventRef lost;
     lost.order = std::numeric_limits<uint64_t>::max();
-    lost.t_h = std::max(death->t_h, last.t_h);
+    lost.t_h = std::max(death->t_h, message.last.t_h);  // Never before its last event.
     lost.wall_ms = death->wall_ms;
     lost.node = dead_node;
-    lost.handoff = last.handoff;
+    lost.handoff = handoff;
     lost.reason = lost.loss_reason = death->loss_reason;
     lost.kind_name = lost_kind;
     lost.kind = Kind::kLost;
@@ -190,8 +197,8 @@ void MessageLedger::decide(MessageState* message) {
         restarted && first.kind == Kind::kDelivered && second.kind == Kind::kDelivered &&
         first.node == second.node && context_->is_centre(first.node);
   }
-  const EventRef& terminal = evidence.served_again_without_journal ? message->first_terminal
-                                                                   : message->last_terminal;
+  const EventRef& terminal =
+      evidence.served_again_without_journal ? message->first_terminal : message->last_terminal;
   evidence.delivered = message->terminals > 0 && terminal.kind == Kind::kDelivered;
   std::string reason;
   message->fate = decide_fate(evidence, &reason);

@@ -38,14 +38,19 @@ struct MessageState {
   bool created = false;
   bool has_in_flight = false;
   bool served_again_without_journal = false;
-  Fate fate = Fate::kUnaccounted;  // Decided by finish().
+  Fate fate = Fate::kUnaccounted;   // Decided by finish().
   uint32_t unaccounted_reason = 0;  // names id, when unaccounted.
   uint32_t terminals = 0;
   uint64_t created_order = 0;
   EventRef first_terminal, last_terminal, in_flight, last;
-  // Where a message whose last event is its "acked" got to its receiver.
-  EventRef last_not_acked;
-  bool has_last_not_acked = false;
+  // Where a node that died held it (crash_losses.h): its last event but the
+  // sender's retransmissions after the receiver took it in (a late timer, an
+  // acknowledgement handled late: they do not move it), and of those the
+  // last that put it somewhere (not an acknowledgement, nor a duplicate's
+  // arrival).
+  EventRef last_move, last_placed;
+  bool has_last_placed = false;
+  uint32_t received_on = 0;  // The handoff it last arrived by ("received").
 
   // The event deciding the fate (finish()): terminal, in_flight or last.
   const EventRef& end() const;

@@ -10,8 +10,7 @@ constexpr std::string_view kTraceSuffix = ".trace.jsonl";
 
 }  // namespace
 
-ModeContext::ModeContext(std::optional<v1::RunInfo> run_info,
-                         const std::vector<std::string>& files)
+ModeContext::ModeContext(std::optional<v1::RunInfo> run_info, const std::vector<std::string>& files)
     : run_info_(std::move(run_info)) {
   for (const std::string& path : files) {
     std::string name = std::filesystem::path(path).filename().string();

@@ -44,10 +44,12 @@ void NodeExits::add(const EventFields& event) {
   v1::NodeExit& exit = node(member ? event.peer : event.node);
   // A restarted node has one process per life: the largest peak counts, and
   // every exit is listed, the last one in "exit".
-  if (event.peak_rss_kib && (!exit.has_peak_rss_kib() || exit.peak_rss_kib() < *event.peak_rss_kib)) {
+  if (event.peak_rss_kib &&
+      (!exit.has_peak_rss_kib() || exit.peak_rss_kib() < *event.peak_rss_kib)) {
     exit.set_peak_rss_kib(static_cast<uint32_t>(*event.peak_rss_kib));
   }
-  if (!event.reason.empty()) add_exit(std::string(member ? event.peer : event.node), std::string(event.reason));
+  if (!event.reason.empty())
+    add_exit(std::string(member ? event.peer : event.node), std::string(event.reason));
 }
 
 void NodeExits::add_exit(const std::string& name, const std::string& reason) {

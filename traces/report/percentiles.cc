@@ -43,7 +43,8 @@ void fill_histogram(const std::vector<double>& sorted, v1::Histogram* out) {
     // Rounding may land a value one bin off its edges; the edges decide.
     while (bin > 0 && value < edge(bin)) --bin;
     while (bin + 1 < kHistogramBins && value >= edge(bin + 1)) ++bin;
-    out->mutable_bins(static_cast<int>(bin))->set_count(out->bins(static_cast<int>(bin)).count() + 1);
+    out->mutable_bins(static_cast<int>(bin))
+        ->set_count(out->bins(static_cast<int>(bin)).count() + 1);
   }
 }
 

@@ -100,9 +100,8 @@ void PlotTracker::add(const Step& step, const EventFields& fields, const Message
   }
   const uint32_t trace = step.trace != 0 ? step.trace : ledger.trace_of(step.msg);
   if (is_plot_trace(trace)) {
-    plot_events_[step.msg].push_back(
-        {step.order, step.t_h, step.node, step.handoff, step.file, fields.attempt.value_or(0),
-         step.kind});
+    plot_events_[step.msg].push_back({step.order, step.t_h, step.node, step.handoff, step.file,
+                                      fields.attempt.value_or(0), step.kind});
   }
 }
 
@@ -298,9 +297,9 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
   }
 
   // Sharing decisions that sanitised or withheld the plot's copies, grouped.
-  using DecisionKey = std::tuple<std::string, std::string, std::string, std::vector<std::string>,
-                                 std::string, std::string, std::optional<double>,
-                                 std::optional<double>, std::optional<double>>;
+  using DecisionKey =
+      std::tuple<std::string, std::string, std::string, std::vector<std::string>, std::string,
+                 std::string, std::optional<double>, std::optional<double>, std::optional<double>>;
   std::map<DecisionKey, uint32_t> degraded, withheld;
   for (const Decision& made : decisions_) {
     const uint32_t trace = made.trace != 0 ? made.trace : ledger.trace_of(made.msg);

@@ -76,8 +76,7 @@ TEST(PlotOutcomes, AvertedByTheFirstActionableWarningInTimeAtAUnitOfTheArea) {
       warning("to-manchester", "up", "unit.manchester", 5, {"subject", "site"}, true),
       warning("again", "up", "unit.manchester", 50, {"subject", "site"}, true),
   });
-  const json plots =
-      mode_json(events, run_info({plot("arena", "t1", 100)}))["plots"];
+  const json plots = mode_json(events, run_info({plot("arena", "t1", 100)}))["plots"];
   ASSERT_EQ(plots.size(), 1u);
   const json& arena = plots[0];
   EXPECT_EQ(arena["id"], "arena");
@@ -116,8 +115,7 @@ TEST(PlotOutcomes, NotAvertedWhenWarningsAreTooThinOrTooLateAndSaysWhereCopiesDi
       // Exactly one hour past the last moment a unit could still act.
       warning("late", "src", "unit.manchester", 91, {"subject", "site", "window"}, true),
   });
-  const json plots =
-      mode_json(events, run_info({plot("metro", "t2", 100)}))["plots"];
+  const json plots = mode_json(events, run_info({plot("metro", "t2", 100)}))["plots"];
   ASSERT_EQ(plots.size(), 1u);
   const json& metro = plots[0];
   EXPECT_EQ(metro["averted"], false);
@@ -160,8 +158,7 @@ TEST(PlotOutcomes, WithoutAnActedEventDetailDecidesAndTheDeadlineIsInclusive) {
       warning("thin", "src", "unit.manchester", 30, {"subject", "method"}, std::nullopt),
       warning("just-in-time", "src", "unit.manchester", 90, {"subject", "window"}, std::nullopt),
   });
-  const json plots =
-      mode_json(events, run_info({plot("arena", "t3", 100)}))["plots"];
+  const json plots = mode_json(events, run_info({plot("arena", "t3", 100)}))["plots"];
   ASSERT_EQ(plots.size(), 1u);
   EXPECT_EQ(plots[0]["averted"], true);
   EXPECT_EQ(plots[0]["first_actionable_at_h"], 90.0);
@@ -200,9 +197,9 @@ TEST(PlotOutcomes, ThePathFollowsTheWarningsParentsNotTheirSiblingBranches) {
   });
   const json arena = mode_json(events, run_info({plot("arena", "t1", 100)}))["plots"][0];
   EXPECT_EQ(arena["first_actionable_msg"], "poll");
-  EXPECT_EQ(arena["path"], json({"desk@agency.us", "sharing@agency.us", "agency.us->agency.uk",
-                                "database@agency.uk", "agency.uk->unit.manchester",
-                                "intake@unit.manchester"}));
+  EXPECT_EQ(arena["path"],
+            json({"desk@agency.us", "sharing@agency.us", "agency.us->agency.uk",
+                  "database@agency.uk", "agency.uk->unit.manchester", "intake@unit.manchester"}));
   // Every copy, with its hops: the original filed at home too.
   const json& copies = arena["copies"];
   ASSERT_EQ(copies.size(), 3u);
@@ -236,11 +233,11 @@ TEST(PlotOutcomes, SharingDecisionsSayWhyGroupedAndCopiesAreBounded) {
   };
   std::vector<json> lines = {
       line("created", "src", "source@agency.us", 0, {{"node", "agency.us"}, {"trace", "t1"}})};
-  for (const auto& [msg, partner, trust] :
-       {std::tuple{"to-uk-1", "agency.uk", 0.4}, {"to-uk-2", "agency.uk", 0.4},
-        {"to-fr", "agency.fr", 0.5}}) {
-    lines.push_back(line("created", msg, "sharing@agency.us", 1,
-                         {{"node", "agency.us"}, {"parent", "src"}}));
+  for (const auto& [msg, partner, trust] : {std::tuple{"to-uk-1", "agency.uk", 0.4},
+                                            {"to-uk-2", "agency.uk", 0.4},
+                                            {"to-fr", "agency.fr", 0.5}}) {
+    lines.push_back(
+        line("created", msg, "sharing@agency.us", 1, {{"node", "agency.us"}, {"parent", "src"}}));
     lines.push_back(withheld(msg, partner, trust));
   }
   for (size_t i = 0; i < kPlotCopiesMax; ++i) {

@@ -1,10 +1,10 @@
 #include "traces/report/report.h"
-#include "traces/report/report_json.h"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "traces/report/report_json.h"
 #include "traces/report/test_support.h"
 
 namespace tearline {
@@ -85,21 +85,20 @@ void write_coordinated(TempRunDir* run) {
        line("created", "up", "agency.us->broker", 2, at("agency.us", {{"parent", "src"}})),
        line("delivered", "src", "desk@agency.us", 2, at("agency.us")),
        line("sent", "up", "agency.us->broker", 2, at("agency.us"))});
-  run->append("coordinated", "broker.trace.jsonl",
-              {line("received", "up", "agency.us->broker", 3,
-                    at("broker", {{"source_kind", "sealed"}, {"source_agency", "agency.us"}})),
-               line("queued", "up", "officers@broker", 3, at("broker", {{"wall_ms", 30}})),
-               line("dequeued", "up", "officers@broker", 20, at("broker", {{"wall_ms", 200}})),
-               line("served", "up", "officers@broker", 28, at("broker", {{"wall_ms", 280}})),
-               // In time order: wall time too, where there is some.
-               line("delivered", "up", "route@broker", 28, at("broker", {{"wall_ms", 280}})),
-               line("created", "w", "route@broker", 28,
-                    at("broker", {{"parent", "up"}, {"wall_ms", 280}})),
-               line("sent", "w", "broker->unit.manchester", 28, at("broker", {{"wall_ms", 280}})),
-               line("created", "ghost", "route@broker", 28,
-                    at("broker", {{"parent", "up"}, {"wall_ms", 280}})),
-               line("sent", "ghost", "broker->unit.manchester", 28,
-                    at("broker", {{"wall_ms", 280}}))});
+  run->append(
+      "coordinated", "broker.trace.jsonl",
+      {line("received", "up", "agency.us->broker", 3,
+            at("broker", {{"source_kind", "sealed"}, {"source_agency", "agency.us"}})),
+       line("queued", "up", "officers@broker", 3, at("broker", {{"wall_ms", 30}})),
+       line("dequeued", "up", "officers@broker", 20, at("broker", {{"wall_ms", 200}})),
+       line("served", "up", "officers@broker", 28, at("broker", {{"wall_ms", 280}})),
+       // In time order: wall time too, where there is some.
+       line("delivered", "up", "route@broker", 28, at("broker", {{"wall_ms", 280}})),
+       line("created", "w", "route@broker", 28, at("broker", {{"parent", "up"}, {"wall_ms", 280}})),
+       line("sent", "w", "broker->unit.manchester", 28, at("broker", {{"wall_ms", 280}})),
+       line("created", "ghost", "route@broker", 28,
+            at("broker", {{"parent", "up"}, {"wall_ms", 280}})),
+       line("sent", "ghost", "broker->unit.manchester", 28, at("broker", {{"wall_ms", 280}}))});
   run->append("coordinated", "unit.manchester.trace.jsonl",
               {line("received", "w", "broker->unit.manchester", 29, at("unit.manchester")),
                line("queued", "w", "intake@unit.manchester", 29, at("unit.manchester")),

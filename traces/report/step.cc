@@ -6,7 +6,7 @@
 namespace tearline::report {
 
 Kind kind_of(std::string_view kind) {
-  static constexpr std::array<std::pair<std::string_view, Kind>, 22> kKinds = {{
+  static constexpr std::array<std::pair<std::string_view, Kind>, 23> kKinds = {{
       {"created", Kind::kCreated},
       {"sent", Kind::kSent},
       {"resent", Kind::kResent},
@@ -29,6 +29,7 @@ Kind kind_of(std::string_view kind) {
       {"standby_stopped", Kind::kStandbyStopped},
       {"failover", Kind::kFailover},
       {"fault", Kind::kFault},
+      {"duplicate", Kind::kDuplicate},
   }};
   for (const auto& [name, value] : kKinds) {
     if (name == kind) return value;

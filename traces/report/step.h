@@ -33,6 +33,7 @@ enum class Kind : uint8_t {
   kStandbyStopped,
   kFailover,
   kFault,
+  kDuplicate,
 };
 
 Kind kind_of(std::string_view kind);

@@ -2,6 +2,7 @@
 // directories in the temp folder.
 #pragma once
 
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "traces/report/mode_builder.h"
 #include "traces/report/report_json.h"
@@ -55,7 +54,8 @@ inline json mode_json(const ModeTraces& traces, const json& run_info = nullptr) 
     info.emplace();
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
-    const auto status = google::protobuf::util::JsonStringToMessage(run_info.dump(), &*info, options);
+    const auto status =
+        google::protobuf::util::JsonStringToMessage(run_info.dump(), &*info, options);
     EXPECT_TRUE(status.ok()) << status.ToString();
   }
   ModeBuilder builder(traces.mode, info, traces.files);

@@ -261,7 +261,8 @@ bool ModeScan::merge(const std::function<void(const EventFields&)>& visit,
   for (size_t index = 0; index < paths_.size(); ++index) {
     const MappedFile* file = map(index);
     if (file == nullptr) {
-      if (warnings != nullptr) warnings->push_back(fmt::format("{}: cannot be read", paths_[index]));
+      if (warnings != nullptr)
+        warnings->push_back(fmt::format("{}: cannot be read", paths_[index]));
       continue;
     }
     cursors.push_back(std::make_unique<Cursor>(this, index, file->text(), warnings));

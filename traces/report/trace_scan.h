@@ -59,8 +59,7 @@ class ModeScan {
   // before the first event of that second reading, so the caller drops what
   // the first one visited.
   void read_in_time_order(const std::function<void(const EventFields&)>& visit,
-                          const std::function<void()>& restart,
-                          std::vector<std::string>* warnings);
+                          const std::function<void()>& restart, std::vector<std::string>* warnings);
 
  private:
   class Cursor;
