@@ -15,11 +15,12 @@ class Interner {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;  // find(): never interned.
 
-  Interner() { id(""); }  // "" is id 0.
+  Interner() { ids_.emplace(names_.emplace_back(), 0); }  // "" is id 0.
   Interner(const Interner&) = delete;
   Interner& operator=(const Interner&) = delete;
 
   uint32_t id(std::string_view text) {
+    if (text.empty()) return 0;  // Most fields of most lines are absent.
     const auto found = ids_.find(text);
     if (found != ids_.end()) return found->second;
     const auto next = static_cast<uint32_t>(names_.size());

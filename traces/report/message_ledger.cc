@@ -95,7 +95,13 @@ void MessageLedger::add(const Step& step, const EventFields& fields) {
     message.created_order = step.order;
     message.created_detail = detail_id(fields.detail);
   }
-  if (!fields.detail.empty()) message.latest_detail = detail_id(fields.detail);
+  if (!fields.detail.empty()) {
+    // Most events of a message repeat its detail: no key to build then.
+    const std::vector<std::string>& latest = details_[message.latest_detail];
+    if (!std::equal(latest.begin(), latest.end(), fields.detail.begin(), fields.detail.end())) {
+      message.latest_detail = detail_id(fields.detail);
+    }
+  }
   if (step.kind == Kind::kActed && message.acted < 0) message.acted = fields.actionable ? 1 : 0;
   if (is_terminal(step.kind)) {
     if (message.terminals++ == 0) message.first_terminal = ref;

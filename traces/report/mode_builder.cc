@@ -25,8 +25,10 @@ void ModeBuilder::add(const EventFields& event) {
   step.t_h = event.t_h;
   step.wall_ms = event.wall_ms;
   step.file = static_cast<uint32_t>(event.file);
-  step.kind = kind_of(event.kind);
   step.kind_name = names.id(event.kind);
+  if (step.kind_name >= kinds_.size()) kinds_.resize(step.kind_name + 1, std::nullopt);
+  if (!kinds_[step.kind_name]) kinds_[step.kind_name] = kind_of(event.kind);
+  step.kind = *kinds_[step.kind_name];
   step.node = names.id(event.node);
   step.trace = names.id(event.trace);
   step.peer = names.id(event.peer);
@@ -34,7 +36,8 @@ void ModeBuilder::add(const EventFields& event) {
   step.reason = names.id(event.reason);
   step.loss_reason = event.reason.empty() ? step.kind_name : step.reason;
   step.msg = context_.msgs.id(event.msg);
-  step.parent = context_.msgs.id(event.parent);
+  // Only a "created" event's parent counts (MessageIndex's rule).
+  step.parent = step.kind == Kind::kCreated ? context_.msgs.id(event.parent) : 0;
 
   ledger_.add(step, event);
   handoffs_.add(step);

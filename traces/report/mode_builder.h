@@ -53,6 +53,7 @@ class ModeBuilder {
   SourceExposure exposure_;
   NodeExits nodes_;
   uint64_t order_ = 0;
+  std::vector<std::optional<Kind>> kinds_;  // By kind name id, once known.
 };
 
 }  // namespace tearline::report
