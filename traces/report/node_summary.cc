@@ -67,8 +67,9 @@ void NodeExits::fill(v1::ModeReport* mode) const {
     const nlohmann::json file = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (file.is_object() && file.contains("nodes") && file["nodes"].is_array()) {
       for (const nlohmann::json& entry : file["nodes"]) {
-        if (!entry.is_object()) continue;
-        const auto found = nodes.find(entry.value("name", ""));
+        const auto name = entry.is_object() ? entry.find("name") : entry.end();
+        if (name == entry.end() || !name->is_string()) continue;
+        const auto found = nodes.find(name->get<std::string>());
         const auto rss = entry.find("peak_rss_kib");
         if (found != nodes.end() && rss != entry.end() && rss->is_number_unsigned()) {
           found->second.set_peak_rss_kib(rss->get<uint32_t>());
