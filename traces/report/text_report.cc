@@ -237,7 +237,7 @@ void append_plots(const json& report, const std::vector<std::string>& modes, std
   for (const std::string& id : ids) {
     for (const std::string& mode : modes) {
       const json& path = field(plot_in(report, mode, id), "path");
-      if (!path.is_array()) continue;
+      if (!path.is_array() || path.empty()) continue;  // Not averted.
       if (!any_path) *out += "\nPath of the first actionable warning:\n";
       any_path = true;
       append_wrapped(fmt::format("  {}, {}{}: ", id, mode, via_member(report, mode, id)), path,
