@@ -212,9 +212,9 @@ void MessageLedger::decide(MessageState* message) {
   if (message->fate == Fate::kUnaccounted) message->unaccounted_reason = context_->names.id(reason);
 }
 
-std::vector<DerivedLoss> MessageLedger::finish() {
+std::vector<DerivedLoss> MessageLedger::finish(bool run_over) {
   if (messages_.size() < context_->msgs.size()) messages_.resize(context_->msgs.size());
-  add_launcher_deaths();
+  if (run_over) add_launcher_deaths();
   std::vector<DerivedLoss> losses = add_crash_losses();
   for (uint32_t msg = 1; msg < messages_.size(); ++msg) {
     if (has_events(messages_[msg])) decide(&messages_[msg]);

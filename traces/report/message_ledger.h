@@ -69,10 +69,11 @@ class MessageLedger {
   // `fields`: the event's, for its detail, actionable and fault.
   void add(const Step& step, const EventFields& fields);
 
-  // Adds the losses of the nodes that died holding messages (those of
-  // `launcher_deaths` too: nodes that died with the launcher, at their last
-  // event) and decides every fate. Returns the losses it added.
-  std::vector<DerivedLoss> finish();
+  // Adds the losses of the nodes that died holding messages (when the run is
+  // over, those of the nodes whose last life the launcher never saw end too:
+  // they died with it, at their last event) and decides every fate. Returns
+  // the losses it added. Call once (on a copy for a snapshot).
+  std::vector<DerivedLoss> finish(bool run_over);
 
   // Fills counts, losses by reason and the unaccounted messages.
   void fill(v1::ModeReport* mode) const;

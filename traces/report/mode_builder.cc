@@ -49,6 +49,20 @@ void ModeBuilder::add(const EventFields& event) {
 }
 
 v1::ModeReport ModeBuilder::finish(std::vector<std::string>* warnings) {
+  return report(&ledger_, &handoffs_, &faults_, &nodes_, /*run_over=*/true, warnings);
+}
+
+v1::ModeReport ModeBuilder::snapshot() {
+  MessageLedger ledger = ledger_;
+  HandoffTable handoffs = handoffs_;
+  FaultTally faults = faults_;
+  NodeExits nodes = nodes_;
+  return report(&ledger, &handoffs, &faults, &nodes, /*run_over=*/false, nullptr);
+}
+
+v1::ModeReport ModeBuilder::report(MessageLedger* ledger, HandoffTable* handoffs,
+                                   FaultTally* faults, NodeExits* nodes, bool run_over,
+                                   std::vector<std::string>* warnings) {
   v1::ModeReport mode;
   if (context_.run_info()) {
     *mode.mutable_run() = *context_.run_info();
@@ -57,22 +71,22 @@ v1::ModeReport ModeBuilder::finish(std::vector<std::string>* warnings) {
     anomaly->set_check("run_event");
     anomaly->set_message("launcher.trace.jsonl has no run event: plots unknown");
   }
-  for (const DerivedLoss& loss : ledger_.finish()) {
-    handoffs_.add_loss(loss.event.handoff, loss.msg, loss.event.loss_reason);
-    faults_.add_loss(loss);
+  for (const DerivedLoss& loss : ledger->finish(run_over)) {
+    handoffs->add_loss(loss.event.handoff, loss.msg, loss.event.loss_reason);
+    faults->add_loss(loss);
   }
   std::vector<std::string> died_with_launcher;
-  for (const uint32_t node : ledger_.died_with_launcher()) {
+  for (const uint32_t node : ledger->died_with_launcher()) {
     died_with_launcher.push_back(context_.names.name(node));
-    nodes_.add_exit(died_with_launcher.back(), std::string(kLauncherDiedReason));
+    nodes->add_exit(died_with_launcher.back(), std::string(kLauncherDiedReason));
   }
 
-  ledger_.fill(&mode);
-  handoffs_.fill(&mode);
-  plots_.fill(ledger_, centre_.centre(), &mode);
+  ledger->fill(&mode);
+  handoffs->fill(&mode);
+  plots_.fill(*ledger, centre_.centre(), &mode);
   exposure_.fill(mode.mutable_exposure());
-  nodes_.fill(&mode);
-  faults_.fill(ledger_, &mode);
+  nodes->fill(&mode);
+  faults->fill(*ledger, &mode);
   centre_.fill(&mode);
 
   if (!died_with_launcher.empty()) {

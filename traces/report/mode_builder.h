@@ -39,10 +39,20 @@ class ModeBuilder {
   void add(const EventFields& event);
 
   // The mode's report. Appends to *warnings (if not null) that the run did
-  // not finish, when its launcher died mid-run. Call once.
+  // not finish, when its launcher died mid-run. Call once, after the last
+  // event.
   v1::ModeReport finish(std::vector<std::string>* warnings);
 
+  // The figures so far, of a run still going (the live page's): nodes not
+  // seen to stop are alive, not dead with the launcher. Leaves the builder
+  // as it was (it copies the per-message state finish() changes), so more
+  // events may follow.
+  v1::ModeReport snapshot();
+
  private:
+  v1::ModeReport report(MessageLedger* ledger, HandoffTable* handoffs, FaultTally* faults,
+                        NodeExits* nodes, bool run_over, std::vector<std::string>* warnings);
+
   std::string mode_;
   ModeContext context_;
   MessageLedger ledger_;

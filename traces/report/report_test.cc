@@ -1,12 +1,15 @@
 #include "traces/report/report.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "traces/report/mode_builder.h"
 #include "traces/report/report_json.h"
 #include "traces/report/test_support.h"
+#include "traces/report/trace_scan.h"
 
 namespace tearline {
 namespace {
@@ -359,6 +362,34 @@ TEST(RecordedRuns, TheFaultyRunsFigures) {
   EXPECT_EQ(coordinated.plots(0).lost_at(1).reason(), "crash:broker");
   EXPECT_EQ(bilateral.faults_size(), 1);
   EXPECT_EQ(coordinated.faults_size(), 2);
+}
+
+// The live page's use: a snapshot midway leaves the builder as it was, so
+// the end is the report's.
+TEST(RecordedRuns, ASnapshotMidwayChangesNothingOfTheEnd) {
+  const std::string dir = std::string(TEARLINE_SOURCE_DIR) + "/tests/data/recorded-faulty-run";
+  report::ModeScan scan(dir + "/coordinated");
+  std::vector<report::Event> events;
+  scan.read_in_time_order(
+      [&events](const report::EventFields& event) { events.push_back(report::event_of(event)); },
+      [] { FAIL() << "in time order"; }, nullptr);
+  ASSERT_GT(events.size(), 10u);
+  const std::string run = scan.run_info()->dump();
+  v1::RunInfo info;
+  google::protobuf::util::JsonParseOptions lenient;
+  lenient.ignore_unknown_fields = true;  // An older RunInfo.
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(run, &info, lenient).ok());
+  report::ModeBuilder builder(scan.mode(), info, scan.files());
+  for (size_t i = 0; i < events.size() / 2; ++i) builder.add(report::fields_of(events[i]));
+  const v1::ModeReport midway = builder.snapshot();
+  EXPECT_LT(midway.messages().created(), 12u);
+  EXPECT_GT(midway.messages().created(), 0u);
+  for (size_t i = events.size() / 2; i < events.size(); ++i) {
+    builder.add(report::fields_of(events[i]));
+  }
+  const v1::ModeReport end = builder.finish(nullptr);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      end, build_report(dir, nullptr).modes().at("coordinated")));
 }
 
 }  // namespace
