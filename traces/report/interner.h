@@ -3,6 +3,7 @@
 // to tearline_report. Not thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -34,6 +35,7 @@ class Interner {
     return found == ids_.end() ? kNone : found->second;
   }
 
+  void reserve(size_t count) { ids_.reserve(count); }
   const std::string& name(uint32_t id) const { return names_[id]; }
   uint32_t size() const { return static_cast<uint32_t>(names_.size()); }
 

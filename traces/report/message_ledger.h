@@ -66,6 +66,9 @@ class MessageLedger {
  public:
   explicit MessageLedger(ModeContext* context) : context_(context) {}
 
+  // Room for about `count` messages, so that growing copies none.
+  void reserve(size_t count) { messages_.reserve(count); }
+
   // `fields`: the event's, for its detail, actionable and fault.
   void add(const Step& step, const EventFields& fields);
 

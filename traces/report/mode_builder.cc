@@ -3,9 +3,20 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cstdint>
+#include <filesystem>
+#include <system_error>
+
 #include "traces/report/crash_losses.h"
 
 namespace tearline::report {
+namespace {
+
+// A message takes at least this much of a mode's trace files: its created
+// and terminal events, a few hundred bytes each.
+constexpr uintmax_t kTraceBytesPerMessageMin = 500;
+
+}  // namespace
 
 ModeBuilder::ModeBuilder(std::string mode, std::optional<v1::RunInfo> run_info,
                          const std::vector<std::string>& files)
@@ -16,7 +27,19 @@ ModeBuilder::ModeBuilder(std::string mode, std::optional<v1::RunInfo> run_info,
       plots_(&context_),
       centre_(&context_),
       faults_(&context_),
-      nodes_(files) {}
+      nodes_(files) {
+  // Room for the messages the files may hold, so that the per-message state
+  // is not copied as it grows (reserved, not touched: no memory until used).
+  uintmax_t trace_bytes = 0;
+  for (const std::string& file : files) {
+    std::error_code error;
+    const uintmax_t size_bytes = std::filesystem::file_size(file, error);
+    if (!error) trace_bytes += size_bytes;
+  }
+  const auto messages = static_cast<size_t>(trace_bytes / kTraceBytesPerMessageMin);
+  ledger_.reserve(messages);
+  context_.msgs.reserve(messages);
+}
 
 void ModeBuilder::add(const EventFields& event) {
   Interner& names = context_.names;
