@@ -14,6 +14,7 @@
 #include "launcher/sweep_command.h"
 #include "launcher/trace_command.h"
 #include "traces/report/report.h"
+#include "traces/report/report_json.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -307,10 +308,11 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> warnings;
   try {
-    const nlohmann::json report = tearline::build_report(report_dir, &warnings);
+    const tearline::v1::RunReport report = tearline::build_report(report_dir, &warnings);
     for (const std::string& warning : warnings)
       fmt::print(stderr, "tearline report: {}\n", warning);
-    fmt::print("{}", report_json ? report.dump(2) + "\n" : tearline::render_text(report));
+    fmt::print("{}",
+               report_json ? tearline::report::to_json(report) : tearline::render_text(report));
     return 0;
   } catch (const tearline::ReportError& error) {
     fmt::print(stderr, "tearline report: {}\n", error.what());

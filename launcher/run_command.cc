@@ -28,6 +28,7 @@
 #include "launcher/supervisor.h"
 #include "security/keys.h"
 #include "traces/report/report.h"
+#include "traces/report/report_json.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -216,7 +217,7 @@ int run_command(const RunOptions& options) {
   }
 
   std::vector<std::string> warnings;
-  nlohmann::json report;
+  v1::RunReport report;
   try {
     report = build_report(run_dir.string(), &warnings);
   } catch (const std::exception& error) {
@@ -229,7 +230,7 @@ int run_command(const RunOptions& options) {
   for (const std::string& warning : warnings) fmt::print(stderr, "tearline run: {}\n", warning);
   const std::string text = render_text(report);
   for (const auto& [name, content] :
-       {std::pair{"report.json", report.dump(2) + "\n"}, std::pair{"report.txt", text}}) {
+       {std::pair{"report.json", report::to_json(report)}, std::pair{"report.txt", text}}) {
     if (const std::string error = write_whole_file(run_dir / name, content); !error.empty()) {
       failures.push_back(error);
     }
@@ -238,17 +239,17 @@ int run_command(const RunOptions& options) {
   if (!options.quiet) fmt::print("{}", text);
 
   int unaccounted = 0;
-  for (const auto& [mode, mode_report] : report["modes"].items()) {
-    const int count = mode_report["messages"]["unaccounted"].get<int>();
+  for (const auto& [mode, mode_report] : report.modes()) {
+    const int count = static_cast<int>(mode_report.messages().unaccounted());
     if (count > 0) failures.push_back(fmt::format("{}: {} messages unaccounted", mode, count));
     unaccounted += count;
-    if (const int forged = mode_report["messages"].value("never_created", 0); forged > 0) {
+    if (const int forged = static_cast<int>(mode_report.messages().never_created()); forged > 0) {
       // A message no node created came into the run: a forgery, or a bug.
       constexpr size_t kListed = 10;
       std::vector<std::string> ids;
-      for (const auto& message : mode_report["unaccounted_messages"]) {
-        if (message.value("reason", "") == "never created" && ids.size() < kListed) {
-          ids.push_back(message.value("msg", ""));
+      for (const v1::UnaccountedMessage& message : mode_report.unaccounted_messages()) {
+        if (message.reason() == "never created" && ids.size() < kListed) {
+          ids.push_back(message.msg());
         }
       }
       failures.push_back(fmt::format("{}: {} messages that no node created: {}{}", mode, forged,

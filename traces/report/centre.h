@@ -3,41 +3,63 @@
 // docs/DURABILITY.md, "Hot standby"), the hours no member was the active
 // centre, and which member sent the warnings. Each member writes its own
 // trace file (<member>.trace.jsonl, every line "node":"<centre>"); the
-// launcher traces the failovers and each member process's end. Internal to
-// tearline_report.
+// launcher traces the failovers and each member process's end. Fed one
+// event at a time. Internal to tearline_report. Not thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
-#include "traces/report/message_fates.h"
-#include "traces/report/trace_reader.h"
+#include "tearline/v1/run_report.pb.h"
+#include "traces/report/mode_context.h"
+#include "traces/report/step.h"
 
 namespace tearline::report {
 
-// The centre's record, or null when the mode has none: the centre is the
-// node, other than run_info's agencies and units, that writes a node trace
-// file (null without a run_info listing both).
-//   {"node": "broker",
-//    "members": ["broker", "broker.b"],  // The centre's name first.
-//    "failovers": [{t_h, when, from, to}],  // `to` took over from `from`.
-//    "down": [{t_h, when, until_h, until, hours, member, reason, back}],
-//    "hours_without_centre": 0.25,
-//    "warnings_by_member": {"broker": 812, "broker.b": 130},
-//    "resends_by_member": {"broker": 3, "broker.b": 25}}
-// A down interval starts at each death of the active member (a launcher
-// "node_stopped" of the centre other than a clean exit at the scenario's
-// end) and ends at the centre's next "node_started" in a member's file or
-// next failover at or after it (`back` names that member), else at the
-// scenario's end (`back` null). when/until are ISO times (null without
-// start_iso). warnings_by_member counts each member's first sends ("sent")
-// of messages to units, resends_by_member its "resent" ones.
-nlohmann::json centre_record(const ModeTraces& traces, const nlohmann::json& run_info);
+class CentreTally {
+ public:
+  explicit CentreTally(const ModeContext* context) : context_(context) {}
 
-// Sets "centre_member" on each plot of `plots` (plot_outcomes()): the member
-// whose send of the first actionable warning (or of its nearest ancestor the
-// centre sent) reached its receiver, or null if none passed through the
-// centre. Does nothing when `centre` is null.
-void add_centre_members(const ModeTraces& traces, const MessageIndex& index,
-                        const nlohmann::json& centre, nlohmann::json* plots);
+  void add(const Step& step);
+
+  // The centre: the first by name of the nodes, other than the RunInfo's
+  // agencies and units, that write a node trace file; 0 when none (or no
+  // RunInfo).
+  uint32_t centre() const { return centre_; }
+
+  // Sets mode->centre when there is one:
+  //   members: the centre's name first, then its other processes;
+  //   failovers: `to` took over from `from`;
+  //   down: from each death of the active member (a launcher "node_stopped"
+  //     of the centre other than a clean exit at the scenario's end) to the
+  //     centre's next "node_started" in a member's file or next failover at
+  //     or after it (`back` names that member), else to the scenario's end;
+  //   warnings_by_member / resends_by_member: each member's "sent" /
+  //     "resent" of messages to units.
+  void fill(v1::ModeReport* mode) const;
+
+ private:
+  struct Stop {
+    double t_h = 0;
+    std::string member, reason;
+  };
+  // What a node would show, were it the centre.
+  struct Candidate {
+    std::set<std::string> members;
+    std::map<std::string, uint32_t> sent_by_member, resent_by_member;
+    std::vector<v1::Centre::Failover> failovers;
+    std::vector<Stop> stops;
+    std::vector<std::pair<double, std::string>> starts;  // A member became the active centre.
+  };
+
+  const ModeContext* context_;
+  std::unordered_map<uint32_t, Candidate> candidates_;
+  uint32_t centre_ = 0;
+};
 
 }  // namespace tearline::report

@@ -74,18 +74,30 @@ void add_crash_losses(std::vector<Event>* events) {
   if (deaths_by_node.empty()) return;
 
   struct Seen {
+    // Its last event but the sender's retransmissions after the receiver
+    // took it in (a late timer, an acknowledgement handled late: they do
+    // not move it).
     const Event* last = nullptr;
-    // The last event other than an acknowledgement: where a message whose
-    // last event is its "acked" got to its receiver.
-    const Event* last_not_acked = nullptr;
+    std::string_view received_on;  // The handoff it last arrived by.
+    // The last event that put it somewhere (not an acknowledgement, nor a
+    // duplicate's arrival): where and when its holder got it.
+    const Event* last_placed = nullptr;
+    const Event* very_last = nullptr;
     bool settled = false;  // Has a terminal or in_flight event.
   };
   std::map<std::string, Seen> messages;
   for (const Event& event : *events) {
     if (event.msg.empty()) continue;
     Seen& seen = messages[event.msg];
-    seen.last = &event;
-    if (event.kind != "acked") seen.last_not_acked = &event;
+    const bool retransmission = (event.kind == "resent" || event.kind == "attempt_lost" ||
+                                 event.kind == "acked" || event.kind == "duplicate") &&
+                                !seen.received_on.empty() && event.handoff == seen.received_on;
+    if (event.kind == "received") seen.received_on = event.handoff;
+    if (!retransmission) seen.last = &event;
+    if (!retransmission && event.kind != "acked" && event.kind != "duplicate") {
+      seen.last_placed = &event;
+    }
+    seen.very_last = &event;
     seen.settled |= is_terminal(event.kind) || event.kind == "in_flight";
   }
 
@@ -96,17 +108,19 @@ void add_crash_losses(std::vector<Event>* events) {
     const std::string holder(holder_of(last.kind, last.peer, last.node));
     const Death* death = nullptr;
     std::string dead_node;
+    // Where the holder had it: the receiver's intake, say, not the link it
+    // came out of (counted out there already).
+    std::string handoff = last.handoff;
     if (const auto deaths = deaths_by_node.find(holder); deaths != deaths_by_node.end()) {
       // The first death of the holder at or after the message got there:
       // for an acknowledged message, when its receiver last did something
       // with it (the acknowledgement may reach the sender after the
       // receiver died).
       const Event& got_there =
-          last.kind == "acked" && seen.last_not_acked && seen.last_not_acked->node == holder
-              ? *seen.last_not_acked
-              : last;
+          seen.last_placed && seen.last_placed->node == holder ? *seen.last_placed : last;
       death = first_death_after(deaths->second, got_there.t_h, got_there.wall_ms);
       dead_node = deaths->first;
+      handoff = got_there.handoff;
     }
     if (death == nullptr && (last.kind == "sent" || last.kind == "resent") && !last.peer.empty()) {
       // On its way, and its sender, alive, did not record it at its stop:
@@ -116,6 +130,7 @@ void add_crash_losses(std::vector<Event>* events) {
           deaths != deaths_by_node.end()) {
         death = first_death_after(deaths->second, last.t_h, last.wall_ms);
         dead_node = deaths->first;
+        handoff = last.handoff;
       }
     }
     if (death == nullptr) continue;
@@ -125,11 +140,11 @@ void add_crash_losses(std::vector<Event>* events) {
     lost.node = dead_node;
     lost.kind = "lost";
     lost.reason = death->loss_reason;
-    lost.handoff = last.handoff;
-    lost.t_h = std::max(death->t_h, last.t_h);
+    lost.handoff = handoff;
+    lost.t_h = std::max(death->t_h, seen.very_last->t_h);  // Never before its last event.
     lost.wall_ms = death->wall_ms;
-    lost.file = last.file;
-    lost.line = last.line;
+    lost.file = seen.very_last->file;
+    lost.line = seen.very_last->line;
     lost.derived = true;
     losses.push_back(std::move(lost));
   }

@@ -4,7 +4,9 @@
 // there with reason "crash:<node>". So is one whose last event is its
 // sending to a node that then died: its sender, alive, left it to the
 // receiver at its stop (it had arrived), and the receiver died before taking
-// it in. Internal to tearline_report.
+// it in. The loss is charged to the handoff where the node held it (for an
+// acknowledged message, the receiver's last event's: its intake, say).
+// Internal to tearline_report.
 #pragma once
 
 #include <cstdint>

@@ -9,6 +9,7 @@ namespace tearline::report {
 namespace {
 
 using testing::events_of;
+using testing::json;
 using testing::line;
 
 TEST(CrashLosses, AMessageHeldByANodeThatDiedIsLostThereWithTheCrashAsReason) {
@@ -47,15 +48,60 @@ TEST(CrashLosses, AReceiverThatDiesBeforeItsAcknowledgementArrivesLosesTheMessag
       line("sent", "m1", "broker->unit.north", 1, {{"node", "broker"}, {"peer", "unit.north"}}),
       line("received", "m1", "broker->unit.north", 2, {{"node", "unit.north"}}),
       line("queued", "m1", "intake@unit.north", 2, {{"node", "unit.north"}}),
+      // A resend arrives: acknowledged, not taken in twice. It stays in the intake.
+      line("duplicate", "m1", "broker->unit.north", 2.2, {{"node", "unit.north"}}),
       line("node_stopped", "", "", 2.5, {{"node", "unit.north"}, {"reason", "signal:KILL"}}),
       // Sent back at 2 h, it reaches the broker after the unit died.
       line("acked", "m1", "broker->unit.north", 3, {{"node", "broker"}, {"peer", "unit.north"}}),
   });
+  // The report: lost where the unit held it, in its intake, not on the link
+  // it had come out of (a chaos run's handoff_balance anomalies).
+  const json mode = testing::mode_json(events);
+  for (const json& anomaly : mode["anomalies"])
+    EXPECT_NE(anomaly["check"], "handoff_balance") << anomaly;
+  ASSERT_EQ(mode["handoffs"].size(), 2u);
+  EXPECT_EQ(mode["handoffs"][0]["name"], "broker->unit.north");
+  EXPECT_EQ(mode["handoffs"][0]["out"], 1);
+  EXPECT_EQ(mode["handoffs"][0]["lost_total"], 0);
+  EXPECT_EQ(mode["handoffs"][1]["name"], "intake@unit.north");
+  EXPECT_EQ(mode["handoffs"][1]["lost"], json({{"crash:unit.north", 1}}));
+
   add_crash_losses(&events);
   const Message* message = MessageIndex(events).find("m1");
   ASSERT_NE(message, nullptr);
   EXPECT_EQ(message->fate, Fate::kLost);
   EXPECT_EQ(message->end->reason, "crash:unit.north");
+  EXPECT_EQ(message->end->handoff, "intake@unit.north");
+}
+
+TEST(CrashLosses, ASendersLateRetransmissionsDoNotMoveWhatItsReceiverTookIn) {
+  // The broker, paused, resends at its resume (5 h) a warning the unit took
+  // in at 2 h and died holding at 3 h; it handles the unit's acknowledgement
+  // (stamped 2.5 h) after that. The unit lost it, in its intake.
+  std::vector<Event> events = events_of({
+      line("created", "m1", "route@broker", 1, {{"node", "broker"}}),
+      line("sent", "m1", "broker->unit.north", 1, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("received", "m1", "broker->unit.north", 2, {{"node", "unit.north"}}),
+      line("queued", "m1", "intake@unit.north", 2, {{"node", "unit.north"}}),
+      line("acked", "m1", "broker->unit.north", 2.5, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("node_stopped", "", "", 3, {{"node", "unit.north"}, {"reason", "signal:KILL"}}),
+      line("resent", "m1", "broker->unit.north", 5, {{"node", "broker"}, {"peer", "unit.north"}}),
+      line("attempt_lost", "m1", "broker->unit.north", 5,
+           {{"node", "broker"}, {"peer", "unit.north"}, {"reason", "crash:unit.north"}}),
+      line("node_stopped", "", "", 6, {{"node", "broker"}, {"reason", "signal:KILL"}}),
+  });
+  const json mode = testing::mode_json(events);
+  EXPECT_EQ(mode["lost_by_reason"], json({{"crash:unit.north", 1}}));
+  for (const json& anomaly : mode["anomalies"])
+    EXPECT_NE(anomaly["check"], "handoff_balance") << anomaly;
+  EXPECT_EQ(mode["handoffs"][1]["lost"], json({{"crash:unit.north", 1}}));
+
+  add_crash_losses(&events);
+  const Message* message = MessageIndex(events).find("m1");
+  ASSERT_NE(message, nullptr);
+  EXPECT_EQ(message->end->reason, "crash:unit.north");
+  EXPECT_EQ(message->end->handoff, "intake@unit.north");
+  EXPECT_EQ(message->end->t_h, 5);  // After its last event.
 }
 
 TEST(CrashLosses, AMessageOnItsWayToANodeThatDiedIsLostThere) {

@@ -1,24 +1,24 @@
 #include "traces/report/exposure.h"
 
-#include <map>
-#include <set>
-#include <string>
-
 namespace tearline::report {
 
-nlohmann::json source_exposure(const std::vector<Event>& events) {
-  std::map<std::string, std::set<std::string>> handles_by_node;
-  for (const Event& event : events) {
-    if (event.kind != "received" || event.source_kind != "handle" ||
-        event.source_agency == event.node) {
-      continue;
-    }
-    std::set<std::string>& handles = handles_by_node[event.node];
-    if (!event.source.empty()) handles.insert(event.source);
+void SourceExposure::add(const EventFields& event) {
+  if (event.kind != "received" || event.source_kind != "handle" ||
+      event.source_agency == event.node) {
+    return;
   }
-  nlohmann::json seen_by = nlohmann::json::object();
-  for (const auto& [node, handles] : handles_by_node) seen_by[node] = handles;
-  return {{"source_handles_seen_by", seen_by}, {"nodes", handles_by_node.size()}};
+  auto node = handles_by_node_.find(event.node);
+  if (node == handles_by_node_.end())
+    node = handles_by_node_.emplace(event.node, std::set<std::string>()).first;
+  if (!event.source.empty()) node->second.emplace(event.source);
+}
+
+void SourceExposure::fill(v1::Exposure* exposure) const {
+  for (const auto& [node, handles] : handles_by_node_) {
+    auto* seen = (*exposure->mutable_source_handles_seen_by())[node].mutable_handles();
+    for (const std::string& handle : handles) seen->Add(std::string(handle));
+  }
+  exposure->set_nodes(static_cast<uint32_t>(handles_by_node_.size()));
 }
 
 }  // namespace tearline::report

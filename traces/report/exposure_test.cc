@@ -17,7 +17,7 @@ json source(const std::string& node, const std::string& kind, const std::string&
 }
 
 TEST(SourceExposure, CountsNodesThatReceivedAnotherAgencysTrueHandle) {
-  const json exposure = source_exposure(events_of({
+  const json exposure = testing::mode_json(events_of({
       line("received", "m1", "agency.us->agency.uk", 1,
            source("agency.uk", "handle", "agency.us", "us-asset-7")),
       line("received", "m2", "agency.uk->unit.manchester", 2,
@@ -35,15 +35,15 @@ TEST(SourceExposure, CountsNodesThatReceivedAnotherAgencysTrueHandle) {
            source("broker", "sealed", "agency.us", "c2VhbGVk")),
       line("created", "m8", "source@agency.us", 8,
            source("agency.fr", "handle", "agency.us", "us-asset-7")),
-  }));
+  }))["exposure"];
   EXPECT_EQ(exposure["nodes"], 2);
-  EXPECT_EQ(
-      exposure["source_handles_seen_by"],
-      json({{"agency.uk", {"us-asset-7"}}, {"unit.manchester", {"us-asset-7", "us-asset-9"}}}));
+  EXPECT_EQ(exposure["source_handles_seen_by"],
+            json::parse(R"({"agency.uk": {"handles": ["us-asset-7"]},
+                      "unit.manchester": {"handles": ["us-asset-7", "us-asset-9"]}})"));
 }
 
 TEST(SourceExposure, NoneSeenIsZeroNodes) {
-  const json exposure = source_exposure({});
+  const json exposure = testing::mode_json(std::vector<Event>())["exposure"];
   EXPECT_EQ(exposure["nodes"], 0);
   EXPECT_EQ(exposure["source_handles_seen_by"], json::object());
 }

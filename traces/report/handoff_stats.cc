@@ -1,7 +1,5 @@
 #include "traces/report/handoff_stats.h"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstdint>
 #include <map>
@@ -9,12 +7,9 @@
 #include <set>
 
 #include "traces/report/message_fates.h"
-#include "traces/report/percentiles.h"
 
 namespace tearline::report {
 namespace {
-
-using nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kQueueDepartments = {"desk", "database", "officers",
                                                                "intake"};
@@ -82,71 +77,7 @@ void record(HandoffRow* row, const Event& event) {
   }
 }
 
-// Durations between two steps of every passage that has both.
-struct Durations {
-  std::vector<double> hours;
-  std::vector<int64_t> wall_ms;
-
-  void add(const std::optional<Stamp>& from, const std::optional<Stamp>& to) {
-    if (!from || !to) return;
-    hours.push_back(to->t_h - from->t_h);
-    if (from->wall_ms && to->wall_ms) wall_ms.push_back(*to->wall_ms - *from->wall_ms);
-  }
-};
-
 }  // namespace
-
-json handoff_row_json(const std::string& name, const HandoffRow& row, json* anomalies) {
-  Durations delay, wait, service;
-  for (const auto& [msg, passage] : row.passages) {
-    delay.add(passage.start, passage.end);
-    if (row.name.type == HandoffType::kQueue) {
-      wait.add(passage.start, passage.dequeued);
-      service.add(passage.dequeued, passage.end);
-    }
-  }
-  const bool queue = row.name.type == HandoffType::kQueue;
-  const auto queue_only = [queue](json value) { return queue ? value : json(nullptr); };
-
-  json lost = json::object();
-  size_t lost_total = 0;
-  for (const auto& [reason, messages] : row.lost) {
-    lost[reason] = messages.size();
-    lost_total += messages.size();
-  }
-  json result = {{"name", name},
-                 {"from", row.name.from},
-                 {"to", row.name.to},
-                 {"type", type_name(row.name.type)},
-                 {"in", row.in.size()},
-                 {"out", row.out.size()},
-                 {"lost", lost},
-                 {"lost_total", lost_total},
-                 {"in_flight", row.in_flight.size()},
-                 {"delay_h", percentiles_json(delay.hours)},
-                 {"delay_wall_ms", percentiles_json(delay.wall_ms)},
-                 {"wait_h", queue_only(percentiles_json(wait.hours))},
-                 {"wait_wall_ms", queue_only(percentiles_json(wait.wall_ms))},
-                 {"service_h", queue_only(percentiles_json(service.hours))},
-                 {"service_wall_ms", queue_only(percentiles_json(service.wall_ms))}};
-  if (row.name.type == HandoffType::kLink) {
-    result["resent"] = row.resent;
-    result["attempts_lost"] = row.attempts_lost;
-    result["acked"] = row.acked;
-  } else if (row.name.type == HandoffType::kDecision) {
-    result["shared_full"] = row.shared_full;
-    result["sanitised"] = row.sanitised;
-  }
-
-  if (row.in.size() != row.out.size() + lost_total + row.in_flight.size()) {
-    anomalies->push_back({{"check", "handoff_balance"},
-                          {"handoff", name},
-                          {"message", fmt::format("{}: in {} != out {} + lost {} + in flight {}",
-                                                  name, row.in.size(), row.out.size(), lost_total,
-                                                  row.in_flight.size())}});
-  }
-  return result;
-}
 
 HandoffName classify_handoff(std::string_view name) {
   if (const size_t arrow = name.find("->"); arrow != std::string_view::npos) {
@@ -189,16 +120,6 @@ void HandoffTally::add(const Event& event) {
     it = rows_.emplace(event.handoff, std::move(row)).first;
   }
   record(&it->second, event);
-}
-
-json handoff_rows(const std::vector<Event>& events, json* anomalies) {
-  HandoffTally tally;
-  for (const Event& event : events) tally.add(event);
-  json result = json::array();
-  for (const auto& [name, row] : tally.rows()) {
-    result.push_back(handoff_row_json(name, row, anomalies));
-  }
-  return result;
 }
 
 }  // namespace tearline::report

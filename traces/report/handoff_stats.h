@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -68,17 +67,5 @@ class HandoffTally {
  private:
   std::map<std::string, HandoffRow> rows_;
 };
-
-// The JSON row of handoff_rows() below; appends to *anomalies if unbalanced.
-nlohmann::json handoff_row_json(const std::string& name, const HandoffRow& row,
-                                nlohmann::json* anomalies);
-
-// One row per link, queue and decision handoff, sorted by name:
-// {name, from, to, type, in, out, lost: {reason: n}, in_flight, delay_h,
-// delay_wall_ms, wait_h, wait_wall_ms, service_h, service_wall_ms} plus
-// resent/attempts_lost/acked for links and shared_full/sanitised for
-// decisions. Counts are of distinct messages. Each row where
-// in != out + lost + in_flight is appended to *anomalies.
-nlohmann::json handoff_rows(const std::vector<Event>& events, nlohmann::json* anomalies);
 
 }  // namespace tearline::report

@@ -63,6 +63,10 @@ class FlatLineReader {
     kAttempt,
     kWaitH,
     kServiceH,
+    kSourceValue,
+    kTrust,
+    kFullTrustMin,
+    kSanitisedTrustMin,
   };
 
   bool finish(const EventFields& fields) {
@@ -175,6 +179,13 @@ class FlatLineReader {
     return error == std::errc{} && end == text.data() + text.size();
   }
 
+  bool optional_double_field(std::optional<double>* out) {
+    double value = 0;
+    if (!double_field(&value)) return false;
+    *out = value;
+    return true;
+  }
+
   // An integer field: a plain integer, or (the proto3 JSON mapping of 64-bit
   // integers) one as a decimal string.
   template <typename Int>
@@ -243,7 +254,7 @@ class FlatLineReader {
       case 4:
         return pick({{"kind", kKind}, {"node", kNode}, {"peer", kPeer}});
       case 5:
-        return pick({{"trace", kTrace}, {"depth", kDepth}, {"fault", kFault}});
+        return pick({{"trace", kTrace}, {"depth", kDepth}, {"fault", kFault}, {"trust", kTrust}});
       case 6:
         return pick({{"detail", kDetail},
                      {"parent", kParent},
@@ -259,9 +270,13 @@ class FlatLineReader {
       case 11:
         return pick({{"source_kind", kSourceKind}});
       case 12:
-        return pick({{"peak_rss_kib", kPeakRss}});
+        return pick({{"peak_rss_kib", kPeakRss}, {"source_value", kSourceValue}});
       case 13:
         return pick({{"source_agency", kSourceAgency}});
+      case 14:
+        return pick({{"full_trust_min", kFullTrustMin}});
+      case 19:
+        return pick({{"sanitised_trust_min", kSanitisedTrustMin}});
       default:
         return -1;
     }
@@ -325,6 +340,14 @@ class FlatLineReader {
         return double_field(&fields->wait_h);
       case kServiceH:
         return double_field(&fields->service_h);
+      case kSourceValue:
+        return string(&fields->source_value);
+      case kTrust:
+        return optional_double_field(&fields->trust);
+      case kFullTrustMin:
+        return optional_double_field(&fields->full_trust_min);
+      case kSanitisedTrustMin:
+        return optional_double_field(&fields->sanitised_trust_min);
     }
     return false;
   }

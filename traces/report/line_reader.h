@@ -30,6 +30,9 @@ struct EventFields {
   std::optional<uint32_t> attempt;
   double wait_h = 0;
   double service_h = 0;
+  // shared, sanitised, withheld: the sharing policy's why (trace.proto).
+  std::string_view source_value;
+  std::optional<double> trust, full_trust_min, sanitised_trust_min;
   const nlohmann::json* run = nullptr;  // RunInfo of a "run" event, else null.
 };
 

@@ -19,12 +19,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string optional_text(const std::optional<double>& value) {
+  return value ? fmt::format("{}", *value) : "-";
+}
+
 // Every field of `event` (but file, line and order), doubles exactly.
 std::string text_of(const Event& event) {
   return fmt::format(
       "t_h={} wall_ms={} node={} kind={} msg={} trace={} peer={} handoff={} reason={} fault={} "
       "by={} parent={} source_kind={} source={} source_agency={} detail=[{}] actionable={} "
-      "peak_rss_kib={} depth={} attempt={} wait_h={} service_h={} run={}",
+      "peak_rss_kib={} depth={} attempt={} wait_h={} service_h={} source_value={} trust={} "
+      "full_trust_min={} sanitised_trust_min={} run={}",
       event.t_h, event.wall_ms ? std::to_string(*event.wall_ms) : "-", event.node, event.kind,
       event.msg, event.trace, event.peer, event.handoff, event.reason, event.fault, event.by,
       event.parent, event.source_kind, event.source, event.source_agency,
@@ -32,7 +37,8 @@ std::string text_of(const Event& event) {
       event.peak_rss_kib ? std::to_string(*event.peak_rss_kib) : "-",
       event.depth ? std::to_string(*event.depth) : "-",
       event.attempt ? std::to_string(*event.attempt) : "-", event.wait_h, event.service_h,
-      event.run.dump());
+      event.source_value, optional_text(event.trust), optional_text(event.full_trust_min),
+      optional_text(event.sanitised_trust_min), event.run.dump());
 }
 
 // Whether the fast path took `line`; where it did, checks it agrees with the
@@ -83,6 +89,7 @@ TEST(LineReader, AgreesOrGivesUpOnEdgeCases) {
       R"({"kind":"sent","detail":[],"actionable":false,"future":null,"other":true,"n":-1.5})",
       R"({"kind":"sent","detail":[ "a" , "b" ],"peak_rss_kib":18446744073709551615})",
       R"({"kind":"sent","wall_ms":-9223372036854775808,"t_h":0})",
+      R"({"kind":"withheld","source_value":"insider","trust":0.4,"full_trust_min":0,"sanitised_trust_min":0.8})",
   };
   for (const std::string& line : taken) EXPECT_TRUE(check_line(line)) << line;
 

@@ -7,8 +7,6 @@
 namespace tearline::report {
 namespace {
 
-using nlohmann::json;
-
 // Whether one message's `terminals` (its terminal events, at `positions` in
 // the mode's time order) are a service and its repeat by a centre without a
 // journal; `restarts` holds the positions of the starts without a journal
@@ -156,52 +154,6 @@ std::string MessageIndex::trace_of(const std::string& id) const {
     if (!message->trace.empty()) return message->trace;
   }
   return "";
-}
-
-json fates_json(const MessageIndex& index) {
-  int64_t created = 0, delivered = 0, lost = 0, in_flight = 0, unaccounted = 0, never_created = 0,
-          served_again = 0;
-  json lost_by_reason = json::object();
-  json unaccounted_messages = json::array();
-  for (const auto& [id, message] : index.messages()) {
-    if (message.created != nullptr) ++created;
-    switch (message.fate) {
-      case Fate::kDelivered:
-        ++delivered;
-        served_again += message.served_again_without_journal ? 1 : 0;
-        break;
-      case Fate::kLost: {
-        ++lost;
-        json& count = lost_by_reason[loss_reason(*message.end)];
-        count = count.is_null() ? 1 : count.get<int64_t>() + 1;
-        break;
-      }
-      case Fate::kInFlight:
-        ++in_flight;
-        break;
-      case Fate::kUnaccounted: {
-        ++(message.created != nullptr ? unaccounted : never_created);
-        const Event& last = *message.end;
-        unaccounted_messages.push_back({{"msg", id},
-                                        {"reason", message.unaccounted_reason},
-                                        {"node", last.node},
-                                        {"kind", last.kind},
-                                        {"handoff", last.handoff},
-                                        {"t_h", last.t_h}});
-        break;
-      }
-    }
-  }
-  return {{"messages",
-           {{"created", created},
-            {"delivered", delivered},
-            {"lost", lost},
-            {"in_flight", in_flight},
-            {"unaccounted", unaccounted},
-            {"never_created", never_created},
-            {"served_again_without_journal", served_again}}},
-          {"lost_by_reason", lost_by_reason},
-          {"unaccounted_messages", unaccounted_messages}};
 }
 
 }  // namespace tearline::report

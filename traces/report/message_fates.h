@@ -107,14 +107,4 @@ bool is_loss(std::string_view kind);
 std::string loss_reason(const Event& event);
 std::string_view loss_reason(std::string_view kind, std::string_view reason);
 
-// {"messages": {created, delivered, lost, in_flight, unaccounted,
-// never_created, served_again_without_journal}, "lost_by_reason": {...},
-// "unaccounted_messages": [...]}. delivered, lost, in_flight and
-// unaccounted partition the created messages, so created = delivered + lost
-// + in_flight + unaccounted; served_again_without_journal counts those
-// delivered that a centre without a journal served twice. Ids that have
-// events but no created event are counted in never_created and listed in
-// unaccounted_messages with reason "never created".
-nlohmann::json fates_json(const MessageIndex& index);
-
 }  // namespace tearline::report

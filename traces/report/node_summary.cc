@@ -2,8 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <string>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 namespace tearline::report {
@@ -16,59 +15,69 @@ constexpr std::string_view kFaultToolsNode = "faults";
 
 }  // namespace
 
-nlohmann::json node_summary(const ModeTraces& traces) {
-  std::map<std::string, nlohmann::json> nodes;
-  const auto node_entry = [&nodes](const std::string& name) -> nlohmann::json& {
-    nlohmann::json& node = nodes[name];
-    if (node.is_null()) {
-      node = {{"name", name},
-              {"peak_rss_kib", nullptr},
-              {"exit", nullptr},
-              {"exits", nlohmann::json::array()}};
-    }
-    return node;
-  };
-  for (const std::string& file : traces.files) {
+NodeExits::NodeExits(const std::vector<std::string>& files) {
+  for (const std::string& file : files) {
     const std::string name = std::filesystem::path(file).filename().string();
-    const std::string node = name.substr(0, name.size() - kTraceSuffix.size());
-    if (node != kLauncherNode && node != kFaultToolsNode) node_entry(node);
+    const std::string stem = name.substr(0, name.size() - kTraceSuffix.size());
+    if (stem != kLauncherNode && stem != kFaultToolsNode) node(stem);
   }
-  for (const Event& event : traces.events) {
-    // A centre's member process ends as the centre (node_stopped) or as its
-    // passive standby (standby_stopped), naming itself in `peer`.
-    const bool member =
-        !event.peer.empty() && (event.kind == "node_stopped" || event.kind == "standby_stopped");
-    if ((event.kind != "node_stopped" && !member) || event.node.empty()) continue;
-    nlohmann::json& node = node_entry(member ? event.peer : event.node);
-    // A restarted node has one process per life: the largest peak counts,
-    // and every exit is listed, the last one in "exit".
-    if (event.peak_rss_kib && (node["peak_rss_kib"].is_null() ||
-                               node["peak_rss_kib"].get<uint64_t>() < *event.peak_rss_kib)) {
-      node["peak_rss_kib"] = *event.peak_rss_kib;
-    }
-    if (!event.reason.empty()) {
-      node["exit"] = event.reason;
-      node["exits"].push_back(event.reason);
-    }
+  if (!files.empty()) {
+    nodes_json_ = (std::filesystem::path(files.front()).parent_path() / "nodes.json").string();
   }
+}
+
+v1::NodeExit& NodeExits::node(std::string_view name) {
+  auto found = nodes_.find(name);
+  if (found == nodes_.end()) {
+    found = nodes_.emplace(std::string(name), v1::NodeExit()).first;
+    found->second.set_name(std::string(name));
+  }
+  return found->second;
+}
+
+void NodeExits::add(const EventFields& event) {
+  // A centre's member process ends as the centre (node_stopped) or as its
+  // passive standby (standby_stopped), naming itself in `peer`.
+  const bool member =
+      !event.peer.empty() && (event.kind == "node_stopped" || event.kind == "standby_stopped");
+  if ((event.kind != "node_stopped" && !member) || event.node.empty()) return;
+  v1::NodeExit& exit = node(member ? event.peer : event.node);
+  // A restarted node has one process per life: the largest peak counts, and
+  // every exit is listed, the last one in "exit".
+  if (event.peak_rss_kib &&
+      (!exit.has_peak_rss_kib() || exit.peak_rss_kib() < *event.peak_rss_kib)) {
+    exit.set_peak_rss_kib(static_cast<uint32_t>(*event.peak_rss_kib));
+  }
+  if (!event.reason.empty())
+    add_exit(std::string(member ? event.peer : event.node), std::string(event.reason));
+}
+
+void NodeExits::add_exit(const std::string& name, const std::string& reason) {
+  v1::NodeExit& exit = node(name);
+  exit.set_exit(reason);
+  exit.add_exits(reason);
+}
+
+void NodeExits::fill(v1::ModeReport* mode) const {
+  std::map<std::string, v1::NodeExit, std::less<>> nodes = nodes_;
   // Peak memory is a wall-clock fact (it differs from run to run), so the
   // launcher keeps it out of the traces, in nodes.json.
-  if (!traces.files.empty()) {
-    std::ifstream in(std::filesystem::path(traces.files.front()).parent_path() / "nodes.json");
+  if (!nodes_json_.empty()) {
+    std::ifstream in(nodes_json_);
     const nlohmann::json file = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (file.is_object() && file["nodes"].is_array()) {
+    if (file.is_object() && file.contains("nodes") && file["nodes"].is_array()) {
       for (const nlohmann::json& entry : file["nodes"]) {
-        const auto found = nodes.find(entry.value("name", ""));
-        if (found != nodes.end() && entry.contains("peak_rss_kib") &&
-            entry["peak_rss_kib"].is_number_unsigned()) {
-          found->second["peak_rss_kib"] = entry["peak_rss_kib"];
+        const auto name = entry.is_object() ? entry.find("name") : entry.end();
+        if (name == entry.end() || !name->is_string()) continue;
+        const auto found = nodes.find(name->get<std::string>());
+        const auto rss = entry.find("peak_rss_kib");
+        if (found != nodes.end() && rss != entry.end() && rss->is_number_unsigned()) {
+          found->second.set_peak_rss_kib(rss->get<uint32_t>());
         }
       }
     }
   }
-  nlohmann::json result = nlohmann::json::array();
-  for (auto& [name, node] : nodes) result.push_back(std::move(node));
-  return result;
+  for (auto& [name, exit] : nodes) *mode->add_nodes() = std::move(exit);
 }
 
 }  // namespace tearline::report

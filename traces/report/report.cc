@@ -1,85 +1,70 @@
 #include "traces/report/report.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
+#include <google/protobuf/util/json_util.h>
 
-#include <charconv>
-#include <cstdint>
+#include <exception>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <system_error>
+#include <thread>
 
-#include "traces/report/centre.h"
-#include "traces/report/crash_losses.h"
-#include "traces/report/exposure.h"
-#include "traces/report/fault_effects.h"
-#include "traces/report/handoff_stats.h"
-#include "traces/report/message_fates.h"
-#include "traces/report/node_summary.h"
-#include "traces/report/plot_outcomes.h"
+#include "traces/report/mode_builder.h"
 #include "traces/report/trace_reader.h"
+#include "traces/report/trace_scan.h"
 
 namespace tearline {
 namespace {
 
-using nlohmann::json;
-using report::Event;
-using report::ModeTraces;
+using report::ModeBuilder;
+using report::ModeScan;
 
-json find_run_info(const ModeTraces& traces) {
-  for (const Event& event : traces.events) {
-    if (event.kind == "run" && event.run.is_object()) return event.run;
+struct ModeResult {
+  std::string name;
+  v1::ModeReport report;
+  std::vector<std::string> warnings;
+  std::exception_ptr error;
+};
+
+// The mode's RunInfo, parsed leniently (traces are untrusted and may be
+// older: unknown fields are ignored); none when it has none, or (warned)
+// when it does not parse.
+std::optional<v1::RunInfo> run_info_of(ModeScan* scan, std::vector<std::string>* warnings) {
+  const nlohmann::json* run = scan->run_info();
+  if (run == nullptr) return std::nullopt;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  v1::RunInfo info;
+  const std::string text = run->dump();
+  const auto status = google::protobuf::util::JsonStringToMessage(text, &info, options);
+  if (!status.ok()) {
+    warnings->push_back(fmt::format("{}: the run event's RunInfo is unreadable, ignored: {}",
+                                    scan->mode(), status.message().as_string()));
+    return std::nullopt;
   }
-  return nullptr;
+  return info;
 }
 
-// RunInfo.seed is a uint64, which the proto3 JSON mapping writes as a string.
-json seed_of(const json& run_info) {
-  const auto seed = run_info.find("seed");
-  if (seed == run_info.end()) return 0;  // Omitted as the proto3 default.
-  if (seed->is_number_unsigned()) return *seed;
-  if (seed->is_string()) {
-    const std::string& text = seed->get_ref<const std::string&>();
-    uint64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error == std::errc{} && end == text.data() + text.size()) return value;
+void build_mode(const std::filesystem::path& mode_dir, ModeResult* result) {
+  try {
+    ModeScan scan(mode_dir);
+    result->name = scan.mode();
+    const std::optional<v1::RunInfo> run_info = run_info_of(&scan, &result->warnings);
+    auto builder = std::make_unique<ModeBuilder>(scan.mode(), run_info, scan.files());
+    scan.read_in_time_order(
+        [&builder](const report::EventFields& event) { builder->add(event); },
+        [&] { builder = std::make_unique<ModeBuilder>(scan.mode(), run_info, scan.files()); },
+        &result->warnings);
+    result->report = builder->finish(&result->warnings);
+  } catch (...) {
+    result->error = std::current_exception();
   }
-  return nullptr;
-}
-
-json scenario_of(const json& run_info) {
-  const auto scenario = run_info.find("scenario");
-  return scenario != run_info.end() && scenario->is_string() ? *scenario : json(nullptr);
-}
-
-json mode_report(const ModeTraces& traces) {
-  json anomalies = json::array();
-  const json run_info = find_run_info(traces);
-  if (run_info.is_null()) {
-    anomalies.push_back({{"check", "run_event"},
-                         {"message", "launcher.trace.jsonl has no run event: plots unknown"}});
-  }
-  const report::MessageIndex index(traces.events);
-  json fates = report::fates_json(index);
-  json handoffs = report::handoff_rows(traces.events, &anomalies);
-  json plots = report::plot_outcomes(traces.events, index, run_info);
-  json centre = report::centre_record(traces, run_info);
-  report::add_centre_members(traces, index, centre, &plots);
-  return {{"run", run_info},
-          {"messages", std::move(fates["messages"])},
-          {"lost_by_reason", std::move(fates["lost_by_reason"])},
-          {"unaccounted_messages", std::move(fates["unaccounted_messages"])},
-          {"handoffs", std::move(handoffs)},
-          {"plots", std::move(plots)},
-          {"exposure", report::source_exposure(traces.events)},
-          {"nodes", report::node_summary(traces)},
-          {"faults", report::fault_effects(traces.events, index, run_info)},
-          {"centre", std::move(centre)},
-          {"anomalies", std::move(anomalies)}};
 }
 
 }  // namespace
 
-json build_report(const std::string& run_dir, std::vector<std::string>* warnings) {
+v1::RunReport build_report(const std::string& run_dir, std::vector<std::string>* warnings) {
   std::error_code ec;
   if (!std::filesystem::is_directory(run_dir, ec)) {
     throw ReportError(
@@ -91,36 +76,36 @@ json build_report(const std::string& run_dir, std::vector<std::string>* warnings
         "run directory {} has no mode directory holding launcher.trace.jsonl", run_dir));
   }
 
-  json result = {
-      {"run_dir", run_dir}, {"scenario", nullptr}, {"seed", nullptr}, {"modes", json::object()}};
+  // One thread per mode (two): the modes share nothing.
+  std::vector<ModeResult> results(mode_dirs.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < mode_dirs.size(); ++i) {
+    threads.emplace_back(build_mode, mode_dirs[i], &results[i]);
+  }
+  build_mode(mode_dirs[0], &results[0]);
+  for (std::thread& thread : threads) thread.join();
+
+  v1::RunReport result;
+  result.set_run_dir(run_dir);
   bool have_run_info = false;
-  for (const auto& mode_dir : mode_dirs) {
-    ModeTraces traces = report::read_mode(mode_dir, warnings);
-    const std::vector<std::string> died_with_launcher = report::add_launcher_deaths(&traces);
-    report::add_crash_losses(&traces.events);
-    json mode = mode_report(traces);
-    if (!died_with_launcher.empty()) {
-      const std::string message = fmt::format(
-          "the run did not finish: its launcher died with {} still running; what they held is "
-          "counted lost ({})",
-          fmt::join(died_with_launcher, ", "), report::kLauncherDiedReason);
-      mode["anomalies"].push_back({{"check", "finished"}, {"message", message}});
-      if (warnings != nullptr) warnings->push_back(traces.mode + ": " + message);
+  for (ModeResult& mode : results) {
+    if (mode.error) std::rethrow_exception(mode.error);
+    if (warnings != nullptr) {
+      warnings->insert(warnings->end(), mode.warnings.begin(), mode.warnings.end());
     }
-    const json& run_info = mode["run"];
-    if (run_info.is_object()) {
+    if (mode.report.has_run()) {
+      const v1::RunInfo& run = mode.report.run();
       if (!have_run_info) {
-        result["scenario"] = scenario_of(run_info);
-        result["seed"] = seed_of(run_info);
+        result.set_scenario(run.scenario());
+        result.set_seed(run.seed());
         have_run_info = true;
-      } else if (scenario_of(run_info) != result["scenario"] ||
-                 seed_of(run_info) != result["seed"]) {
-        mode["anomalies"].push_back(
-            {{"check", "same_inputs"},
-             {"message", "scenario or seed differs from the other modes': not comparable"}});
+      } else if (run.scenario() != result.scenario() || run.seed() != result.seed()) {
+        v1::Anomaly* anomaly = mode.report.add_anomalies();
+        anomaly->set_check("same_inputs");
+        anomaly->set_message("scenario or seed differs from the other modes': not comparable");
       }
     }
-    result["modes"][traces.mode] = std::move(mode);
+    (*result.mutable_modes())[mode.name] = std::move(mode.report);
   }
   return result;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "traces/report/report.h"
+#include "traces/report/report_json.h"
 #include "traces/report/text_table.h"
 
 namespace tearline {
@@ -236,7 +237,7 @@ void append_plots(const json& report, const std::vector<std::string>& modes, std
   for (const std::string& id : ids) {
     for (const std::string& mode : modes) {
       const json& path = field(plot_in(report, mode, id), "path");
-      if (!path.is_array()) continue;
+      if (!path.is_array() || path.empty()) continue;  // Not averted.
       if (!any_path) *out += "\nPath of the first actionable warning:\n";
       any_path = true;
       append_wrapped(fmt::format("  {}, {}{}: ", id, mode, via_member(report, mode, id)), path,
@@ -378,8 +379,8 @@ void append_exposure(const json& report, const std::vector<std::string>& modes, 
   table.cells = [&](size_t row, const std::string& mode) -> std::vector<std::string> {
     const json& exposure = field(mode_of(report, mode), "exposure");
     if (row == 0) return {text_of(field(exposure, "nodes"))};
-    const json& handles =
-        field(field(exposure, "source_handles_seen_by"), table.rows[row][0].c_str());
+    const json& handles = field(
+        field(field(exposure, "source_handles_seen_by"), table.rows[row][0].c_str()), "handles");
     return {handles.is_array() ? (handles.empty() ? "(unnamed)" : join(handles, ", ")) : "-"};
   };
   *out += table.render(modes);
@@ -649,7 +650,9 @@ std::string lead_text(const json& lead_h) {
   return fmt::format("{}d {:.1f}h", tenths / tenths_per_day, rest_h);
 }
 
-std::string render_text(const json& report) {
+std::string render_text(const v1::RunReport& run_report) {
+  // Rendered from report.json's form of it (fields absent where it has none).
+  const json report = json::parse(report::to_json(run_report));
   const std::vector<std::string> modes = mode_names(report);
   std::string out;
   append_header(report, modes, &out);

@@ -38,6 +38,15 @@ std::optional<std::string> get_double(const json& object, const char* key, doubl
   return std::nullopt;
 }
 
+std::optional<std::string> get_optional_double(const json& object, const char* key,
+                                               std::optional<double>* out) {
+  double value = 0;
+  if (!object.contains(key)) return std::nullopt;
+  if (auto error = get_double(object, key, &value)) return error;
+  *out = value;
+  return std::nullopt;
+}
+
 std::optional<std::string> get_bool(const json& object, const char* key, bool* out) {
   const auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
@@ -125,6 +134,10 @@ std::optional<std::string> parse_event_json(std::string_view line, Event* event)
   check(get_integer(object, "attempt", &event->attempt));
   check(get_double(object, "wait_h", &event->wait_h));
   check(get_double(object, "service_h", &event->service_h));
+  check(get_string(object, "source_value", &event->source_value));
+  check(get_optional_double(object, "trust", &event->trust));
+  check(get_optional_double(object, "full_trust_min", &event->full_trust_min));
+  check(get_optional_double(object, "sanitised_trust_min", &event->sanitised_trust_min));
   if (error) return error;
   if (event->kind.empty()) return "no \"kind\"";
 

@@ -43,6 +43,9 @@ struct Event {
   std::optional<uint32_t> attempt;
   double wait_h = 0;     // dequeued, served: time waiting in the queue.
   double service_h = 0;  // served: time in service.
+  // shared, sanitised, withheld: the sharing policy's why (trace.proto).
+  std::string source_value;
+  std::optional<double> trust, full_trust_min, sanitised_trust_min;
   nlohmann::json run;    // RunInfo of a "run" event, else null.
   bool derived = false;  // Not read but derived: a crash loss (crash_losses.h).
 };
@@ -96,6 +99,10 @@ void copy_fields(const From& from, To* to) {
   to->attempt = from.attempt;
   to->wait_h = from.wait_h;
   to->service_h = from.service_h;
+  to->source_value = from.source_value;
+  to->trust = from.trust;
+  to->full_trust_min = from.full_trust_min;
+  to->sanitised_trust_min = from.sanitised_trust_min;
 }
 
 // Sorts by scenario time, then wall time, then file and line, and numbers

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "traces/report/test_support.h"
+#include "traces/report/trace_scan.h"
 
 namespace tearline::report {
 namespace {
@@ -111,6 +112,59 @@ TEST(ReadMode, SkipsAnEarlierRunsLinesWithOneWarningPerFile) {
   EXPECT_NE(warnings[1].find("launcher.trace.jsonl:3"), std::string::npos) << warnings[1];
   EXPECT_NE(warnings[2].find("unit.gone.trace.jsonl:1: 1 line(s)"), std::string::npos)
       << warnings[2];
+}
+
+// The report's reading: a merge of the files, each in time order, gives the
+// order read_mode() sorts into; a file out of order is warned about and the
+// mode read again, sorted.
+std::vector<std::string> merged_ids(const std::string& mode_dir, int* restarts,
+                                    std::vector<std::string>* warnings) {
+  ModeScan scan(mode_dir);
+  std::vector<std::string> ids;
+  scan.read_in_time_order([&ids](const EventFields& event) { ids.emplace_back(event.msg); },
+                          [&] {
+                            ids.clear();
+                            ++*restarts;
+                          },
+                          warnings);
+  return ids;
+}
+
+std::vector<std::string> sorted_ids(const std::string& mode_dir) {
+  std::vector<std::string> ids;
+  for (const Event& event : read_mode(mode_dir, nullptr).events) ids.push_back(event.msg);
+  return ids;
+}
+
+TEST(ReadInTimeOrder, MergesFilesAsReadModeSortsThemAndSortsAFileOutOfOrder) {
+  TempRunDir run;
+  run.append("m", "launcher.trace.jsonl", {line("node_started", "l1", "", 0, {{"wall_ms", 1}})});
+  run.append(
+      "m", "a.trace.jsonl",
+      {line("sent", "a1", "", 1, {{"wall_ms", 10}}), line("sent", "a2", "", 2, {{"wall_ms", 5}}),
+       line("sent", "a3", "", 2, {{"wall_ms", 5}}), line("sent", "a4", "", 4, {{"wall_ms", 40}})});
+  run.append(
+      "m", "b.trace.jsonl",
+      {line("sent", "b1", "", 1, {{"wall_ms", 10}}), line("sent", "b2", "", 2, {{"wall_ms", 4}}),
+       line("sent", "b3", "", 3, {{"wall_ms", 30}})});
+  const std::string mode = run.path() + "/m";
+  int restarts = 0;
+  std::vector<std::string> warnings;
+  EXPECT_EQ(merged_ids(mode, &restarts, &warnings),
+            (std::vector<std::string>{"l1", "a1", "b1", "b2", "a2", "a3", "b3", "a4"}));
+  EXPECT_EQ(merged_ids(mode, &restarts, &warnings), sorted_ids(mode));
+  EXPECT_EQ(restarts, 0);
+  EXPECT_TRUE(warnings.empty());
+
+  // A restarted node that wrote an earlier hour after a later one.
+  run.append("m", "b.trace.jsonl", {line("sent", "b4", "", 2.5, {{"wall_ms", 50}})});
+  const std::vector<std::string> ids = merged_ids(mode, &restarts, &warnings);
+  EXPECT_EQ(ids, sorted_ids(mode));
+  EXPECT_EQ(ids.size(), 9u);
+  EXPECT_EQ(restarts, 1);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("b.trace.jsonl:4: out of time order"), std::string::npos)
+      << warnings[0];
 }
 
 TEST(FindModeDirs, OnlyDirectoriesHoldingALauncherTrace) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 
 namespace tearline::report {
 
@@ -70,6 +71,11 @@ struct EarlierLines {
     last = line;
   }
 };
+
+// The order of read_in_time_order(): scenario time, wall time, file, line.
+std::tuple<double, int64_t, size_t, size_t> time_key(const EventFields& fields) {
+  return {fields.t_h, fields.wall_ms.value_or(0), fields.file, fields.line};
+}
 
 }  // namespace
 
@@ -148,19 +154,27 @@ const nlohmann::json* ModeScan::run_info() {
   return start && start->info.is_object() ? &start->info : nullptr;
 }
 
+bool ModeScan::earlier(const EventFields& fields) {
+  const std::optional<RunStart>& start = run_start();
+  if (!start) return false;
+  if (fields.file == start->launcher_file) return fields.line < start->line;
+  return start->wall_ms && fields.wall_ms && *fields.wall_ms < *start->wall_ms;
+}
+
+std::string ModeScan::earlier_warning(size_t index, size_t count, size_t first, size_t last) {
+  return fmt::format(
+      "{}:{}: {} line(s) from an earlier run skipped (lines {}-{}, written before this "
+      "run's \"run\" event at {}:{})",
+      paths_[index], first, count, first, last, paths_[run_start_->launcher_file],
+      run_start_->line);
+}
+
 void ModeScan::read(const std::function<void(const EventFields&)>& visit,
                     std::vector<std::string>* warnings) {
   const auto warn = [warnings](std::string text) {
     if (warnings != nullptr) warnings->push_back(std::move(text));
   };
   parsed_.clear();
-  const std::optional<RunStart>& run_start = this->run_start();
-  const auto earlier = [&run_start](const EventFields& fields) {
-    if (!run_start) return false;
-    if (fields.file == run_start->launcher_file) return fields.line < run_start->line;
-    return run_start->wall_ms && fields.wall_ms && *fields.wall_ms < *run_start->wall_ms;
-  };
-
   EventFields fields;
   for (size_t index = 0; index < paths_.size(); ++index) {
     const MappedFile* file = map(index);
@@ -182,13 +196,158 @@ void ModeScan::read(const std::function<void(const EventFields&)>& visit,
       }
     });
     if (earlier_lines.count > 0) {
-      warn(fmt::format(
-          "{}:{}: {} line(s) from an earlier run skipped (lines {}-{}, written before this "
-          "run's \"run\" event at {}:{})",
-          paths_[index], earlier_lines.first, earlier_lines.count, earlier_lines.first,
-          earlier_lines.last, paths_[run_start->launcher_file], run_start->line));
+      warn(earlier_warning(index, earlier_lines.count, earlier_lines.first, earlier_lines.last));
     }
   }
+}
+
+// One file's sound lines of this run, one at a time, for the merge.
+class ModeScan::Cursor {
+ public:
+  Cursor(ModeScan* scan, size_t index, std::string_view text, std::vector<std::string>* warnings)
+      : scan_(scan), index_(index), text_(text), warnings_(warnings) {
+    next();
+  }
+
+  bool done() const { return done_; }
+  const EventFields& fields() const { return fields_; }
+
+  // Moves to the next sound line; warns at the end about an earlier run's.
+  void next() {
+    while (start_ < text_.size()) {
+      const void* newline = std::memchr(text_.data() + start_, '\n', text_.size() - start_);
+      const size_t end =
+          newline == nullptr ? text_.size() : static_cast<const char*>(newline) - text_.data();
+      const std::string_view line = text_.substr(start_, end - start_);
+      const size_t line_number = line_number_++;
+      start_ = end + 1;
+      if (is_blank(line)) continue;
+      fields_.file = index_;
+      fields_.line = line_number;
+      if (const auto error = scan_->parse(line, &fields_)) {
+        warn(fmt::format("{}:{}: malformed trace line skipped: {}", scan_->paths_[index_],
+                         line_number, *error));
+      } else if (scan_->earlier(fields_)) {
+        earlier_.add(line_number);
+      } else {
+        return;
+      }
+    }
+    done_ = true;
+    if (earlier_.count > 0) {
+      warn(scan_->earlier_warning(index_, earlier_.count, earlier_.first, earlier_.last));
+    }
+  }
+
+ private:
+  void warn(std::string text) {
+    if (warnings_ != nullptr) warnings_->push_back(std::move(text));
+  }
+
+  ModeScan* scan_;
+  size_t index_;
+  std::string_view text_;
+  std::vector<std::string>* warnings_;
+  size_t start_ = 0;
+  size_t line_number_ = 1;
+  EarlierLines earlier_;
+  EventFields fields_;
+  bool done_ = false;
+};
+
+bool ModeScan::merge(const std::function<void(const EventFields&)>& visit,
+                     std::vector<std::string>* warnings) {
+  std::vector<std::unique_ptr<Cursor>> cursors;
+  for (size_t index = 0; index < paths_.size(); ++index) {
+    const MappedFile* file = map(index);
+    if (file == nullptr) {
+      if (warnings != nullptr)
+        warnings->push_back(fmt::format("{}: cannot be read", paths_[index]));
+      continue;
+    }
+    cursors.push_back(std::make_unique<Cursor>(this, index, file->text(), warnings));
+  }
+  const auto later = [](const Cursor* a, const Cursor* b) {
+    return time_key(a->fields()) > time_key(b->fields());
+  };
+  std::vector<Cursor*> heap;
+  for (const auto& cursor : cursors) {
+    if (!cursor->done()) heap.push_back(cursor.get());
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Cursor* cursor = heap.back();
+    visit(cursor->fields());
+    const auto [t_h, wall_ms, file, line] = time_key(cursor->fields());
+    cursor->next();
+    if (cursor->done()) {
+      heap.pop_back();
+      continue;
+    }
+    const EventFields& next = cursor->fields();
+    if (std::pair(next.t_h, next.wall_ms.value_or(0)) < std::pair(t_h, wall_ms)) {
+      if (warnings != nullptr) {
+        warnings->push_back(fmt::format(
+            "{}:{}: out of time order (hour {}, wall {} ms after hour {}, wall {} ms): the mode "
+            "is read again, sorted",
+            paths_[file], next.line, next.t_h, next.wall_ms.value_or(0), t_h, wall_ms));
+      }
+      return false;
+    }
+    std::push_heap(heap.begin(), heap.end(), later);
+  }
+  return true;
+}
+
+void ModeScan::read_sorted(const std::function<void(const EventFields&)>& visit) {
+  struct Key {
+    double t_h;
+    int64_t wall_ms;
+    uint32_t file;
+    uint32_t line;
+  };
+  static_assert(sizeof(Key) + sizeof(size_t) <= kSortedKeyBytes);
+  std::vector<Key> keys;
+  read(
+      [&](const EventFields& fields) {
+        keys.push_back({fields.t_h, fields.wall_ms.value_or(0), static_cast<uint32_t>(fields.file),
+                        static_cast<uint32_t>(fields.line)});
+      },
+      nullptr);
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.t_h, a.wall_ms, a.file, a.line) < std::tie(b.t_h, b.wall_ms, b.file, b.line);
+  });
+  // Each file's line offsets, to find a line again by its number.
+  std::vector<std::vector<size_t>> line_starts(paths_.size());
+  for (size_t index = 0; index < paths_.size(); ++index) {
+    const MappedFile* file = map(index);
+    if (file == nullptr) continue;
+    const std::string_view text = file->text();
+    line_starts[index].push_back(0);
+    for (size_t at = 0; (at = text.find('\n', at)) != std::string_view::npos; ++at) {
+      line_starts[index].push_back(at + 1);
+    }
+  }
+  EventFields fields;
+  for (const Key& key : keys) {
+    const std::string_view text = map(key.file)->text();
+    const size_t start = line_starts[key.file][key.line - 1];
+    const size_t end = std::min(text.find('\n', start), text.size());
+    fields.file = key.file;
+    fields.line = key.line;
+    // Parsed once already: sound.
+    if (!parse(text.substr(start, end - start), &fields)) visit(fields);
+  }
+}
+
+void ModeScan::read_in_time_order(const std::function<void(const EventFields&)>& visit,
+                                  const std::function<void()>& restart,
+                                  std::vector<std::string>* warnings) {
+  parsed_.clear();
+  if (merge(visit, warnings)) return;
+  restart();
+  read_sorted(visit);
 }
 
 EventFields fields_of(const Event& event) {

@@ -51,7 +51,31 @@ class ModeScan {
   void read(const std::function<void(const EventFields&)>& visit,
             std::vector<std::string>* warnings);
 
+  // As read(), in time order: scenario time, then wall time, then file,
+  // then line (as sort_in_time_order()). Merges the files (each written in
+  // time order) line by line, holding one line of each. A file found out of
+  // order is warned about and the mode is read again, sorted: keys of every
+  // line are held then (kSortedKeyBytes a line), and `restart` is called
+  // before the first event of that second reading, so the caller drops what
+  // the first one visited.
+  void read_in_time_order(const std::function<void(const EventFields&)>& visit,
+                          const std::function<void()>& restart, std::vector<std::string>* warnings);
+
  private:
+  class Cursor;
+  friend class Cursor;
+
+  // The k-way merge; false (having visited a prefix, and warned) when a file
+  // is out of time order.
+  bool merge(const std::function<void(const EventFields&)>& visit,
+             std::vector<std::string>* warnings);
+  // Sorts the keys of every sound line, then visits the lines in that order.
+  void read_sorted(const std::function<void(const EventFields&)>& visit);
+  // Whether `fields` is a line of an earlier run (see read()).
+  bool earlier(const EventFields& fields);
+  // The warning for the `count` lines of file `index` from an earlier run.
+  std::string earlier_warning(size_t index, size_t count, size_t first, size_t last);
+
   struct RunStart {
     size_t launcher_file = 0;
     size_t line = 0;  // Of the last "run" event in launcher.trace.jsonl.
@@ -78,6 +102,9 @@ class ModeScan {
   // them stay valid.
   std::deque<Event> parsed_;
 };
+
+// What read_in_time_order() holds per line when it must sort a mode.
+inline constexpr size_t kSortedKeyBytes = 32;
 
 // Views of `event`'s fields, valid while `event` lives.
 EventFields fields_of(const Event& event);

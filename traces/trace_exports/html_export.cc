@@ -11,6 +11,7 @@
 #include "common/html_escape.h"
 #include "traces/report/message_fates.h"
 #include "traces/report/report.h"
+#include "traces/report/report_json.h"
 #include "traces/report/text_table.h"
 #include "traces/trace_exports/export_events.h"
 #include "traces/trace_exports/trace_exports.h"
@@ -82,8 +83,9 @@ std::string plot_table(const json& report) {
 std::string centre_table(const json& centre) {
   if (!centre.is_object()) return "";
   const json members = centre.value("members", json::array());
-  const json failovers = centre.value("failovers", json::array());
-  const json down = centre.value("down", json::array());
+  // Copies, read with operator[]: a field report.json leaves out reads null.
+  json failovers = centre.value("failovers", json::array());
+  json down = centre.value("down", json::array());
   const json warnings = centre.value("warnings_by_member", json::object());
   if (members.size() < 2 && failovers.empty() && down.empty()) return "";
   std::string out =
@@ -92,7 +94,7 @@ std::string centre_table(const json& centre) {
   // Down intervals and failovers, in time order; a down interval before a
   // failover at the same hour.
   std::vector<std::pair<double, std::string>> rows;
-  for (const json& interval : down) {
+  for (json& interval : down) {
     const json& back = interval["back"];
     rows.emplace_back(
         interval["t_h"].get<double>(),
@@ -104,7 +106,7 @@ std::string centre_table(const json& centre) {
             esc(text_of(interval["reason"])),
             back.is_null() ? "no member active again" : "back on " + esc(text_of(back))));
   }
-  for (const json& failover : failovers) {
+  for (json& failover : failovers) {
     rows.emplace_back(
         failover["t_h"].get<double>(),
         fmt::format("<tr><td>failover</td><td>{}</td><td></td><td></td><td>{} -&gt; {}</td></tr>\n",
@@ -329,7 +331,9 @@ figure { display: inline-block; margin: 0 1em 1em 0; }
 std::string export_html(const std::string& run_dir, const std::vector<std::string>& trace_ids,
                         std::vector<std::string>* warnings) {
   const std::vector<ModeEvents> modes = trace_exports::read_run(run_dir, warnings);
-  const json report = build_report(run_dir, nullptr);  // Same lines: warned once above.
+  // Same lines: warned once above. Read as report.json, with operator[]:
+  // a field it leaves out reads null.
+  json report = json::parse(report::to_json(build_report(run_dir, nullptr)));
   const std::vector<std::string> chosen = trace_ids.empty() ? plot_trace_ids(modes) : trace_ids;
   const std::set<std::string> traces(chosen.begin(), chosen.end());
   std::string ids;
