@@ -13,6 +13,7 @@
 #include "launcher/scenario_generate.h"
 #include "launcher/sweep_command.h"
 #include "launcher/trace_command.h"
+#include "traces/explain/text_report.h"
 #include "traces/report/report.h"
 #include "traces/report/report_json.h"
 
@@ -311,8 +312,8 @@ int main(int argc, char** argv) {
     const tearline::v1::RunReport report = tearline::build_report(report_dir, &warnings);
     for (const std::string& warning : warnings)
       fmt::print(stderr, "tearline report: {}\n", warning);
-    fmt::print("{}",
-               report_json ? tearline::report::to_json(report) : tearline::render_text(report));
+    fmt::print("{}", report_json ? tearline::report::to_json(report)
+                                 : tearline::explain::render_text(report));
     return 0;
   } catch (const tearline::ReportError& error) {
     fmt::print(stderr, "tearline report: {}\n", error.what());

@@ -27,9 +27,10 @@
 #include "launcher/resource_limits.h"
 #include "launcher/supervisor.h"
 #include "security/keys.h"
+#include "traces/explain/text_report.h"
+#include "traces/pages/report_page.h"
 #include "traces/report/report.h"
 #include "traces/report/report_json.h"
-#include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
 namespace {
@@ -50,10 +51,10 @@ std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
 
 // report.html, best effort: a failure is a warning, not a failed run.
 // Returns whether it was written.
-bool write_html_report(const fs::path& run_dir) {
+bool write_html_report(const fs::path& run_dir, const v1::RunReport& report) {
   const fs::path path = run_dir / "report.html";
   try {
-    const std::string error = write_whole_file(path, export_html(run_dir.string(), {}, nullptr));
+    const std::string error = write_whole_file(path, pages::report_page(report));
     if (error.empty()) return true;
     fmt::print(stderr, "tearline run: warning: {}\n", error);
   } catch (const std::exception& error) {
@@ -228,14 +229,14 @@ int run_command(const RunOptions& options) {
     return g_interrupted ? 130 : 1;
   }
   for (const std::string& warning : warnings) fmt::print(stderr, "tearline run: {}\n", warning);
-  const std::string text = render_text(report);
+  const std::string text = explain::render_text(report);
   for (const auto& [name, content] :
        {std::pair{"report.json", report::to_json(report)}, std::pair{"report.txt", text}}) {
     if (const std::string error = write_whole_file(run_dir / name, content); !error.empty()) {
       failures.push_back(error);
     }
   }
-  const bool html_written = !options.no_html && write_html_report(run_dir);
+  const bool html_written = !options.no_html && write_html_report(run_dir, report);
   if (!options.quiet) fmt::print("{}", text);
 
   int unaccounted = 0;

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "launcher/file_modes.h"
+#include "traces/pages/report_page.h"
+#include "traces/report/report.h"
 #include "traces/trace_exports/trace_exports.h"
 
 namespace tearline {
@@ -63,7 +65,7 @@ bool write_exports(const TraceCommandOptions& options, std::vector<std::string>*
       {options.mermaid_path,
        [&](std::ostream& out) { out << export_mermaid(run, options.mermaid_trace_ids, warnings); }},
       {options.html_path,
-       [&](std::ostream& out) { out << export_html(run, options.mermaid_trace_ids, warnings); }}};
+       [&](std::ostream& out) { out << pages::report_page(build_report(run, warnings)); }}};
   for (const auto& [path, write] : exports) {
     if (path.empty()) continue;
     size_t bytes = 0;

@@ -2,6 +2,7 @@
 // the handoff maps' numbers and measures every label of every picture as
 // the browser drew it, then writes its findings into <pre id="page-check">:
 //   map MODE HANDOFF IN OUT LOST IN_FLIGHT   (one line per map entry)
+//   words PLOT MODE: TEXT   (what the first screen says of a plot in a mode)
 //   overlap: SVG_ID: A / B     small: SVG_ID: TEXT SIZE     clipped: SVG_ID: TEXT
 //   measured N labels in M pictures
 (() => {
@@ -14,6 +15,12 @@
     for (const g of svg.querySelectorAll("g.handoff")) {
       lines.push(["map", svg.dataset.mode, g.dataset.handoff, number(g, "in"), number(g, "out"),
                   number(g, "lost"), number(g, "in-flight")].join(" "));
+    }
+  }
+  for (const section of document.querySelectorAll("section.plot")) {
+    for (const mode of section.querySelectorAll("div.mode")) {
+      lines.push("words " + section.id.replace(/^plot-/, "") + " " + mode.dataset.mode + ": " +
+                 mode.innerText.replace(/\s+/g, " ").trim());
     }
   }
   let labels = 0, pictures = 0;

@@ -16,8 +16,4 @@ namespace tearline::compare {
 // *warnings (if not null).
 NamedReport load_report(const std::string& path, std::vector<std::string>* warnings);
 
-// Nesting deeper than this is not a report.json a tearline wrote (its
-// deepest value sits about 7 levels down).
-inline constexpr int kReportJsonDepthMax = 32;
-
 }  // namespace tearline::compare

@@ -88,7 +88,8 @@ std::string CopyEnds::sentence(const v1::CopyEnd& end, const std::string& subjec
 }
 
 std::vector<Fact> CopyEnds::of_sanitised(const v1::SharingDecision& decision) {
-  // The decision's copies, grouped by where and how they ended.
+  if (!told_partners_.emplace(decision.handoff(), decision.for_()).second) return {};
+  // The copies for the partner, grouped by where and how they ended.
   std::map<Key, std::vector<const v1::Copy*>> groups;
   for (const v1::Copy& copy : plot_.copies()) {
     const v1::Hop* hop = last_hop(copy);
@@ -105,8 +106,14 @@ std::vector<Fact> CopyEnds::of_sanitised(const v1::SharingDecision& decision) {
     const v1::Copy& copy = *group.front();
     const v1::Hop& hop = *last_hop(copy);
     const bool plural = group.size() > 1;
-    const std::string subject = group.size() == copies ? (plural ? "Those copies" : "That copy")
-                                                       : fmt::format("{} of them", group.size());
+    std::string subject;
+    if (group.size() < copies) {
+      subject = fmt::format("{} of the {} copies for {}", group.size(), copies, decision.for_());
+    } else if (copies == decision.count()) {
+      subject = plural ? "Those copies" : "That copy";
+    } else {
+      subject = fmt::format("The {} copies for {}", copies, decision.for_());
+    }
     if (copy.fate() == "delivered") {
       facts.push_back(
           {fmt::format("{} reached {} on {}.", subject, hop.handoff(),

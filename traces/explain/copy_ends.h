@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -20,8 +21,10 @@ class CopyEnds {
  public:
   CopyEnds(const v1::PlotOutcome& plot, const v1::RunInfo& run);
 
-  // What became of the copies `decision` sanitised, when the report has the
-  // copies; none otherwise.
+  // What became of the copies sanitised at `decision`'s handoff for its
+  // partner, when the report has the copies; none otherwise. Copies do not
+  // name the decision (source value) that made them, so those of every
+  // decision of one handoff and partner are told once, at the first.
   std::vector<Fact> of_sanitised(const v1::SharingDecision& decision);
 
   // The lost_at groups not told yet, in the report's order; copies withheld
@@ -50,6 +53,7 @@ class CopyEnds {
   const v1::PlotOutcome& plot_;
   const v1::RunInfo& run_;
   std::map<Key, size_t> told_;
+  std::set<std::pair<std::string, std::string>> told_partners_;  // handoff, partner
 };
 
 }  // namespace tearline::explain

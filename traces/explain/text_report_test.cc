@@ -48,7 +48,7 @@ std::map<std::string, std::string> sections(const std::string& text) {
 }
 
 TEST(TextReportTest, TheWhyComesFirstThenThePlotsThenTheLongTables) {
-  const std::string text = text_of("why/manchester-2017-seed1.report.json");
+  const std::string text = text_of("manchester-2017-seed1.report.json");
   const size_t why = text.find("\nWHY, IN WORDS");
   const size_t plots = text.find("\nPLOTS:");
   const size_t died = text.find("\nWHERE THE COPIES DIED");
@@ -71,36 +71,9 @@ TEST(TextReportTest, TheWhyComesFirstThenThePlotsThenTheLongTables) {
   }
 }
 
-// The old report's sections (traces/report/text_report.cc, from the JSON),
-// the same from the typed report, but where the old one misread the report:
-// WHERE THE COPIES DIED now also lists withheld copies, SOURCE EXPOSURE
-// reads the handles (the old one showed "-"), and a plot without a path is
-// no longer listed with an empty one.
-TEST(TextReportTest, KeepsTheOldReportsSections) {
-  for (const char* fixture :
-       {"manchester-2017-seed1.report.json", "manchester-2017-seed1-chaos7.report.json"}) {
-    SCOPED_TRACE(fixture);
-    std::ifstream in(kReports / fixture);
-    const std::string old_text =
-        std::regex_replace(tearline::render_text(nlohmann::json::parse(in)),
-                           std::regex(R"(\n  \S+, \w+: (?=\n))"), "");
-    const std::map<std::string, std::string> old_sections = sections(old_text);
-    const std::map<std::string, std::string> new_sections = sections(text_of(fixture));
-    EXPECT_GE(old_sections.size(), 8u);
-    for (const auto& [title, body] : old_sections) {
-      if (title.starts_with("WHERE THE COPIES DIED") || title.starts_with("SOURCE EXPOSURE")) {
-        continue;
-      }
-      const auto found = new_sections.find(title);
-      ASSERT_NE(found, new_sections.end()) << title;
-      EXPECT_EQ(found->second, body) << title;
-    }
-  }
-}
-
 TEST(TextReportTest, LinesStayWithinTheWidthWithoutTrailingSpaces) {
   for (const char* fixture :
-       {"why/manchester-2017-seed1.report.json", "manchester-2017-seed1-chaos7.report.json",
+       {"manchester-2017-seed1.report.json", "manchester-2017-seed1-chaos7.report.json",
         "manchester-2017-full-sharing-seed1.report.json"}) {
     SCOPED_TRACE(fixture);
     std::istringstream lines(text_of(fixture));

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "traces/report/report_fixtures.h"
 #include "traces/report/report_json.h"
 
 namespace tearline::explain {
@@ -42,8 +43,8 @@ std::string all_facts(const Story& story) {
 
 class WhyTest : public ::testing::Test {
  protected:
-  const std::vector<Story> stories_ = explain(
-      report::read_report_json((kReports / "why/manchester-2017-seed1.report.json").string()));
+  const std::vector<Story> stories_ =
+      explain(report::read_report_json((kReports / "manchester-2017-seed1.report.json").string()));
 };
 
 TEST_F(WhyTest, TellsThePlotsInOrderEachInBothModes) {
@@ -82,7 +83,7 @@ TEST_F(WhyTest, BilateralManchesterTellsTheSanitisingAtAgencyUsAndWhatBecameOfTh
   const Fact* thin = fact_of(
       story,
       "3 warnings reached unit.manchester between 30 March 2017 08:45 and 4 May 2017 09:03 with "
-      "subject and area: too thin to act on, with no site and no window.");
+      "subject and area: too thin to act on, with no site or window.");
   ASSERT_NE(thin, nullptr);
   EXPECT_EQ(thin->handoff, "intake@unit.manchester");
   EXPECT_NE(fact_of(story, "1 copy was lost on the link agency.uk->agency.ru (liaison-loss)."),
@@ -95,8 +96,8 @@ TEST_F(WhyTest, BilateralStPetersburgTellsTheWithheldCopiesAndTheLateWarning) {
   EXPECT_EQ(story.headline,
             "Not averted: 2 warnings reached unit.stpetersburg, but none had the detail to act "
             "on.");
-  EXPECT_EQ(story.facts.at(0).text, "The intelligence was held by agency.ru.");
-  EXPECT_EQ(story.facts.at(0).handoff, "sharing@agency.ru");
+  EXPECT_EQ(story.facts.at(0).text, "The intelligence was held by agency.ru (2 reports).");
+  EXPECT_EQ(story.facts.at(0).handoff, "desk@agency.ru");
   for (const char* partner : {"agency.uk", "agency.us"}) {
     const Fact* withheld =
         fact_of(story, std::string("agency.ru withheld 2 copies from ") + partner +
@@ -112,9 +113,10 @@ TEST_F(WhyTest, BilateralStPetersburgTellsTheWithheldCopiesAndTheLateWarning) {
   }
   EXPECT_NE(fact_of(story,
                     "1 warning reached unit.stpetersburg on 4 April 2017 09:54 with area and "
-                    "method: too thin to act on, with no subject, no site and no window, and too "
+                    "method: too thin to act on, with no subject and no site or window, and too "
                     "late: 2 days 22 hours after the unit had to act, by 1 April 2017 11:40 (the "
-                    "attack less its response time of 2 days)."),
+                    "attack less its response time of 2 days); on its way it waited longest in "
+                    "intake@unit.stpetersburg, 4 hours."),
             nullptr);
 }
 
@@ -125,7 +127,9 @@ TEST_F(WhyTest, CoordinatedManchesterIsAvertedWithItsLeadTimePathAndCentreMember
   EXPECT_EQ(story.headline,
             "Averted: an actionable warning reached unit.manchester on 6 May 2017 23:15, 15 days "
             "22 hours before the attack.");
-  EXPECT_NE(fact_of(story, "The intelligence was held by agency.us."), nullptr);
+  EXPECT_NE(fact_of(story,
+                    "The intelligence was held by agency.uk (3 reports) and agency.us (1 report)."),
+            nullptr);
   const Fact* path = fact_of(story,
                              "Its path: desk@agency.us > agency.us->broker > officers@broker > "
                              "broker->unit.manchester > intake@unit.manchester.");
@@ -138,7 +142,7 @@ TEST_F(WhyTest, CoordinatedManchesterIsAvertedWithItsLeadTimePathAndCentreMember
 
 TEST(WhyOlderReportTest, WithoutTheNewFactsItSaysLessButNothingWrong) {
   const std::vector<Story> stories =
-      explain(report::read_report_json((kReports / "manchester-2017-seed1.report.json").string()));
+      explain(report::fixtures::older(report::fixtures::load("manchester-2017-seed1")));
   const Story& manchester = story_of(stories, "plot.manchester-2017-05-22", "bilateral");
   SCOPED_TRACE(all_facts(manchester));
   EXPECT_NE(fact_of(manchester,

@@ -236,4 +236,8 @@ std::string report_page(const v1::RunReport& report, const std::vector<explain::
   return out + "</body>\n</html>\n";
 }
 
+std::string report_page(const v1::RunReport& report) {
+  return report_page(report, explain::explain(report), explain::explain_faults(report));
+}
+
 }  // namespace tearline::pages

@@ -23,4 +23,7 @@ inline constexpr size_t kFaultLinesShownMax = 12;
 std::string report_page(const v1::RunReport& report, const std::vector<explain::Story>& stories,
                         const std::vector<explain::FaultLine>& faults);
 
+// The page with the report's own words (explain(), explain_faults()).
+std::string report_page(const v1::RunReport& report);
+
 }  // namespace tearline::pages

@@ -88,7 +88,7 @@ TEST(ReportPage, BilateralManchesterTellsWhatBecameOfEachCopy) {
                             "database@agency.uk at agency.uk</td>"),
             std::string::npos);
   // The three too-thin arrivals at unit.manchester.
-  EXPECT_EQ(occurrences(manchester, "<td>too thin (lacks site, window)</td>"), 3u);
+  EXPECT_EQ(occurrences(manchester, "<td>too thin (lacks site or window)</td>"), 3u);
   // The same in the timeline, on a date axis.
   const std::string timeline =
       between(page, "id=\"timeline-plot.manchester-2017-05-22\"", "</svg>");

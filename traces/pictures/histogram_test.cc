@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "traces/pictures/test_support.h"
@@ -43,10 +44,13 @@ TEST(Histogram, EachBarShowsItsCount) {
   EXPECT_EQ(total, link.delay_h().n());
   EXPECT_NE(picture.svg.find(">delay, hours</text>"), std::string::npos);
   EXPECT_NE(picture.svg.find(">messages</text>"), std::string::npos);
-  // The y axis: 0, half and the largest count (197) as ticks.
+  // The y axis: 0, half and the largest count as ticks.
+  uint32_t largest = 0;
+  for (const auto& bin : link.delay_histogram_h().bins()) largest = std::max(largest, bin.count());
+  ASSERT_GT(largest, 1u);
   EXPECT_NE(picture.svg.find("class=\"tick\""), std::string::npos);
-  EXPECT_NE(picture.svg.find(">197</text>"), std::string::npos);
-  EXPECT_NE(picture.svg.find(">98</text>"), std::string::npos);
+  EXPECT_NE(picture.svg.find(">" + std::to_string(largest) + "</text>"), std::string::npos);
+  EXPECT_NE(picture.svg.find(">" + std::to_string(largest / 2) + "</text>"), std::string::npos);
   EXPECT_EQ(overlapping_labels(picture.labels), "");
   EXPECT_GE(testing::smallest_font_px(picture.labels), 12);
 }
@@ -59,7 +63,8 @@ TEST(Histogram, ALongTailSpeaksDaysOnALogScale) {
   EXPECT_NE(picture.svg.find(">delay, days, log scale</text>"), std::string::npos);
   // The last edge: 671 h is 28 days.
   EXPECT_NE(picture.svg.find(">28</text>"), std::string::npos) << picture.svg;
-  EXPECT_EQ(bar_counts(picture.svg).back(), "446");
+  EXPECT_EQ(bar_counts(picture.svg).back(),
+            count_text(database.delay_histogram_h().bins().rbegin()->count()));
   EXPECT_EQ(overlapping_labels(picture.labels), "");
 }
 

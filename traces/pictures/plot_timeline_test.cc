@@ -38,7 +38,7 @@ TEST(PlotTimeline, ManchesterShowsTheTearlineCopyStillHeldAndTheThinWarnings) {
   // Three too-thin arrivals at unit.manchester in the bilateral mode, six in
   // the coordinated (the centre's and the poll's).
   EXPECT_EQ(occurrences(svg, "class=\"mark warning\""), 9u);
-  EXPECT_EQ(occurrences(svg, ": too thin (lacks site, window)</text>"), 9u);
+  EXPECT_EQ(occurrences(svg, ": too thin (lacks site or window)</text>"), 9u);
   EXPECT_EQ(occurrences(svg, "class=\"mark averted\""), 1u);
   EXPECT_NE(svg.find("actionable at unit.manchester 6 May 23:15, 15.9 d before the attack"),
             std::string::npos);
@@ -54,7 +54,7 @@ TEST(PlotTimeline, StPetersburgShowsTheWithheldCopies) {
   const std::string svg = plot_timeline(report, kStPetersburg).svg;
   EXPECT_EQ(occurrences(svg, "✕ withheld:source-protection at sharing@agency.ru"), 4u);
   EXPECT_EQ(occurrences(svg, "class=\"mark lost\""), 4u);
-  EXPECT_NE(svg.find("too thin (lacks subject, site, window) and too late"), std::string::npos);
+  EXPECT_NE(svg.find("too thin (lacks subject, site or window) and too late"), std::string::npos);
   EXPECT_NE(svg.find(">attack 3 Apr 11:40</text>"), std::string::npos);
 }
 

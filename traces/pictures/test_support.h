@@ -9,21 +9,18 @@
 
 #include "tearline/v1/run_report.pb.h"
 #include "traces/pictures/svg.h"
-#include "traces/report/report_json.h"
+#include "traces/report/report_fixtures.h"
 
 namespace tearline::pictures::testing {
 
-// tests/data/reports/pictures/<name>: a fixture with the facts the new
-// report builder adds (copies, histograms, withheld_at, missing, trust).
+// tests/data/reports/<name>.report.json: the report of a real run.
 inline v1::RunReport pictures_fixture(const std::string& name = "manchester-2017-seed1") {
-  return report::read_report_json(std::string(TEARLINE_SOURCE_DIR) +
-                                  "/tests/data/reports/pictures/" + name + ".report.json");
+  return report::fixtures::load(name);
 }
 
-// tests/data/reports/<name>: today's reports, without those facts.
+// The same, as a report of before the why (report::fixtures::older).
 inline v1::RunReport plain_fixture(const std::string& name) {
-  return report::read_report_json(std::string(TEARLINE_SOURCE_DIR) + "/tests/data/reports/" + name +
-                                  ".report.json");
+  return report::fixtures::older(report::fixtures::load(name));
 }
 
 // Every pair of labels whose boxes overlap, as "a / b" lines ("" when none).

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "traces/explain/text_report.h"
 #include "traces/report/report.h"
 #include "traces/report/report_json.h"
 #include "traces/report/test_support.h"
@@ -86,7 +87,7 @@ json build(const TempRunDir& run, std::string* text = nullptr) {
   std::vector<std::string> warnings;
   const v1::RunReport report = build_report(run.path(), &warnings);
   EXPECT_TRUE(warnings.empty()) << warnings.front();
-  if (text != nullptr) *text = render_text(report);
+  if (text != nullptr) *text = explain::render_text(report);
   return json::parse(to_json(report));
 }
 

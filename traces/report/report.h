@@ -3,7 +3,6 @@
 // call from any thread.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,14 +25,5 @@ class ReportError : public std::runtime_error {
 // as is a run that did not finish. Throws ReportError if run_dir has no
 // mode with traces.
 v1::RunReport build_report(const std::string& run_dir, std::vector<std::string>* warnings);
-
-// The human report: modes side by side.
-std::string render_text(const v1::RunReport& report);
-
-// A report time: "2017-05-20 10:00" from its ISO date-time, else
-// "hour 490.0" from its scenario hour, else "-".
-std::string when_text(const nlohmann::json& iso, const nlohmann::json& t_h);
-// A lead time in hours: "15d 16.5h", "7.5h", or "-".
-std::string lead_text(const nlohmann::json& lead_h);
 
 }  // namespace tearline

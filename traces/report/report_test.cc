@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "traces/explain/text_report.h"
 #include "traces/report/mode_builder.h"
 #include "traces/report/report_json.h"
 #include "traces/report/test_support.h"
@@ -191,7 +192,7 @@ TEST_F(ReportTest, ExposureAndNodes) {
 }
 
 TEST_F(ReportTest, TextPutsModesSideBySideWithinTheLineLimit) {
-  const std::string text = render_text(proto_);
+  const std::string text = explain::render_text(proto_);
   std::istringstream lines(text);
   std::string plot_row;
   for (std::string line; std::getline(lines, line);) {
@@ -253,7 +254,7 @@ TEST(BuildReport, WithoutARunEventValuesAreNullAndTheTextSaysSo) {
   ASSERT_EQ(bilateral["anomalies"].size(), 1u);
   EXPECT_EQ(bilateral["anomalies"][0]["check"], "run_event");
 
-  const std::string text = render_text(built);
+  const std::string text = explain::render_text(built);
   EXPECT_NE(text.find("scenario: -   seed: -\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  no plots in the run information\n"), std::string::npos) << text;
   EXPECT_NE(text.find("launcher.trace.jsonl has no run event"), std::string::npos) << text;

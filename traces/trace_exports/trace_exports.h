@@ -1,6 +1,6 @@
 // Exports of a run's traces to existing viewers: Perfetto / chrome://tracing
 // (Chrome Trace Event JSON), OpenTelemetry consumers such as Jaeger
-// (OTLP/JSON), Mermaid sequence diagrams and a self-contained HTML page.
+// (OTLP/JSON) and Mermaid sequence diagrams. report.html is traces/pages/.
 #pragma once
 
 #include <cstddef>
@@ -36,11 +36,5 @@ std::vector<std::pair<std::string, size_t>> export_otlp(const std::string& run_d
 // run event in launcher.trace.jsonl).
 std::string export_mermaid(const std::string& run_dir, const std::vector<std::string>& trace_ids,
                            std::vector<std::string>* warnings);
-// A self-contained HTML page (inline CSS and SVG, no scripts): the plot table
-// of build_report(), per mode a sequence diagram of trace_ids (empty: every
-// plot's) and per-handoff delay histograms. Throws ReportError if run_dir
-// has no mode with traces.
-std::string export_html(const std::string& run_dir, const std::vector<std::string>& trace_ids,
-                        std::vector<std::string>* warnings);
 
 }  // namespace tearline
