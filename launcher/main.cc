@@ -14,6 +14,7 @@
 #include "launcher/sweep_command.h"
 #include "launcher/trace_command.h"
 #include "traces/explain/text_report.h"
+#include "traces/pages/picture_files.h"
 #include "traces/report/report.h"
 #include "traces/report/report_json.h"
 
@@ -154,6 +155,11 @@ int main(int argc, char** argv) {
       "report", "Print the report of a run directory, computed from its traces.");
   report_app->add_option("run_dir", report_dir, "run directory")->required();
   report_app->add_flag("--json", report_json, "print report.json instead of the text report");
+  std::string pictures_dir;
+  report_app->add_option("--pictures", pictures_dir,
+                         "also write the report's pictures as standalone SVG files into this "
+                         "existing folder: map-<mode>.svg (the handoff map) and "
+                         "timeline-<plot>.svg (each plot's copies on a date axis)");
 
   tearline::CompareOptions compare;
   CLI::App* compare_app = app.add_subcommand(
@@ -246,13 +252,12 @@ int main(int argc, char** argv) {
   trace_app->add_option("--mermaid", trace.mermaid_path,
                         "write a Mermaid sequence diagram of the chosen trace ids");
   trace_app->add_option("--html", trace.html_path,
-                        "write a self-contained HTML page: plot table, sequence diagrams of the "
-                        "chosen trace ids, delay histograms");
+                        "write report.html to FILE: the why in words, the handoff maps, the plot "
+                        "timelines, then the numbers (what `tearline run` writes)");
   trace_app->add_flag("--group-readable", trace.group_readable,
                       "exports readable by the group too (0640); by default only by you (0600)");
   trace_app->add_option("--trace-id", trace.mermaid_trace_ids,
-                        "--mermaid, --html: a trace id to draw (repeatable; default: every "
-                        "plot's)");
+                        "--mermaid: a trace id to draw (repeatable; default: every plot's)");
 
   try {
     app.parse(argc, argv);
@@ -314,6 +319,15 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "tearline report: {}\n", warning);
     fmt::print("{}", report_json ? tearline::report::to_json(report)
                                  : tearline::explain::render_text(report));
+    if (!pictures_dir.empty()) {
+      try {
+        for (const auto& path : tearline::pages::write_pictures(report, pictures_dir))
+          fmt::print(stderr, "tearline report: wrote {}\n", path.string());
+      } catch (const std::runtime_error& error) {
+        fmt::print(stderr, "tearline report: {}\n", error.what());
+        return 1;
+      }
+    }
     return 0;
   } catch (const tearline::ReportError& error) {
     fmt::print(stderr, "tearline report: {}\n", error.what());

@@ -163,7 +163,7 @@ std::string numbers_section(const v1::RunReport& report) {
   return out;
 }
 
-constexpr const char* kStyle = R"(<style>
+constexpr const char* kPageStyle = R"(
 body { font-family: sans-serif; font-size: 15px; margin: 1em 2em; color: #222; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin: 1.2em 0 0.4em; }
@@ -181,34 +181,11 @@ a.to-row { font-size: 0.85em; color: #36c; }
 figure { margin: 0 0 1em 0; } figcaption { font-weight: bold; margin-bottom: 0.3em; }
 .scroll { overflow-x: auto; }
 figure.histogram { display: inline-block; margin-right: 1.5em; vertical-align: top; }
-svg text { font-size: 12px; fill: #222; }
-svg .name, svg .node-name, svg .mode-heading { font-weight: bold; }
-svg rect.node { fill: #f6f8fb; stroke: #789; } svg rect.node.centre { fill: #eef6ee; }
-svg rect.chip { fill: #fff; stroke: #9ab; } svg rect.chip.lossy { stroke: #b00; }
-svg path.link { fill: none; stroke: #68a; stroke-width: 1.5; }
-svg path.link.lossy { stroke: #c44; stroke-dasharray: 5 3; }
-svg marker path { fill: #68a; }
-svg text.loss, svg text.outcome.lost, svg text.not-averted, .lost { fill: #b00; color: #b00; }
-svg text.degraded { fill: #a60; }
-svg .grid { stroke: #e4e4e4; } svg .tick { fill: #555; }
-svg line.attack { stroke: #b00; stroke-width: 2; } svg text.attack { fill: #b00; }
-svg line.deadline { stroke: #d80; stroke-width: 2; stroke-dasharray: 6 3; } svg text.deadline { fill: #a50; }
-svg rect.hop.link { fill: #58c; } svg rect.hop.queue { fill: #e9a23b; }
-svg rect.hop.thin { opacity: 0.75; }
-svg line.derived { stroke: #aaa; stroke-dasharray: 2 2; }
-svg path.mark.lost { stroke: #b00; stroke-width: 2.5; }
-svg circle.mark.held { fill: #fff; stroke: #555; stroke-width: 2; }
-svg circle.mark.warning { fill: #e60; } svg circle.mark.averted { fill: #080; }
-svg text.outcome.held, .held { fill: #555; color: #555; }
-svg text.outcome.warning, .warning { fill: #c50; color: #c50; }
-svg text.outcome.averted, svg text.averted, .averted { fill: #070; color: #070; }
-svg rect.bar { fill: #58c; } svg line.axis { stroke: #444; } svg text.count { fill: #222; }
 .key.link { color: #58c; font-weight: bold; } .key.queue { color: #d90; font-weight: bold; }
 table.numbers { border-collapse: collapse; margin-bottom: 1em; }
 table.numbers td, table.numbers th { border: 1px solid #bbb; padding: 2px 8px; }
 table.numbers td.n { text-align: right; } table.numbers td.lost { color: #b00; }
 table.numbers tr:target { background: #ffd; }
-</style>
 )";
 
 }  // namespace
@@ -222,7 +199,8 @@ std::string report_page(const v1::RunReport& report, const std::vector<explain::
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
       "<title>{0}</title>\n{1}</head>\n<body>\n<h1>{0}</h1>\n<p class=\"modes-line\">Both "
       "worlds on the same intelligence: {2}. Numbers are <a href=\"#numbers\">below</a>.</p>\n",
-      esc(title), kStyle, esc([&] {
+      esc(title), fmt::format("<style>{}{}</style>\n", kPageStyle, pictures::kPictureStyle),
+      esc([&] {
         std::string names;
         for (const std::string& name : mode_names(report))
           names += (names.empty() ? "" : " and ") + name;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <cmath>
 #include <string_view>
 
@@ -156,6 +157,14 @@ std::string Svg::finish(double width_px, double height_px) const {
                             html_escape(marker_id_))
               : "",
       body_);
+}
+
+std::string standalone_svg(const Picture& picture) {
+  const size_t tag_end = picture.svg.find('>');
+  assert(picture.svg.starts_with("<svg") && tag_end != std::string::npos);
+  return picture.svg.substr(0, tag_end + 1) + "\n<style>" + kPictureStyle +
+         "</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\" />" +
+         picture.svg.substr(tag_end + 1);
 }
 
 std::string count_text(uint64_t count) {

@@ -103,6 +103,37 @@ struct Picture {
   double height_px = 0;
 };
 
+// How the pictures look: the CSS of their classes (pages put it in their
+// <style>; standalone_svg() puts it inside the svg).
+inline constexpr const char* kPictureStyle = R"(
+svg { font-family: sans-serif; }
+svg text { font-size: 12px; fill: #222; }
+svg .name, svg .node-name, svg .mode-heading { font-weight: bold; }
+svg rect.node { fill: #f6f8fb; stroke: #789; } svg rect.node.centre { fill: #eef6ee; }
+svg rect.chip { fill: #fff; stroke: #9ab; } svg rect.chip.lossy { stroke: #b00; }
+svg path.link { fill: none; stroke: #68a; stroke-width: 1.5; }
+svg path.link.lossy { stroke: #c44; stroke-dasharray: 5 3; }
+svg marker path { fill: #68a; }
+svg text.loss, svg text.outcome.lost, svg text.not-averted, .lost { fill: #b00; color: #b00; }
+svg text.degraded { fill: #a60; }
+svg .grid { stroke: #e4e4e4; } svg .tick { fill: #555; }
+svg line.attack { stroke: #b00; stroke-width: 2; } svg text.attack { fill: #b00; }
+svg line.deadline { stroke: #d80; stroke-width: 2; stroke-dasharray: 6 3; } svg text.deadline { fill: #a50; }
+svg rect.hop.link { fill: #58c; } svg rect.hop.queue { fill: #e9a23b; }
+svg rect.hop.thin { opacity: 0.75; }
+svg line.derived { stroke: #aaa; stroke-dasharray: 2 2; }
+svg path.mark.lost { stroke: #b00; stroke-width: 2.5; }
+svg circle.mark.held { fill: #fff; stroke: #555; stroke-width: 2; }
+svg circle.mark.warning { fill: #e60; } svg circle.mark.averted { fill: #080; }
+svg text.outcome.held, .held { fill: #555; color: #555; }
+svg text.outcome.warning, .warning { fill: #c50; color: #c50; }
+svg text.outcome.averted, svg text.averted, .averted { fill: #070; color: #070; }
+svg rect.bar { fill: #58c; } svg line.axis { stroke: #444; } svg text.count { fill: #222; }
+)";
+
+// The picture as a file of its own: its style inside, on a white ground.
+std::string standalone_svg(const Picture& picture);
+
 // "1,234" for 1234.
 std::string count_text(uint64_t count);
 // A duration: "0.8 h", "37 h", "4.4 d" (days above three days).
