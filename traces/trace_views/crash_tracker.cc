@@ -20,17 +20,37 @@ EventRef EventRef::of(const report::EventFields& fields, Interner* names) {
 }
 
 void LastSeen::add(const EventRef& event, std::string_view kind) {
-  const bool acked = kind == "acked";
-  if (!seen_ || last_.key < event.key) {
-    last_ = event;
-    last_acked_ = acked;
-    last_sent_ = kind == "sent" || kind == "resent";
+  if (!seen_ || last_.key < event.key) last_ = event;
+  const bool resent = kind == "resent";
+  if (resent || kind == "attempt_lost" || kind == "acked" || kind == "duplicate") {
+    link_events_.push_back({event, resent || kind == "attempt_lost", resent, kind == "acked"});
+  } else if (!last_other_ || last_other_->key < event.key) {
+    last_other_ = event;
+    last_other_sent_ = kind == "sent";
   }
-  if (!acked && (!last_not_acked_ || last_not_acked_->key < event.key)) {
-    last_not_acked_ = Place{event.key, event.has_wall_ms, event.node};
-  }
+  if (kind == "received" && (!received_ || received_->key < event.key)) received_ = event;
   seen_ = true;
   settled_ |= report::is_terminal(kind) || kind == "in_flight";
+}
+
+LastSeen::Places LastSeen::places() const {
+  Places places{last_other_.value_or(last_), false, last_other_ && last_other_sent_, last_other_};
+  bool have_last = last_other_.has_value();
+  for (const LinkEvent& link : link_events_) {
+    const bool after_arrival =
+        received_ && link.event.handoff == received_->handoff && received_->key < link.event.key;
+    if (after_arrival) continue;
+    if (!have_last || places.last.key < link.event.key) {
+      places.last = link.event;
+      places.last_acked = link.acked;
+      places.last_sent = link.sent;
+      have_last = true;
+    }
+    if (link.placing && (!places.placed || places.placed->key < link.event.key)) {
+      places.placed = link.event;
+    }
+  }
+  return places;
 }
 
 void Deaths::add(const report::EventFields& fields) {
@@ -61,30 +81,33 @@ const report::Death* Deaths::after(uint32_t node, const TimeKey& key, bool has_w
 
 std::optional<CrashLoss> Deaths::loss_of(const LastSeen& seen) const {
   if (!seen.seen() || seen.settled() || in_order_.empty()) return std::nullopt;
-  const EventRef& last = seen.last();
+  const LastSeen::Places places = seen.places();
+  const EventRef& last = places.last;
   // As report::holder_of: with the receiver once the sender saw it
   // acknowledged.
-  const uint32_t holder = seen.last_acked_ && last.peer != Interner::kEmpty ? last.peer : last.node;
-  // An acknowledged message got to its receiver when the receiver last did
-  // something with it (the acknowledgement may come after the receiver died).
-  const report::Death* death = nullptr;
-  if (seen.last_acked_ && seen.last_not_acked_ && seen.last_not_acked_->node == holder) {
-    death = after(holder, seen.last_not_acked_->key, seen.last_not_acked_->has_wall_ms);
-  } else {
-    death = after(holder, last.key, last.has_wall_ms);
-  }
+  const uint32_t holder =
+      places.last_acked && last.peer != Interner::kEmpty ? last.peer : last.node;
+  // Where and when the holder got it: the receiver's own last event, say,
+  // not the acknowledgement that reached the sender after the receiver died.
+  const EventRef& got_there =
+      places.placed && places.placed->node == holder ? *places.placed : last;
+  const report::Death* death = after(holder, got_there.key, got_there.has_wall_ms);
   uint32_t dead_node = holder;
-  if (death == nullptr && seen.last_sent_ && last.peer != Interner::kEmpty) {
+  uint32_t handoff = got_there.handoff;
+  if (death == nullptr && places.last_sent && last.peer != Interner::kEmpty) {
     // On its way, left by its sender to a receiver that died before taking
     // it in.
     death = after(last.peer, last.key, last.has_wall_ms);
     dead_node = last.peer;
+    handoff = last.handoff;
   }
   if (death == nullptr) return std::nullopt;
-  return CrashLoss{
-      {std::max(death->t_h, last.key.t_h), death->wall_ms, last.key.file, last.key.line},
-      dead_node,
-      death->loss_reason};
+  const EventRef& very_last = seen.last();
+  return CrashLoss{{std::max(death->t_h, very_last.key.t_h), death->wall_ms, very_last.key.file,
+                    very_last.key.line},
+                   dead_node,
+                   handoff,
+                   death->loss_reason};
 }
 
 void CrashTracker::add(const report::EventFields& fields) {

@@ -1,9 +1,9 @@
 // The messages crashes lost, as report::add_crash_losses finds them in a
 // mode's events in time order, but from trace lines read in any order and
 // without keeping them: per message, only where it was last seen (LastSeen:
-// its last event, and the place of its last other than an
-// acknowledgement); per node, its deaths (Deaths). Internal to
-// tearline_trace_views.
+// its last event, its last arrival, its last event of another kind than the
+// link's own retransmissions and acknowledgements, and those); per node, its
+// deaths (Deaths). Internal to tearline_trace_views.
 #pragma once
 
 #include <cstdint>
@@ -49,22 +49,37 @@ class LastSeen {
 
  private:
   friend class Deaths;
-  struct Place {
-    TimeKey key;
-    bool has_wall_ms = false;
-    uint32_t node = Interner::kEmpty;
+  // A "resent", "attempt_lost", "acked" or "duplicate": the link's own
+  // events, which after the receiver took the message in do not move it.
+  struct LinkEvent {
+    EventRef event;
+    bool placing = false;  // "resent" or "attempt_lost": it was on the link then.
+    bool sent = false;     // "resent".
+    bool acked = false;
   };
+  // As report::add_crash_losses's Seen, once every event is in: the last
+  // event but the link's events after the arrival (`last`), and the last
+  // that put it somewhere (`placed`, absent when none).
+  struct Places {
+    EventRef last;
+    bool last_acked = false, last_sent = false;
+    std::optional<EventRef> placed;
+  };
+  Places places() const;
 
   bool seen_ = false, settled_ = false;
-  bool last_acked_ = false, last_sent_ = false;  // "acked"; "sent" or "resent".
-  EventRef last_;
-  std::optional<Place> last_not_acked_;
+  EventRef last_;                       // Every event's last.
+  std::optional<EventRef> last_other_;  // Of the other kinds.
+  bool last_other_sent_ = false;        // It is a "sent".
+  std::optional<EventRef> received_;    // The last arrival.
+  std::vector<LinkEvent> link_events_;  // Few: an acknowledgement, a resend or two.
 };
 
 // A message lost to a crash: the "lost" event add_crash_losses derives.
 struct CrashLoss {
-  TimeKey key;        // Its death's times, its last event's file and line.
-  uint32_t node = 0;  // Where it died (interned).
+  TimeKey key;           // Its death's times, its last event's file and line.
+  uint32_t node = 0;     // Where it died (interned).
+  uint32_t handoff = 0;  // Where the dead node held it (interned).
   // "crash:<node>" or report::kLauncherDiedReason: a view into Deaths.
   std::string_view reason;
 };

@@ -48,7 +48,7 @@ std::vector<std::string> tracked_losses(const std::vector<Event>& events) {
   std::vector<std::string> texts;
   for (const DerivedLoss& derived : tracker.losses()) {
     texts.push_back(text_of(derived.msg, names.text(derived.loss.node), derived.loss.reason,
-                            names.text(derived.last.handoff), derived.last.trace,
+                            names.text(derived.loss.handoff), derived.last.trace,
                             derived.loss.key));
   }
   return texts;

@@ -135,6 +135,7 @@ class Tally {
     event.key = loss->key;
     event.has_wall_ms = true;  // As the derived event: the death's, 0 when it had none.
     event.node = loss->node;
+    event.handoff = loss->handoff;
     event.kind = lost_kind_;
     event.reason = names_.id(loss->reason);
     return event;

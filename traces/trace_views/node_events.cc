@@ -101,7 +101,7 @@ void NodeEvents::read(std::vector<std::string>* warnings) {
       continue;
     }
     held_.push_back({derived.loss.key, true, "lost", std::string(derived.msg),
-                     std::string(names.text(derived.last.handoff)), "",
+                     std::string(names.text(derived.loss.handoff)), "",
                      std::string(derived.loss.reason), std::nullopt});
   }
 
