@@ -1,6 +1,7 @@
 // `tearline sweep` on the small scenario (2 values of a partner's trust x 3
 // seeds, both modes): every row of sweep.csv says what its run's report
-// says; the same command again resumes and runs nothing twice; an
+// says, and sweep.json reads back through its reader to the same rows; the
+// same command again resumes and runs nothing twice; an
 // interrupted sweep resumes where it stopped; a bad parameter is exit 2
 // before any run starts.
 #include <gtest/gtest.h>
@@ -10,6 +11,8 @@
 #include <map>
 #include <sstream>
 
+#include "sweep/sweep_json.h"
+#include "sweep/sweep_results.h"
 #include "tests/child.h"
 
 namespace tearline::testing {
@@ -100,6 +103,13 @@ TEST(Sweep, EveryRowSaysWhatItsRunsReportSaysAndTheSameCommandResumes) {
                      std::stod(row.at("agency[0].partner[0].trust")));
   }
   EXPECT_EQ(runs_per_value, (std::map<std::string, int>{{"0.3", 6}, {"0.9", 6}}));
+  // sweep.json reads back through its one reader, to rows that render the
+  // same CSV.
+  const v1::SweepResults results = sweep::read_sweep_json((out / "sweep.json").string());
+  EXPECT_EQ(results.scenario(), "small");
+  EXPECT_EQ(results.seeds_size(), 3);
+  EXPECT_EQ(results.rows_size(), 12);
+  EXPECT_EQ(sweep::csv_of(results), slurp(out / "sweep.csv"));
   // A finished run keeps its report and scenario, not its traces.
   EXPECT_TRUE(fs::exists(out / "runs/p0-seed1/scenario.toml"));
   EXPECT_FALSE(fs::exists(out / "runs/p0-seed1/coordinated"));
