@@ -122,6 +122,21 @@ TEST(Sweep, EveryRowSaysWhatItsRunsReportSaysAndTheSameCommandResumes) {
   EXPECT_EQ(fs::last_write_time(out / "runs/p0-seed1/report.json"), made);
   EXPECT_EQ(slurp(out / "sweep.csv"), csv);
 
+  // A report that is there and does not read is named, and its run's rows
+  // keep only the exit code.
+  { std::ofstream(out / "runs/p0-seed1/report.json") << R"({"modes": 3})"; }
+  const Finished unreadable = run_tearline(sweep_args(out, "1-3"), dir.path());
+  ASSERT_EQ(unreadable.exit_code, 0) << unreadable.err;
+  EXPECT_NE(unreadable.err.find("runs/p0-seed1/report.json"), std::string::npos) << unreadable.err;
+  int without_report = 0;
+  for (const auto& row : csv_rows(out / "sweep.csv")) {
+    if (row.at("run") != "runs/p0-seed1") continue;
+    ++without_report;
+    EXPECT_EQ(row.at("exit"), "0");
+    EXPECT_EQ(row.at("created"), "");
+  }
+  EXPECT_EQ(without_report, 2);  // One per mode asked for.
+
   // Other seeds in the same folder are another sweep.
   const Finished other = run_tearline(sweep_args(out, "1-4"), dir.path());
   EXPECT_EQ(other.exit_code, 2);
