@@ -23,6 +23,8 @@
 #include "launcher/run_command.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_results.h"
+#include "traces/report/report.h"
+#include "traces/report/report_json.h"
 #include "traces/report/text_table.h"
 
 extern char** environ;
@@ -150,40 +152,50 @@ std::optional<int> exit_of_finished(const fs::path& run_dir) {
   return std::nullopt;
 }
 
-json report_of(const fs::path& run_dir) {
-  std::ifstream in(run_dir / "report.json");
-  return json::parse(in, nullptr, /*allow_exceptions=*/false);
+// The run's report; nullopt when it has none that reads, which its rows
+// then show by their exit code alone. A run that failed before writing one
+// is said by its exit code; a report that is there and does not read (of
+// an older tearline, say) is said here.
+std::optional<v1::RunReport> report_of(const fs::path& run_dir) {
+  const fs::path path = run_dir / "report.json";
+  std::error_code error;
+  if (!fs::exists(path, error)) return std::nullopt;
+  try {
+    return report::read_report_json(path.string());
+  } catch (const ReportError& failure) {
+    fmt::print(stderr, "tearline sweep: {}; its rows give only the exit code\n", failure.what());
+    return std::nullopt;
+  }
 }
 
 // A line per point and plot, a column per mode: in how many of its runs
 // the plot was averted.
-void print_summary(const std::vector<Parameter>& parameters, const std::vector<json>& rows) {
+void print_summary(const v1::SweepResults& results) {
   // Point -> plot -> mode -> (averted, runs).
-  std::map<size_t, std::map<std::string, std::map<std::string, std::pair<int, int>>>> shares;
-  std::map<size_t, json> values;
+  std::map<uint32_t, std::map<std::string, std::map<std::string, std::pair<int, int>>>> shares;
+  std::map<uint32_t, const v1::SweepRow*> point_rows;  // A row of each point, for its values.
   std::set<std::string> modes;
-  for (const json& row : rows) {
-    const size_t point = row["point"].get<size_t>();
-    const std::string mode = row["mode"].get<std::string>();
-    values[point] = row["parameters"];
-    modes.insert(mode);
-    const json plots = row.value("plots", json::object());  // items() needs it alive.
-    for (const auto& [plot, outcome] : plots.items()) {
-      auto& [averted, runs] = shares[point][plot][mode];
-      averted += outcome.value("averted", false) ? 1 : 0;
+  for (const v1::SweepRow& row : results.rows()) {
+    point_rows[row.point()] = &row;
+    modes.insert(row.mode());
+    for (const auto& [plot, outcome] : row.plots()) {
+      auto& [averted, runs] = shares[row.point()][plot][row.mode()];
+      averted += outcome.averted() ? 1 : 0;
       ++runs;
     }
   }
   std::vector<report::Column> columns;
-  for (const Parameter& parameter : parameters) columns.push_back({parameter.path});
+  for (const v1::SweepParameter& parameter : results.parameters()) {
+    columns.push_back({parameter.path()});
+  }
   columns.push_back({"plot", report::Align::kLeft, /*shrinkable=*/true});
   for (const std::string& mode : modes) columns.push_back({mode, report::Align::kRight});
   report::TextTable table(std::move(columns), 2);
   for (const auto& [point, plots] : shares) {
     for (const auto& [plot, by_mode] : plots) {
       std::vector<std::string> cells;
-      for (const Parameter& parameter : parameters) {
-        cells.push_back(values[point].value(parameter.path, std::string()));
+      for (const v1::SweepParameter& parameter : results.parameters()) {
+        cells.push_back(sweep::value_of(*point_rows.at(point), parameter.path()));
       }
       cells.push_back(plot);
       for (const std::string& mode : modes) {
@@ -375,23 +387,24 @@ int sweep_command(const SweepOptions& options) {
                                stopped_by, done, runs.size()));
   }
 
-  std::vector<json> rows;
+  v1::SweepResults results = sweep::results_of(scenario.name, parameters, seeds, modes);
   int failed_runs = 0;
   for (const RunSpec& run : runs) {
     const std::optional<int> code = exit_of_finished(dir / run.dir);
     if (!code) continue;
     if (*code != 0) ++failed_runs;
-    for (json& row : sweep::rows_of_run(parameters, run, *code, report_of(dir / run.dir), modes)) {
-      rows.push_back(std::move(row));
+    for (v1::SweepRow& row :
+         sweep::rows_of_run(parameters, run, *code, report_of(dir / run.dir), modes)) {
+      *results.add_rows() = std::move(row);
     }
   }
   try {
-    sweep::write_results(dir, scenario.name, parameters, seeds, modes, rows);
+    sweep::write_results(dir, results);
   } catch (const std::exception& failure) {
     return fail(1, failure.what());
   }
   if (!options.quiet) {
-    print_summary(parameters, rows);
+    print_summary(results);
     fmt::print("\ntearline sweep: {} runs; results in {}/sweep.csv and sweep.json\n", runs.size(),
                dir.string());
   }

@@ -5,15 +5,19 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "common/html_escape.h"
+#include "sweep/sweep_results.h"
 
 namespace tearline::sweep {
 namespace {
 
-using nlohmann::json;
+// The rows with a report, as pointers into the results.
+using Rows = std::vector<const v1::SweepRow*>;
 
 constexpr double kZ = 1.959963984540054;  // The normal quantile of 97.5%.
 constexpr int kChartWidth = 560;
@@ -28,10 +32,21 @@ const char* colour_of(const std::string& mode) {
   return mode == "bilateral" ? "#b03a2e" : mode == "coordinated" ? "#1f618d" : "#555";
 }
 
-std::vector<std::string> strings_of(const json& list) {
-  std::vector<std::string> out;
-  for (const json& item : list) out.push_back(item.get<std::string>());
-  return out;
+std::vector<std::string> strings_of(const google::protobuf::RepeatedPtrField<std::string>& list) {
+  return {list.begin(), list.end()};
+}
+
+// Whether `plot` was averted in `row`.
+bool averted_in(const v1::SweepRow& row, const std::string& plot) {
+  const auto found = row.plots().find(plot);
+  return found != row.plots().end() && found->second.averted();
+}
+
+// The lead time of `plot` in `row`, when it was averted.
+std::optional<double> lead_h_of(const v1::SweepRow& row, const std::string& plot) {
+  const auto found = row.plots().find(plot);
+  if (found == row.plots().end() || !found->second.has_lead_h()) return std::nullopt;
+  return found->second.lead_h();
 }
 
 // What the rows say of one plot: per (mode, parameter value) counts.
@@ -149,11 +164,10 @@ std::string averted_chart(const std::string& plot, const std::string& parameter,
 // the first parameter (or all together), per mode.
 std::string lead_chart(const std::string& plot, const std::string& parameter,
                        const std::vector<std::string>& values,
-                       const std::vector<std::string>& modes, const std::vector<json>& rows) {
+                       const std::vector<std::string>& modes, const Rows& rows) {
   double top = 1;
-  for (const json& row : rows) {
-    const json lead = row["plots"][plot]["lead_h"];
-    if (lead.is_number()) top = std::max(top, lead.get<double>());
+  for (const v1::SweepRow* row : rows) {
+    if (const std::optional<double> lead_h = lead_h_of(*row, plot)) top = std::max(top, *lead_h);
   }
   top = std::ceil(top / 24) * 24;  // Whole days.
   const int height = kChartHeight;
@@ -163,41 +177,37 @@ std::string lead_chart(const std::string& plot, const std::string& parameter,
   const double slot = slot_width(values);
   out += x_labels(values, height);
   std::map<std::pair<size_t, size_t>, int> placed;  // Spreads dots of one column.
-  for (const json& row : rows) {
-    const json lead = row["plots"][plot]["lead_h"];
-    if (!lead.is_number()) continue;
-    const std::string mode = row["mode"];
+  for (const v1::SweepRow* row : rows) {
+    const std::optional<double> lead_h = lead_h_of(*row, plot);
+    if (!lead_h) continue;
+    const std::string& mode = row->mode();
     const size_t m = std::find(modes.begin(), modes.end(), mode) - modes.begin();
     size_t v = 0;
     if (!parameter.empty()) {
-      const std::string value = row["parameters"].value(parameter, std::string());
+      const std::string value = value_of(*row, parameter);
       v = std::find(values.begin(), values.end(), value) - values.begin();
       if (v == values.size()) continue;
     }
     const int nth = placed[{v, m}]++;
     const double x =
         column_centre(values, v) + beside(m, modes.size()) * slot / 4 + ((nth % 5) - 2) * 2.0;
-    const double y = kTop + plot_height * (1 - lead.get<double>() / top);
+    const double y = kTop + plot_height * (1 - *lead_h / top);
     out += fmt::format(
         "<circle class=\"lead\" data-mode=\"{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\" "
         "fill-opacity=\"0.6\"><title>{}, seed {}: {:.1f} h</title></circle>\n",
-        esc(mode), x, y, colour_of(mode), esc(mode), row["seed"].dump(), lead.get<double>());
+        esc(mode), x, y, colour_of(mode), esc(mode), row->seed(), *lead_h);
   }
   out += legend(modes, height);
   return out + "</svg>\n";
 }
 
 // Mean messages lost per run, by reason, per mode.
-std::string losses_chart(const std::vector<std::string>& modes, const std::vector<json>& rows) {
+std::string losses_chart(const std::vector<std::string>& modes, const Rows& rows) {
   std::map<std::string, std::map<std::string, double>> lost;  // reason -> mode -> total
   std::map<std::string, int> runs;
-  for (const json& row : rows) {
-    if (!row.contains("lost_by_reason")) continue;
-    const std::string mode = row["mode"];
-    ++runs[mode];
-    for (const auto& [reason, count] : row["lost_by_reason"].items()) {
-      lost[reason][mode] += count.get<double>();
-    }
+  for (const v1::SweepRow* row : rows) {
+    ++runs[row->mode()];
+    for (const auto& [reason, count] : row->lost_by_reason()) lost[reason][row->mode()] += count;
   }
   if (lost.empty()) return "<p>No message was lost in any run.</p>\n";
   double top = 1;
@@ -241,17 +251,17 @@ std::pair<double, double> wilson_interval(int averted, int runs) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-std::string sweep_html(const json& sweep) {
-  const std::vector<std::string> modes = strings_of(sweep.value("modes", json::array()));
-  const json parameters = sweep.value("parameters", json::array());
-  std::vector<json> rows;
+std::string sweep_html(const v1::SweepResults& sweep) {
+  const std::vector<std::string> modes = strings_of(sweep.modes());
+  const auto& parameters = sweep.parameters();
+  Rows rows;
   std::set<std::string> plots;
-  for (const json& row : sweep.value("rows", json::array())) {
-    if (!row.contains("plots")) continue;  // A run without a report.
-    rows.push_back(row);
-    for (const auto& [plot, outcome] : row["plots"].items()) plots.insert(plot);
+  for (const v1::SweepRow& row : sweep.rows()) {
+    if (!row.has_messages()) continue;  // A run without a report.
+    rows.push_back(&row);
+    for (const auto& [plot, outcome] : row.plots()) plots.insert(plot);
   }
-  const std::string name = sweep.value("scenario", std::string("?"));
+  const std::string name = sweep.scenario().empty() ? "?" : sweep.scenario();
   std::string out = fmt::format(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<title>tearline sweep: {}</title>\n<style>body{{font-family:sans-serif;margin:2em;"
@@ -261,34 +271,33 @@ std::string sweep_html(const json& sweep) {
       "<h1>Sweep of {}</h1>\n",
       esc(name), esc(name));
   std::string described;
-  for (const json& parameter : parameters) {
+  for (const v1::SweepParameter& parameter : parameters) {
     described +=
-        fmt::format("{}<code>{}</code> = {}", described.empty() ? "" : "; ",
-                    esc(parameter["path"].get<std::string>()),
-                    esc(fmt::format("{}", fmt::join(strings_of(parameter["values"]), ", "))));
+        fmt::format("{}<code>{}</code> = {}", described.empty() ? "" : "; ", esc(parameter.path()),
+                    esc(fmt::format("{}", fmt::join(parameter.values(), ", "))));
   }
-  out += fmt::format(
-      "<p>{} rows (runs x modes) with a report; seeds: {}; modes: {}. {}</p>\n", rows.size(),
-      sweep.value("seeds", json::array()).size(), esc(fmt::format("{}", fmt::join(modes, ", "))),
-      parameters.empty() ? "No parameter varied." : "Parameters: " + described + ".");
+  out +=
+      fmt::format("<p>{} rows (runs x modes) with a report; seeds: {}; modes: {}. {}</p>\n",
+                  rows.size(), sweep.seeds_size(), esc(fmt::format("{}", fmt::join(modes, ", "))),
+                  parameters.empty() ? "No parameter varied." : "Parameters: " + described + ".");
 
   out +=
       "<h2>Plots averted</h2>\n<p>The share of runs in which each plot was averted, with "
       "its 95% Wilson interval, against each parameter's values (over every seed and every "
       "value of the other parameters); the modes side by side.</p>\n";
+  // Without parameters, one axis of one value: every run.
+  std::vector<v1::SweepParameter> axes(parameters.begin(), parameters.end());
+  if (axes.empty()) axes.emplace_back().add_values("all runs");
   for (const std::string& plot : plots) {
     out += fmt::format("<h3>{}</h3>\n", esc(plot));
-    const json axes =
-        parameters.empty() ? json::array({{{"path", ""}, {"values", {"all runs"}}}}) : parameters;
-    for (const json& parameter : axes) {
-      const std::string path = parameter["path"];
-      const std::vector<std::string> values = strings_of(parameter["values"]);
+    for (const v1::SweepParameter& parameter : axes) {
+      const std::string& path = parameter.path();
+      const std::vector<std::string> values = strings_of(parameter.values());
       std::map<std::pair<std::string, std::string>, Share> shares;
-      for (const json& row : rows) {
-        const std::string value =
-            path.empty() ? "all runs" : row["parameters"].value(path, std::string());
-        Share& share = shares[{row["mode"], value}];
-        share.averted += row["plots"][plot].value("averted", false) ? 1 : 0;
+      for (const v1::SweepRow* row : rows) {
+        const std::string value = path.empty() ? "all runs" : value_of(*row, path);
+        Share& share = shares[{row->mode(), value}];
+        share.averted += averted_in(*row, plot) ? 1 : 0;
         ++share.runs;
       }
       out += "<figure>" + averted_chart(plot, path, values, modes, shares) +
@@ -300,11 +309,11 @@ std::string sweep_html(const json& sweep) {
   out +=
       "<h2>Lead time</h2>\n<p>Hours of warning before the attack in each run that averted "
       "it";
-  const std::string first = parameters.empty() ? "" : parameters[0]["path"].get<std::string>();
+  const std::string first = parameters.empty() ? "" : parameters[0].path();
   out += first.empty() ? ".</p>\n" : fmt::format(", by <code>{}</code>.</p>\n", esc(first));
   const std::vector<std::string> first_values = parameters.empty()
                                                     ? std::vector<std::string>{"all runs"}
-                                                    : strings_of(parameters[0]["values"]);
+                                                    : strings_of(parameters[0].values());
   for (const std::string& plot : plots) {
     out +=
         "<figure>" + lead_chart(plot, first, first_values, modes, rows) +
@@ -315,28 +324,26 @@ std::string sweep_html(const json& sweep) {
   out += "<figure>" + losses_chart(modes, rows) + "</figure>\n";
 
   out += "<h2>Every point</h2>\n<table><tr><th>point</th>";
-  for (const json& parameter : parameters) {
-    out += "<th>" + esc(parameter["path"].get<std::string>()) + "</th>";
+  for (const v1::SweepParameter& parameter : parameters) {
+    out += "<th>" + esc(parameter.path()) + "</th>";
   }
   out += "<th>mode</th><th>plot</th><th>averted</th><th>95% interval</th></tr>\n";
-  std::map<std::tuple<int, std::string, std::string>, Share> by_point;
-  std::map<int, json> point_values;
-  for (const json& row : rows) {
+  std::map<std::tuple<uint32_t, std::string, std::string>, Share> by_point;
+  std::map<uint32_t, const v1::SweepRow*> point_rows;  // A row of each point, for its values.
+  for (const v1::SweepRow* row : rows) {
     for (const std::string& plot : plots) {
-      Share& share = by_point[{row["point"].get<int>(), row["mode"], plot}];
-      share.averted += row["plots"][plot].value("averted", false) ? 1 : 0;
+      Share& share = by_point[{row->point(), row->mode(), plot}];
+      share.averted += averted_in(*row, plot) ? 1 : 0;
       ++share.runs;
     }
-    point_values[row["point"].get<int>()] = row["parameters"];
+    point_rows[row->point()] = row;
   }
   for (const auto& [key, share] : by_point) {
     const auto& [point, mode, plot] = key;
     const auto [low, high] = wilson_interval(share.averted, share.runs);
     out += fmt::format("<tr><td>{}</td>", point);
-    for (const json& parameter : parameters) {
-      out += "<td>" +
-             esc(point_values[point].value(parameter["path"].get<std::string>(), std::string())) +
-             "</td>";
+    for (const v1::SweepParameter& parameter : parameters) {
+      out += "<td>" + esc(value_of(*point_rows.at(point), parameter.path())) + "</td>";
     }
     out += fmt::format("<td>{}</td><td>{}</td><td>{} / {}</td><td>{:.0f}-{:.0f}%</td></tr>\n",
                        esc(mode), esc(plot), share.averted, share.runs, low * 100, high * 100);

@@ -4,8 +4,10 @@
 // lead times of averted runs; losses by reason; and every point's shares.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+
+#include "tearline/v1/sweep_results.pb.h"
 
 namespace tearline::sweep {
 
@@ -13,7 +15,8 @@ namespace tearline::sweep {
 // {low, high}; {0, 1} for no runs.
 std::pair<double, double> wilson_interval(int averted, int runs);
 
-// The page for `sweep` (the contents of sweep.json).
-std::string sweep_html(const nlohmann::json& sweep);
+// The page for `sweep` (what sweep.json holds); rows without a report
+// (no messages) are left out.
+std::string sweep_html(const v1::SweepResults& sweep);
 
 }  // namespace tearline::sweep

@@ -7,8 +7,6 @@
 namespace tearline::sweep {
 namespace {
 
-using nlohmann::json;
-
 int occurrences(const std::string& text, const std::string& needle) {
   int count = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
@@ -31,27 +29,40 @@ TEST(SweepHtml, WilsonIntervalsMatchKnownValues) {
 }
 
 TEST(SweepHtml, AChartPerPlotAndParameterWithTheRowsCounts) {
-  json sweep = {
-      {"scenario", "s<1>"},
-      {"modes", {"bilateral", "coordinated"}},
-      {"seeds", {1, 2}},
-      {"parameters", {{{"path", "a"}, {"values", {"1", "2"}}}, {{"path", "b"}, {"values", {"x"}}}}},
-      {"rows", json::array()}};
-  for (const int a : {1, 2}) {
+  v1::SweepResults sweep;
+  sweep.set_scenario("s<1>");
+  for (const char* mode : {"bilateral", "coordinated"}) sweep.add_modes(mode);
+  sweep.add_seeds(1);
+  sweep.add_seeds(2);
+  v1::SweepParameter& a = *sweep.add_parameters();
+  a.set_path("a");
+  a.add_values("1");
+  a.add_values("2");
+  v1::SweepParameter& b = *sweep.add_parameters();
+  b.set_path("b");
+  b.add_values("x");
+  for (const int a_value : {1, 2}) {
     for (const int seed : {1, 2}) {
       for (const std::string mode : {"bilateral", "coordinated"}) {
-        const bool averted = mode == "coordinated" || (a == 2 && seed == 1);
-        sweep["rows"].push_back(
-            {{"point", a - 1},
-             {"parameters", {{"a", std::to_string(a)}, {"b", "x"}}},
-             {"seed", seed},
-             {"mode", mode},
-             {"plots", {{"p", {{"averted", averted}, {"lead_h", averted ? json(100.5) : json()}}}}},
-             {"lost_by_reason", {{"link-loss", 2}}}});
+        const bool averted = mode == "coordinated" || (a_value == 2 && seed == 1);
+        v1::SweepRow& row = *sweep.add_rows();
+        row.set_point(a_value - 1);
+        (*row.mutable_parameters())["a"] = std::to_string(a_value);
+        (*row.mutable_parameters())["b"] = "x";
+        row.set_seed(seed);
+        row.set_mode(mode);
+        v1::SweepPlot& plot = (*row.mutable_plots())["p"];
+        plot.set_averted(averted);
+        if (averted) plot.set_lead_h(100.5);
+        row.mutable_messages()->set_lost(2);
+        (*row.mutable_lost_by_reason())["link-loss"] = 2;
       }
     }
   }
-  sweep["rows"].push_back({{"point", 0}, {"seed", 3}, {"mode", "bilateral"}, {"exit", 1}});
+  v1::SweepRow& unreported = *sweep.add_rows();  // Left out of every chart.
+  unreported.set_seed(3);
+  unreported.set_mode("bilateral");
+  unreported.set_exit(1);
   const std::string html = sweep_html(sweep);
   EXPECT_NE(html.find("<title>tearline sweep: s&lt;1&gt;</title>"), std::string::npos);
   EXPECT_EQ(occurrences(html, "<svg class=\"averted\""), 2);  // One plot, two parameters.

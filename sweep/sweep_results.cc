@@ -2,16 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
 #include "common/whole_file.h"
 #include "sweep/sweep_html.h"
+#include "sweep/sweep_json.h"
 
 namespace tearline::sweep {
 namespace {
-
-using nlohmann::json;
 
 // A CSV field, quoted when it must be (RFC 4180).
 std::string csv_field(const std::string& text) {
@@ -24,126 +24,158 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-std::string text_of(const json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
-  if (value.is_number_float()) return fmt::format("{}", value.get<double>());  // Shortest exact.
-  return value.dump();
-}
-
 void write_whole(const std::filesystem::path& path, const std::string& text) {
   if (const std::string error = write_whole_file(path, text); !error.empty()) {
     throw std::runtime_error(error);
   }
 }
 
-const char* const kMessageColumns[] = {"created", "delivered", "lost", "in_flight", "unaccounted"};
+// The CSV's message columns, named as the fields of v1::MessageCounts.
+struct MessageColumn {
+  const char* name;
+  uint32_t (v1::MessageCounts::*count)() const;
+};
+constexpr MessageColumn kMessageColumns[] = {{"created", &v1::MessageCounts::created},
+                                             {"delivered", &v1::MessageCounts::delivered},
+                                             {"lost", &v1::MessageCounts::lost},
+                                             {"in_flight", &v1::MessageCounts::in_flight},
+                                             {"unaccounted", &v1::MessageCounts::unaccounted}};
 
 }  // namespace
 
-std::vector<json> rows_of_run(const std::vector<Parameter>& parameters, const RunSpec& run,
-                              int exit_code, const json& report,
-                              const std::vector<std::string>& modes) {
-  json values = json::object();
-  for (size_t i = 0; i < parameters.size(); ++i) values[parameters[i].path] = run.values.at(i);
+v1::SweepResults results_of(const std::string& scenario, const std::vector<Parameter>& parameters,
+                            const std::vector<uint64_t>& seeds,
+                            const std::vector<std::string>& modes) {
+  v1::SweepResults results;
+  results.set_scenario(scenario);
+  for (const Parameter& parameter : parameters) {
+    v1::SweepParameter& added = *results.add_parameters();
+    added.set_path(parameter.path);
+    for (const std::string& value : parameter.values) added.add_values(value);
+  }
+  for (const uint64_t seed : seeds) results.add_seeds(seed);
+  for (const std::string& mode : modes) results.add_modes(mode);
+  return results;
+}
+
+std::vector<v1::SweepRow> rows_of_run(const std::vector<Parameter>& parameters, const RunSpec& run,
+                                      int exit_code, const std::optional<v1::RunReport>& report,
+                                      const std::vector<std::string>& modes) {
   const auto row_for = [&](const std::string& mode) {
-    return json{{"point", run.point}, {"parameters", values}, {"seed", run.seed},
-                {"mode", mode},       {"run", run.dir},       {"exit", exit_code}};
+    v1::SweepRow row;
+    row.set_point(static_cast<uint32_t>(run.point));  // At most kMaxPoints.
+    for (size_t i = 0; i < parameters.size(); ++i) {
+      (*row.mutable_parameters())[parameters[i].path] = run.values.at(i);
+    }
+    row.set_seed(run.seed);
+    row.set_mode(mode);
+    row.set_run(run.dir);
+    row.set_exit(exit_code);
+    return row;
   };
-  std::vector<json> rows;
-  const bool readable =
-      report.is_object() && report.contains("modes") && report["modes"].is_object();
-  if (!readable) {
+  std::vector<v1::SweepRow> rows;
+  if (!report) {
     for (const std::string& mode : modes) rows.push_back(row_for(mode));
     return rows;
   }
-  for (const auto& [mode, result] : report["modes"].items()) {
-    json row = row_for(mode);
-    json plots = json::object();
-    for (const json& plot : result.value("plots", json::array())) {
-      plots[plot.value("id", "")] = {{"averted", plot.value("averted", false)},
-                                     {"lead_h", plot.value("lead_time_h", json())}};
+  // A protobuf map has no order: the modes in name order, the same every time.
+  std::vector<std::string> reported;
+  for (const auto& [mode, result] : report->modes()) reported.push_back(mode);
+  std::sort(reported.begin(), reported.end());
+  for (const std::string& mode : reported) {
+    const v1::ModeReport& result = report->modes().at(mode);
+    v1::SweepRow row = row_for(mode);
+    for (const v1::PlotOutcome& plot : result.plots()) {
+      v1::SweepPlot& outcome = (*row.mutable_plots())[plot.id()];
+      outcome.set_averted(plot.averted());
+      if (plot.has_lead_time_h()) outcome.set_lead_h(plot.lead_time_h());
     }
-    row["plots"] = std::move(plots);
-    row["messages"] = result.value("messages", json::object());
-    row["lost_by_reason"] = result.value("lost_by_reason", json::object());
-    row["exposure_nodes"] = result.value("exposure", json::object()).value("nodes", json());
-    row["unaccounted"] = result.value("messages", json::object()).value("unaccounted", json());
+    *row.mutable_messages() = result.messages();
+    row.mutable_lost_by_reason()->insert(result.lost_by_reason().begin(),
+                                         result.lost_by_reason().end());
+    row.set_exposure_nodes(result.exposure().nodes());
+    row.set_unaccounted(result.messages().unaccounted());
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-std::string csv_of(const std::vector<Parameter>& parameters, const std::vector<json>& rows) {
+std::string value_of(const v1::SweepRow& row, const std::string& path) {
+  const auto found = row.parameters().find(path);
+  return found == row.parameters().end() ? "" : found->second;
+}
+
+std::string csv_of(const v1::SweepResults& results) {
   std::set<std::string> plots;
   std::set<std::string> reasons;
-  for (const json& row : rows) {
-    // Held here: items() of a temporary would outlive it.
-    const json row_plots = row.value("plots", json::object());
-    const json lost = row.value("lost_by_reason", json::object());
-    for (const auto& [id, outcome] : row_plots.items()) plots.insert(id);
-    for (const auto& [reason, count] : lost.items()) reasons.insert(reason);
+  for (const v1::SweepRow& row : results.rows()) {
+    for (const auto& [id, outcome] : row.plots()) plots.insert(id);
+    for (const auto& [reason, count] : row.lost_by_reason()) reasons.insert(reason);
   }
   std::vector<std::string> header = {"point"};
-  for (const Parameter& parameter : parameters) header.push_back(parameter.path);
+  for (const v1::SweepParameter& parameter : results.parameters()) {
+    header.push_back(parameter.path());
+  }
   for (const char* column : {"seed", "mode", "run", "exit"}) header.push_back(column);
   for (const std::string& plot : plots) {
     header.push_back(plot + ".averted");
     header.push_back(plot + ".lead_h");
   }
-  for (const char* column : kMessageColumns) header.push_back(column);
+  for (const MessageColumn& column : kMessageColumns) header.push_back(column.name);
   header.push_back("exposure_nodes");
   for (const std::string& reason : reasons) header.push_back("lost:" + reason);
 
   std::string out;
   const auto add_line = [&out](const std::vector<std::string>& fields) {
-    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += csv_field(fields[i]);
+    }
     out += "\n";
   };
   add_line(header);
-  for (const json& row : rows) {
-    std::vector<std::string> fields = {text_of(row["point"])};
-    for (const Parameter& parameter : parameters) {
-      fields.push_back(text_of(row["parameters"].value(parameter.path, json())));
+  for (const v1::SweepRow& row : results.rows()) {
+    std::vector<std::string> fields = {std::to_string(row.point())};
+    for (const v1::SweepParameter& parameter : results.parameters()) {
+      fields.push_back(value_of(row, parameter.path()));
     }
-    for (const char* column : {"seed", "mode", "run", "exit"})
-      fields.push_back(text_of(row[column]));
-    const json no_plot = {{"averted", nullptr}, {"lead_h", nullptr}};
+    fields.push_back(std::to_string(row.seed()));
+    fields.push_back(row.mode());
+    fields.push_back(row.run());
+    fields.push_back(std::to_string(row.exit()));
     for (const std::string& plot : plots) {
-      const json outcome = row.value("plots", json::object()).value(plot, no_plot);
-      fields.push_back(text_of(outcome["averted"]));
-      fields.push_back(text_of(outcome["lead_h"]));
+      const auto outcome = row.plots().find(plot);
+      if (outcome == row.plots().end()) {
+        fields.insert(fields.end(), {"", ""});
+        continue;
+      }
+      fields.push_back(outcome->second.averted() ? "1" : "0");
+      // Shortest exact.
+      fields.push_back(outcome->second.has_lead_h() ? fmt::format("{}", outcome->second.lead_h())
+                                                    : "");
     }
-    const json messages = row.value("messages", json::object());
-    for (const char* column : kMessageColumns)
-      fields.push_back(text_of(messages.value(column, json())));
-    fields.push_back(text_of(row.value("exposure_nodes", json())));
-    const json lost = row.value("lost_by_reason", json::object());
-    // A run with a report and no loss of a reason lost none of it.
+    // A row without a report (no messages) has empty cells past its exit
+    // code; one with a report and no loss of a reason lost none of it.
+    const bool reported = row.has_messages();
+    for (const MessageColumn& column : kMessageColumns) {
+      fields.push_back(reported ? std::to_string((row.messages().*column.count)()) : "");
+    }
+    fields.push_back(row.has_exposure_nodes() ? std::to_string(row.exposure_nodes()) : "");
     for (const std::string& reason : reasons) {
-      fields.push_back(row.contains("messages") ? text_of(lost.value(reason, json(0))) : "");
+      const auto lost = row.lost_by_reason().find(reason);
+      fields.push_back(!reported                            ? ""
+                       : lost == row.lost_by_reason().end() ? "0"
+                                                            : std::to_string(lost->second));
     }
     add_line(fields);
   }
   return out;
 }
 
-void write_results(const std::filesystem::path& dir, const std::string& scenario,
-                   const std::vector<Parameter>& parameters, const std::vector<uint64_t>& seeds,
-                   const std::vector<std::string>& modes, const std::vector<json>& rows) {
-  json parameter_list = json::array();
-  for (const Parameter& parameter : parameters) {
-    parameter_list.push_back({{"path", parameter.path}, {"values", parameter.values}});
-  }
-  const json file = {{"scenario", scenario},
-                     {"parameters", parameter_list},
-                     {"seeds", seeds},
-                     {"modes", modes},
-                     {"rows", rows}};
-  write_whole(dir / "sweep.json", file.dump(1) + "\n");
-  write_whole(dir / "sweep.csv", csv_of(parameters, rows));
-  write_whole(dir / "sweep.html", sweep_html(file));
+void write_results(const std::filesystem::path& dir, const v1::SweepResults& results) {
+  write_whole(dir / "sweep.json", to_json(results));
+  write_whole(dir / "sweep.csv", csv_of(results));
+  write_whole(dir / "sweep.html", sweep_html(results));
 }
 
 }  // namespace tearline::sweep

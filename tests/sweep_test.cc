@@ -1,6 +1,7 @@
 // `tearline sweep` on the small scenario (2 values of a partner's trust x 3
 // seeds, both modes): every row of sweep.csv says what its run's report
-// says; the same command again resumes and runs nothing twice; an
+// says, and sweep.json reads back through its reader to the same rows; the
+// same command again resumes and runs nothing twice; an
 // interrupted sweep resumes where it stopped; a bad parameter is exit 2
 // before any run starts.
 #include <gtest/gtest.h>
@@ -10,6 +11,8 @@
 #include <map>
 #include <sstream>
 
+#include "sweep/sweep_json.h"
+#include "sweep/sweep_results.h"
 #include "tests/child.h"
 
 namespace tearline::testing {
@@ -100,6 +103,13 @@ TEST(Sweep, EveryRowSaysWhatItsRunsReportSaysAndTheSameCommandResumes) {
                      std::stod(row.at("agency[0].partner[0].trust")));
   }
   EXPECT_EQ(runs_per_value, (std::map<std::string, int>{{"0.3", 6}, {"0.9", 6}}));
+  // sweep.json reads back through its one reader, to rows that render the
+  // same CSV.
+  const v1::SweepResults results = sweep::read_sweep_json((out / "sweep.json").string());
+  EXPECT_EQ(results.scenario(), "small");
+  EXPECT_EQ(results.seeds_size(), 3);
+  EXPECT_EQ(results.rows_size(), 12);
+  EXPECT_EQ(sweep::csv_of(results), slurp(out / "sweep.csv"));
   // A finished run keeps its report and scenario, not its traces.
   EXPECT_TRUE(fs::exists(out / "runs/p0-seed1/scenario.toml"));
   EXPECT_FALSE(fs::exists(out / "runs/p0-seed1/coordinated"));
@@ -111,6 +121,21 @@ TEST(Sweep, EveryRowSaysWhatItsRunsReportSaysAndTheSameCommandResumes) {
   EXPECT_NE(again.err.find("(6 done before)"), std::string::npos) << again.err;
   EXPECT_EQ(fs::last_write_time(out / "runs/p0-seed1/report.json"), made);
   EXPECT_EQ(slurp(out / "sweep.csv"), csv);
+
+  // A report that is there and does not read is named, and its run's rows
+  // keep only the exit code.
+  { std::ofstream(out / "runs/p0-seed1/report.json") << R"({"modes": 3})"; }
+  const Finished unreadable = run_tearline(sweep_args(out, "1-3"), dir.path());
+  ASSERT_EQ(unreadable.exit_code, 0) << unreadable.err;
+  EXPECT_NE(unreadable.err.find("runs/p0-seed1/report.json"), std::string::npos) << unreadable.err;
+  int without_report = 0;
+  for (const auto& row : csv_rows(out / "sweep.csv")) {
+    if (row.at("run") != "runs/p0-seed1") continue;
+    ++without_report;
+    EXPECT_EQ(row.at("exit"), "0");
+    EXPECT_EQ(row.at("created"), "");
+  }
+  EXPECT_EQ(without_report, 2);  // One per mode asked for.
 
   // Other seeds in the same folder are another sweep.
   const Finished other = run_tearline(sweep_args(out, "1-4"), dir.path());
