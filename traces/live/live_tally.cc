@@ -102,7 +102,18 @@ bool LiveTally::feed(std::vector<report::Event>* events) {
   return true;
 }
 
-v1::ModeReport LiveTally::snapshot() { return builder_ ? builder_->snapshot() : v1::ModeReport(); }
+v1::ModeReport LiveTally::snapshot() {
+  if (!builder_) return v1::ModeReport();
+  v1::ModeReport report = builder_->snapshot();
+  // Nodes write their "in_flight" events when they stop, so while the run
+  // goes what a handoff took in and has neither passed on nor lost is held
+  // there: in flight, as the report will count it at the end.
+  for (v1::Handoff& handoff : *report.mutable_handoffs()) {
+    const uint64_t passed = uint64_t{handoff.out()} + handoff.lost_total();
+    handoff.set_in_flight(handoff.in() > passed ? static_cast<uint32_t>(handoff.in() - passed) : 0);
+  }
+  return report;
+}
 
 json figures_json(const v1::ModeReport& report, const LiveTally& tally) {
   json handoffs = json::array();

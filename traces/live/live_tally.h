@@ -49,8 +49,10 @@ class LiveTally {
   bool update();
 
   // The report's figures of what was read so far (nodes not seen to stop are
-  // alive). Costs a copy of the per-message state: call it at most about
-  // once a second.
+  // alive), but a handoff's in flight, which the nodes write only when they
+  // stop: here it is what the handoff took in and has neither passed on nor
+  // lost. Costs a copy of the per-message state: call it at most about once
+  // a second.
   v1::ModeReport snapshot();
 
   double now_h() const { return now_h_; }
