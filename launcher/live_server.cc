@@ -9,7 +9,6 @@
 
 #include "launcher/live_page.h"
 #include "launcher/live_server_threads.h"
-#include "traces/pictures/handoff_map.h"
 
 namespace tearline {
 namespace {
@@ -205,18 +204,11 @@ void LiveServer::update_running_modes() {
 void LiveServer::show(const std::string& mode, const v1::ModeReport& report,
                       const live::LiveTally& tally) {
   nlohmann::json figures = live::figures_json(report, tally);
-  std::string map_svg = pictures::handoff_map(report, mode).svg;
-  std::string map_note;
-  if (map_svg.size() > kMapBytesMax) {
-    map_note = fmt::format("The map ({} KiB) is too large to send live: report.html will have it.",
-                           map_svg.size() >> 10);
-    map_svg.clear();
-  }
+  live::LiveMap map = live::live_map(report, mode);
   std::lock_guard lock(mutex_);
   ModeView& view = views_[mode];
   view.figures = std::move(figures);
-  view.map_svg = std::move(map_svg);
-  view.map_note = std::move(map_note);
+  view.map = std::move(map);
 }
 
 void LiveServer::publish_locked() {
@@ -226,8 +218,8 @@ void LiveServer::publish_locked() {
     nlohmann::json entry = view.figures.is_object() ? view.figures : nlohmann::json::object();
     entry["mode"] = mode;
     entry["state"] = view.state;
-    entry["map"] = view.map_svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(view.map_svg);
-    entry["map_note"] = view.map_note;
+    entry["map"] = view.map.svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(view.map.svg);
+    entry["map_note"] = view.map.note;
     modes.push_back(std::move(entry));
   }
   const nlohmann::json state = {{"scenario", options_.scenario},

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tearline/v1/run_report.pb.h"
+#include "traces/live/live_map.h"
 #include "traces/live/live_tally.h"
 
 namespace httplib {
@@ -70,9 +71,6 @@ class LiveServer {
   static constexpr auto kFinalDeliveryTimeout = std::chrono::seconds(5);
   // Pages watching at once; one more gets 503 at once (it may read /state).
   static constexpr int kMaxStreams = 16;
-  // A map larger than this is not sent (the page says so, and report.html
-  // will have it): every page gets every update whole.
-  static constexpr size_t kMapBytesMax = 1 << 20;
 
  private:
   // A mode's tally, read by the watcher while the mode runs; under
@@ -85,8 +83,7 @@ class LiveServer {
   struct ModeView {
     std::string state = "waiting";  // "running", "done".
     nlohmann::json figures;         // live::figures_json(); null while waiting.
-    std::string map_svg;            // Empty when none, or too large.
-    std::string map_note;           // Why there is no map, when there is none.
+    live::LiveMap map;              // None while waiting.
   };
   void watch();
   // Reads the running modes' new trace lines; makes the figures and maps
