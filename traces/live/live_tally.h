@@ -1,10 +1,11 @@
 // What the live view shows of one mode while it runs: the report's own
 // figures so far. Its trace files are tailed (trace_tail.h) and each new
 // batch of lines is fed, in the report's time order, to the report's
-// builder (report::ModeBuilder), so the work of an update grows with what
-// was written since the last one, never with the run; snapshot() is then
-// ModeBuilder::snapshot(). Besides, it keeps what the report does not: each
-// queue's depth now, the scenario time reached and the lines read.
+// builder (report::ModeBuilder), so reading and feeding cost what was
+// written since the last update, and snapshot() (ModeBuilder::snapshot())
+// copies the per-message state, never reading an event again. Besides, it
+// keeps what the report does not: each queue's depth now, the scenario time
+// reached and the lines read.
 //
 // The builder takes its trace files and RunInfo when it is made, so a file
 // found later (a fault tool's) or the "run" event arriving after the first
