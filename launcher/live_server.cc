@@ -163,7 +163,9 @@ std::string LiveServer::url() const { return fmt::format("http://{}:{}/", kLoopb
 void LiveServer::mode_started(const std::string& mode) {
   {
     std::lock_guard tally_lock(tally_mutex_);
-    tallies_[mode] = {std::make_unique<live::LiveTally>(options_.run_dir / mode), true};
+    ModeTally& entry = tallies_[mode];
+    entry = {std::make_unique<live::LiveTally>(options_.run_dir / mode), true};
+    show(mode, entry.tally->snapshot(), *entry.tally);  // Nothing read yet.
   }
   std::lock_guard lock(mutex_);
   views_[mode].state = "running";

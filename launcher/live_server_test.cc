@@ -153,6 +153,15 @@ TEST(LiveServerTest, ServesThePageAndStateOnLoopbackOnly) {
   ASSERT_TRUE(state.is_object());
   EXPECT_EQ(state["modes"][0]["state"], "waiting");
   EXPECT_EQ(state["finished"], false);
+  // A mode just started has its figures' every field, before any is read
+  // (the page reads them all).
+  server.mode_started("bilateral");
+  const json started = state_of(port_of(server))["modes"][0];
+  EXPECT_EQ(started["state"], "running");
+  for (const char* field : {"handoffs", "plots"}) EXPECT_TRUE(started[field].is_array()) << field;
+  for (const char* field : {"now_h", "events", "malformed_lines"}) {
+    EXPECT_TRUE(started[field].is_number()) << field;
+  }
   // A page of another origin that reaches 127.0.0.1 by a rebound name.
   const httplib::Result rebound = client.Get("/state", {{"Host", "attacker.example:80"}});
   ASSERT_TRUE(rebound);
