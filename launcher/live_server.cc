@@ -31,7 +31,10 @@ constexpr int kListenBacklog = static_cast<int>(kMaxConnections);
 
 LiveServer::LiveServer(LiveServerOptions options)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
-  for (const std::string& mode : options_.modes) views_[mode];
+  for (const std::string& mode : options_.modes) {
+    views_[mode];
+    tallies_[mode];
+  }
   // httplib's stop() does nothing before its listener runs, which it says
   // only by asking for its task queue: a server stopped sooner would listen
   // on forever. So the constructor returns once the listener runs.
@@ -158,52 +161,67 @@ LiveServer::~LiveServer() { stop_serving(); }
 std::string LiveServer::url() const { return fmt::format("http://{}:{}/", kLoopback, port_); }
 
 void LiveServer::mode_started(const std::string& mode) {
+  {
+    std::lock_guard tally_lock(tally_mutex_);
+    ModeTally& entry = tallies_[mode];
+    entry = {std::make_unique<live::LiveTally>(options_.run_dir / mode), true};
+    show(mode, entry.tally->snapshot(), *entry.tally);  // Nothing read yet.
+  }
   std::lock_guard lock(mutex_);
-  ModeView& view = views_[mode];
-  view.state = "running";
-  view.tail = std::make_unique<live::TraceTail>(options_.run_dir / mode);
+  views_[mode].state = "running";
   publish_locked();
 }
 
 void LiveServer::mode_finished(const std::string& mode) {
+  std::lock_guard tally_lock(tally_mutex_);
+  update_running_modes();
+  tallies_[mode].running = false;
   std::lock_guard lock(mutex_);
-  tail_running_modes();
   views_[mode].state = "done";
   publish_locked();
 }
 
 void LiveServer::watch() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_ && !finished_) {
-    if (tail_running_modes()) publish_locked();
-    watch_wakeup_.wait_for(lock, kTailInterval, [this] { return stopping_ || finished_; });
+  while (true) {
+    {
+      std::lock_guard tally_lock(tally_mutex_);
+      update_running_modes();
+    }
+    std::unique_lock lock(mutex_);
+    if (watch_wakeup_.wait_for(lock, kUpdateInterval, [this] { return stopping_ || finished_; })) {
+      return;
+    }
   }
 }
 
-bool LiveServer::tail_running_modes() {
-  bool changed = false;
-  for (auto& [mode, view] : views_) {
-    if (view.state != "running" || !view.tail) continue;
-    live::TraceTail::Batch batch = view.tail->read_new();
-    if (batch.restarted) {
-      view.tally = live::LiveTally();
-      view.malformed_lines = 0;
-    }
-    view.malformed_lines += batch.malformed_lines;
-    for (const report::Event& event : batch.events) view.tally.add(event);
-    changed |= batch.restarted || batch.malformed_lines > 0 || !batch.events.empty();
+void LiveServer::update_running_modes() {
+  for (auto& [mode, entry] : tallies_) {
+    if (!entry.running || !entry.tally->update()) continue;
+    show(mode, entry.tally->snapshot(), *entry.tally);
+    std::lock_guard lock(mutex_);
+    publish_locked();
   }
-  return changed;
+}
+
+void LiveServer::show(const std::string& mode, const v1::ModeReport& report,
+                      const live::LiveTally& tally) {
+  nlohmann::json figures = live::figures_json(report, tally);
+  live::LiveMap map = live::live_map(report, mode);
+  std::lock_guard lock(mutex_);
+  ModeView& view = views_[mode];
+  view.figures = std::move(figures);
+  view.map = std::move(map);
 }
 
 void LiveServer::publish_locked() {
   nlohmann::json modes = nlohmann::json::array();
   for (const std::string& mode : options_.modes) {
     const ModeView& view = views_.at(mode);
-    nlohmann::json entry = view.tally.snapshot();
+    nlohmann::json entry = view.figures.is_object() ? view.figures : nlohmann::json::object();
     entry["mode"] = mode;
     entry["state"] = view.state;
-    entry["malformed_lines"] = view.malformed_lines;
+    entry["map"] = view.map.svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(view.map.svg);
+    entry["map_note"] = view.map.note;
     modes.push_back(std::move(entry));
   }
   const nlohmann::json state = {{"scenario", options_.scenario},
@@ -224,24 +242,27 @@ void LiveServer::end_stream_locked(Stream* stream) {
   changed_.notify_all();
 }
 
-void LiveServer::finish(const std::string& outcome) {
+void LiveServer::finish(const std::string& outcome, const v1::RunReport* report) {
   {
     std::lock_guard lock(mutex_);
     finished_ = true;
     watch_wakeup_.notify_all();
   }
   if (watcher_.joinable()) watcher_.join();
-  // The report's count, with the losses it derives for what dead nodes held.
-  std::map<std::string, live::LiveTally> finals;
-  std::vector<std::string> warnings;
-  for (const std::string& mode : options_.modes) {
-    if (views_.at(mode).tail) finals[mode] = live::final_tally(options_.run_dir / mode, &warnings);
+  {
+    // The report's figures, not a second count: with the losses it derives
+    // for what dead nodes held, and its delays of every message.
+    std::lock_guard tally_lock(tally_mutex_);
+    for (auto& [mode, entry] : tallies_) {
+      if (report == nullptr || !entry.tally) continue;
+      const auto final_mode = report->modes().find(mode);
+      if (final_mode == report->modes().end()) continue;
+      show(mode, final_mode->second, *entry.tally);
+      std::lock_guard lock(mutex_);
+      views_.at(mode).state = "done";
+    }
   }
   std::unique_lock lock(mutex_);
-  for (auto& [mode, tally] : finals) {
-    views_.at(mode).tally = std::move(tally);
-    views_.at(mode).state = "done";
-  }
   outcome_ = outcome;
   publish_locked();
   final_version_ = version_;

@@ -12,11 +12,19 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "traces/report/report.h"
 
 namespace tearline {
 namespace {
@@ -50,6 +58,88 @@ json state_of(int port) {
   return json::parse(result->body);
 }
 
+// The first state /events sends that `wanted` accepts, or null if none
+// came within `timeout`.
+json await_state(int port, const std::function<bool(const json&)>& wanted,
+                 std::chrono::seconds timeout) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(timeout);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string buffer;
+  json found;
+  client.Get("/events", [&](const char* data, size_t length) {
+    buffer.append(data, length);
+    for (size_t end; (end = buffer.find("\n\n")) != std::string::npos; buffer.erase(0, end + 2)) {
+      if (buffer.rfind("data: ", 0) != 0) continue;
+      const json state = json::parse(buffer.substr(6, end - 6));
+      if (wanted(state)) {
+        found = state;
+        return false;
+      }
+    }
+    return std::chrono::steady_clock::now() < deadline;
+  });
+  return found;
+}
+
+// A handoff's numbers as its map entry shows them.
+struct MapEntry {
+  uint64_t in = 0, out = 0, lost = 0, in_flight = 0;
+  bool operator==(const MapEntry&) const = default;
+};
+
+std::string unescape(std::string text) {
+  for (const auto& [entity, character] : std::vector<std::pair<std::string, std::string>>{
+           {"&gt;", ">"}, {"&lt;", "<"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
+    for (size_t at; (at = text.find(entity)) != std::string::npos;) {
+      text.replace(at, entity.size(), character);
+    }
+  }
+  return text;
+}
+
+// Each handoff of a map (handoff_map.h: a group per handoff, its numbers in
+// tspans of class in, out, lost, in-flight), by name.
+std::map<std::string, MapEntry> map_entries(const std::string& svg) {
+  static const std::regex kGroup(
+      R"re(<g class="handoff[^"]*" data-handoff="([^"]*)">([^]*?)</g>)re");
+  static const std::regex kNumber(
+      R"re(<tspan class="(in|out|lost|in-flight)">([0-9,]+)</tspan>)re");
+  std::map<std::string, MapEntry> entries;
+  for (std::sregex_iterator group(svg.begin(), svg.end(), kGroup), end; group != end; ++group) {
+    MapEntry& entry = entries[unescape((*group)[1])];
+    const std::string body = (*group)[2];
+    for (std::sregex_iterator number(body.begin(), body.end(), kNumber); number != end; ++number) {
+      std::string digits = (*number)[2];
+      std::erase(digits, ',');
+      const uint64_t value = std::stoull(digits);
+      const std::string column = (*number)[1];
+      (column == "in"     ? entry.in
+       : column == "out"  ? entry.out
+       : column == "lost" ? entry.lost
+                          : entry.in_flight) += value;
+    }
+  }
+  return entries;
+}
+
+// The report's numbers of every handoff, as its map should show them.
+std::map<std::string, MapEntry> report_entries(const v1::ModeReport& mode) {
+  std::map<std::string, MapEntry> entries;
+  for (const v1::Handoff& handoff : mode.handoffs()) {
+    entries[handoff.name()] = {handoff.in(), handoff.out(), handoff.lost_total(),
+                               handoff.in_flight()};
+  }
+  return entries;
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 TEST(LiveServerTest, ServesThePageAndStateOnLoopbackOnly) {
   const fs::path run_dir = copy_of_recorded_run("page");
   LiveServer server(options_for(run_dir));
@@ -63,6 +153,15 @@ TEST(LiveServerTest, ServesThePageAndStateOnLoopbackOnly) {
   ASSERT_TRUE(state.is_object());
   EXPECT_EQ(state["modes"][0]["state"], "waiting");
   EXPECT_EQ(state["finished"], false);
+  // A mode just started has its figures' every field, before any is read
+  // (the page reads them all).
+  server.mode_started("bilateral");
+  const json started = state_of(port_of(server))["modes"][0];
+  EXPECT_EQ(started["state"], "running");
+  for (const char* field : {"handoffs", "plots"}) EXPECT_TRUE(started[field].is_array()) << field;
+  for (const char* field : {"now_h", "events", "malformed_lines"}) {
+    EXPECT_TRUE(started[field].is_number()) << field;
+  }
   // A page of another origin that reaches 127.0.0.1 by a rebound name.
   const httplib::Result rebound = client.Get("/state", {{"Host", "attacker.example:80"}});
   ASSERT_TRUE(rebound);
@@ -170,20 +269,61 @@ TEST(LiveServerTest, StateAnswersWhileStreamsAndStalledConnectionsHoldOn) {
   fs::remove_all(run_dir);
 }
 
-TEST(LiveServerTest, AnOpenStreamGetsTheFinalFiguresBeforeTheServerStops) {
+// The run's traces written a share at a time: the page's map of the running
+// mode appears, and a link's messages in grow with the traces.
+TEST(LiveServerTest, TheMapAppearsAndGrowsWhileTheModeRuns) {
+  const fs::path recorded = copy_of_recorded_run("growing_source");
+  const fs::path run_dir = copy_of_recorded_run("growing");
+  const fs::path mode_dir = run_dir / "bilateral";
+  const auto grow = [&](size_t step, size_t steps) {
+    for (const auto& file : fs::directory_iterator(recorded / "bilateral")) {
+      const std::string text = read_all(file.path());
+      std::ofstream(mode_dir / file.path().filename(), std::ios::binary | std::ios::trunc)
+          << std::string_view(text).substr(0, text.size() * step / steps);
+    }
+  };
+  grow(1, 2);
+  LiveServer server(options_for(run_dir));
+  const int port = port_of(server);
+  server.mode_started("bilateral");
+  const auto link_in = [](const json& state) -> std::optional<uint64_t> {
+    const json& mode = state["modes"][0];
+    if (!mode["map"].is_string()) return std::nullopt;
+    const auto entries = map_entries(mode["map"].get<std::string>());
+    const auto link = entries.find("agency.bb->agency.aa");
+    if (link == entries.end()) return std::nullopt;
+    return link->second.in;
+  };
+  const json half = await_state(
+      port, [&](const json& state) { return link_in(state).value_or(0) > 0; },
+      std::chrono::seconds(10));
+  ASSERT_TRUE(half.is_object()) << "no map with agency.bb->agency.aa on the page";
+  EXPECT_EQ(half["modes"][0]["state"], "running");
+  EXPECT_EQ(half["modes"][1]["map"], nullptr) << "a mode waiting has no map yet";
+  const uint64_t half_in = *link_in(half);
+  grow(2, 2);
+  const json whole = await_state(
+      port, [&](const json& state) { return link_in(state).value_or(0) > half_in; },
+      std::chrono::seconds(10));
+  ASSERT_TRUE(whole.is_object()) << "the map did not grow past " << half_in;
+  std::printf("agency.bb->agency.aa in on the live map: %llu, then %llu\n",
+              static_cast<unsigned long long>(half_in),
+              static_cast<unsigned long long>(*link_in(whole)));
+  server.finish("stopped.", nullptr);
+  fs::remove_all(run_dir);
+  fs::remove_all(recorded);
+}
+
+TEST(LiveServerTest, AnOpenStreamGetsTheReportsFiguresBeforeTheServerStops) {
   const fs::path run_dir = copy_of_recorded_run("stream");
   LiveServer server(options_for(run_dir));
   const int port = port_of(server);
   server.mode_started("bilateral");
   // The watcher reads the traces within its interval; the state says so.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  json state;
-  do {
-    state = state_of(port);
-    if (state.is_object() && state["modes"][0]["events"].get<int>() > 0) break;
-    std::this_thread::sleep_for(LiveServer::kTailInterval);
-  } while (std::chrono::steady_clock::now() < deadline);
-  ASSERT_GT(state["modes"][0]["events"].get<int>(), 0);
+  const json state = await_state(
+      port, [](const json& seen) { return seen["modes"][0].value("events", 0) > 0; },
+      std::chrono::seconds(10));
+  ASSERT_TRUE(state.is_object()) << "the traces were not read";
   EXPECT_EQ(state["modes"][0]["state"], "running");
 
   std::string last_frame;
@@ -207,20 +347,35 @@ TEST(LiveServerTest, AnOpenStreamGetsTheFinalFiguresBeforeTheServerStops) {
   server.mode_finished("bilateral");
   server.mode_started("coordinated");
   server.mode_finished("coordinated");
+  std::vector<std::string> warnings;
+  const v1::RunReport report = build_report(run_dir.string(), &warnings);
   // Waits for the open stream to take the final frame.
-  server.finish("completed, every message accounted for.");
+  server.finish("completed, every message accounted for.", &report);
   reader.join();
   ASSERT_FALSE(last_frame.empty());
   const json final_state = json::parse(last_frame);
   EXPECT_EQ(final_state["finished"], true);
   EXPECT_EQ(final_state["outcome"], "completed, every message accounted for.");
-  std::vector<std::string> warnings;
   for (size_t i = 0; i < 2; ++i) {
     const json& mode = final_state["modes"][i];
+    const std::string name = mode["mode"];
     EXPECT_EQ(mode["state"], "done");
-    const json expected = live::final_tally(run_dir / mode["mode"].get<std::string>(), &warnings)
-                              .snapshot()["handoffs"];
-    EXPECT_EQ(mode["handoffs"], expected) << mode["mode"];
+    const v1::ModeReport& expected = report.modes().at(name);
+    ASSERT_TRUE(mode["map"].is_string()) << name;
+    const std::map<std::string, MapEntry> entries = map_entries(mode["map"].get<std::string>());
+    EXPECT_EQ(entries.size(), static_cast<size_t>(expected.handoffs_size())) << name;
+    EXPECT_TRUE(entries == report_entries(expected))
+        << name << ": the final map's in, out, lost and in flight are not the report's";
+    ASSERT_EQ(mode["handoffs"].size(), static_cast<size_t>(expected.handoffs_size())) << name;
+    for (int row = 0; row < expected.handoffs_size(); ++row) {
+      const json& shown = mode["handoffs"][row];
+      const v1::Handoff& want = expected.handoffs(row);
+      EXPECT_EQ(shown["name"], want.name());
+      EXPECT_EQ(shown["in"], want.in()) << want.name();
+      EXPECT_EQ(shown["out"], want.out()) << want.name();
+      EXPECT_EQ(shown["lost_total"], want.lost_total()) << want.name();
+      EXPECT_EQ(shown["in_flight"], want.in_flight()) << want.name();
+    }
   }
   fs::remove_all(run_dir);
 }

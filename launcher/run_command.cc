@@ -225,7 +225,7 @@ int run_command(const RunOptions& options) {
     fmt::print(stderr, "tearline run: no report: {}\n", error.what());
     for (const std::string& failure : failures)
       fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
-    if (live) live->finish(fmt::format("no report: {}", error.what()));
+    if (live) live->finish(fmt::format("no report: {}", error.what()), nullptr);
     return g_interrupted ? 130 : 1;
   }
   for (const std::string& warning : warnings) fmt::print(stderr, "tearline run: {}\n", warning);
@@ -264,14 +264,15 @@ int run_command(const RunOptions& options) {
              html_written ? fmt::format("diagrams: {}/report.html; ", run_dir.string()) : "");
   if (g_interrupted) {
     fmt::print(stderr, "tearline run: interrupted\n");
-    if (live) live->finish("interrupted.");
+    if (live) live->finish("interrupted.", &report);
     return 130;
   }
   for (const std::string& failure : failures)
     fmt::print(stderr, "tearline run: FAILED: {}\n", failure);
   if (live) {
     live->finish(failures.empty() ? "completed, every message accounted for."
-                                  : fmt::format("FAILED: {}.", fmt::join(failures, "; ")));
+                                  : fmt::format("FAILED: {}.", fmt::join(failures, "; ")),
+                 &report);
   }
   return failures.empty() ? 0 : 1;
 }

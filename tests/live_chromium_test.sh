@@ -2,9 +2,10 @@
 # The live view in headless Chromium: runs scenarios/small.toml, both modes,
 # paced (25 ms per scenario hour, about 12 s), with --live 0, opens the page
 # through chromedriver while the run goes, and checks (live_page_watch.py)
-# that its counters move, and that when the run ends the page shows the
-# report's figures: every handoff's in, out, losses by reason and in
-# flight, and each plot's state. Installs Debian's chromium and chromedriver
+# that its counters and its handoff maps move, and that when the run ends
+# the page shows the report's figures: on the maps and in the counters every
+# handoff's in, out, losses (by reason, in the counters) and in flight, and
+# each plot's state. Installs Debian's chromium and chromedriver
 # via scripts/setup --with-chromium when missing; fails (never skips) if
 # that is impossible.
 # Usage: live_chromium_test.sh TEARLINE_BINARY
@@ -55,5 +56,5 @@ if [[ $run_status -ne 0 ]]; then
   echo "FAIL: tearline run --live exited $run_status" >&2
   status=1
 fi
-[[ $status -eq 0 ]] && echo "PASS: the live page moved with the run and ended at the report's figures"
+[[ $status -eq 0 ]] && echo "PASS: the live page's maps and counters moved with the run and ended at the report's figures"
 exit $status

@@ -1,6 +1,8 @@
 """Watches the live page (tearline run --live) in headless Chromium through
 chromedriver's WebDriver endpoint (plain HTTP and JSON, so no client library
-is needed), and checks what it saw against the run's report.json.
+is needed), and checks what it saw against the run's report.json: each
+mode's handoff map appears and grows while the run goes, and when it ends
+the maps' and the counters' numbers are the report's.
 
 Usage: live_page_watch.py URL RUN_DIR PROFILE_DIR
 Prints what it checks; exits 1 on a failed check.
@@ -34,7 +36,18 @@ for (const section of document.querySelectorAll('section[data-mode]')) {
     plots[tr.dataset.plot] = {state: tr.dataset.state,
         warnings: Number(tr.querySelector('td[data-col="warnings"]').textContent)};
   }
-  out.modes[section.dataset.mode] = {state: section.dataset.state, in_total: total, rows, plots};
+  // The map's numbers, as report_page_measure.js reads report.html's.
+  const map = {};
+  let mapTotal = 0;
+  const number = (group, cls) => [...group.querySelectorAll("tspan." + cls)]
+    .reduce((sum, t) => sum + Number(t.textContent.replace(/,/g, "")), 0);
+  for (const g of section.querySelectorAll("svg.map g.handoff")) {
+    map[g.dataset.handoff] = {in: number(g, "in"), out: number(g, "out"), lost: number(g, "lost"),
+                              in_flight: number(g, "in-flight")};
+    mapTotal += number(g, "in");
+  }
+  out.modes[section.dataset.mode] = {state: section.dataset.state, in_total: total, rows, plots,
+                                     map, map_total: mapTotal};
 }
 return out;
 """
@@ -84,6 +97,7 @@ try:
             "--disable-sync", f"--user-data-dir={profile_dir}"]}}}})["sessionId"]
     webdriver(base, "POST", f"/session/{session}/url", {"url": url})
     samples = []
+    map_samples = []  # Per sample: {(mode, handoff): in} of the maps shown.
     deadline = time.monotonic() + WATCH_LIMIT_S
     page = None
     while time.monotonic() < deadline:
@@ -92,6 +106,8 @@ try:
         if page["finished"]:
             break
         samples.append(sum(mode["in_total"] for mode in page["modes"].values()))
+        map_samples.append({(name, handoff): entry["in"] for name, mode in page["modes"].items()
+                            for handoff, entry in mode["map"].items()})
         time.sleep(SAMPLE_INTERVAL_S)
     webdriver(base, "DELETE", f"/session/{session}")
 finally:
@@ -106,6 +122,12 @@ print(f"handoff 'in' totals seen while running: {distinct[:12]}{' ...' if len(di
 check(len(distinct) >= 3, f"the counters moved while the run went ({len(distinct)} distinct totals)")
 check(all(a <= b for a, b in zip(samples, samples[1:])), "the counters never went back")
 check(page["updates"] >= 3, f"{page['updates']} updates reached the page")
+shown_maps = [sample for sample in map_samples if sample]
+check(len(shown_maps) >= 2, f"a handoff map was on the page in {len(shown_maps)} samples while running")
+grown = sorted({key for before, after in zip(shown_maps, shown_maps[1:])
+                for key, count in after.items() if count > before.get(key, 0)})
+check(bool(grown), f"a map entry's 'in' grew between two samples while running "
+      f"({len(grown)} entries grew, e.g. {grown[:3]})")
 
 report = json.load(open(f"{run_dir}/report.json"))
 for mode, figures in report["modes"].items():
@@ -115,6 +137,12 @@ for mode, figures in report["modes"].items():
         continue
     expected_rows = {row["name"]: {"in": row["in"], "out": row["out"], "lost": row["lost"],
                                    "in_flight": row["in_flight"]} for row in figures["handoffs"]}
+    expected_map = {row["name"]: {"in": row["in"], "out": row["out"],
+                                  "lost": row["lost_total"], "in_flight": row["in_flight"]}
+                    for row in figures["handoffs"]}
+    check(shown["map"] == expected_map,
+          f"{mode}: the final map's {len(shown['map'])} entries show the report's "
+          f"{len(expected_map)} handoffs (in, out, lost, in flight)")
     check(shown["rows"] == expected_rows,
           f"{mode}: the page's {len(shown['rows'])} handoffs end equal to the report's "
           f"{len(expected_rows)} (in, out, lost by reason, in flight)")

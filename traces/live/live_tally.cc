@@ -1,134 +1,156 @@
 #include "traces/live/live_tally.h"
 
-#include <algorithm>
-#include <set>
+#include <google/protobuf/util/json_util.h>
 
-#include "traces/report/crash_losses.h"
-#include "traces/report/json_fields.h"
-#include "traces/report/plot_outcomes.h"
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
+#include "traces/report/handoff_stats.h"
+#include "traces/report/mode_builder.h"
+#include "traces/report/trace_scan.h"
 
 namespace tearline::live {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kIntakePrefix = "intake@";
-
 bool changes_depth(const std::string& kind) {
   return kind == "queued" || kind == "dequeued" || kind == "served" || kind == "expired";
 }
 
+// The report's time order (ModeScan::read_in_time_order()): scenario time,
+// then wall time, then file, then line.
+bool earlier(const report::Event& a, const report::Event& b) {
+  return std::tie(a.t_h, a.wall_ms, a.file, a.line) < std::tie(b.t_h, b.wall_ms, b.file, b.line);
+}
+
+// A "run" event's RunInfo, read as the report reads it (unknown fields
+// ignored); none when it does not parse.
+std::optional<v1::RunInfo> run_info_of(const json& run) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  v1::RunInfo info;
+  if (!google::protobuf::util::JsonStringToMessage(run.dump(), &info, options).ok()) {
+    return std::nullopt;
+  }
+  return info;
+}
+
 }  // namespace
 
-void LiveTally::add(const report::Event& event) {
-  ++events_;
-  if (event.kind == "run" && event.run.is_object()) run_info_ = event.run;
-  if (event.node != "launcher") now_h_ = std::max(now_h_, event.t_h);
-  handoffs_.add(event);
-  if (changes_depth(event.kind) &&
-      report::classify_handoff(event.handoff).type == report::HandoffType::kQueue) {
-    depth_msgs_[event.handoff] = event.depth.value_or(0);
+LiveTally::LiveTally(std::filesystem::path mode_dir)
+    : mode_dir_(std::move(mode_dir)), tail_(mode_dir_) {}
+
+LiveTally::~LiveTally() = default;
+
+bool LiveTally::update() {
+  TraceTail::Batch batch = tail_.read_new();
+  const bool changed = batch.restarted || batch.malformed_lines > 0 || !batch.events.empty();
+  if (batch.restarted) forget();
+  malformed_lines_ += batch.malformed_lines;
+  if (!feed(&batch.events)) {
+    // Read again from the start, for a builder made with every file found
+    // by now and the run event, if written: this batch cannot ask again.
+    tail_.restart();
+    forget();
+    batch = tail_.read_new();
+    malformed_lines_ += batch.malformed_lines;
+    feed(&batch.events);
   }
-  if (event.handoff.starts_with(kIntakePrefix)) {
-    if (event.kind == "delivered") {
-      deliveries_.push_back({event.msg, event.handoff.substr(kIntakePrefix.size()), event.trace,
-                             event.t_h, report::has_actionable_detail(event.detail)});
-    } else if (event.kind == "acted") {
-      acted_actionable_.try_emplace(event.msg, event.actionable);
-    }
-  }
+  return changed;
 }
 
-json LiveTally::plot_states() const {
-  json result = json::array();
-  if (!run_info_.is_object()) return result;
-  struct Unit {
-    std::string area;
-    double response_h = 0;
-  };
-  std::map<std::string, Unit> units;
-  if (const auto list = run_info_.find("units"); list != run_info_.end() && list->is_array()) {
-    for (const json& unit : *list) {
-      if (unit.is_object()) {
-        units[report::string_field(unit, "name")] = {report::string_field(unit, "area"),
-                                                     report::number_field(unit, "response_h")};
-      }
-    }
-  }
-  const auto plots = run_info_.find("plots");
-  if (plots == run_info_.end() || !plots->is_array()) return result;
-  for (const json& plot : *plots) {
-    if (!plot.is_object()) continue;
-    const std::string area = report::string_field(plot, "area");
-    const double attack_h = report::number_field(plot, "attack_h");
-    std::set<std::string> traces;
-    if (const auto ids = plot.find("trace_ids"); ids != plot.end() && ids->is_array()) {
-      for (const json& id : *ids) {
-        if (id.is_string()) traces.insert(id.get<std::string>());
-      }
-    }
-    int64_t warnings = 0;
-    bool averted = false;
-    for (const Delivery& delivery : deliveries_) {
-      const auto unit = units.find(delivery.unit);
-      if (unit == units.end() || unit->second.area != area || !traces.contains(delivery.trace)) {
-        continue;
-      }
-      ++warnings;
-      const auto acted = acted_actionable_.find(delivery.msg);
-      const bool actionable =
-          acted != acted_actionable_.end() ? acted->second : delivery.actionable_detail;
-      averted |= actionable && delivery.at_h <= attack_h - unit->second.response_h;
-    }
-    result.push_back({{"id", report::string_field(plot, "id")},
-                      {"area", area},
-                      {"attack_h", attack_h},
-                      {"state", averted        ? "actionable"
-                                : warnings > 0 ? "thin"
-                                               : "none"},
-                      {"warnings", warnings}});
-  }
-  return result;
+void LiveTally::forget() {
+  builder_.reset();
+  builder_files_ = 0;
+  builder_has_run_ = false;
+  depth_msgs_.clear();
+  now_h_ = 0;
+  events_ = 0;
+  malformed_lines_ = 0;
 }
 
-json LiveTally::snapshot() const {
+bool LiveTally::feed(std::vector<report::Event>* events) {
+  if (events->empty()) return true;
+  std::stable_sort(events->begin(), events->end(), earlier);
+  const auto run = std::find_if(events->rbegin(), events->rend(), [](const report::Event& event) {
+    return event.kind == "run" && event.run.is_object();
+  });
+  const bool has_run = run != events->rend();
+  if (builder_) {
+    const bool new_file = std::any_of(events->begin(), events->end(), [this](const auto& event) {
+      return event.file >= builder_files_;
+    });
+    if (new_file || (has_run && !builder_has_run_)) return false;
+  } else {
+    std::optional<v1::RunInfo> info = has_run ? run_info_of(run->run) : std::nullopt;
+    builder_has_run_ = has_run;
+    builder_files_ = tail_.files().size();
+    builder_ = std::make_unique<report::ModeBuilder>(mode_dir_.filename().string(), std::move(info),
+                                                     tail_.files());
+  }
+  for (const report::Event& event : *events) {
+    builder_->add(report::fields_of(event));
+    ++events_;
+    if (event.node != "launcher") now_h_ = std::max(now_h_, event.t_h);
+    if (changes_depth(event.kind) &&
+        report::classify_handoff(event.handoff).type == report::HandoffType::kQueue) {
+      depth_msgs_[event.handoff] = event.depth.value_or(0);
+    }
+  }
+  return true;
+}
+
+v1::ModeReport LiveTally::snapshot() {
+  if (!builder_) return v1::ModeReport();
+  v1::ModeReport report = builder_->snapshot();
+  // Nodes write their "in_flight" events when they stop, so while the run
+  // goes what a handoff took in and has neither passed on nor lost is held
+  // there: in flight, as the report will count it at the end.
+  for (v1::Handoff& handoff : *report.mutable_handoffs()) {
+    const uint64_t passed = uint64_t{handoff.out()} + handoff.lost_total();
+    handoff.set_in_flight(handoff.in() > passed ? static_cast<uint32_t>(handoff.in() - passed) : 0);
+  }
+  return report;
+}
+
+json figures_json(const v1::ModeReport& report, const LiveTally& tally) {
   json handoffs = json::array();
-  for (const auto& [name, row] : handoffs_.rows()) {
+  for (const v1::Handoff& row : report.handoffs()) {
     json lost = json::object();
-    size_t lost_total = 0;
-    for (const auto& [reason, messages] : row.lost) {
-      lost[reason] = messages.size();
-      lost_total += messages.size();
+    for (const auto& [reason, messages] : row.lost()) lost[reason] = messages;
+    json depth = nullptr;
+    if (row.type() == "queue") {
+      const auto found = tally.depths().find(row.name());
+      depth = found == tally.depths().end() ? 0u : found->second;
     }
-    const auto depth = depth_msgs_.find(name);
-    const bool queue = row.name.type == report::HandoffType::kQueue;
-    handoffs.push_back(
-        {{"name", name},
-         {"type", report::type_name(row.name.type)},
-         {"in", row.in.size()},
-         {"out", row.out.size()},
-         {"lost", std::move(lost)},
-         {"lost_total", lost_total},
-         {"in_flight", row.in_flight.size()},
-         {"depth", queue ? json(depth == depth_msgs_.end() ? 0u : depth->second) : json(nullptr)}});
+    handoffs.push_back({{"name", row.name()},
+                        {"type", row.type()},
+                        {"in", row.in()},
+                        {"out", row.out()},
+                        {"lost", std::move(lost)},
+                        {"lost_total", row.lost_total()},
+                        {"in_flight", row.in_flight()},
+                        {"depth", std::move(depth)}});
   }
-  const json duration =
-      run_info_.is_object() ? json(report::number_field(run_info_, "duration_h")) : json(nullptr);
-  return {{"now_h", now_h_},
-          {"duration_h", duration},
-          {"start_iso", report::string_field(run_info_, "start_iso")},
-          {"events", events_},
+  json plots = json::array();
+  for (const v1::PlotOutcome& plot : report.plots()) {
+    plots.push_back({{"id", plot.id()},
+                     {"area", plot.area()},
+                     {"attack_h", plot.attack_h()},
+                     {"state", plot.averted()        ? "actionable"
+                               : plot.warnings() > 0 ? "thin"
+                                                     : "none"},
+                     {"warnings", plot.warnings()}});
+  }
+  return {{"now_h", tally.now_h()},
+          {"duration_h", report.has_run() ? json(report.run().duration_h()) : json(nullptr)},
+          {"start_iso", report.run().start_iso()},
+          {"events", tally.events()},
+          {"malformed_lines", tally.malformed_lines()},
           {"handoffs", std::move(handoffs)},
-          {"plots", plot_states()}};
-}
-
-LiveTally final_tally(const std::filesystem::path& mode_dir, std::vector<std::string>* warnings) {
-  report::ModeTraces traces = report::read_mode(mode_dir, warnings);
-  report::add_launcher_deaths(&traces);
-  report::add_crash_losses(&traces.events);
-  LiveTally tally;
-  for (const report::Event& event : traces.events) tally.add(event);
-  return tally;
+          {"plots", std::move(plots)}};
 }
 
 }  // namespace tearline::live

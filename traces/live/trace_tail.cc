@@ -26,12 +26,26 @@ TraceTail::Batch TraceTail::read_new() {
   for (const auto& [path, size] : sizes) {
     if (const auto known = files_.find(path);
         known != files_.end() && size < known->second.offset_bytes) {
-      files_.clear();
-      batch.restarted = true;
-      break;
+      restart_ = true;
     }
   }
-  for (const auto& [path, size] : sizes) read_file(path, size, &files_[path], &batch);
+  if (restart_) {
+    for (auto& [path, file] : files_) {
+      const size_t index = file.index;  // A file keeps its index.
+      file = File();
+      file.index = index;
+    }
+    restart_ = false;
+    batch.restarted = true;
+  }
+  for (const auto& [path, size] : sizes) {
+    auto [known, inserted] = files_.try_emplace(path);
+    if (inserted) {
+      known->second.index = paths_.size();
+      paths_.push_back(path.string());
+    }
+    read_file(path, size, &known->second, &batch);
+  }
   return batch;
 }
 
@@ -58,26 +72,29 @@ void TraceTail::read_file(const fs::path& path, uint64_t size_bytes, File* file,
       }
       break;
     }
+    ++file->lines;
     if (file->skipping) {
       file->skipping = false;
     } else if (file->partial.empty()) {
-      take_line(piece, batch);
+      take_line(piece, *file, batch);
     } else {
       file->partial.append(piece);
-      take_line(file->partial, batch);
+      take_line(file->partial, *file, batch);
       file->partial.clear();
     }
     begin = newline + 1;
   }
 }
 
-void TraceTail::take_line(std::string_view line, Batch* batch) {
+void TraceTail::take_line(std::string_view line, const File& file, Batch* batch) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
   report::Event event;
   if (report::parse_event(line, &event)) {
     ++batch->malformed_lines;
     return;
   }
+  event.file = file.index;
+  event.line = file.lines;
   batch->events.push_back(std::move(event));
 }
 
