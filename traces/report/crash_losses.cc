@@ -1,7 +1,6 @@
 #include "traces/report/crash_losses.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <string>
 
@@ -26,39 +25,6 @@ const Death* first_death_after(const std::vector<Death>& deaths, double t_h,
         return wall_ms && candidate.wall_ms ? candidate.wall_ms >= *wall_ms : candidate.t_h >= t_h;
       });
   return death == deaths.end() ? nullptr : &*death;
-}
-
-std::vector<std::string> add_launcher_deaths(ModeTraces* traces) {
-  const auto in_launcher_file = [&](const Event& event) {
-    return std::filesystem::path(traces->files[event.file]).filename() == "launcher.trace.jsonl";
-  };
-  std::map<std::string, int> lives_unended;
-  std::map<std::string, const Event*> last_event;
-  for (const Event& event : traces->events) {
-    if (event.kind == "node_started" && !in_launcher_file(event)) ++lives_unended[event.node];
-    if (event.kind == "node_stopped" && in_launcher_file(event)) --lives_unended[event.node];
-    if (!in_launcher_file(event) && !event.node.empty()) last_event[event.node] = &event;
-  }
-  std::vector<Event> deaths;
-  std::vector<std::string> nodes;
-  for (const auto& [node, unended] : lives_unended) {
-    if (unended <= 0 || !last_event.contains(node)) continue;
-    const Event& last = *last_event.at(node);
-    Event death;
-    death.node = node;
-    death.kind = "node_stopped";
-    death.reason = std::string(kLauncherDiedReason);
-    death.t_h = last.t_h;
-    death.wall_ms = last.wall_ms;
-    death.file = last.file;
-    death.line = last.line;
-    death.derived = true;
-    deaths.push_back(std::move(death));
-    nodes.push_back(node);
-  }
-  for (Event& death : deaths) traces->events.push_back(std::move(death));
-  if (!nodes.empty()) sort_in_time_order(&traces->events);
-  return nodes;
 }
 
 void add_crash_losses(std::vector<Event>* events) {

@@ -32,13 +32,6 @@ struct Death {
 // die with it).
 inline constexpr std::string_view kLauncherDiedReason = "launcher-died";
 
-// A run whose launcher died (SIGKILL) leaves nodes whose last process the
-// launcher never saw end (a "node_started" with no later "node_stopped" of
-// the launcher's). For each, adds a derived "node_stopped" at its last
-// event, reason kLauncherDiedReason, so add_crash_losses() counts what it
-// held as lost. Returns those nodes' names, empty for a finished run.
-std::vector<std::string> add_launcher_deaths(ModeTraces* traces);
-
 // Whether an event records a death: a "node_stopped" whose reason is not
 // "exit:0", or a "fault" "crash" or "signal KILL".
 bool is_death(std::string_view kind, std::string_view reason, std::string_view fault);
