@@ -1,4 +1,4 @@
-// The coordination centre (MODEL.md, "coordinated mode"): it replaces each
+// The coordination centre (docs/MODEL.md, "coordinated mode"): it replaces each
 // report's sealed source by a pseudonym, ranks reports by relevance raised
 // by correlation across agencies, serves them by rank with its officers, and
 // routes each to the units covering its area and back to its home agency,

@@ -1,5 +1,5 @@
 // The background mass: unrelated reports arriving at a department as a
-// Poisson stream (MODEL.md, "Intelligence"), drawn from the run's seed.
+// Poisson stream (docs/MODEL.md, "Intelligence"), drawn from the run's seed.
 #pragma once
 
 #include <optional>

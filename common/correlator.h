@@ -1,5 +1,5 @@
 // The broker's correlation of reports about the same subject from several
-// agencies (MODEL.md, "coordinated mode"). Bounded: entries older than the
+// agencies (docs/MODEL.md, "coordinated mode"). Bounded: entries older than the
 // window are purged as time advances.
 //
 // Thread-safety: none; owned by the broker's event loop.

@@ -1,4 +1,4 @@
-// Delay and loss models of a handoff (MODEL.md, "Handoffs").
+// Delay and loss models of a handoff (docs/MODEL.md, "Handoffs").
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // A department: a queue of messages served by a pool of workers, simulated in
-// scenario time (MODEL.md: "workers, service time, capacity, priority rule,
+// scenario time (docs/MODEL.md: "workers, service time, capacity, priority rule,
 // time-to-live").
 //
 // The department never reads a clock. Its owner feeds it the current scenario

@@ -1,5 +1,5 @@
 // What a report is worth: its detail, whether it is actionable, how a desk
-// ranks it, and the tearline (sanitised) copy of it (MODEL.md,
+// ranks it, and the tearline (sanitised) copy of it (docs/MODEL.md,
 // "Intelligence" and "Handoffs").
 #pragma once
 

@@ -1,5 +1,5 @@
 // The sender's side of every link: transit delay, loss, acknowledgements and
-// resends, all decided in scenario time (MODEL.md, "Handoffs"; the guide's
+// resends, all decided in scenario time (docs/MODEL.md, "Handoffs"; the guide's
 // reliable request-reply; sync/DESIGN.md for why arrival hours travel with
 // the message).
 //

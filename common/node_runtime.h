@@ -1,6 +1,6 @@
 // The process around a role: one single-threaded poll loop over the node's
 // control socket, its data socket and its connections to peers, whose
-// timeout is the time to the next deadline (STYLE.md, practice 6).
+// timeout is the time to the next deadline (docs/STYLE.md, practice 6).
 //
 // Sockets, all CURVE (docs/SECURITY.md): each node binds a PULL for data,
 // which admits the scenario's other nodes and knows each frame's sender by

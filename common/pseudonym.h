@@ -1,4 +1,4 @@
-// Source ciphering (MODEL.md, "coordinated mode").
+// Source ciphering (docs/MODEL.md, "coordinated mode").
 //
 // An agency seals a source handle with its own key before the report leaves
 // it: the sealed token reveals nothing without the key, and the agency maps

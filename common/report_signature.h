@@ -1,4 +1,4 @@
-// A report's origin, verifiable by every reader (MODEL.md, "Who may say
+// A report's origin, verifiable by every reader (docs/MODEL.md, "Who may say
 // what"; proto/PROTOCOL.md, "Signatures"). The agency that writes a report
 // signs it (Ed25519, libsodium) over its canonical encoding; a tearline copy
 // is a new report signed by the agency that made it, naming its parent.

@@ -1,7 +1,7 @@
 // The contract between a node's role (agency, broker, unit: a state machine
 // fed time and messages) and the runtime that drives it (sockets, clock,
 // trace file). Unit tests drive roles through a fake NodeContext, without
-// sockets (STYLE.md, practice 3).
+// sockets (docs/STYLE.md, practice 3).
 #pragma once
 
 #include <optional>

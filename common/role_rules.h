@@ -1,4 +1,4 @@
-// Who may say what (MODEL.md, "Who may say what"; proto/PROTOCOL.md has the
+// Who may say what (docs/MODEL.md, "Who may say what"; proto/PROTOCOL.md has the
 // same table). A frame's sender is the member its key authenticated; this
 // decides whether that member, in its role, may send that frame to this
 // node in this mode, and whether the report it carries was signed by its

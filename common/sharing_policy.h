@@ -1,5 +1,5 @@
 // An agency's decision, per report and partner, to share a report in full,
-// share a sanitised copy, or withhold it (MODEL.md, "the sharing decision").
+// share a sanitised copy, or withhold it (docs/MODEL.md, "the sharing decision").
 #pragma once
 
 #include <map>

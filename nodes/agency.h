@@ -1,4 +1,4 @@
-// A national agency (MODEL.md, "Actors"): its sources produce reports, its
+// A national agency (docs/MODEL.md, "Actors"): its sources produce reports, its
 // analysis desk assesses them, its national database department files them,
 // and units poll the database. In bilateral mode the desk's output is shared
 // with partners by the sharing policy; in coordinated mode it goes, with the

@@ -1,7 +1,7 @@
 // Test support for the role tests (nodes/*_test.cc, broker/broker_test.cc):
 // a scenario built in code with exact (fixed) service times, and a fake
 // NodeContext that records what a role traces and sends. No sockets, no
-// processes (STYLE.md, practice 3).
+// processes (docs/STYLE.md, practice 3).
 #pragma once
 
 #include <gtest/gtest.h>

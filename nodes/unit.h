@@ -1,4 +1,4 @@
-// A local unit (MODEL.md, "Actors"): it polls its national database for
+// A local unit (docs/MODEL.md, "Actors"): it polls its national database for
 // reports on its area, receives warnings directly from the broker in
 // coordinated mode, reads them at its intake desk, and acts on each.
 //

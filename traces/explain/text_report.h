@@ -1,5 +1,5 @@
 // report.txt: the run report in plain text, for someone deciding policy
-// first (MODEL.md, "What a person must see"), rendered from the typed
+// first (docs/MODEL.md, "What a person must see"), rendered from the typed
 // report only. The why comes first: per plot, each mode's headline and facts
 // (why.h), then the faults in words; then the plot table, the paths and
 // where the copies died; the long tables (centre, conservation, exposure,

@@ -135,7 +135,7 @@ std::string withheld_sentence(const v1::SharingDecision& decision) {
 // detail and missing fields.
 using WarningKey = std::tuple<std::string, bool, bool, std::string, std::string>;
 
-// Fields the warning lacked to be actionable (MODEL.md: a subject plus a
+// Fields the warning lacked to be actionable (docs/MODEL.md: a subject plus a
 // site or a window), from `missing` or, in older reports, from its detail.
 std::vector<std::string> missing_of(const v1::Warning& warning) {
   if (!warning.missing().empty()) return {warning.missing().begin(), warning.missing().end()};

@@ -1,4 +1,4 @@
-// The run report: what a run answers (docs: /work/shared/MODEL.md, "What a
+// The run report: what a run answers (docs/MODEL.md, "What a
 // run must answer"), computed from its trace files only. Stateless; safe to
 // call from any thread.
 #pragma once
