@@ -12,14 +12,6 @@ namespace {
 // than the sources of a scenario, a few hundred KiB at most.
 constexpr size_t kPseudonymCacheEntries = 4096;
 
-std::vector<std::string> unit_areas(const Scenario& scenario) {
-  std::vector<std::string> areas;
-  for (const UnitSpec& unit : scenario.units) areas.push_back(unit.area);
-  std::sort(areas.begin(), areas.end());
-  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
-  return areas;
-}
-
 }  // namespace
 
 BrokerRole::BrokerRole(const Scenario& scenario, const Random& random,
@@ -29,7 +21,7 @@ BrokerRole::BrokerRole(const Scenario& scenario, const Random& random,
       pseudonyms_(pseudonym_key, kPseudonymCacheEntries),
       officers_("officers@" + scenario.broker.name, scenario.broker.officers, random),
       correlator_(scenario.broker.correlation_window_h),
-      background_(scenario.broker.name, scenario.broker.background, unit_areas(scenario), random,
+      background_(scenario.broker.name, scenario.broker.background, scenario.unit_areas(), random,
                   scenario.duration_h),
       signer_(signer) {}
 

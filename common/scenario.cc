@@ -1046,6 +1046,14 @@ LinkSpec Scenario::link(const std::string& from, const std::string& to) const {
   return fallback;
 }
 
+std::vector<std::string> Scenario::unit_areas() const {
+  std::vector<std::string> areas;
+  for (const UnitSpec& unit : units) areas.push_back(unit.area);
+  std::sort(areas.begin(), areas.end());
+  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+  return areas;
+}
+
 std::vector<std::string> Scenario::node_names() const {
   std::vector<std::string> names;
   for (const AgencySpec& agency : agencies) names.push_back(agency.name);

@@ -157,6 +157,9 @@ struct Scenario {
   std::vector<std::string> process_names() const;
   // Whether `node` keeps a journal (`journal = true` in its table).
   bool journaled(const std::string& node) const;
+  // The areas the units cover, sorted, each once: where background reports
+  // are about.
+  std::vector<std::string> unit_areas() const;
 };
 
 // Thrown for a scenario that cannot be used. what() names the file, the line

@@ -15,14 +15,6 @@ const AgencySpec& find_agency(const Scenario& scenario, const std::string& name)
   return *spec;
 }
 
-std::vector<std::string> unit_areas(const Scenario& scenario) {
-  std::vector<std::string> areas;
-  for (const UnitSpec& unit : scenario.units) areas.push_back(unit.area);
-  std::sort(areas.begin(), areas.end());
-  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
-  return areas;
-}
-
 std::optional<double> earliest(std::initializer_list<std::optional<double>> times) {
   std::optional<double> result;
   for (const auto& time : times) {
@@ -43,7 +35,7 @@ AgencyRole::AgencyRole(const Scenario& scenario, const std::string& name, const 
       signer_(signer),
       desk_("desk@" + name, spec_.desk, random),
       database_("database@" + name, spec_.database, random),
-      background_(name, spec_.background, unit_areas(scenario), random, scenario.duration_h) {
+      background_(name, spec_.background, scenario.unit_areas(), random, scenario.duration_h) {
   for (const ReportSpec& report : scenario.reports) {
     if (report.agency == name) pending_reports_.push_back(&report);
   }

@@ -13,10 +13,6 @@ using report::Align;
 using report::kLineWidthMax;
 using report::TextTable;
 
-std::optional<std::string> optional_of(bool present, const std::string& value) {
-  return present ? std::optional<std::string>(value) : std::nullopt;
-}
-
 // "2017-05-05 15:15", or "15:15" when on the same day as `since`.
 std::string until_text(const std::optional<std::string>& iso, double t_h,
                        const std::string& since) {

@@ -17,10 +17,6 @@ using report::Align;
 using report::kLineWidthMax;
 using report::TextTable;
 
-std::optional<std::string> optional_of(bool present, const std::string& value) {
-  return present ? std::optional<std::string>(value) : std::nullopt;
-}
-
 Modes mode_names(const v1::RunReport& report) {
   Modes modes;
   for (const auto& [mode, ignored] : report.modes()) modes.push_back(mode);

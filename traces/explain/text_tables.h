@@ -19,6 +19,10 @@ using Modes = std::vector<std::string>;
 std::string hours_text(double t_h);
 // "2017-05-22 21:31" from an ISO date-time, else "hour 1653.5".
 std::string when_text(const std::optional<std::string>& iso, double t_h);
+// A proto field with presence as an optional: `value` when `present`.
+inline std::optional<std::string> optional_of(bool present, const std::string& value) {
+  return present ? std::optional<std::string>(value) : std::nullopt;
+}
 // "15d 22.3h", "5.0h".
 std::string lead_text(double lead_h);
 

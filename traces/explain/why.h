@@ -25,7 +25,7 @@ struct Story {
   std::string plot;  // PlotOutcome.id
   std::string mode;  // "bilateral", "coordinated"
   bool averted = false;
-  std::string headline;  // One sentence: averted with lead time, or not and the main why.
+  std::string headline;     // One sentence: averted with lead time, or not and the main why.
   std::vector<Fact> facts;  // In the order a reader follows the intelligence.
 };
 
