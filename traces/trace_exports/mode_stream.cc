@@ -97,9 +97,9 @@ class ModeStream::Files {
 namespace {
 
 // Gathered in the first pass, for add_crash_losses() and to mark where each
-// message ends: the deaths and, per message, its last event and last event
-// other than "acked" (indices of keys), and whether it is settled. One small
-// entry per message, dropped once the stream is made.
+// message ends: the deaths and, per message, the few events its rule reads
+// (indices of keys), and whether it is settled. One small entry per message,
+// dropped once the stream is made.
 class CrashWatch {
  public:
   template <typename Later>
@@ -107,12 +107,18 @@ class CrashWatch {
     if (report::is_death(fields.kind, fields.reason, fields.fault)) deaths_.push_back(index);
     if (fields.msg.empty()) return;
     Seen& seen = messages_[std::string(fields.msg)];
-    if (seen.last == kNone || later(index, seen.last)) seen.last = index;
-    if (fields.kind != "acked" &&
-        (seen.last_not_acked == kNone || later(index, seen.last_not_acked))) {
-      seen.last_not_acked = index;
+    const auto keep_latest = [&](uint32_t* slot) {
+      if (*slot == kNone || later(index, *slot)) *slot = index;
+    };
+    keep_latest(&seen.last);
+    const std::string_view kind = fields.kind;
+    if (kind == "resent" || kind == "attempt_lost") {
+      keep_latest(&seen.last_on_link);
+    } else if (kind != "acked" && kind != "duplicate") {
+      keep_latest(&seen.last_other);
+      if (kind == "received") keep_latest(&seen.last_received);
     }
-    seen.settled |= report::is_terminal(fields.kind) || fields.kind == "in_flight";
+    seen.settled |= report::is_terminal(kind) || kind == "in_flight";
   }
 
   // Calls mark(index) with each message's last event.
@@ -127,16 +133,23 @@ class CrashWatch {
   }
 
   // The events add_crash_losses() reads to find every crash loss: the
-  // deaths, and each unsettled message's last events.
+  // deaths and, of each unsettled message, its last event, its last arrival
+  // (after which the link's own events do not move it), its last event of
+  // another kind than the link's own, and its last (re)transmission. On
+  // those, the rule finds what it finds on all of the message's events.
   std::vector<uint32_t> evidence() const {
     std::vector<uint32_t> indices;
     if (deaths_.empty()) return indices;
     indices = deaths_;
     for (const auto& [id, seen] : messages_) {
       if (seen.settled) continue;
-      indices.push_back(seen.last);
-      if (seen.last_not_acked != kNone && seen.last_not_acked != seen.last) {
-        indices.push_back(seen.last_not_acked);
+      const size_t first = indices.size();
+      for (const uint32_t index :
+           {seen.last, seen.last_received, seen.last_other, seen.last_on_link}) {
+        if (index != kNone &&
+            std::find(indices.begin() + first, indices.end(), index) == indices.end()) {
+          indices.push_back(index);
+        }
       }
     }
     return indices;
@@ -145,7 +158,9 @@ class CrashWatch {
  private:
   struct Seen {
     uint32_t last = kNone;
-    uint32_t last_not_acked = kNone;
+    uint32_t last_received = kNone;
+    uint32_t last_other = kNone;    // Not resent, attempt_lost, acked or duplicate.
+    uint32_t last_on_link = kNone;  // resent or attempt_lost.
     bool settled = false;
   };
   std::vector<uint32_t> deaths_;

@@ -64,6 +64,45 @@ TEST(ModeStream, CrashLossesAreAmongTheEvents) {
   EXPECT_EQ(derived, 1u);  // The broker crash's one loss.
 }
 
+// A receiver took m in and died; its sender's acknowledgement and a late
+// resend of m came after the arrival. The loss is the receiver's, at its
+// intake, as read_run() (report::add_crash_losses) charges it, not the
+// sender's on the link: the stream must hand add_crash_losses the arrival
+// too, not only each message's last events.
+TEST(ModeStream, ACrashLossIsChargedWhereTheDeadNodeHeldTheMessage) {
+  TempRun run;
+  run.write("bilateral", "launcher",
+            R"({"t_h":0,"node":"launcher","kind":"run","run":{}})"
+            "\n"
+            R"({"t_h":5,"node":"b","kind":"node_stopped","reason":"signal:KILL"})"
+            "\n");
+  run.write(
+      "bilateral", "a",
+      R"({"t_h":1,"node":"a","kind":"created","msg":"m"})"
+      "\n"
+      R"({"t_h":1,"node":"a","kind":"sent","msg":"m","peer":"b","handoff":"a->b","attempt":1})"
+      "\n"
+      R"({"t_h":4,"node":"a","kind":"acked","msg":"m","peer":"b","handoff":"a->b"})"
+      "\n"
+      R"({"t_h":4.5,"node":"a","kind":"resent","msg":"m","peer":"b","handoff":"a->b","attempt":2})"
+      "\n");
+  run.write("bilateral", "b",
+            R"({"t_h":2,"node":"b","kind":"received","msg":"m","peer":"a","handoff":"a->b"})"
+            "\n"
+            R"({"t_h":2,"node":"b","kind":"queued","msg":"m","handoff":"intake@b"})"
+            "\n");
+  expect_same_as_read_run(run.path());
+  size_t derived = 0;
+  ModeStream(std::filesystem::path(run.path()) / "bilateral", nullptr)
+      .for_each([&derived](const report::Event& event) {
+        if (!event.derived) return;
+        ++derived;
+        EXPECT_EQ(event.reason, "crash:b");
+        EXPECT_EQ(event.handoff, "intake@b");
+      });
+  EXPECT_EQ(derived, 1u);
+}
+
 // Lines out of time order across and within files come out sorted, and a
 // malformed line is warned about once, when the stream is made.
 TEST(ModeStream, SortsLinesAndWarnsOnceAboutAMalformedOne) {
