@@ -5,10 +5,10 @@
 #include <stdexcept>
 
 #include "bench/report_mix.h"
-#include "common/clock.h"
-#include "common/intelligence.h"
-#include "common/report_fields.h"
-#include "common/role.h"
+#include "base/clock.h"
+#include "model/intelligence.h"
+#include "trace/report_fields.h"
+#include "node/role.h"
 
 namespace tearline::bench {
 

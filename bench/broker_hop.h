@@ -29,10 +29,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/correlator.h"
-#include "common/pseudonym.h"
-#include "common/scenario.h"
-#include "common/trace.h"
+#include "model/correlator.h"
+#include "security/pseudonym.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {

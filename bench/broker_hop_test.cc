@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "bench/report_mix.h"
-#include "common/intelligence.h"
-#include "common/report_fields.h"
-#include "common/role.h"
+#include "model/intelligence.h"
+#include "trace/report_fields.h"
+#include "node/role.h"
 
 namespace tearline::bench {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 #include <memory>
 
-#include "common/trace.h"
+#include "trace/trace.h"
 
 namespace tearline::bench {
 namespace {

@@ -3,8 +3,8 @@
 #include <array>
 #include <cstdint>
 
-#include "common/pseudonym.h"
-#include "common/role.h"
+#include "security/pseudonym.h"
+#include "node/role.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "bench/report_mix.h"
-#include "common/report_signature.h"
+#include "security/report_signature.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline::bench {

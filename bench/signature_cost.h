@@ -1,4 +1,4 @@
-// What report signatures cost (common/report_signature.h): the CPU time per
+// What report signatures cost (security/report_signature.h): the CPU time per
 // message of signing a report, as its author does once, and of verifying
 // it, as every node that takes it in does, measured on the real
 // ReportSigner and OriginVerifier over the benchmark's inbound reports.

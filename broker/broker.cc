@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/intelligence.h"
-#include "common/report_fields.h"
+#include "model/intelligence.h"
+#include "trace/report_fields.h"
 
 namespace tearline {
 namespace {

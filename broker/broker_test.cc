@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/pseudonym.h"
+#include "security/pseudonym.h"
 #include "nodes/test_scenario.h"
 
 namespace tearline {

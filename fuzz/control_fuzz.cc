@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/control_check.h"
-#include "common/fault_commands.h"
+#include "node/control_check.h"
+#include "node/fault_commands.h"
 #include "fuzz/fuzz_node.h"
 #include "fuzz/quiet_protobuf.h"
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "broker/broker.h"
-#include "common/node_core.h"
-#include "common/trace.h"
+#include "node/node_core.h"
+#include "trace/trace.h"
 #include "nodes/agency.h"
 #include "nodes/unit.h"
 

@@ -1,4 +1,4 @@
-// Signature checking (common/report_signature.h): any report, as bytes off
+// Signature checking (security/report_signature.h): any report, as bytes off
 // the wire, is checked without harm; a report its origin signed verifies,
 // and a change to anything the signature covers makes it fail while a
 // change to what it leaves out (the per-copy id, the source's identity)

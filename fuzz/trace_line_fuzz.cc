@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "traces/report/line_reader.h"
-#include "traces/report/trace_reader.h"
+#include "analysis/read/line_reader.h"
+#include "analysis/read/trace_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tearline::report;

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include "common/journal.h"
-#include "common/node_journal.h"
+#include "durability/journal.h"
+#include "durability/node_journal.h"
 #include "launcher/fault_log.h"
 #include "launcher/mode_run_internal.h"
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "common/fault_commands.h"
-#include "common/random.h"
+#include "node/fault_commands.h"
+#include "model/random.h"
 
 namespace tearline {
 namespace {

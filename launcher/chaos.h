@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/endpoints.h"
+#include "scenario/endpoints.h"
 #include "security/curve.h"
 
 namespace tearline {

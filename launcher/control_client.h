@@ -11,7 +11,7 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "common/endpoints.h"
+#include "scenario/endpoints.h"
 #include "security/keys.h"
 #include "tearline/v1/control.pb.h"
 

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "common/clock.h"
-#include "common/trace.h"
+#include "base/clock.h"
+#include "trace/trace.h"
 
 namespace tearline {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.h"
+#include "scenario/scenario.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {

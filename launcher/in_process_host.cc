@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "broker/broker.h"
-#include "common/whole_file.h"
+#include "base/whole_file.h"
 #include "nodes/agency.h"
 #include "nodes/unit.h"
 #include "security/keys.h"

@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "common/node_core.h"
-#include "common/node_journal.h"
-#include "common/scenario.h"
-#include "common/trace.h"
+#include "node/node_core.h"
+#include "durability/node_journal.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
 #include "launcher/node_host.h"
 
 namespace tearline {

@@ -11,11 +11,11 @@
 #include <optional>
 #include <set>
 
-#include "common/clock.h"
-#include "common/link_layer.h"
-#include "common/node_runtime.h"
-#include "common/peak_memory.h"
-#include "common/trace.h"
+#include "base/clock.h"
+#include "node/link_layer.h"
+#include "runtime/node_runtime.h"
+#include "base/peak_memory.h"
+#include "trace/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
 #include "launcher/fault_schedule.h"

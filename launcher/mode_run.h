@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 
@@ -26,7 +26,7 @@ struct ModeRunOptions {
   std::filesystem::path mode_dir;
   // The run's key set (security/keys.h).
   std::filesystem::path keys_dir;
-  // Where the nodes listen and how they are started (common/endpoints.h);
+  // Where the nodes listen and how they are started (scenario/endpoints.h);
   // empty: ipc:// on this machine.
   std::string hosts_file;
   bool quiet = false;

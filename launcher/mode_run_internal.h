@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.h"
-#include "common/trace.h"
+#include "scenario/scenario.h"
+#include "trace/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_schedule.h"
 #include "launcher/mode_run.h"

@@ -12,8 +12,8 @@
 #include <set>
 #include <zmq_addon.hpp>
 
-#include "common/endpoints.h"
-#include "common/whole_file.h"
+#include "scenario/endpoints.h"
+#include "base/whole_file.h"
 #include "security/curve.h"
 
 namespace tearline {

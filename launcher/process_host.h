@@ -15,7 +15,7 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "common/endpoints.h"
+#include "scenario/endpoints.h"
 #include "launcher/control_client.h"
 #include "launcher/node_host.h"
 #include "launcher/supervisor.h"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/scenario.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 

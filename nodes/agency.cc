@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "common/intelligence.h"
-#include "common/report_fields.h"
+#include "model/intelligence.h"
+#include "trace/report_fields.h"
 
 namespace tearline {
 namespace {
@@ -208,7 +208,7 @@ void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
 void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
                          double now_h) {
   // Only this agency's units poll it: the role rules refused any other
-  // sender before the poll was taken in (common/role_rules.h).
+  // sender before the poll was taken in (node/role_rules.h).
   const UnitSpec* unit = scenario_.unit(from);
   if (!unit || unit->agency != spec_.name) {
     throw std::logic_error("a poll from " + from + ", not a unit of " + spec_.name);

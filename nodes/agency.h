@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "common/background.h"
-#include "common/desk.h"
-#include "common/pseudonym.h"
-#include "common/report_signature.h"
-#include "common/role.h"
-#include "common/scenario.h"
+#include "node/background.h"
+#include "node/desk.h"
+#include "security/pseudonym.h"
+#include "security/report_signature.h"
+#include "node/role.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 

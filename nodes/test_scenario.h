@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/role.h"
-#include "common/scenario.h"
+#include "node/role.h"
+#include "scenario/scenario.h"
 
 namespace tearline::test_support {
 

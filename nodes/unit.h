@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "common/desk.h"
-#include "common/role.h"
-#include "common/scenario.h"
+#include "node/desk.h"
+#include "node/role.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 

@@ -3,7 +3,7 @@
 // knows who speaks, a 32-byte secret for its own use (an agency seals its
 // sources' handles with it, the centre makes pseudonyms with it) and an
 // Ed25519 signing key with which an agency signs the reports it writes
-// (common/report_signature.h). Keys are random (libsodium and libzmq), never
+// (security/report_signature.h). Keys are random (libsodium and libzmq), never
 // derived from the seed.
 //
 // On disk, a key set is one folder, readable by its owner only:
@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "common/pseudonym.h"
-#include "common/report_signature.h"
+#include "security/pseudonym.h"
+#include "security/report_signature.h"
 
 namespace tearline {
 

@@ -10,7 +10,7 @@
 #include <tuple>
 #include <vector>
 
-#include "common/html_escape.h"
+#include "base/html_escape.h"
 #include "sweep/sweep_results.h"
 
 namespace tearline::sweep {

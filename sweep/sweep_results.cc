@@ -6,7 +6,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "common/whole_file.h"
+#include "base/whole_file.h"
 #include "sweep/sweep_html.h"
 #include "sweep/sweep_json.h"
 

@@ -18,7 +18,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
-#include "common/report_signature.h"
+#include "security/report_signature.h"
 #include "security/curve.h"
 #include "security/keys.h"
 #include "tearline/v1/control.pb.h"

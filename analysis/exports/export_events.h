@@ -1,0 +1,50 @@
+// A run's traces as the exporters need them: the report reader's events and
+// each mode's RunInfo. Internal to tearline_trace_exports.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/read/trace_reader.h"
+
+namespace tearline::trace_exports {
+
+struct ModeEvents {
+  report::ModeTraces traces;
+  nlohmann::json run;  // RunInfo of the mode's run event, else null.
+};
+
+// Every mode of run_dir, sorted by name, with the losses crashes caused
+// (crash_losses.h). Malformed lines are skipped with one warning each
+// (file:line) appended to *warnings, if not null.
+std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::string>* warnings);
+
+// Every plot's trace ids from the modes' run events, in first-seen order:
+// what the diagrams draw when no trace id is chosen.
+std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes);
+// The same from each mode's RunInfo (null where a mode has none).
+std::vector<std::string> plot_trace_ids(const std::vector<const nlohmann::json*>& runs);
+
+// Each message's trace id as report::MessageIndex::trace_of() gives it (the
+// first trace id among its events, else its nearest ancestor's), learnt from
+// one pass over a mode's events: a string or two per message.
+class TraceIds {
+ public:
+  void see(const report::Event& event);
+  // "" when neither the message nor an ancestor has a trace id.
+  std::string trace_of(const std::string& msg) const;
+
+ private:
+  struct Known {
+    std::string trace;
+    std::string parent;
+    bool created = false;
+  };
+  std::unordered_map<std::string, Known> messages_;
+};
+
+// "A->B" for a link handoff: true, with *from = A and *to = B.
+bool split_link(const std::string& handoff, std::string* from, std::string* to);
+
+}  // namespace tearline::trace_exports

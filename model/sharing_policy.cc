@@ -1,0 +1,42 @@
+#include "model/sharing_policy.h"
+
+namespace tearline {
+
+std::string share_decision_name(ShareDecision decision) {
+  switch (decision) {
+    case ShareDecision::kFull:
+      return "full";
+    case ShareDecision::kSanitised:
+      return "sanitised";
+    case ShareDecision::kWithheld:
+      return "withheld";
+  }
+  return "unknown";
+}
+
+SharingPolicy::Applied SharingPolicy::thresholds_for(const std::string& source_value) const {
+  const auto found = by_source_value.find(source_value);
+  if (found == by_source_value.end()) return {"fallback", fallback};
+  return {source_value, found->second};
+}
+
+// Checks in order: TLP, severity, then the source value's trust thresholds.
+ShareDecision SharingPolicy::decide(const v1::ThreatReport& report, double partner_trust,
+                                    std::string* reason) const {
+  reason->clear();
+  if (report.tlp() == v1::TLP_RED) {
+    *reason = "withheld:tlp-red";
+    return ShareDecision::kWithheld;
+  }
+  if (report.severity() < min_severity) {
+    *reason = "withheld:below-severity";
+    return ShareDecision::kWithheld;
+  }
+  const ByValue thresholds = thresholds_for(report.source().value()).thresholds;
+  if (partner_trust >= thresholds.full_trust_min) return ShareDecision::kFull;
+  if (partner_trust >= thresholds.sanitised_trust_min) return ShareDecision::kSanitised;
+  *reason = "withheld:source-protection";
+  return ShareDecision::kWithheld;
+}
+
+}  // namespace tearline

@@ -1,0 +1,168 @@
+#include "node/fault_commands.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "node/frame_check.h"
+
+namespace tearline {
+
+bool is_fault_command(const v1::ControlRequest& request) {
+  switch (request.command_case()) {
+    case v1::ControlRequest::kPause:
+    case v1::ControlRequest::kResume:
+    case v1::ControlRequest::kLink:
+    case v1::ControlRequest::kPartition:
+    case v1::ControlRequest::kHeal:
+    case v1::ControlRequest::kQueue:
+    case v1::ControlRequest::kCrash:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+void append_value(std::string* text, const char* name, bool has, double value) {
+  if (has) *text += fmt::format(" {}={}", name, value);
+}
+
+}  // namespace
+
+std::string describe_command(const v1::ControlRequest& request) {
+  switch (request.command_case()) {
+    case v1::ControlRequest::kPing:
+      return "ping";
+    case v1::ControlRequest::kStart:
+      return "start";
+    case v1::ControlRequest::kGrant:
+      return "grant";
+    case v1::ControlRequest::kPeerGone:
+      return "peer_gone";
+    case v1::ControlRequest::kReplicate:
+      return "replicate";
+    case v1::ControlRequest::kStop:
+      return "stop";
+    case v1::ControlRequest::kStatus:
+      return "status";
+    case v1::ControlRequest::kPause:
+      return "pause";
+    case v1::ControlRequest::kResume:
+      return "resume";
+    case v1::ControlRequest::kHeal:
+      return "heal";
+    case v1::ControlRequest::kCrash:
+      return "crash";
+    case v1::ControlRequest::kLink: {
+      const v1::SetLink& link = request.link();
+      std::string text = "link " + link.peer();
+      if (link.reset()) return text + " reset";
+      append_value(&text, "delay_h", link.has_delay_h(), link.delay_h());
+      append_value(&text, "jitter_h", link.has_jitter_h(), link.jitter_h());
+      append_value(&text, "loss_probability", link.has_loss_probability(), link.loss_probability());
+      append_value(&text, "duplicate_probability", link.has_duplicate_probability(),
+                   link.duplicate_probability());
+      append_value(&text, "reorder_probability", link.has_reorder_probability(),
+                   link.reorder_probability());
+      append_value(&text, "reorder_window_h", link.has_reorder_window_h(), link.reorder_window_h());
+      append_value(&text, "bandwidth_msgs_per_h", link.has_bandwidth_msgs_per_h(),
+                   link.bandwidth_msgs_per_h());
+      return text;
+    }
+    case v1::ControlRequest::kPartition: {
+      std::string text = "partition";
+      for (const std::string& peer : request.partition().peers()) text += " " + peer;
+      return text;
+    }
+    case v1::ControlRequest::kQueue: {
+      const v1::SetQueue& queue = request.queue();
+      std::string text = "queue " + queue.name();
+      if (queue.reset()) return text + " reset";
+      append_value(&text, "workers", queue.has_workers(), queue.workers());
+      append_value(&text, "service_h", queue.has_service_h(), queue.service_h());
+      append_value(&text, "capacity_msgs", queue.has_capacity_msgs(), queue.capacity_msgs());
+      return text;
+    }
+    case v1::ControlRequest::COMMAND_NOT_SET:
+      break;
+  }
+  return "(no command)";
+}
+
+namespace {
+
+bool hours_ok(double hours) {
+  return std::isfinite(hours) && hours >= 0 && hours <= kMaxFaultHours;
+}
+bool probability_ok(double p) { return std::isfinite(p) && p >= 0 && p <= 1; }
+
+std::string link_values_error(const v1::SetLink& link) {
+  if (link.peer().empty() || link.peer().size() > kMaxIdBytes) return "link needs a peer name";
+  for (const double hours : {link.delay_h(), link.jitter_h(), link.reorder_window_h()}) {
+    if (!hours_ok(hours)) return fmt::format("link hours must be finite, 0 to {}", kMaxFaultHours);
+  }
+  for (const double p :
+       {link.loss_probability(), link.duplicate_probability(), link.reorder_probability()}) {
+    if (!probability_ok(p)) return "link probabilities must be between 0 and 1";
+  }
+  if (link.has_bandwidth_msgs_per_h() &&
+      !(std::isfinite(link.bandwidth_msgs_per_h()) && link.bandwidth_msgs_per_h() > 0)) {
+    return "link bandwidth must be a finite number of messages per hour above 0";
+  }
+  return "";
+}
+
+std::string queue_values_error(const v1::SetQueue& queue) {
+  if (queue.name().size() > kMaxIdBytes) return "queue name too long";
+  if (queue.workers() > kMaxQueueWorkers) {
+    return fmt::format("queue workers must be at most {}", kMaxQueueWorkers);
+  }
+  if (!hours_ok(queue.service_h())) {
+    return fmt::format("queue service_h must be finite, 0 to {}", kMaxFaultHours);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string fault_values_error(const v1::ControlRequest& request) {
+  switch (request.command_case()) {
+    case v1::ControlRequest::kLink:
+      return link_values_error(request.link());
+    case v1::ControlRequest::kQueue:
+      return queue_values_error(request.queue());
+    case v1::ControlRequest::kPartition:
+      if (static_cast<uint32_t>(request.partition().peers_size()) > kMaxPartitionPeers) {
+        return "too many peers in one partition";
+      }
+      return "";
+    default:
+      return "";
+  }
+}
+
+LinkFault link_fault_from(const v1::SetLink& change) {
+  LinkFault fault;
+  fault.extra_delay_h = change.delay_h();
+  fault.jitter_h = change.jitter_h();
+  if (change.has_loss_probability()) fault.loss_probability = change.loss_probability();
+  fault.duplicate_probability = change.duplicate_probability();
+  fault.reorder_probability = change.reorder_probability();
+  fault.reorder_window_h = change.reorder_window_h();
+  if (change.has_bandwidth_msgs_per_h()) fault.bandwidth_msgs_per_h = change.bandwidth_msgs_per_h();
+  return fault;
+}
+
+QueueConfig queue_config_with(QueueConfig config, const v1::SetQueue& change) {
+  if (change.has_workers()) config.workers = change.workers();
+  if (change.has_service_h()) {
+    config.service = DelayModel{};
+    config.service.fixed_h = change.service_h();
+  }
+  if (change.has_capacity_msgs()) config.capacity_msgs = change.capacity_msgs();
+  return config;
+}
+
+}  // namespace tearline
