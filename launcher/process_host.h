@@ -32,8 +32,8 @@ struct ProcessHostOptions {
   // The run's key set (security/keys.h): the nodes read theirs, the
   // launcher its own, from here.
   std::filesystem::path keys_dir;
-  // Every member's endpoints, and how to start each node (common/
-  // endpoints.h); empty: ipc:// in a socket folder on this machine.
+  // Every member's endpoints, and how to start each node
+  // (scenario/endpoints.h); empty: ipc:// in a socket folder on this machine.
   std::string hosts_file;
   // Every node of the scenario, both modes' (a hosts file lists them all).
   std::vector<std::string> scenario_nodes;
