@@ -69,10 +69,9 @@ class TomlTable {
             std::initializer_list<std::string_view> known);
   static TomlTable of_names(std::string file, const toml::table& table, std::string path);
 
-  const std::string& file() const { return file_; }
   // "path.key", or `key` at the top; a name is quoted: node."agency.uk".
   std::string key_path(std::string_view key) const;
-  // The keys, in the file's sorted order.
+  // The keys, sorted.
   std::vector<std::string> keys() const;
   bool has(std::string_view key) const { return get(key) != nullptr; }
   // At the value of `key` if present, else at the table.
