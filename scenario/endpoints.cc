@@ -1,35 +1,36 @@
 #include "scenario/endpoints.h"
 
-#include <fmt/format.h>
-#include <toml++/toml.h>
-
-#include <filesystem>
 #include <regex>
 #include <set>
+
+#include "base/toml_reader.h"
 
 namespace tearline {
 namespace {
 
-constexpr size_t kMaxWrapperWords = 32;
+constexpr size_t kWrapperWordsMax = 32;
 
-std::string endpoint_at(const toml::table& table, const std::string& path, const char* key,
-                        const std::string& where) {
-  const std::optional<std::string> value = table[key].value<std::string>();
-  if (!value) throw EndpointsError(fmt::format("{}: {}.{}: required, a string", path, where, key));
-  if (!is_endpoint(*value)) {
-    throw EndpointsError(fmt::format("{}: {}.{}: \"{}\" is not tcp://HOST:PORT or ipc:///PATH",
-                                     path, where, key, *value));
+std::string endpoint_at(const TomlTable& table, std::string_view key) {
+  const std::string value = table.required_string(key);
+  if (!is_endpoint(value)) {
+    table.fail(key, in_quotes(value) + " is not tcp://HOST:PORT or ipc:///PATH");
   }
-  return *value;
+  return value;
 }
 
-void only_keys(const toml::table& table, const std::string& path, const std::string& where,
-               const std::set<std::string>& allowed) {
-  for (const auto& [key, value] : table) {
-    if (!allowed.contains(std::string(key.str()))) {
-      throw EndpointsError(fmt::format("{}: {}.{}: unknown key", path, where, key.str()));
-    }
+std::vector<std::string> wrapper_of(const TomlTable& table) {
+  std::vector<std::string> wrapper;
+  const toml::array* words = table.array("wrapper");
+  if (words == nullptr) return wrapper;
+  if (words->size() > kWrapperWordsMax) {
+    table.fail("wrapper", "at most " + std::to_string(kWrapperWordsMax) + " strings");
   }
+  for (const toml::node& word : *words) {
+    const auto* text = word.as_string();
+    if (text == nullptr) table.fail("wrapper", "strings only");
+    wrapper.push_back(text->get());
+  }
+  return wrapper;
 }
 
 }  // namespace
@@ -53,58 +54,31 @@ Endpoints Endpoints::in_folder(const std::string& socket_dir,
 
 Endpoints Endpoints::from_hosts_file(const std::string& path,
                                      const std::vector<std::string>& nodes) {
-  toml::table document;
-  std::error_code missing;
-  if (!std::filesystem::is_regular_file(path, missing)) {
-    throw EndpointsError("cannot read hosts file " + path + ": no such file");
-  }
   try {
-    document = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    const toml::source_position& at = error.source().begin;
-    throw EndpointsError(
-        fmt::format("{}:{}:{}: {}", path, at.line, at.column, error.description()));
-  }
-  only_keys(document, path, "(top level)", {"launcher", "node"});
-  const toml::table* launcher = document["launcher"].as_table();
-  if (!launcher) throw EndpointsError(path + ": [launcher] with control = \"...\" is required");
-  only_keys(*launcher, path, "launcher", {"control"});
-  Endpoints endpoints;
-  endpoints.launcher_control_ = endpoint_at(*launcher, path, "control", "launcher");
-  const toml::table* listed = document["node"].as_table();
-  if (!listed) throw EndpointsError(path + ": no [node.\"NAME\"] tables");
-  const std::set<std::string> wanted(nodes.begin(), nodes.end());
-  for (const auto& [name, value] : *listed) {
-    const std::string node(name.str());
-    const std::string where = "node.\"" + node + "\"";
-    if (!wanted.contains(node)) {
-      throw EndpointsError(fmt::format("{}: {}: not a node of the scenario", path, where));
+    const toml::table document = read_toml_file(path, "hosts file");
+    const TomlTable root(path, document, "", {"launcher", "node"});
+    const std::optional<TomlTable> launcher = root.table("launcher", {"control"});
+    if (!launcher) root.fail("launcher", "[launcher] with control = \"...\" is required");
+    Endpoints endpoints;
+    endpoints.launcher_control_ = endpoint_at(*launcher, "control");
+    const std::optional<TomlTable> listed = root.table_of_names("node");
+    if (!listed) root.fail("node", "no [node.\"NAME\"] tables");
+    const std::set<std::string> wanted(nodes.begin(), nodes.end());
+    for (const std::string& node : listed->keys()) {
+      if (!wanted.contains(node)) listed->fail(node, "not a node of the scenario");
+      const TomlTable table = listed->required_table(node, {"data", "control", "wrapper"});
+      endpoints.nodes_[node] = {endpoint_at(table, "data"), endpoint_at(table, "control"),
+                                wrapper_of(table)};
     }
-    const toml::table* table = value.as_table();
-    if (!table) throw EndpointsError(fmt::format("{}: {}: must be a table", path, where));
-    only_keys(*table, path, where, {"data", "control", "wrapper"});
-    NodeEndpoints entry{
-        endpoint_at(*table, path, "data", where), endpoint_at(*table, path, "control", where), {}};
-    if (const toml::node* wrapper = table->get("wrapper")) {
-      const toml::array* words = wrapper->as_array();
-      if (!words || words->size() > kMaxWrapperWords) {
-        throw EndpointsError(
-            fmt::format("{}: {}.wrapper: at most {} strings", path, where, kMaxWrapperWords));
-      }
-      for (const toml::node& word : *words) {
-        const std::optional<std::string> text = word.value<std::string>();
-        if (!text) throw EndpointsError(fmt::format("{}: {}.wrapper: strings only", path, where));
-        entry.wrapper.push_back(*text);
+    for (const std::string& node : nodes) {
+      if (!endpoints.nodes_.contains(node)) {
+        fail_at(path, {}, "no [node." + in_quotes(node) + "]");
       }
     }
-    endpoints.nodes_[node] = std::move(entry);
+    return endpoints;
+  } catch (const TomlError& error) {
+    throw EndpointsError(error.what());
   }
-  for (const std::string& node : nodes) {
-    if (!endpoints.nodes_.contains(node)) {
-      throw EndpointsError(fmt::format("{}: no [node.\"{}\"]", path, node));
-    }
-  }
-  return endpoints;
 }
 
 const NodeEndpoints& Endpoints::of(const std::string& node) const {

@@ -59,6 +59,16 @@ TEST_F(HostsFileTest, NamesWhatIsMissingOrWrong) {
   EXPECT_NE(error_of("[launcher\n").find(path_.string()), std::string::npos);
 }
 
+TEST_F(HostsFileTest, AnErrorNamesTheLineAndTheNode) {
+  EXPECT_EQ(error_of(kLauncher + "[node.\"broker\"]\ndata = \"udp://x:1\"\n"),
+            path_.string() +
+                ":4: node.\"broker\".data: \"udp://x:1\" is not tcp://HOST:PORT or ipc:///PATH");
+  EXPECT_EQ(error_of(kLauncher + kBroker +
+                     "[node.\"agency.aa\"]\ndata = \"tcp://h:1\"\n"
+                     "control = \"tcp://h:2\"\nwrapper = [\"ssh\", 1]\n"),
+            path_.string() + ":9: node.\"agency.aa\".wrapper: strings only");
+}
+
 TEST(Endpoints, InAFolderAreIpcFiles) {
   const Endpoints endpoints = Endpoints::in_folder("/tmp/s", {"broker"});
   EXPECT_EQ(endpoints.of("broker").data, "ipc:///tmp/s/broker.data");

@@ -4,13 +4,14 @@
 #include <fmt/format.h>
 #include <sodium.h>
 #include <sys/stat.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "base/toml_reader.h"
 
 namespace tearline {
 namespace {
@@ -61,18 +62,15 @@ void write_new_file(const fs::path& path, const std::string& text, mode_t mode) 
   }
 }
 
-toml::table parse_key_file(const fs::path& path) {
+// What `read` returns; a TomlError it throws (a key file that is not one)
+// becomes a KeyError.
+template <typename Read>
+auto reading_key_file(Read read) {
   try {
-    return toml::parse_file(path.string());
-  } catch (const toml::parse_error& error) {
-    throw KeyError(fmt::format("{}: not a key file: {}", path.string(), error.description()));
+    return read();
+  } catch (const TomlError& error) {
+    throw KeyError(error.what());
   }
-}
-
-std::string string_field(const toml::table& table, const fs::path& path, const char* field) {
-  const std::optional<std::string> value = table[field].value<std::string>();
-  if (!value) throw KeyError(fmt::format("{}: no {} = \"...\"", path.string(), field));
-  return *value;
 }
 
 std::vector<std::string> with_run_members(std::vector<std::string> members) {
@@ -175,13 +173,19 @@ MemberKey load_member_key(const fs::path& path) {
         "key {} is readable by others (mode {:o}): a private key must be mode 600 (chmod 600 {})",
         path.string(), status.st_mode & 0777, path.string()));
   }
-  const toml::table table = parse_key_file(path);
   MemberKey key;
-  key.name = string_field(table, path, "name");
-  key.curve_public_z85 = string_field(table, path, "curve_public");
-  key.curve_secret_z85 = string_field(table, path, "curve_secret");
-  const std::string secret_hex = string_field(table, path, "secret");
-  const std::string signing_hex = string_field(table, path, "signing_seed");
+  std::string secret_hex;
+  std::string signing_hex;
+  reading_key_file([&] {
+    const toml::table document = read_toml_file(path.string(), "key file");
+    const TomlTable table(path.string(), document, "",
+                          {"name", "curve_public", "curve_secret", "secret", "signing_seed"});
+    key.name = table.required_string("name");
+    key.curve_public_z85 = table.required_string("curve_public");
+    key.curve_secret_z85 = table.required_string("curve_secret");
+    secret_hex = table.required_string("secret");
+    signing_hex = table.required_string("signing_seed");
+  });
   if (!is_z85_key(key.curve_public_z85) || !is_z85_key(key.curve_secret_z85)) {
     throw KeyError(path.string() + ": curve_public and curve_secret must be 40 Z85 characters");
   }
@@ -200,42 +204,37 @@ MemberKey load_member_key(const fs::path& path) {
 }
 
 PublicKeys load_public_keys(const fs::path& path) {
-  const toml::table table = parse_key_file(path);
-  std::map<std::string, std::string> keys;
-  std::map<std::string, std::string> names_by_key;
-  std::map<std::string, SigningPublicKey> signing;
-  if (const toml::node* node = table.get(kSigningTable); node && !node->is_table()) {
-    throw KeyError(fmt::format("{}: \"{}\" must be a table", path.string(), kSigningTable));
-  }
-  if (const toml::table* signing_table = table[kSigningTable].as_table()) {
-    for (const auto& [name, value] : *signing_table) {
-      const std::optional<std::string> hex = value.value<std::string>();
-      SigningPublicKey key;
-      if (!hex || !from_hex(*hex, &key)) {
-        throw KeyError(fmt::format("{}: the signing key of \"{}\" is not 64 hexadecimal digits",
-                                   path.string(), name.str()));
+  return reading_key_file([&] {
+    const toml::table document = read_toml_file(path.string(), "key file");
+    // Member names, each with its CURVE key, and [signing] of member names,
+    // each with its signing key.
+    const TomlTable members = TomlTable::of_names(path.string(), document, "");
+    std::map<std::string, SigningPublicKey> signing;
+    if (const std::optional<TomlTable> signing_table = members.table_of_names(kSigningTable)) {
+      for (const std::string& name : signing_table->keys()) {
+        SigningPublicKey key;
+        if (!from_hex(signing_table->required_string(name), &key)) {
+          signing_table->fail(name, "a signing key is 64 hexadecimal digits");
+        }
+        signing.emplace(name, key);
       }
-      signing.emplace(name.str(), key);
     }
-  }
-  for (const auto& [name, value] : table) {
-    if (name.str() == kSigningTable) continue;
-    if (!signing.contains(std::string(name.str()))) {
-      throw KeyError(fmt::format("{}: \"{}\" has no signing key in [{}]", path.string(), name.str(),
-                                 kSigningTable));
+    std::map<std::string, std::string> keys;
+    std::map<std::string, std::string> names_by_key;
+    for (const std::string& name : members.keys()) {
+      if (name == kSigningTable) continue;
+      if (!signing.contains(name)) {
+        members.fail(name, fmt::format("has no signing key in [{}]", kSigningTable));
+      }
+      const std::string key = members.required_string(name);
+      if (!is_z85_key(key)) members.fail(name, "a CURVE key is 40 Z85 characters");
+      if (const auto [other, fresh] = names_by_key.emplace(key, name); !fresh) {
+        members.fail(name, fmt::format("has the same key as \"{}\"", other->second));
+      }
+      keys.emplace(name, key);
     }
-    const std::optional<std::string> key = value.value<std::string>();
-    if (!key || !is_z85_key(*key)) {
-      throw KeyError(
-          fmt::format("{}: the key of \"{}\" is not 40 Z85 characters", path.string(), name.str()));
-    }
-    if (const auto [other, fresh] = names_by_key.emplace(*key, name.str()); !fresh) {
-      throw KeyError(fmt::format("{}: \"{}\" and \"{}\" have the same key", path.string(),
-                                 other->second, name.str()));
-    }
-    keys.emplace(name.str(), *key);
-  }
-  return PublicKeys(std::move(keys), std::move(signing));
+    return PublicKeys(std::move(keys), std::move(signing));
+  });
 }
 
 void check_key_set(const fs::path& dir, std::vector<std::string> members) {

@@ -69,6 +69,29 @@ TEST_F(KeysTest, ATamperedKeyIsRefused) {
   EXPECT_THROW(load_member_key(path), KeyError);  // Public key of another pair.
 }
 
+TEST_F(KeysTest, AMistakeInAKeyFileIsNamedWithItsLineAndKey) {
+  write_key_set(dir_, {"broker"});
+  const auto error_of = [](const auto& load) {
+    try {
+      load();
+    } catch (const KeyError& error) {
+      return std::string(error.what());
+    }
+    return std::string();
+  };
+  const fs::path member = dir_ / "typo.key";
+  std::ofstream(member) << "name = \"broker\"\ncurve_secert = \"x\"\n";
+  fs::permissions(member, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(error_of([&] { load_member_key(member); }),
+            member.string() +
+                ":2: curve_secert: unknown key \"curve_secert\" (did you mean \"curve_secret\"?)");
+  const fs::path public_keys = dir_ / "bad_public_keys.toml";
+  std::ofstream(public_keys) << "broker = \"short\"\n[signing]\nbroker = \"" << std::string(64, 'a')
+                             << "\"\n";
+  EXPECT_EQ(error_of([&] { load_public_keys(public_keys); }),
+            public_keys.string() + ":1: \"broker\": a CURVE key is 40 Z85 characters");
+}
+
 TEST_F(KeysTest, ANodeMayNotTakeTheOperatorsName) {
   EXPECT_THROW(write_key_set(dir_, {"operator"}), KeyError);
 }

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/toml_reader.h"
+
 namespace tearline::sweep {
 namespace {
 
@@ -133,12 +135,10 @@ bool set_value(toml::table& table, const std::string& key, const toml::node* lik
   return false;
 }
 
-const char* type_name(const toml::node& node) {
-  if (node.is_integer()) return "an integer";
-  if (node.is_floating_point()) return "a number";
-  if (node.is_boolean()) return "true or false";
-  if (node.is_string()) return "a string";
-  return "a table or array (not settable)";
+// What a value that cannot be set is, for messages.
+std::string kind_of(const toml::node& node) {
+  const std::string kind(toml_type_name(node.type()));
+  return node.is_table() || node.is_array() ? kind + " (not settable)" : kind;
 }
 
 void apply(toml::table& root, const std::string& source, const std::string& path,
@@ -153,8 +153,8 @@ void apply(toml::table& root, const std::string& source, const std::string& path
     toml::node* node = table->get(step.key);
     if (last && !step.index) {
       if (node != nullptr && !set_value(*table, step.key, node, value)) {
-        throw SweepError(fmt::format("--set {}={}: {} in {} is {}", path, value, path, source,
-                                     type_name(*node)));
+        throw SweepError(
+            fmt::format("--set {}={}: {} in {} is {}", path, value, path, source, kind_of(*node)));
       }
       if (node == nullptr) set_value(*table, step.key, nullptr, value);
       return;
@@ -261,9 +261,9 @@ std::string apply_point(const std::string& toml_text, const std::string& source,
                         const std::vector<std::string>& point) {
   toml::table root;
   try {
-    root = toml::parse(toml_text, source);
-  } catch (const toml::parse_error& error) {
-    throw SweepError(fmt::format("{}: {}", source, error.description()));
+    root = parse_toml(toml_text, source);
+  } catch (const TomlError& error) {
+    throw SweepError(error.what());
   }
   for (size_t i = 0; i < parameters.size(); ++i) {
     apply(root, source, parameters[i].path, point.at(i));

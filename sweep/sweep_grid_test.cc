@@ -96,6 +96,8 @@ TEST(SweepGrid, APathThatNamesNothingOrAValueOfAnotherTypeIsAnError) {
             std::string::npos);
   EXPECT_NE(apply("agency[0]=1", "1").find("is a table; name one of its keys"), std::string::npos);
   EXPECT_EQ(apply("scenario.name=1", "1"), "");  // A string takes any text.
+  EXPECT_EQ(error_of([] { apply_point("[scenario\n", "s.toml", {}, {}); }).rfind("s.toml:1:", 0),
+            0u);  // A syntax error names line and column.
 }
 
 }  // namespace

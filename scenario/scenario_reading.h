@@ -1,0 +1,71 @@
+// The parts of reading a scenario file (scenario_loader.cc holds the whole):
+// the models a table describes (delays, losses, queues, background streams,
+// sharing policies), moments in scenario time, the names of nodes and the
+// references to them, and the fault schedule. Internal to tearline_scenario;
+// errors are TomlErrors (base/toml_reader.h), which parse_scenario turns into
+// ScenarioErrors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/toml_reader.h"
+#include "scenario/scenario.h"
+
+namespace tearline::scenario_reading {
+
+// Limits on what a scenario may ask of a department, so a typo cannot make a
+// node allocate without bound.
+inline constexpr int64_t kWorkersMax = 10'000;
+inline constexpr int64_t kCapacityMsgsMax = 10'000'000;
+
+// model_readers.cc: the models of docs/MODEL.md, each from its table.
+DelayModel read_delay_table(const TomlTable& parent, std::string_view key);
+std::optional<LossModel> read_loss(const TomlTable& parent);  // From "loss", if present.
+QueueConfig read_queue(const TomlTable& parent, std::string_view key);
+BackgroundSpec read_background(const TomlTable& parent);  // From "background", if present.
+SharingPolicy read_policy(const TomlTable& parent);       // From "policy".
+v1::Severity read_severity(const TomlTable& table, std::string_view key,
+                           std::optional<v1::Severity> fallback = std::nullopt);
+v1::Tlp read_tlp(const TomlTable& table, std::string_view key);
+
+// scenario_places.cc: times, names and references.
+
+// A date-time or date at `key`, as hours since `start_unix_s`.
+std::optional<double> read_time_h(const TomlTable& table, std::string_view key,
+                                  int64_t start_unix_s);
+// A point in scenario time given as `date_key` (date-time) or `hours_key`
+// (hours since the start), exactly one of them, within `scenario`'s span
+// (its start and duration read already).
+double read_moment_h(const TomlTable& table, std::string_view date_key, std::string_view hours_key,
+                     const Scenario& scenario);
+
+// Where each name of a kind (node names, source handles) is first given.
+using NamePlaces = std::map<std::string, TomlPlace>;
+// Records the value of `key` in `seen`, failing if an earlier table has it.
+void claim_unique(NamePlaces& seen, const TomlTable& table, std::string_view key,
+                  const std::string& value);
+// "agency.uk" for prefix "agency.": the prefix, then [a-z0-9] and "._-".
+bool valid_node_name(std::string_view name, std::string_view prefix);
+
+// `name`, at `key`, is one of `nodes` (every process name claimed so far).
+void check_node_ref(const TomlTable& table, std::string_view key, const std::string& name,
+                    const NamePlaces& nodes);
+// `name` is an agency of `scenario`.
+void check_agency_ref(const TomlTable& table, std::string_view key, const std::string& name,
+                      const Scenario& scenario, const NamePlaces& nodes);
+// `name` is a node that can be the other end of a link: the centre, not its
+// standby.
+void check_peer_ref(const TomlTable& table, std::string_view key, const std::string& name,
+                    const Scenario& scenario, const NamePlaces& nodes);
+
+// fault_reader.cc: the [[fault]] tables, in file order, of a scenario whose
+// nodes are read.
+std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenario,
+                                   const NamePlaces& nodes);
+
+}  // namespace tearline::scenario_reading
