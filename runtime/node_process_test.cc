@@ -112,6 +112,33 @@ TEST_F(NodeProcessTest, TheOperatorPausesButNeverStartsTheNode) {
   EXPECT_GT(paused.status().peak_rss_kib(), 0u);
 }
 
+TEST_F(NodeProcessTest, AnUnreadableFrameOfAPeerIsTracedNotCounted) {
+  ControlClient launcher = client(kLauncherMember);
+  ASSERT_TRUE(ask(launcher, start()).ok());
+  zmq::socket_t peer(context_, zmq::socket_type::push);
+  make_curve_client(peer, run_.key("agency.bb"), run_.public_keys.of("agency.aa"));
+  peer.set(zmq::sockopt::linger, 0);
+  peer.connect(run_.endpoints().of("agency.aa").data);
+  peer.send(zmq::str_buffer("not a frame"), zmq::send_flags::none);
+  v1::ControlRequest status;
+  status.set_request_id(4);
+  status.mutable_status();
+  // The frame comes on another socket than the requests: ask until the
+  // node has seen it.
+  v1::ControlReply reply;
+  for (int turn = 0; turn < 500 && !reply.status().events_by_kind().contains("rejected"); ++turn) {
+    reply = ask(launcher, status);
+  }
+  ASSERT_TRUE(reply.status().events_by_kind().contains("rejected"));
+  EXPECT_EQ(reply.status().events_by_kind().at("rejected"), 1u);
+  EXPECT_EQ(reply.status().frames_received_size(), 0);
+  std::ifstream trace(options_.trace_path);
+  std::stringstream text;
+  text << trace.rdbuf();
+  EXPECT_NE(text.str().find("rejected:unreadable"), std::string::npos);
+  EXPECT_NE(text.str().find("agency.bb"), std::string::npos);
+}
+
 TEST_F(NodeProcessTest, SocketsHaveTheirLimits) {
   NodeSockets sockets(run_.scenario, "agency.bb", "agency.bb", run_.key("agency.bb"),
                       run_.public_keys, run_.endpoints(), testing::quiet_log());
