@@ -5,9 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "node/frame_check.h"
 #include "runtime/runtime_test_support.h"
 
@@ -88,11 +85,9 @@ TEST_F(NodeProcessTest, StartsRunsGrantedWindowsAndStops) {
   EXPECT_TRUE(ask(launcher, stop).ok());
   EXPECT_TRUE(process_->stopped());
   process_.reset();
-  std::ifstream trace(options_.trace_path);
-  std::stringstream text;
-  text << trace.rdbuf();
-  EXPECT_NE(text.str().find("\"node_started\""), std::string::npos);
-  EXPECT_NE(text.str().find("\"node_stopped\""), std::string::npos);
+  const std::string trace = testing::read_file(options_.trace_path);
+  EXPECT_NE(trace.find("\"node_started\""), std::string::npos);
+  EXPECT_NE(trace.find("\"node_stopped\""), std::string::npos);
 }
 
 TEST_F(NodeProcessTest, TheOperatorPausesButNeverStartsTheNode) {
@@ -132,11 +127,9 @@ TEST_F(NodeProcessTest, AnUnreadableFrameOfAPeerIsTracedNotCounted) {
   ASSERT_TRUE(reply.status().events_by_kind().contains("rejected"));
   EXPECT_EQ(reply.status().events_by_kind().at("rejected"), 1u);
   EXPECT_EQ(reply.status().frames_received_size(), 0);
-  std::ifstream trace(options_.trace_path);
-  std::stringstream text;
-  text << trace.rdbuf();
-  EXPECT_NE(text.str().find("rejected:unreadable"), std::string::npos);
-  EXPECT_NE(text.str().find("agency.bb"), std::string::npos);
+  const std::string trace = testing::read_file(options_.trace_path);
+  EXPECT_NE(trace.find("rejected:unreadable"), std::string::npos);
+  EXPECT_NE(trace.find("agency.bb"), std::string::npos);
 }
 
 TEST_F(NodeProcessTest, SocketsHaveTheirLimits) {

@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <zmq.hpp>
 
@@ -29,6 +31,13 @@ inline constexpr auto kAwaitMessage = std::chrono::seconds(10);
 
 inline std::shared_ptr<spdlog::logger> quiet_log() {
   return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 // A fresh folder under /tmp (ipc paths must stay short), removed at the end.

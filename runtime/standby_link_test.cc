@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "runtime/runtime_test_support.h"
 
@@ -13,13 +12,7 @@ namespace tearline {
 namespace {
 
 using testing::quiet_log;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+using testing::read_file;
 
 // One member process of the centre "broker", whose standby is "broker.b".
 struct Member {
