@@ -10,11 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "broker/broker.h"
 #include "node/node_core.h"
+#include "runtime/make_role.h"
 #include "trace/trace.h"
-#include "nodes/agency.h"
-#include "nodes/unit.h"
 
 namespace tearline::fuzz {
 
@@ -83,14 +81,8 @@ class FuzzNode {
  private:
   std::unique_ptr<Role> role(const Random& random) {
     static const SecretKey key = random_secret_key();
-    const ReportSigner signer(name_, signing_seeds().at(name_));
-    if (scenario_.agency(name_)) {
-      return std::make_unique<AgencyRole>(scenario_, name_, "coordinated", random, key, signer);
-    }
-    if (name_ == scenario_.broker.name) {
-      return std::make_unique<BrokerRole>(scenario_, random, key, signer);
-    }
-    return std::make_unique<UnitRole>(scenario_, name_, random);
+    return make_role(role_of(scenario_, name_), scenario_, name_, "coordinated", random, key,
+                     ReportSigner(name_, signing_seeds().at(name_)));
   }
 
   const Scenario& scenario_;

@@ -7,29 +7,13 @@
 #include <stdexcept>
 #include <thread>
 
-#include "broker/broker.h"
 #include "base/whole_file.h"
-#include "nodes/agency.h"
-#include "nodes/unit.h"
+#include "runtime/make_role.h"
 #include "security/keys.h"
 
 namespace tearline {
-namespace {
 
 namespace fs = std::filesystem;
-
-std::unique_ptr<Role> make_role(const std::string& role, const Scenario& scenario,
-                                const std::string& name, const std::string& mode,
-                                const Random& random, const MemberKey& key) {
-  const ReportSigner signer(name, key.signing_seed);
-  if (role == "agency") {
-    return std::make_unique<AgencyRole>(scenario, name, mode, random, key.secret, signer);
-  }
-  if (role == "broker") return std::make_unique<BrokerRole>(scenario, random, key.secret, signer);
-  return std::make_unique<UnitRole>(scenario, name, random);
-}
-
-}  // namespace
 
 InProcessHost::InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
                              fs::path mode_dir, fs::path keys_dir,
@@ -70,7 +54,8 @@ bool InProcessHost::start(const std::string& node, const v1::Start& start, std::
     entry.core = std::make_unique<NodeCore>(
         NodeIdentity{node, mode_, seed_}, scenario_,
         [&](const Random& random) {
-          return make_role(role_name, scenario_, node, mode_, random, key);
+          return make_role(role_name, scenario_, node, mode_, random, key.secret,
+                           ReportSigner(node, key.signing_seed));
         },
         *entry.trace, *entry.outbox, *origins_, log);
     const NodeIdentity identity{node, mode_, seed_};

@@ -1,23 +1,10 @@
-// The process around a role: one single-threaded poll loop over the node's
-// control socket, its data socket and its connections to peers, whose
-// timeout is the time to the next deadline (docs/STYLE.md, practice 6).
-//
-// Sockets, all CURVE (docs/SECURITY.md): each node binds a PULL for data,
-// which admits the scenario's other nodes and knows each frame's sender by
-// the key that sent it, and a ROUTER for control, which admits only the
-// launcher and the operator. It connects one PUSH to each peer it sends to
-// (acknowledgements included), created on first use. Sends never block: a
-// peer at its high-water mark is retried later.
+// A node process's command line and main (tearline-agency, tearline-unit,
+// tearline-broker; runtime/node_main.cc): its options, its log, and the
+// process (runtime/node_process.h) run until told to stop.
 #pragma once
 
-#include <functional>
-#include <memory>
+#include <cstdint>
 #include <string>
-
-#include "model/random.h"
-#include "node/role.h"
-#include "scenario/scenario.h"
-#include "security/keys.h"
 
 namespace tearline {
 
@@ -40,13 +27,6 @@ struct NodeOptions {
   std::string log_path;  // Human log file.
 };
 
-// Makes the node's role; `secret` is the node's own secret key (an agency's
-// sealing key, the centre's pseudonym key), `signer` signs as the node the
-// reports it writes.
-using RoleFactory =
-    std::function<std::unique_ptr<Role>(const Scenario&, const NodeOptions&, const Random&,
-                                        const SecretKey& secret, const ReportSigner& signer)>;
-
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped
 // cleanly, 1 runtime failure, 2 bad usage or scenario, kExitCannotWrite when
@@ -54,6 +34,6 @@ using RoleFactory =
 // code alone must say it).
 inline constexpr int kExitCannotWrite = 74;  // EX_IOERR of sysexits.h.
 
-int run_node_main(int argc, char** argv, const std::string& role_name, const RoleFactory& factory);
+int run_node_main(int argc, char** argv, const std::string& role_name);
 
 }  // namespace tearline
