@@ -21,31 +21,24 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "analysis/read/message_fates.h"
+#include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/otlp_files.h"
 #include "analysis/exports/otlp_time.h"
 #include "analysis/exports/trace_exports.h"
+#include "analysis/read/message_fates.h"
 
 namespace tearline {
 namespace {
 
 using nlohmann::json;
 using report::Event;
+using trace_exports::fnv1a;
 using trace_exports::ModeStream;
 using trace_exports::OtlpFiles;
 
 constexpr int kSpanKindInternal = 1;
 constexpr int kStatusCodeError = 2;
-
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 // 32 lower-case hex digits, never all zero.
 std::string trace_id(const std::string& mode, const std::string& trace) {

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/trace_exports.h"
 
@@ -27,6 +28,7 @@ namespace {
 
 using nlohmann::json;
 using report::Event;
+using trace_exports::ends_queue_stay;
 using trace_exports::ModeStream;
 
 constexpr double kUsPerScenarioHour = 1000.0;
@@ -36,10 +38,6 @@ constexpr const char* kTimeNote =
 
 const std::set<std::string, std::less<>> kInstantKinds = {
     "created", "lost", "expired", "withheld", "sanitised", "delivered", "acted", "fault"};
-
-bool ends_queue_stay(const std::string& kind) {
-  return kind == "served" || kind == "expired" || kind == "lost";
-}
 
 bool is_exported(const Event& event) { return !event.msg.empty() || event.kind == "fault"; }
 
