@@ -27,6 +27,7 @@
 #include "analysis/exports/otlp_time.h"
 #include "analysis/exports/trace_exports.h"
 #include "analysis/read/message_fates.h"
+#include "base/invariant.h"
 
 namespace tearline {
 namespace {
@@ -182,6 +183,8 @@ class ModeSpans {
 
   void write() {
     mode_.for_each([this](const Event& event) { see(event); });
+    // Each message's last event (ModeStream) wrote and closed its hops.
+    for (const auto& [msg, message] : messages_) TEARLINE_ASSERT(message.open.empty());
   }
 
  private:
@@ -253,6 +256,8 @@ class ModeSpans {
 
   void write_span(const std::string& msg, const MessageState& message, const Hop& hop) {
     const Hop::Ends& ends = hop.steps.seen ? hop.steps : hop.echoes;
+    TEARLINE_ASSERT(ends.seen);         // A hop is begun by one of its events.
+    TEARLINE_ASSERT(hop.span_id != 0);  // span_id() never gives 0, which means "no parent".
     const double start_h = std::min(ends.first_h, ends.last_h);
     const double end_h = std::max(ends.first_h, ends.last_h);
     SpanText span;

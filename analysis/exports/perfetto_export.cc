@@ -22,6 +22,7 @@
 #include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/trace_exports.h"
+#include "base/invariant.h"
 
 namespace tearline {
 namespace {
@@ -206,6 +207,10 @@ class ModeWriter {
           break;
         }
       }
+      TEARLINE_ASSERT(lane < stacks.size());
+      // The slices of a lane nest: each open one ends within the one under it.
+      const auto& stack = stacks[lane];
+      TEARLINE_ASSERT(stack.size() < 2 || stack[stack.size() - 1] <= stack[stack.size() - 2]);
       entries_[slice.entry].tid = lane_tid(node_name(slice.node_tid), lane);
     }
   }
