@@ -10,8 +10,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "base/invariant.h"
-
 namespace tearline::compare {
 
 namespace {
@@ -96,7 +94,6 @@ void add_plots(const v1::ModeReport& a, const v1::ModeReport& b, v1::ModeCompari
     change.set_outcome(PlotChange::ONLY_IN_B);
     plots.push_back(std::move(change));
   }
-  TEARLINE_ASSERT(plots.size() == in_a.size());  // Each plot id once, of A's or B's.
   std::stable_sort(plots.begin(), plots.end(), [](const PlotChange& x, const PlotChange& y) {
     if (outcome_changed(x) != outcome_changed(y)) return outcome_changed(x);
     return lead_change_size_h(x) > lead_change_size_h(y);
@@ -117,11 +114,7 @@ double relative_change(const v1::DelayChange& delay) {
   if (!delay.has_a_h()) return 0.0;
   const double larger_h = std::max(std::abs(delay.a_h()), std::abs(delay.b_h()));
   if (larger_h <= 0.0) return 0.0;
-  const double change = std::min(1.0, std::abs(delay.delta_h()) / larger_h);
-  // Never NaN, whatever the reports hold (finite() dropped the rest): the
-  // handoffs' sort needs a strict weak order.
-  TEARLINE_ASSERT(change >= 0.0 && change <= 1.0);
-  return change;
+  return std::min(1.0, std::abs(delay.delta_h()) / larger_h);
 }
 
 bool delay_differs(const v1::DelayChange& delay) {
@@ -130,7 +123,6 @@ bool delay_differs(const v1::DelayChange& delay) {
 
 HandoffChange handoff_change(const v1::Handoff* a, const v1::Handoff* b) {
   static const v1::Handoff kAbsent;
-  TEARLINE_ASSERT(a != nullptr || b != nullptr);
   const v1::Handoff& in_a = a != nullptr ? *a : kAbsent;
   const v1::Handoff& in_b = b != nullptr ? *b : kAbsent;
   HandoffChange change;
@@ -185,7 +177,6 @@ void add_handoffs(const v1::ModeReport& a, const v1::ModeReport& b, v1::ModeComp
       handoffs.push_back(handoff_change(nullptr, &handoff));
     }
   }
-  TEARLINE_ASSERT(handoffs.size() == in_a.size());  // Each handoff name once, of A's or B's.
   std::sort(handoffs.begin(), handoffs.end(), [](const HandoffChange& x, const HandoffChange& y) {
     if (losses_change(x) != losses_change(y)) return losses_change(x) > losses_change(y);
     if (x.p90_relative_change() != y.p90_relative_change()) {
