@@ -9,14 +9,8 @@
 #include "nodes/agency_fixture.h"
 #include "nodes/test_scenario.h"
 
-namespace tearline {
+namespace tearline::test_support {
 namespace {
-
-using test_support::AgencyTest;
-using test_support::contains;
-using test_support::FakeContext;
-using test_support::full_report;
-using test_support::kReportH;
 
 class AgencyPollTest : public AgencyTest {
  protected:
@@ -180,4 +174,4 @@ TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
 }
 
 }  // namespace
-}  // namespace tearline
+}  // namespace tearline::test_support

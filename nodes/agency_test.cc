@@ -13,15 +13,8 @@
 #include "nodes/agency_fixture.h"
 #include "nodes/test_scenario.h"
 
-namespace tearline {
+namespace tearline::test_support {
 namespace {
-
-using test_support::AgencyTest;
-using test_support::contains;
-using test_support::FakeContext;
-using test_support::full_report;
-using test_support::kDeskDoneH;
-using test_support::kReportH;
 
 TEST_F(AgencyTest, RejectsANameThatIsNotAnAgency) {
   EXPECT_THROW(make("agency.xx", "bilateral"), std::invalid_argument);
@@ -280,4 +273,4 @@ TEST_F(AgencyTest, RecordInFlightCoversDeskAndDatabase) {
 }
 
 }  // namespace
-}  // namespace tearline
+}  // namespace tearline::test_support
