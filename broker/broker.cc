@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/invariant.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -39,9 +40,12 @@ std::optional<double> BrokerRole::next_send_bound_h() const {
 }
 
 void BrokerRole::advance(NodeContext& context, double now_h) {
+  std::optional<double> previous_h;
   while (true) {
     const std::optional<double> next = next_wake_h();
     if (!next || *next > now_h) break;
+    TEARLINE_ASSERT(!previous_h || *previous_h <= *next);  // Earliest first: never back.
+    previous_h = next;
     if (background_.next_h() == next) {
       v1::ThreatReport report = background_.pop();
       report.set_origin_agency(spec_.name);  // Signed as it is routed.
@@ -79,9 +83,12 @@ void BrokerRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
     if (clear) pseudonymised.reason = "clear handle sealed by the centre";
     context.trace(std::move(pseudonymised));
   }
+  // What the centre forwards names its source by pseudonym at most.
+  TEARLINE_ASSERT(!report.source().has_handle() && !report.source().has_sealed());
   int boost = 0;
   if (report.has_subject()) {
     const int others = correlator_.observe(report.subject(), report.origin_agency(), now_h);
+    TEARLINE_ASSERT(others >= 0);
     if (others > 0) {
       boost = others * spec_.correlation_boost;
       TraceEvent correlated =

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -42,6 +44,8 @@ std::string describe(const v1::JournalHeader& header) {
 
 std::string frame_journal_record(const v1::JournalRecord& record) {
   const std::string payload = record.SerializeAsString();
+  // What read_journal() refuses as corrupted, no writer of ours may write.
+  TEARLINE_ASSERT(payload.size() <= kMaxJournalRecordBytes);
   std::string framed;
   framed.reserve(kFrameHeaderBytes + payload.size());
   put_u32(&framed, static_cast<uint32_t>(payload.size()));
@@ -122,6 +126,8 @@ JournalContents read_journal(const std::string& path, const v1::JournalHeader& e
     contents.entries.push_back({std::move(record), at});
     if (commit) contents.committed = contents.entries.size();
   }
+  TEARLINE_ASSERT(contents.committed <= contents.entries.size());
+  TEARLINE_ASSERT(contents.entries.empty() || contents.entries.back().end_bytes <= bytes.size());
   return contents;
 }
 
@@ -161,6 +167,7 @@ void JournalWriter::write_all(std::string_view bytes) {
     if (written <= 0) {
       throw JournalError(fmt::format("cannot write journal {}: {}", path_, std::strerror(errno)));
     }
+    TEARLINE_ASSERT(static_cast<size_t>(written) <= bytes.size());
     bytes.remove_prefix(static_cast<size_t>(written));
     written_bytes_ += static_cast<uint64_t>(written);
   }
@@ -172,6 +179,7 @@ void JournalWriter::commit(uint64_t trace_bytes, const std::string& member, bool
   record.mutable_commit()->set_member(member);
   append(record);
   write();
+  TEARLINE_ASSERT(pending_.empty());  // Committed: every record before it is written.
   if (durable && ::fdatasync(fd_) != 0) {
     throw JournalError(fmt::format("cannot sync journal {}: {}", path_, std::strerror(errno)));
   }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/invariant.h"
 #include "durability/journal.h"
 
 namespace tearline {
@@ -38,6 +39,7 @@ bool JournalReplica::write(uint64_t offset, std::string_view bytes, std::string*
         fmt::format("cannot {} journal copy {}: {}", what, path_, std::strerror(errno)));
   };
   if (offset == 0 && ::ftruncate(fd_, 0) != 0) fail("truncate");
+  const uint64_t end = offset + bytes.size();
   uint64_t at = offset;
   while (!bytes.empty()) {
     const ssize_t written = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(at));
@@ -47,6 +49,7 @@ bool JournalReplica::write(uint64_t offset, std::string_view bytes, std::string*
     at += static_cast<uint64_t>(written);
   }
   if (::fdatasync(fd_) != 0) fail("sync");
+  TEARLINE_ASSERT(at == end);  // Whole chunks only: the copy stays a prefix of the journal.
   durable_bytes_ = at;
   return true;
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/invariant.h"
 #include "durability/journal.h"
 #include "durability/journal_replica.h"
 
@@ -51,6 +52,7 @@ std::vector<v1::Replication> JournalStream::next_chunks(uint64_t written_bytes) 
     chunk->set_data(std::move(bytes));
     sent_bytes_ += size;
   }
+  TEARLINE_ASSERT(durable_bytes_ <= sent_bytes_);
   return chunks;
 }
 
@@ -60,6 +62,7 @@ void JournalStream::acknowledged(const v1::ReplicaAck& ack) {
   if (ack.member() == to_member_ && ack.durable_bytes() <= sent_bytes_) {
     durable_bytes_ = std::max(durable_bytes_, ack.durable_bytes());
   }
+  TEARLINE_ASSERT(durable_bytes_ <= sent_bytes_);  // Only what was sent is durable there.
 }
 
 }  // namespace tearline

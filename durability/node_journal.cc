@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/invariant.h"
+
 namespace tearline {
 
 v1::JournalHeader journal_header(const NodeIdentity& identity) {
@@ -27,6 +29,7 @@ size_t replayable_entries(const JournalContents& contents) {
   if (contents.committed == 0) return 0;
   size_t count = contents.committed;
   while (count < contents.entries.size() && contents.entries[count].record.has_frame()) ++count;
+  TEARLINE_ASSERT(count >= contents.committed && count <= contents.entries.size());
   return count;
 }
 
@@ -72,6 +75,7 @@ void NodeJournal::start(NodeCore& core, JsonlTraceWriter& trace, const std::stri
       cut_trace_to_last_commit(contents, member_, trace_path, path_);
       replay_journal(core, contents.entries, replayed);
       keep_bytes = contents.entries[replayed - 1].end_bytes;
+      TEARLINE_ASSERT(keep_bytes <= contents.file_bytes);  // A torn tail is cut, never grown.
     }
     replayed_records_ = replayed;
   }
@@ -91,6 +95,7 @@ void NodeJournal::start(NodeCore& core, JsonlTraceWriter& trace, const std::stri
 }
 
 void NodeJournal::record_frame(const std::string& from, const v1::Frame& frame) {
+  TEARLINE_ASSERT(writer_);  // start() first.
   v1::JournalRecord record;
   record.mutable_frame()->set_from(from);
   *record.mutable_frame()->mutable_frame() = frame;
@@ -99,6 +104,7 @@ void NodeJournal::record_frame(const std::string& from, const v1::Frame& frame) 
 }
 
 void NodeJournal::record_fault(const v1::ControlRequest& request, const std::string& issuer) {
+  TEARLINE_ASSERT(writer_);  // start() first.
   v1::JournalRecord record;
   *record.mutable_fault()->mutable_request() = request;
   record.mutable_fault()->set_issuer(issuer);
@@ -106,12 +112,14 @@ void NodeJournal::record_fault(const v1::ControlRequest& request, const std::str
 }
 
 void NodeJournal::record_window(const v1::Grant& grant) {
+  TEARLINE_ASSERT(writer_);  // start() first.
   v1::JournalRecord record;
   *record.mutable_window() = grant;
   writer_->append(record);
 }
 
 void NodeJournal::commit(JsonlTraceWriter& trace) {
+  TEARLINE_ASSERT(writer_);  // start() first.
   writer_->commit(durable_ ? trace.sync() : trace.flushed_bytes(), member_, durable_);
 }
 

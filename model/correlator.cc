@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/invariant.h"
+
 namespace tearline {
 
 void Correlator::purge_oldest() {
+  TEARLINE_ASSERT(!order_.empty());
   BySubject::value_type* oldest = order_.front();
   order_.pop_front();
   Reports& reports = oldest->second;
+  // Every entry of the window is in order_ once: its subject holds it still.
+  TEARLINE_ASSERT(reports.first < reports.entries.size());
   // Entries arrive in time order, so the subject's oldest is its first.
   if (++reports.first < reports.entries.size()) {
     if (2 * reports.first >= reports.entries.size()) {
@@ -58,6 +63,7 @@ int Correlator::observe(const std::string& subject, const std::string& agency, d
   }
   reports.entries.push_back({agency, at_h});
   order_.push_back(&*found);
+  TEARLINE_ASSERT(order_.size() >= by_subject_.size());  // A subject has an entry at least.
   return static_cast<int>(others_.size());
 }
 

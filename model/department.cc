@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -31,12 +33,18 @@ std::vector<QueueEvent> Department::advance(double now_h) {
   std::vector<QueueEvent> events;
   for (std::optional<double> next_h = next_event_h(); next_h && *next_h <= now_h;
        next_h = next_event_h()) {
+    TEARLINE_ASSERT(*next_h >= now_h_);  // Nothing is pending before the present.
     now_h_ = *next_h;
     expire_due(&events);
     complete_due(&events);
     start_idle_workers(&events);
   }
   now_h_ = now_h;
+  // Returned in time order, none after now_h.
+  for (size_t i = 0; i < events.size(); ++i) {
+    TEARLINE_ASSERT(events[i].at_h <= now_h);
+    TEARLINE_ASSERT(i == 0 || events[i - 1].at_h <= events[i].at_h);
+  }
   return events;
 }
 
@@ -74,9 +82,12 @@ std::vector<QueueEvent> Department::offer(const std::string& message_id, int pri
     dropped.reason = "dropped:queue-full";
     return events;
   }
+  const size_t held_before = waiting_.size() + in_service_.size();
   waiting_.push_back({message_id, priority, now_h_, next_arrival_seq_++});
   events.push_back(queue_event(QueueEvent::Kind::kQueued, message_id, now_h_, waiting_msgs()));
   start_idle_workers(&events);
+  // Queued, it is held (waiting or in service) until served or expired.
+  TEARLINE_ASSERT(waiting_.size() + in_service_.size() == held_before + 1);
   return events;
 }
 
@@ -114,6 +125,7 @@ std::vector<std::string> Department::held_message_ids() const {
 // message is no longer eligible for service.
 void Department::expire_due(std::vector<QueueEvent>* events) {
   while (!waiting_.empty() && waiting_.front().arrived_h + config_.ttl_h <= now_h_) {
+    TEARLINE_ASSERT(waiting_.front().arrived_h <= now_h_);
     const Waiting expired = std::move(waiting_.front());
     waiting_.erase(waiting_.begin());
     QueueEvent& event = events->emplace_back(
@@ -133,6 +145,7 @@ void Department::complete_due(std::vector<QueueEvent>* events) {
         queue_event(QueueEvent::Kind::kServed, it->message_id, it->done_h, waiting_msgs()));
     event.wait_h = it->wait_h;
     event.service_h = it->done_h - it->started_h;
+    TEARLINE_ASSERT(event.service_h >= 0 && event.wait_h >= 0);
     it = in_service_.erase(it);
   }
 }
@@ -151,6 +164,7 @@ void Department::start_idle_workers(std::vector<QueueEvent>* events) {
     waiting_.erase(next);
     const double service_h = config_.service.sample_h(random_, name_, started.message_id);
     const double wait_h = now_h_ - started.arrived_h;
+    TEARLINE_ASSERT(wait_h >= 0 && service_h >= 0);
     in_service_.push_back({started.message_id, now_h_, now_h_ + service_h, wait_h});
     QueueEvent& event = events->emplace_back(
         queue_event(QueueEvent::Kind::kDequeued, started.message_id, now_h_, waiting_msgs()));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -72,6 +74,7 @@ int relevance(const v1::ThreatReport& report, int boost) {
   if (parse_admiralty(report.credibility(), &reliability, &credibility)) {
     points += 3 * (6 - reliability) + 3 * (6 - credibility);
   }
+  TEARLINE_ASSERT(points >= 0 && points <= 100);  // 40 + 30 + 30 at the most.
   return std::clamp(points + boost, 0, 100);
 }
 
@@ -89,6 +92,8 @@ v1::ThreatReport sanitise(const v1::ThreatReport& report, const std::string& new
   // as no more than moderate.
   if (copy.severity() > v1::SEVERITY_MODERATE) copy.set_severity(v1::SEVERITY_MODERATE);
   copy.set_sanitised(true);
+  // A tearline copy never tells a unit enough to act on.
+  TEARLINE_ASSERT(!has_actionable_detail(copy));
   return copy;
 }
 

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -46,7 +48,11 @@ uint64_t mix(uint64_t seed, std::string_view stream, std::string_view key, uint6
 }
 
 // The top 53 bits as a double in [0, 1).
-double to_unit(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+double to_unit(uint64_t bits) {
+  const double unit = static_cast<double>(bits >> 11) * 0x1.0p-53;
+  TEARLINE_ASSERT(unit >= 0 && unit < 1);
+  return unit;
+}
 
 }  // namespace
 
@@ -61,7 +67,9 @@ double Random::uniform(std::string_view stream, std::string_view key, uint64_t d
 double Random::exponential(double mean, std::string_view stream, std::string_view key,
                            uint64_t draw) const {
   if (mean <= 0) return 0;
-  return -mean * std::log1p(-uniform(stream, key, draw));
+  const double drawn = -mean * std::log1p(-uniform(stream, key, draw));
+  TEARLINE_ASSERT(drawn >= 0);
+  return drawn;
 }
 
 double Random::normal(std::string_view stream, std::string_view key, uint64_t draw) const {

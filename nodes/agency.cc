@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/invariant.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -65,10 +66,13 @@ std::optional<double> AgencyRole::next_send_bound_h() const {
 
 void AgencyRole::advance(NodeContext& context, double now_h) {
   // A discrete-event loop over this agency's own event sources, earliest first.
+  std::optional<double> previous_h;
   while (true) {
     const std::optional<double> next = next_wake_h();
     if (!next || *next > now_h) break;
     const double at_h = *next;
+    TEARLINE_ASSERT(!previous_h || *previous_h <= at_h);  // Earliest first: never back.
+    previous_h = at_h;
     if (next_report_ < pending_reports_.size() && pending_reports_[next_report_]->at_h == at_h) {
       produce_source_report(context, *pending_reports_[next_report_++]);
     } else if (background_.next_h() == at_h) {
@@ -133,6 +137,8 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
   const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
+  // Every refusal says why, and only a refusal (the trace reads it so).
+  TEARLINE_ASSERT((decision == ShareDecision::kWithheld) == !reason.empty());
   v1::ThreatReport shared = served.report;
   if (decision != ShareDecision::kWithheld) signer_.sign_if_own(&shared);
   if (decision == ShareDecision::kSanitised) {
@@ -169,6 +175,7 @@ void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served
   if (copy.source().has_handle()) {
     copy.mutable_source()->set_sealed(seal_source(key_, copy.source().handle()));
   }
+  TEARLINE_ASSERT(!copy.source().has_handle());  // A source leaves sealed, never in clear.
   const std::string& broker = scenario_.broker.name;
   v1::Envelope envelope = make_copy(context, served.message_id, broker, std::move(copy),
                                     spec_.name + "->" + broker, served.at_h);
@@ -233,6 +240,7 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
     signer_.sign_if_own(&copy);
     // Units get the intelligence, never the source behind it.
     copy.mutable_source()->clear_identity();
+    TEARLINE_ASSERT(copy.source().identity_case() == v1::Source::IDENTITY_NOT_SET);
     context.send(
         from,
         make_copy(context, filed.message_id, from, std::move(copy), "poll@" + spec_.name, now_h),

@@ -1,55 +1,20 @@
+// The agency's own reports: through its desk and database, shared with
+// partners or sent sealed to the broker; receipts; what it holds in flight.
 #include "nodes/agency.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "nodes/agency_fixture.h"
 #include "nodes/test_scenario.h"
 
-namespace tearline {
+namespace tearline::test_support {
 namespace {
-
-using test_support::FakeContext;
-using test_support::full_report;
-using test_support::kDatabaseServiceH;
-using test_support::kDeskServiceH;
-
-// The report at 10 h leaves the desk at 12 h and is filed at 15 h.
-constexpr double kReportH = 10;
-constexpr double kDeskDoneH = kReportH + kDeskServiceH;
-constexpr double kFiledH = kDeskDoneH + kDatabaseServiceH;
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-class AgencyTest : public ::testing::Test {
- protected:
-  AgencyRole make(const std::string& name, const std::string& mode) {
-    return AgencyRole(scenario_, name, mode, random_, random_secret_key(),
-                      ReportSigner(name, signing_seed_));
-  }
-
-  // Whether `report`'s origin signed it, every agency signing with
-  // signing_seed_ here.
-  std::optional<std::string> signature_problem(const v1::ThreatReport& report) const {
-    std::map<std::string, SigningPublicKey> keys;
-    for (const AgencySpec& agency : scenario_.agencies) {
-      keys[agency.name] = signing_public_key(signing_seed_);
-    }
-    return OriginVerifier(keys).problem(report);
-  }
-
-  const SigningSeed signing_seed_ = random_signing_seed();
-
-  Scenario scenario_ = test_support::role_scenario();
-  Random random_{1};
-};
 
 TEST_F(AgencyTest, RejectsANameThatIsNotAnAgency) {
   EXPECT_THROW(make("agency.xx", "bilateral"), std::invalid_argument);
@@ -271,167 +236,6 @@ TEST_F(AgencyTest, SealingDependsOnTheAgencysKeyNotOnTheSeed) {
   EXPECT_NE(c.sent[0].envelope.report().source().sealed(), sealed);
 }
 
-class AgencyPollTest : public AgencyTest {
- protected:
-  void SetUp() override {
-    scenario_.reports = {full_report("uk-man-1", "agency.uk", "uk.insider-1", kReportH),
-                         full_report("uk-lon-1", "agency.uk", "uk.insider-1", 20),
-                         full_report("uk-man-2", "agency.uk", "uk.insider-1", 60)};
-    scenario_.reports[1].area = "london";
-  }
-
-  static v1::PollRequest poll(const std::string& unit, const std::string& area, double at_h) {
-    v1::PollRequest request;
-    request.set_unit(unit);
-    request.set_area(area);
-    request.set_at_h(at_h);
-    return request;
-  }
-
-  // Trace ids of the reports sent to `unit`.
-  static std::vector<std::string> traces_sent_to(const FakeContext& context,
-                                                 const std::string& unit) {
-    std::vector<std::string> traces;
-    for (const auto* sent : context.sent_to(unit))
-      traces.push_back(sent->envelope.report().trace_id());
-    return traces;
-  }
-};
-
-TEST_F(AgencyPollTest, AnswersItsUnitWithFiledReportsOfItsAreaWithoutSourceIdentity) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  agency.advance(context, 50);
-  context.sent.clear();  // The sharing with agency.us.
-
-  agency.on_poll(context, poll("unit.manchester", "manchester", 50), "unit.manchester", 50);
-  const auto sent = context.sent_to("unit.manchester");
-  ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(context.sent.size(), 1u);
-  const v1::Envelope& envelope = sent[0]->envelope;
-  EXPECT_EQ(envelope.parent_message_id(), "uk-man-1");
-  EXPECT_EQ(envelope.report().trace_id(), "uk-man-1");
-  EXPECT_EQ(envelope.report().report_id(), envelope.message_id());
-  EXPECT_EQ(envelope.report().source().identity_case(), v1::Source::IDENTITY_NOT_SET);
-  EXPECT_FALSE(contains(envelope.SerializeAsString(), "uk.insider-1"));
-  EXPECT_EQ(envelope.report().site(), "arena");  // The intelligence itself is whole.
-  EXPECT_EQ(sent[0]->at_h, 50.0);
-  EXPECT_FALSE(sent[0]->options.resend);
-
-  const auto created = context.events_of("created", envelope.message_id());
-  ASSERT_EQ(created.size(), 1u);
-  EXPECT_EQ(created[0]->handoff, "poll@agency.uk");
-  EXPECT_EQ(created[0]->parent, "uk-man-1");
-  EXPECT_EQ(created[0]->peer, "unit.manchester");
-  EXPECT_EQ(created[0]->source_kind, "");
-}
-
-TEST_F(AgencyPollTest, SendsEachFiledReportToAUnitOnlyOnce) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  agency.advance(context, 50);
-  context.sent.clear();
-
-  agency.on_poll(context, poll("unit.manchester", "manchester", 50), "unit.manchester", 50);
-  agency.advance(context, 55);
-  agency.on_poll(context, poll("unit.manchester", "manchester", 55), "unit.manchester", 55);
-  EXPECT_EQ(traces_sent_to(context, "unit.manchester"), (std::vector<std::string>{"uk-man-1"}));
-
-  // Another unit of the same area has not had it yet.
-  agency.on_poll(context, poll("unit.manchester-ctu", "manchester", 55), "unit.manchester-ctu", 55);
-  EXPECT_EQ(traces_sent_to(context, "unit.manchester-ctu"), (std::vector<std::string>{"uk-man-1"}));
-
-  // A report filed later comes with the next poll, and only it.
-  agency.advance(context, 70);
-  agency.on_poll(context, poll("unit.manchester", "manchester", 70), "unit.manchester", 70);
-  EXPECT_EQ(traces_sent_to(context, "unit.manchester"),
-            (std::vector<std::string>{"uk-man-1", "uk-man-2"}));
-}
-
-TEST_F(AgencyPollTest, AnswersOnlyWithReportsOfThePollsArea) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  agency.advance(context, 50);
-  context.sent.clear();
-  agency.on_poll(context, poll("unit.london", "london", 50), "unit.london", 50);
-  EXPECT_EQ(traces_sent_to(context, "unit.london"), (std::vector<std::string>{"uk-lon-1"}));
-  EXPECT_EQ(context.sent.size(), 1u);
-}
-
-TEST_F(AgencyPollTest, APollFromAnotherAgencysUnitIsABug) {
-  // The role rules refuse it before it is taken in (RoleRulesTest): if one
-  // reached the role, the node would be broken.
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  agency.advance(context, 50);
-  context.sent.clear();
-  // unit.st-petersburg belongs to agency.ru, whatever area it asks for.
-  EXPECT_THROW(agency.on_poll(context, poll("unit.st-petersburg", "manchester", 50),
-                              "unit.st-petersburg", 50),
-               std::logic_error);
-  EXPECT_THROW(agency.on_poll(context, poll("unit.nowhere", "manchester", 50), "unit.nowhere", 50),
-               std::logic_error);
-  EXPECT_TRUE(context.sent.empty());
-  // ...and that did not use up anything for the real unit.
-  agency.on_poll(context, poll("unit.manchester", "manchester", 50), "unit.manchester", 50);
-  EXPECT_EQ(traces_sent_to(context, "unit.manchester"), (std::vector<std::string>{"uk-man-1"}));
-}
-
-TEST_F(AgencyPollTest, RefusesAndTracesAPollForAnotherAreaThanTheUnits) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  agency.advance(context, 50);
-  context.sent.clear();
-  agency.on_poll(context, poll("unit.london", "manchester", 50), "unit.london", 50);
-  EXPECT_TRUE(context.sent.empty());
-  const auto rejected = context.events_of("rejected");
-  ASSERT_EQ(rejected.size(), 1u);
-  EXPECT_EQ(rejected[0]->peer, "unit.london");
-  EXPECT_EQ(rejected[0]->area, "manchester");
-  EXPECT_EQ(rejected[0]->reason, "rejected:poll-for-another-area");
-  // The refusal did not count as the unit's poll: its own area's reports come.
-  agency.on_poll(context, poll("unit.london", "london", 50), "unit.london", 50);
-  EXPECT_EQ(traces_sent_to(context, "unit.london"), (std::vector<std::string>{"uk-lon-1"}));
-}
-
-TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
-  v1::Envelope envelope;
-  envelope.set_message_id("agency.us#1");
-  envelope.set_sender("agency.us");
-  envelope.set_handoff("agency.us->agency.uk");
-  envelope.set_parent_message_id("us-1");
-  v1::ThreatReport* report = envelope.mutable_report();
-  report->set_report_id("agency.us#1");
-  report->set_trace_id("us-1");
-  report->set_origin_agency("agency.us");
-  report->mutable_source()->set_agency("agency.us");
-  report->mutable_source()->set_handle("us.officer-2");
-  report->set_subject("subject.abedi");
-  report->set_area("manchester");
-  report->set_site("arena");
-  report->set_severity(v1::SEVERITY_HIGH);
-  report->set_tlp(v1::TLP_AMBER);
-
-  agency.advance(context, 30);
-  agency.on_envelope(context, envelope, 30);
-  agency.advance(context, 40);
-  EXPECT_EQ(context.steps_of("agency.us#1"),
-            (std::vector<std::string>{
-                "queued database@agency.uk @30", "dequeued database@agency.uk @30",
-                "served database@agency.uk @33", "delivered database@agency.uk @33"}));
-  EXPECT_TRUE(context.sent.empty()) << "a partner's report is not passed on";
-
-  v1::PollRequest poll;
-  poll.set_unit("unit.manchester");
-  poll.set_area("manchester");
-  agency.on_poll(context, poll, "unit.manchester", 40);
-  ASSERT_EQ(context.sent.size(), 1u);
-  EXPECT_EQ(context.sent[0].envelope.parent_message_id(), "agency.us#1");
-  EXPECT_FALSE(context.sent[0].envelope.report().source().has_handle());
-}
-
 TEST_F(AgencyTest, TheBrokersCopyOfItsOwnReportIsAReceiptNotFiledAgain) {
   AgencyRole agency = make("agency.us", "coordinated");
   FakeContext context("agency.us");
@@ -469,4 +273,4 @@ TEST_F(AgencyTest, RecordInFlightCoversDeskAndDatabase) {
 }
 
 }  // namespace
-}  // namespace tearline
+}  // namespace tearline::test_support

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "base/invariant.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -20,7 +21,10 @@ UnitRole::UnitRole(const Scenario& scenario, const std::string& name, const Rand
     : spec_(find_unit(scenario, name)),
       end_h_(scenario.duration_h),
       intake_("intake@" + name, spec_.intake, random),
-      next_poll_h_(spec_.poll_interval_h) {}
+      next_poll_h_(spec_.poll_interval_h) {
+  // The scenario reader refuses any other: polls must move on.
+  TEARLINE_ASSERT(spec_.poll_interval_h > 0);
+}
 
 void UnitRole::begin_at(double now_h) {
   while (next_poll_h_ < now_h) next_poll_h_ += spec_.poll_interval_h;
@@ -48,6 +52,7 @@ void UnitRole::advance(NodeContext& context, double now_h) {
       poll.set_at_h(next_poll_h_);
       context.send_poll(spec_.agency, poll);
       next_poll_h_ += spec_.poll_interval_h;
+      TEARLINE_ASSERT(next_poll_h_ > *next);
     } else {
       intake_.advance(context, *next);
     }

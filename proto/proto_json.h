@@ -26,4 +26,45 @@ std::string parse(std::string_view text, google::protobuf::Message* message);
 // than M"), without the path.
 std::string read_file(const std::string& path, size_t max_bytes, std::string* text);
 
+// One of those files: a `Message` printed, parsed and read by the functions
+// above, each failure thrown as an `Error` (constructed from a string) that
+// names what is wrong. `file` names the file in a print error
+// ("report.json: ..."), `kind` what a parse error says the text is not ("not
+// a tearline report: ..."), `max_bytes` the largest file read.
+template <typename Message, typename Error>
+struct File {
+  const char* file;
+  const char* kind;
+  size_t max_bytes;
+
+  std::string print(const Message& message) const {
+    std::string text;
+    if (const std::string error = proto_json::print(message, &text); !error.empty()) {
+      throw Error(std::string(file) + ": " + error);
+    }
+    return text;
+  }
+
+  Message parse(std::string_view text) const {
+    Message message;
+    if (const std::string error = proto_json::parse(text, &message); !error.empty()) {
+      throw Error(std::string("not a tearline ") + kind + ": " + error);
+    }
+    return message;
+  }
+
+  // Errors name `path`.
+  Message read(const std::string& path) const {
+    std::string text;
+    if (const std::string error = read_file(path, max_bytes, &text); !error.empty()) {
+      throw Error(path + ": " + error);
+    }
+    try {
+      return parse(text);
+    } catch (const Error& e) {
+      throw Error(path + ": " + e.what());
+    }
+  }
+};
+
 }  // namespace tearline::proto_json

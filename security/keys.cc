@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/invariant.h"
 #include "base/toml_reader.h"
 
 namespace tearline {
@@ -120,6 +121,8 @@ MemberKey generate_member_key(const std::string& name) {
   }
   key.curve_public_z85 = public_z85;
   key.curve_secret_z85 = secret_z85;
+  // What load_member_key() and load_public_keys() accept.
+  TEARLINE_ASSERT(is_z85_key(key.curve_public_z85) && is_z85_key(key.curve_secret_z85));
   randombytes_buf(key.secret.data(), key.secret.size());
   key.signing_seed = random_signing_seed();
   sodium_memzero(secret_z85, sizeof secret_z85);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -20,6 +22,7 @@ std::string keyed_hash_hex(const unsigned char* key, size_t key_bytes, std::stri
                            size_t hex_digits) {
   ensure_sodium();
   unsigned char hash[crypto_generichash_BYTES_MIN];
+  TEARLINE_ASSERT(hex_digits <= 2 * sizeof hash);
   crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(input.data()),
                      input.size(), key, key_bytes);
   char hex[2 * sizeof hash + 1];
@@ -55,7 +58,9 @@ const std::string& PseudonymCache::pseudonym(const std::string& sealed) {
     return found->second;
   }
   if (pseudonyms_.size() == capacity_) pseudonyms_.clear();
-  return pseudonyms_.emplace(sealed, pseudonymise(centre_key_, sealed)).first->second;
+  const auto added = pseudonyms_.emplace(sealed, pseudonymise(centre_key_, sealed)).first;
+  TEARLINE_ASSERT(pseudonyms_.size() <= capacity_);  // Bounded, whatever the sources.
+  return added->second;
 }
 
 }  // namespace tearline

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -48,7 +50,7 @@ void put_string(std::string* out, Tag tag, const std::string& value) {
   out->push_back(static_cast<char>(tag));
   // Fields are bounded far below 4 GiB (node/frame_check.h) before any
   // check; a longer one cannot be encoded and is a bug of the caller.
-  if (value.size() > UINT32_MAX) throw std::length_error("report field over 4 GiB");
+  TEARLINE_ASSERT(value.size() <= UINT32_MAX);
   put_u32(out, static_cast<uint32_t>(value.size()));
   out->append(value);
 }
@@ -143,6 +145,7 @@ void ReportSigner::sign(v1::ThreatReport* report, std::string_view parent_report
   crypto_sign_detached(reinterpret_cast<unsigned char*>(detached.data()), nullptr,
                        reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                        secret_key_.data());
+  TEARLINE_ASSERT(detached.size() == crypto_sign_BYTES);  // What OriginVerifier reads as signed.
   signature->set_ed25519(std::move(detached));
 }
 

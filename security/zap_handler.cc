@@ -6,6 +6,8 @@
 #include <vector>
 #include <zmq_addon.hpp>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -16,6 +18,7 @@ constexpr uint64_t kRefusalsLoggedEach = 20;
 constexpr uint64_t kRefusalLogEvery = 1000;
 
 std::string z85_of(const std::string& key_bytes) {
+  TEARLINE_ASSERT(key_bytes.size() == 32);  // Every caller checks the size first.
   std::array<char, 41> text{};
   zmq_z85_encode(text.data(), reinterpret_cast<const uint8_t*>(key_bytes.data()), 32);
   return text.data();
@@ -31,6 +34,7 @@ std::optional<std::string> authorise(const ZapPolicy& policy, const PublicKeys& 
   if (allowed == policy.end()) return std::nullopt;
   const std::optional<std::string> member = keys.name_of(z85_of(public_key_bytes));
   if (!member || !allowed->second.contains(*member)) return std::nullopt;
+  TEARLINE_ASSERT(!member->empty());  // An empty name would read as "not authenticated".
   return member;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/invariant.h"
+
 namespace tearline {
 
 TimeAuthority::TimeAuthority(std::vector<std::string> nodes, const LookaheadFn& lookahead_h,
@@ -147,12 +149,17 @@ std::vector<double> TimeAuthority::earliest_output_h() const {
   // Dijkstra over the lookaheads; only running nodes pass on what reaches
   // them (a held or dead node acts no earlier than it wakes).
   std::vector<bool> settled(n, false);
+  double last_settled_h = -kNever;
   for (size_t step = 0; step < n; ++step) {
     size_t best = n;
     for (size_t i = 0; i < n; ++i) {
       if (!settled[i] && (best == n || earliest[i] < earliest[best])) best = i;
     }
     if (best == n || earliest[best] == kNever) break;
+    // Lookaheads are positive (the constructor refuses others), so nodes
+    // settle in time order, each at its final earliest hour.
+    TEARLINE_ASSERT(earliest[best] >= last_settled_h);
+    last_settled_h = earliest[best];
     settled[best] = true;
     for (size_t to = 0; to < n; ++to) {
       if (settled[to] || nodes_[to].status != Status::kRunning) continue;
@@ -174,7 +181,8 @@ std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
       if (k != j) until_h = std::min(until_h, earliest[k] + lookahead_h_[k][j]);
     }
     if (until_h <= state.granted_h && !state.resumed_at_h) continue;
-    until_h = std::max(until_h, state.granted_h);
+    until_h = std::max(until_h, state.granted_h);  // A grant is never taken back.
+    TEARLINE_ASSERT(until_h >= state.granted_h);
     // Nothing to do before until_h (no event of its own, no frame arriving,
     // nothing to learn): the window is empty, so the node is not woken for
     // it. Grants that reach a fault hour or the end always go out, so every

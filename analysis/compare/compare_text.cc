@@ -9,6 +9,7 @@
 
 #include "analysis/compare/compare.h"
 #include "analysis/compare/wording.h"
+#include "base/invariant.h"
 
 namespace tearline::compare {
 
@@ -21,7 +22,9 @@ std::string printable(std::string_view name, size_t width_max = kTextNameCharsMa
     const auto byte = static_cast<unsigned char>(c);
     text += byte < 0x20 || byte == 0x7f ? '?' : c;
   }
+  TEARLINE_ASSERT(width_max >= 3);  // Room for the "..." at least.
   if (text.size() > width_max) text = text.substr(0, width_max - 3) + "...";
+  TEARLINE_ASSERT(text.size() <= width_max);
   return text;
 }
 

@@ -21,6 +21,19 @@ std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::st
   return modes;
 }
 
+uint64_t fnv1a(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+bool ends_queue_stay(std::string_view kind) {
+  return kind == "served" || kind == "expired" || kind == "lost";
+}
+
 bool split_link(const std::string& handoff, std::string* from, std::string* to) {
   const size_t arrow = handoff.find("->");
   if (arrow == std::string::npos) return false;

@@ -2,7 +2,9 @@
 // each mode's RunInfo. Internal to tearline_trace_exports.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -43,6 +45,13 @@ class TraceIds {
   };
   std::unordered_map<std::string, Known> messages_;
 };
+
+// FNV-1a, 64 bits: the exporters' ids, stable from run to run (the same
+// run, the same file).
+uint64_t fnv1a(std::string_view text);
+
+// Whether an event of `kind` ends a message's stay in a queue.
+bool ends_queue_stay(std::string_view kind);
 
 // "A->B" for a link handoff: true, with *from = A and *to = B.
 bool split_link(const std::string& handoff, std::string* from, std::string* to);

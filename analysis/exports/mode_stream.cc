@@ -17,6 +17,7 @@
 #include "analysis/read/crash_losses.h"
 #include "analysis/read/message_fates.h"
 #include "analysis/read/trace_scan.h"
+#include "base/invariant.h"
 
 namespace tearline::trace_exports {
 
@@ -121,6 +122,8 @@ class CrashWatch {
     seen.settled |= report::is_terminal(kind) || kind == "in_flight";
   }
 
+  size_t messages() const { return messages_.size(); }
+
   // Calls mark(index) with each message's last event.
   template <typename Mark>
   void mark_last(Mark mark) const {
@@ -186,6 +189,7 @@ ModeStream::ModeStream(const std::filesystem::path& mode_dir, std::vector<std::s
       [&](const EventFields& fields) {
         if (keys_.size() >= kNone) throw std::runtime_error("more trace lines than can be sorted");
         const uint64_t offset = mapped_->offset_of(fields.file, fields.line, &cursors[fields.file]);
+        TEARLINE_ASSERT((offset & kFlags) == 0);  // A byte offset never reaches the flags.
         keys_.push_back(Key{fields.t_h, fields.wall_ms.value_or(0),
                             static_cast<uint32_t>(fields.file), static_cast<uint32_t>(fields.line),
                             offset});
@@ -205,9 +209,10 @@ ModeStream::ModeStream(const std::filesystem::path& mode_dir, std::vector<std::s
   for (Event& event : evidence) {
     if (!event.derived) continue;
     // The loss is its message's last event now.
-    if (const uint32_t last = crashes.last_of(event.msg); last != kNone) {
-      keys_[last].offset &= ~kLastOfMessage;
-    }
+    // Derived only for a message with events of its own.
+    const uint32_t last = crashes.last_of(event.msg);
+    TEARLINE_ASSERT(last != kNone && (keys_[last].offset & kLastOfMessage) != 0);
+    keys_[last].offset &= ~kLastOfMessage;
     keys_.push_back(Key{event.t_h, event.wall_ms.value_or(0), static_cast<uint32_t>(event.file),
                         static_cast<uint32_t>(event.line),
                         kDerived | kLastOfMessage | derived_.size()});
@@ -216,6 +221,10 @@ ModeStream::ModeStream(const std::filesystem::path& mode_dir, std::vector<std::s
   // A derived loss sorts after its message's last event, whose time, file
   // and line it shares: its offset has the top bit set.
   std::sort(keys_.begin(), keys_.end(), earlier);
+  // Each message has one last event.
+  TEARLINE_ASSERT(static_cast<size_t>(std::count_if(keys_.begin(), keys_.end(), [](const Key& key) {
+                    return (key.offset & kLastOfMessage) != 0;
+                  })) == crashes.messages());
 }
 
 ModeStream::~ModeStream() = default;

@@ -21,31 +21,25 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "analysis/read/message_fates.h"
+#include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/otlp_files.h"
 #include "analysis/exports/otlp_time.h"
 #include "analysis/exports/trace_exports.h"
+#include "analysis/read/message_fates.h"
+#include "base/invariant.h"
 
 namespace tearline {
 namespace {
 
 using nlohmann::json;
 using report::Event;
+using trace_exports::fnv1a;
 using trace_exports::ModeStream;
 using trace_exports::OtlpFiles;
 
 constexpr int kSpanKindInternal = 1;
 constexpr int kStatusCodeError = 2;
-
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 // 32 lower-case hex digits, never all zero.
 std::string trace_id(const std::string& mode, const std::string& trace) {
@@ -189,6 +183,8 @@ class ModeSpans {
 
   void write() {
     mode_.for_each([this](const Event& event) { see(event); });
+    // Each message's last event (ModeStream) wrote and closed its hops.
+    for (const auto& [msg, message] : messages_) TEARLINE_ASSERT(message.open.empty());
   }
 
  private:
@@ -260,6 +256,8 @@ class ModeSpans {
 
   void write_span(const std::string& msg, const MessageState& message, const Hop& hop) {
     const Hop::Ends& ends = hop.steps.seen ? hop.steps : hop.echoes;
+    TEARLINE_ASSERT(ends.seen);         // A hop is begun by one of its events.
+    TEARLINE_ASSERT(hop.span_id != 0);  // span_id() never gives 0, which means "no parent".
     const double start_h = std::min(ends.first_h, ends.last_h);
     const double end_h = std::max(ends.first_h, ends.last_h);
     SpanText span;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/invariant.h"
+
 namespace tearline::trace_exports {
 
 namespace fs = std::filesystem;
@@ -72,6 +74,9 @@ void OtlpFiles::write_batch() {
     }
     out_ << text;
     current_bytes_ += text.size();
+    // A file passes max_file_bytes only when one entry alone would.
+    TEARLINE_ASSERT(in_place_ || current_entries_ == 1 ||
+                    current_bytes_ + kTail.size() <= max_file_bytes_);
   }
   batch_.clear();
   batch_bytes_ = 0;

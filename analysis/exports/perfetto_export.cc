@@ -19,14 +19,17 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/trace_exports.h"
+#include "base/invariant.h"
 
 namespace tearline {
 namespace {
 
 using nlohmann::json;
 using report::Event;
+using trace_exports::ends_queue_stay;
 using trace_exports::ModeStream;
 
 constexpr double kUsPerScenarioHour = 1000.0;
@@ -36,10 +39,6 @@ constexpr const char* kTimeNote =
 
 const std::set<std::string, std::less<>> kInstantKinds = {
     "created", "lost", "expired", "withheld", "sanitised", "delivered", "acted", "fault"};
-
-bool ends_queue_stay(const std::string& kind) {
-  return kind == "served" || kind == "expired" || kind == "lost";
-}
 
 bool is_exported(const Event& event) { return !event.msg.empty() || event.kind == "fault"; }
 
@@ -208,6 +207,10 @@ class ModeWriter {
           break;
         }
       }
+      TEARLINE_ASSERT(lane < stacks.size());
+      // The slices of a lane nest: each open one ends within the one under it.
+      const auto& stack = stacks[lane];
+      TEARLINE_ASSERT(stack.size() < 2 || stack[stack.size() - 1] <= stack[stack.size() - 2]);
       entries_[slice.entry].tid = lane_tid(node_name(slice.node_tid), lane);
     }
   }

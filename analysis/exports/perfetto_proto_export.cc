@@ -19,36 +19,25 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "perfetto_trace.pb.h"
+#include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/trace_exports.h"
+#include "perfetto_trace.pb.h"
 
 namespace tearline {
 namespace {
 
 namespace pp = perfetto::protos;
 using report::Event;
+using trace_exports::ends_queue_stay;
 using trace_exports::ModeStream;
 
 constexpr uint32_t kSequenceId = 1;
 constexpr double kNsPerHour = 3600.0 * 1e9;
 constexpr uint32_t kTraceFieldPacket = 1;
 
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash == 0 ? 1 : hash;
-}
-
 uint64_t ns_of(double t_h) {
   return t_h > 0 ? static_cast<uint64_t>(std::llround(t_h * kNsPerHour)) : 0;
-}
-
-bool ends_queue_stay(const std::string& kind) {
-  return kind == "served" || kind == "expired" || kind == "lost";
 }
 
 // Kinds that change a queue's depth; their events carry it (absent: 0).
@@ -178,7 +167,8 @@ class ModeTracks {
   // at the message's last event (the second). Empty for a message with one
   // event drawn.
   std::vector<uint64_t> flow_of(const Event& event, bool last) {
-    const uint64_t id = fnv1a(mode_.mode() + '\n' + event.msg);
+    const uint64_t hash = trace_exports::fnv1a(mode_.mode() + '\n' + event.msg);
+    const uint64_t id = hash == 0 ? 1 : hash;  // A flow id is never 0.
     if (!last) {
       flowing_.insert(event.msg);
       return {id, 0};

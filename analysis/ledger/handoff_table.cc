@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analysis/read/percentiles.h"
+#include "base/invariant.h"
 
 namespace tearline::report {
 namespace {
@@ -18,6 +19,7 @@ void HandoffTable::Durations::add(const Stamp& from, const Stamp& to) {
   if (!from.set || !to.set) return;
   hours.push_back(to.t_h - from.t_h);
   if (from.has_wall && to.has_wall) wall_ms.push_back(to.wall_ms - from.wall_ms);
+  TEARLINE_ASSERT(wall_ms.size() <= hours.size());
 }
 
 HandoffTable::Row* HandoffTable::row(uint32_t handoff) {
@@ -136,8 +138,14 @@ void HandoffTable::fill_row(const Row& row, RowDurations* durations, v1::Handoff
 
 void HandoffTable::fill(v1::ModeReport* mode) const {
   std::unordered_map<uint32_t, RowDurations> durations;
+  // Counted again from the passages and losses, to check add()'s counts.
+  std::unordered_map<uint32_t, Row> recount;
   for (const auto& [key, way] : passages_) {
     const auto handoff = static_cast<uint32_t>(key >> 32);
+    Row& again = recount[handoff];
+    again.in += way.in ? 1 : 0;
+    again.out += way.out ? 1 : 0;
+    again.in_flight += way.in_flight ? 1 : 0;
     RowDurations& row = durations[handoff];
     row.delay.add(way.start, way.end);
     if (rows_.at(handoff).name.type == HandoffType::kQueue) {
@@ -150,8 +158,13 @@ void HandoffTable::fill(v1::ModeReport* mode) const {
   std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
     return context_->names.name(a) < context_->names.name(b);
   });
+  for (const auto& [handoff, msg, reason] : losses_) ++recount[handoff].lost[reason];
   for (const uint32_t handoff : order) {
     const Row& row = rows_.at(handoff);
+    // Each message counted once per step of its passage (distinct messages).
+    const Row& again = recount[handoff];
+    TEARLINE_ASSERT(row.in == again.in && row.out == again.out &&
+                    row.in_flight == again.in_flight && row.lost == again.lost);
     const std::string& name = context_->names.name(handoff);
     v1::Handoff* out = mode->add_handoffs();
     out->set_name(name);

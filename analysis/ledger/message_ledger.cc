@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "analysis/read/crash_losses.h"
+#include "base/invariant.h"
 
 namespace tearline::report {
 namespace {
@@ -78,6 +79,8 @@ void MessageLedger::add(const Step& step, const EventFields& fields) {
 
   MessageState& message = state(step.msg);
   const EventRef ref = ref_of(step);
+  // Events come in time order, each with the next order (ModeBuilder::add()).
+  TEARLINE_ASSERT(!has_events(message) || message.last.order < ref.order);
   message.last = ref;
   const bool retransmission = (step.kind == Kind::kResent || step.kind == Kind::kAttemptLost ||
                                step.kind == Kind::kAcked || step.kind == Kind::kDuplicate) &&
@@ -181,6 +184,7 @@ std::vector<DerivedLoss> MessageLedger::add_crash_losses() {
     lost.reason = lost.loss_reason = death->loss_reason;
     lost.kind_name = lost_kind;
     lost.kind = Kind::kLost;
+    TEARLINE_ASSERT(lost.t_h >= message.last.t_h);
     message.terminals = 1;
     message.first_terminal = message.last_terminal = message.last = lost;
     losses.push_back({msg, lost});
@@ -206,8 +210,12 @@ void MessageLedger::decide(MessageState* message) {
   const EventRef& terminal =
       evidence.served_again_without_journal ? message->first_terminal : message->last_terminal;
   evidence.delivered = message->terminals > 0 && terminal.kind == Kind::kDelivered;
+  TEARLINE_ASSERT(!evidence.served_again_without_journal || message->terminals == 2);
   std::string reason;
   message->fate = decide_fate(evidence, &reason);
+  // A message without a fate says why; one with a fate was created.
+  TEARLINE_ASSERT((message->fate == Fate::kUnaccounted) == !reason.empty());
+  TEARLINE_ASSERT(message->fate == Fate::kUnaccounted || message->created);
   message->served_again_without_journal = evidence.served_again_without_journal;
   if (message->fate == Fate::kUnaccounted) message->unaccounted_reason = context_->names.id(reason);
 }
@@ -218,6 +226,11 @@ std::vector<DerivedLoss> MessageLedger::finish(bool run_over) {
   std::vector<DerivedLoss> losses = add_crash_losses();
   for (uint32_t msg = 1; msg < messages_.size(); ++msg) {
     if (has_events(messages_[msg])) decide(&messages_[msg]);
+  }
+  for (const DerivedLoss& loss : losses) {
+    // Derived only for a message with no fate of its own, and then its one.
+    const MessageState& message = messages_[loss.msg];
+    TEARLINE_ASSERT(message.terminals == 1 && (message.fate == Fate::kLost || !message.created));
   }
   return losses;
 }
@@ -232,6 +245,7 @@ uint32_t MessageLedger::trace_of(uint32_t msg) const {
 
 void MessageLedger::fill(v1::ModeReport* mode) const {
   v1::MessageCounts* counts = mode->mutable_messages();
+  TEARLINE_ASSERT(counts->created() == 0 && mode->lost_by_reason().empty());  // Filled once.
   std::vector<uint32_t> unaccounted;
   for (uint32_t msg = 1; msg < messages_.size(); ++msg) {
     const MessageState& message = messages_[msg];
@@ -261,6 +275,14 @@ void MessageLedger::fill(v1::ModeReport* mode) const {
         break;
     }
   }
+  // Every message has exactly one fate: the counts add up.
+  TEARLINE_ASSERT(counts->created() == counts->delivered() + counts->lost() + counts->in_flight() +
+                                           counts->unaccounted());
+  TEARLINE_ASSERT(unaccounted.size() == size_t{counts->unaccounted()} + counts->never_created());
+  TEARLINE_ASSERT(counts->served_again_without_journal() <= counts->delivered());
+  uint64_t lost_by_reason = 0;
+  for (const auto& [reason, count] : mode->lost_by_reason()) lost_by_reason += count;
+  TEARLINE_ASSERT(lost_by_reason == counts->lost());
   std::sort(unaccounted.begin(), unaccounted.end(), [this](uint32_t a, uint32_t b) {
     return context_->msgs.name(a) < context_->msgs.name(b);
   });

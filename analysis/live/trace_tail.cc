@@ -3,6 +3,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "base/invariant.h"
+
 namespace tearline::live {
 namespace fs = std::filesystem;
 
@@ -44,6 +46,7 @@ TraceTail::Batch TraceTail::read_new() {
       known->second.index = paths_.size();
       paths_.push_back(path.string());
     }
+    TEARLINE_ASSERT(paths_.at(known->second.index) == path.string());  // A file keeps its index.
     read_file(path, size, &known->second, &batch);
   }
   return batch;
@@ -84,6 +87,8 @@ void TraceTail::read_file(const fs::path& path, uint64_t size_bytes, File* file,
     }
     begin = newline + 1;
   }
+  // Bounded: a line too long is skipped, never held whole.
+  TEARLINE_ASSERT(file->partial.size() <= kMaxLineBytes);
 }
 
 void TraceTail::take_line(std::string_view line, const File& file, Batch* batch) {

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "base/whole_file.h"
 #include "analysis/pictures/handoff_map.h"
 #include "analysis/pictures/plot_timeline.h"
 #include "analysis/pictures/svg.h"
+#include "base/invariant.h"
+#include "base/whole_file.h"
 
 namespace tearline::pages {
 namespace {
@@ -23,6 +24,8 @@ std::string file_name_part(std::string name) {
       },
       '_');
   if (name.empty() || name.front() == '.') name.insert(0, "_");
+  // Neither "", "." nor "..", and no separator: a name inside dir.
+  TEARLINE_ASSERT(!name.empty() && name.front() != '.' && name.find('/') == std::string::npos);
   return name;
 }
 

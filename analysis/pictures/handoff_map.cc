@@ -6,6 +6,7 @@
 #include <map>
 
 #include "analysis/pictures/handoff_labels.h"
+#include "base/invariant.h"
 
 namespace tearline::pictures {
 namespace {
@@ -57,6 +58,10 @@ class MapLayout {
         chips_.push_back({{&handoff, lines_of(handoff, true)}, gutter_of(from, to), from, to, {}});
       }
     }
+    // Every handoff drawn once: a department in its node's box, or a link's label.
+    size_t drawn = chips_.size();
+    for (const NodeBox& box : nodes_) drawn += box.departments.size();
+    TEARLINE_ASSERT(drawn == static_cast<size_t>(mode.handoffs_size()));
     for (NodeBox& box : nodes_) {
       std::stable_sort(
           box.departments.begin(), box.departments.end(), [](const Entry& a, const Entry& b) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/invariant.h"
+
 namespace tearline::pictures {
 namespace {
 
@@ -44,6 +46,7 @@ Picture histogram(const v1::Handoff& handoff, std::string_view mode) {
     edge_px = std::max(edge_px, text_width_px(edge_text(bin.to_h() * scale)));
   }
   const int stride = static_cast<int>(std::ceil((edge_px + kGapPx) / bar_px));
+  TEARLINE_ASSERT(stride >= 1);  // Labels every bin at the most (bars are never zero wide).
   const double plot_bottom = kTopPx + kPlotHeightPx;
   const double width = kAxisLeftPx + bar_px * static_cast<double>(bins.size()) + edge_px / 2 + 8;
   const std::string x_title =

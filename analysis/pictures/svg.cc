@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cassert>
 #include <cmath>
 #include <string_view>
 
 #include "base/html_escape.h"
+#include "base/invariant.h"
 
 namespace tearline::pictures {
 namespace {
@@ -161,7 +161,8 @@ std::string Svg::finish(double width_px, double height_px) const {
 
 std::string standalone_svg(const Picture& picture) {
   const size_t tag_end = picture.svg.find('>');
-  assert(picture.svg.starts_with("<svg") && tag_end != std::string::npos);
+  // As Svg::finish() writes every picture.
+  TEARLINE_ASSERT(picture.svg.starts_with("<svg") && tag_end != std::string::npos);
   return picture.svg.substr(0, tag_end + 1) + "\n<style>" + kPictureStyle +
          "</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\" />" +
          picture.svg.substr(tag_end + 1);

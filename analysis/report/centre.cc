@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "base/invariant.h"
 #include "base/iso_time.h"
 
 namespace tearline::report {
@@ -95,6 +96,7 @@ void CentreTally::fill(v1::ModeReport* mode) const {
     down->set_member(stop.member);
     down->set_reason(stop.reason);
     if (back != starts.end()) down->set_back(back->second);
+    TEARLINE_ASSERT(until_h >= stop.t_h);  // Back at or after the stop, never before.
     hours_without_centre += until_h - stop.t_h;
   }
   centre->set_hours_without_centre(hours_without_centre);

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "analysis/read/crash_losses.h"
+#include "base/invariant.h"
 
 namespace tearline::report {
 namespace {
@@ -59,6 +60,7 @@ void ModeBuilder::add(const EventFields& event) {
   step.reason = names.id(event.reason);
   step.loss_reason = event.reason.empty() ? step.kind_name : step.reason;
   step.msg = context_.msgs.id(event.msg);
+  TEARLINE_ASSERT((step.msg == 0) == event.msg.empty());  // Id 0 is "no message", only.
   // Only a "created" event's parent counts (MessageIndex's rule).
   step.parent = step.kind == Kind::kCreated ? context_.msgs.id(event.parent) : 0;
 
@@ -95,6 +97,7 @@ v1::ModeReport ModeBuilder::report(MessageLedger* ledger, HandoffTable* handoffs
     anomaly->set_message("launcher.trace.jsonl has no run event: plots unknown");
   }
   for (const DerivedLoss& loss : ledger->finish(run_over)) {
+    TEARLINE_ASSERT(loss.msg != 0 && loss.event.kind == Kind::kLost);
     handoffs->add_loss(loss.event.handoff, loss.msg, loss.event.loss_reason);
     faults->add_loss(loss);
   }

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "analysis/read/handoff_stats.h"
+#include "base/invariant.h"
 #include "base/iso_time.h"
 
 namespace tearline::report {
@@ -233,6 +234,7 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
   for (const auto& unit : context_->run_info()->units()) units[names.find(unit.name())] = &unit;
   const Delivery* first = nullptr;
   uint32_t warnings = 0;
+  uint32_t actionable_in_time = 0;
   for (const Delivery& delivery : deliveries_) {
     const v1::RunInfo::Unit* unit = units.at(delivery.unit);
     const uint32_t trace = delivery.trace != 0 ? delivery.trace : ledger.trace_of(delivery.msg);
@@ -245,6 +247,7 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
     const double respond_by_h = plot.attack_h() - unit->response_h();
     const bool in_time = delivery.t_h <= respond_by_h;
     if (actionable && in_time) {
+      ++actionable_in_time;
       if (first == nullptr || delivery.t_h < first->t_h) first = &delivery;
       continue;
     }
@@ -261,6 +264,10 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
     }
     warning->set_respond_by_h(respond_by_h);
   }
+  // Each warning is the first actionable one's kind, or listed as not.
+  TEARLINE_ASSERT(actionable_in_time + static_cast<uint32_t>(out->warnings_not_actionable_size()) ==
+                  warnings);
+  TEARLINE_ASSERT((first != nullptr) == (actionable_in_time > 0));
   out->set_averted(first != nullptr);
   out->set_warnings(warnings);
   if (first != nullptr) {
@@ -288,6 +295,7 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
             names.name(lost ? end.loss_reason : end.reason), lost ? "lost" : "in_flight"}];
   }
   for (const auto& [key, count] : ends) {
+    TEARLINE_ASSERT(count > 0);
     v1::CopyEnd* end = out->add_lost_at();
     end->set_handoff(std::get<0>(key));
     end->set_node(std::get<1>(key));
@@ -337,6 +345,8 @@ void PlotTracker::fill_plot(const MessageLedger& ledger, const v1::RunInfo::Plot
       out->set_copies_omitted(out->copies_omitted() + 1);
     }
   }
+  // Every copy of the plot listed or counted as left out, once.
+  TEARLINE_ASSERT(static_cast<size_t>(out->copies_size()) + out->copies_omitted() == msgs.size());
 }
 
 void PlotTracker::fill(const MessageLedger& ledger, uint32_t centre, v1::ModeReport* mode) const {
@@ -351,6 +361,7 @@ void PlotTracker::fill(const MessageLedger& ledger, uint32_t centre, v1::ModeRep
     if (found == context_->plots_by_trace().end()) continue;
     for (const uint32_t plot : found->second) msgs[plot].push_back(msg);
   }
+  TEARLINE_ASSERT(mode->plots().empty());  // Filled once, a plot a row, in RunInfo's order.
   for (int plot = 0; plot < plots.size(); ++plot) {
     fill_plot(ledger, plots.Get(plot), msgs[static_cast<size_t>(plot)], centre, mode->add_plots());
   }

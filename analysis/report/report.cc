@@ -10,9 +10,10 @@
 #include <system_error>
 #include <thread>
 
-#include "analysis/report/mode_builder.h"
 #include "analysis/read/trace_reader.h"
 #include "analysis/read/trace_scan.h"
+#include "analysis/report/mode_builder.h"
+#include "base/invariant.h"
 
 namespace tearline {
 namespace {
@@ -107,6 +108,7 @@ v1::RunReport build_report(const std::string& run_dir, std::vector<std::string>*
     }
     (*result.mutable_modes())[mode.name] = std::move(mode.report);
   }
+  TEARLINE_ASSERT(result.modes_size() == static_cast<int>(results.size()));  // A folder a mode.
   return result;
 }
 

@@ -1,41 +1,22 @@
 #include "analysis/report/report_json.h"
 
-#include <fmt/format.h>
-
-#include "proto/proto_json.h"
 #include "analysis/report/report.h"
+#include "proto/proto_json.h"
 
 namespace tearline::report {
+namespace {
 
-std::string to_json(const v1::RunReport& report) {
-  std::string text;
-  // Printing fails only for values JSON cannot hold, which the report never
-  // computes (non-finite hours are a bug).
-  if (const std::string error = proto_json::print(report, &text); !error.empty()) {
-    throw ReportError("report.json: " + error);
-  }
-  return text;
-}
+// Printing fails only for values JSON cannot hold, which the report never
+// computes (non-finite hours are a bug).
+constexpr proto_json::File<v1::RunReport, ReportError> kReportJson{"report.json", "report",
+                                                                   kReportJsonMaxBytes};
 
-v1::RunReport report_from_json(std::string_view text) {
-  v1::RunReport report;
-  if (const std::string error = proto_json::parse(text, &report); !error.empty()) {
-    throw ReportError(fmt::format("not a tearline report: {}", error));
-  }
-  return report;
-}
+}  // namespace
 
-v1::RunReport read_report_json(const std::string& path) {
-  std::string text;
-  if (const std::string error = proto_json::read_file(path, kReportJsonMaxBytes, &text);
-      !error.empty()) {
-    throw ReportError(fmt::format("{}: {}", path, error));
-  }
-  try {
-    return report_from_json(text);
-  } catch (const ReportError& e) {
-    throw ReportError(fmt::format("{}: {}", path, e.what()));
-  }
-}
+std::string to_json(const v1::RunReport& report) { return kReportJson.print(report); }
+
+v1::RunReport report_from_json(std::string_view text) { return kReportJson.parse(text); }
+
+v1::RunReport read_report_json(const std::string& path) { return kReportJson.read(path); }
 
 }  // namespace tearline::report

@@ -1,8 +1,10 @@
 #include "analysis/views/crash_tracker.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "analysis/read/message_fates.h"
+#include "base/invariant.h"
 
 namespace tearline::trace_views {
 
@@ -69,6 +71,11 @@ void Deaths::finish() {
               [](const auto& a, const auto& b) { return a.first < b.first; });
     auto& in_order = in_order_[node];
     for (const auto& [key, death] : deaths) in_order.push_back(death);
+    // In time order, as report::first_death_after() reads them.
+    TEARLINE_ASSERT(std::is_sorted(in_order.begin(), in_order.end(),
+                                   [](const report::Death& a, const report::Death& b) {
+                                     return std::tie(a.t_h, a.wall_ms) < std::tie(b.t_h, b.wall_ms);
+                                   }));
   }
 }
 

@@ -3,11 +3,12 @@
 // a few bytes each. Internal to tearline_trace_views.
 #pragma once
 
-#include <cassert>
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "base/invariant.h"
 
 namespace tearline::trace_views {
 
@@ -25,7 +26,7 @@ class Interner {
     return it->second;
   }
   std::string_view text(uint32_t id) const {
-    assert(id < texts_.size());
+    TEARLINE_ASSERT(id < texts_.size());  // Only ids id() gave out.
     return texts_[id];
   }
 

@@ -12,6 +12,7 @@
 #include "analysis/read/message_fates.h"
 #include "analysis/views/crash_tracker.h"
 #include "analysis/views/interner.h"
+#include "base/invariant.h"
 
 namespace tearline::trace_views {
 namespace {
@@ -73,18 +74,28 @@ class Tally {
         count(event.node, event.kind, event.t_h, event.wall_ms);
       }
     }
+    size_t counted = 0;
     for (const auto& [node_kind, count] : count_by_node_kind_) {
       const std::string node(names_.text(static_cast<uint32_t>(node_kind >> 32)));
       const std::string kind(names_.text(static_cast<uint32_t>(node_kind)));
       tally_.nodes.insert(node);
       tally_.count_by_kind_node[kind][node] += count;
+      counted += count;
     }
+    TEARLINE_ASSERT(counted == tally_.events);  // Each event counted once, by node and kind.
     deaths_.finish();
     lost_kind_ = names_.id("lost");
     for (auto& [node, starts] : starts_without_journal_) std::sort(starts.begin(), starts.end());
     for (const auto& [id, message] : messages_) add_fate(id, message);
     std::sort(tally_.lost_messages.begin(), tally_.lost_messages.end(),
               [](const LostMessage& a, const LostMessage& b) { return a.key < b.key; });
+    // One fate per message (or none shown, when the filter leaves it out).
+    TEARLINE_ASSERT(tally_.delivered + tally_.lost + tally_.in_flight + tally_.unaccounted <=
+                    messages_.size());
+    TEARLINE_ASSERT(tally_.served_again_without_journal <= tally_.delivered);
+    size_t lost_by_reason = 0;
+    for (const auto& [reason, count] : tally_.lost_by_reason) lost_by_reason += count;
+    TEARLINE_ASSERT(lost_by_reason == tally_.lost && tally_.lost_messages.size() <= tally_.lost);
     return std::move(tally_);
   }
 
@@ -145,7 +156,9 @@ class Tally {
   // a service and its repeat by a centre without a journal; if so, the first.
   std::optional<EventRef> served_first_of(std::string_view id, const MessageTally& message) const {
     if (message.terminal_events != 2) return std::nullopt;
-    const EventRef& other = *rare_.at(id).other_terminal;
+    const RareEvents& rare = rare_.at(id);
+    TEARLINE_ASSERT(rare.other_terminal.has_value());  // Kept at its second terminal event.
+    const EventRef& other = *rare.other_terminal;
     const bool in_order = message.terminal.key < other.key;
     const EventRef& first = in_order ? message.terminal : other;
     const EventRef& second = in_order ? other : message.terminal;

@@ -1,7 +1,8 @@
 #include "analysis/views/streamed_table.h"
 
-#include <cassert>
 #include <utility>
+
+#include "base/invariant.h"
 
 namespace tearline::trace_views {
 
@@ -19,7 +20,8 @@ StreamedTable::StreamedTable(std::vector<report::Column> columns, size_t indent,
 
 void StreamedTable::add_row(std::vector<std::string> cells) {
   for (size_t i = 0; i < cells.size() && i < widest_.size(); ++i) {
-    assert(cells[i].size() <= widest_[i].size());
+    // The caller's first pass over the same rows found the widest cells.
+    TEARLINE_ASSERT(cells[i].size() <= widest_[i].size());
   }
   chunk_.push_back(std::move(cells));
   if (chunk_.size() == kChunkRows) finish();
@@ -39,7 +41,7 @@ void StreamedTable::finish() {
   for (std::vector<std::string>& row : chunk_) table.add_row(std::move(row));
   chunk_.clear();
   const std::string text = table.render();
-  assert(text.starts_with(prefix_));
+  TEARLINE_ASSERT(text.starts_with(prefix_));  // The widest row sets every chunk's widths.
   write_(text.substr(prefix_.size()));
 }
 
