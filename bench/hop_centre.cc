@@ -61,17 +61,9 @@ HopThreadResult run_centre_hop(bool journal, bool replicated, zmq::context_t& co
                                std::latch& ready) {
   TEARLINE_ASSERT(journal || !replicated);
   ReadySignal signal(ready);
-  zmq::socket_t inbound(context, zmq::socket_type::router);
-  configure(inbound);
-  if (curve) make_curve_server(inbound, curve->hop, kDataDomain);
-  // As the runtime: a reply to a peer that is gone fails instead of vanishing.
-  inbound.set(zmq::sockopt::router_mandatory, true);
-  inbound.bind(endpoints.inbound);
-  zmq::socket_t outbound(context, zmq::socket_type::dealer);
-  configure(outbound);
-  outbound.set(zmq::sockopt::routing_id, kCentreNode);
-  if (curve) make_curve_client(outbound, curve->hop, curve->consumer.curve_public_z85);
-  outbound.connect(endpoints.outbound);
+  HopSockets sockets = open_hop_sockets(context, endpoints, curve);
+  zmq::socket_t& inbound = sockets.inbound;
+  zmq::socket_t& outbound = sockets.outbound;
 
   HopNode node(traffic, dir, journal);
   std::optional<StandbyLink> standby;

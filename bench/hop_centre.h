@@ -14,12 +14,6 @@
 
 namespace tearline::bench {
 
-struct HopEndpoints {
-  std::string inbound;   // The hop's ROUTER, bound.
-  std::string outbound;  // The consumer's ROUTER.
-  std::string standby;   // The standby's PULL for chunks; "<it>.acks" the hop's PULL for acks.
-};
-
 struct HopThreadResult {
   double cpu_s = 0;  // Of this thread, from the first receive.
   uint64_t windows = 0;

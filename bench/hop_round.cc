@@ -66,16 +66,7 @@ void run_consumer(zmq::context_t& context, const std::string& endpoint, size_t f
 double run_bare_forward(zmq::context_t& context, const HopEndpoints& endpoints,
                         const HopTraffic& traffic, const CurveKeys* curve, std::latch& ready) {
   ReadySignal signal(ready);
-  zmq::socket_t inbound(context, zmq::socket_type::router);
-  configure(inbound);
-  if (curve) make_curve_server(inbound, curve->hop, kDataDomain);
-  inbound.set(zmq::sockopt::router_mandatory, true);
-  inbound.bind(endpoints.inbound);
-  zmq::socket_t outbound(context, zmq::socket_type::dealer);
-  configure(outbound);
-  outbound.set(zmq::sockopt::routing_id, kCentreNode);
-  if (curve) make_curve_client(outbound, curve->hop, curve->consumer.curve_public_z85);
-  outbound.connect(endpoints.outbound);
+  HopSockets sockets = open_hop_sockets(context, endpoints, curve);
   const size_t messages = traffic.frames.size();
   v1::Frame ack;
   ack.set_version(1);
@@ -90,10 +81,10 @@ double run_bare_forward(zmq::context_t& context, const HopEndpoints& endpoints,
   zmq::message_t payload;
   const double cpu_start_s = thread_cpu_s();
   for (size_t i = 0; i < messages; ++i) {
-    receive_routed(inbound, from, payload);
-    send_routed(inbound, from.to_string_view(), bare_ack);
+    receive_routed(sockets.inbound, from, payload);
+    send_routed(sockets.inbound, from.to_string_view(), bare_ack);
     for (size_t copy = 0; copy < traffic.copies_per_report; ++copy) {
-      send(outbound, payload.to_string_view());
+      send(sockets.outbound, payload.to_string_view());
     }
   }
   return thread_cpu_s() - cpu_start_s;

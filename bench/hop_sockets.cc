@@ -3,6 +3,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "security/curve.h"
+#include "security/zap_handler.h"
+
 namespace tearline::bench {
 namespace {
 
@@ -19,6 +22,22 @@ void configure(zmq::socket_t& socket) {
   socket.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
   socket.set(zmq::sockopt::rcvtimeo, kStallTimeoutMs);
   socket.set(zmq::sockopt::sndtimeo, kStallTimeoutMs);
+}
+
+HopSockets open_hop_sockets(zmq::context_t& context, const HopEndpoints& endpoints,
+                            const CurveKeys* curve) {
+  HopSockets sockets{zmq::socket_t(context, zmq::socket_type::router),
+                     zmq::socket_t(context, zmq::socket_type::dealer)};
+  configure(sockets.inbound);
+  if (curve) make_curve_server(sockets.inbound, curve->hop, kDataDomain);
+  // As the runtime: a reply to a peer that is gone fails instead of vanishing.
+  sockets.inbound.set(zmq::sockopt::router_mandatory, true);
+  sockets.inbound.bind(endpoints.inbound);
+  configure(sockets.outbound);
+  sockets.outbound.set(zmq::sockopt::routing_id, kCentreNode);
+  if (curve) make_curve_client(sockets.outbound, curve->hop, curve->consumer.curve_public_z85);
+  sockets.outbound.connect(endpoints.outbound);
+  return sockets;
 }
 
 void receive(zmq::socket_t& socket, zmq::message_t& message, const char* what) {

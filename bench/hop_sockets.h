@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <latch>
+#include <string>
 #include <string_view>
 #include <zmq.hpp>
 
@@ -26,6 +27,22 @@ struct CurveKeys {
                           {hop.name, hop.curve_public_z85},
                           {consumer.name, consumer.curve_public_z85}}};
 };
+
+struct HopEndpoints {
+  std::string inbound;   // The hop's ROUTER, bound.
+  std::string outbound;  // The consumer's ROUTER.
+  std::string standby;   // The standby's PULL for chunks; "<it>.acks" the hop's PULL for acks.
+};
+
+// The hop's data sockets: a ROUTER bound at endpoints.inbound, over which
+// acks go back, and a DEALER "broker" connected to the consumer; with
+// CURVE when `curve` is not null.
+struct HopSockets {
+  zmq::socket_t inbound;
+  zmq::socket_t outbound;
+};
+HopSockets open_hop_sockets(zmq::context_t& context, const HopEndpoints& endpoints,
+                            const CurveKeys* curve);
 
 // High-water marks far above any queue the window allows, so no send
 // blocks or drops; a wait of kStallTimeoutMs means a peer has failed.
