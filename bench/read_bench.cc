@@ -6,7 +6,6 @@
 //
 // Writes a synthetic run (read_corpus.h) with at least N events, or takes
 // one written before (--run). Then:
-//  0. in this process: bench/read_in_process.h, R repetitions each.
 //  1. speed: R rounds each, each a child process with its output to
 //     /dev/null: /usr/bin/wc -l over the files, `tearline trace RUN summary`
 //     and `tearline trace RUN follow ID` of one plot trace id (the tearline
@@ -16,6 +15,7 @@
 //     trace view, every export `tearline trace --help` lists (into a
 //     temporary file, removed afterwards). Prints wall and CPU time, peak
 //     anonymous memory (child_usage.h) and whether it is within 256 MiB.
+//  3. in this process: bench/read_in_process.h, R repetitions each.
 // It reports; it does not fail on a target missed.
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -238,11 +238,11 @@ int run(const Options& options) {
                corpus.events, corpus.files.size(), static_cast<double>(corpus.bytes) / 1e6,
                run_dir.string(), write_s);
   }
-  if (options.only.empty()) {
-    run_in_process(options, run_dir, corpus);
-    print_speed(corpus, tearline, run_dir, options.rounds);
-  }
+  if (options.only.empty()) print_speed(corpus, tearline, run_dir, options.rounds);
   print_memory(tearline, run_dir, options.only);
+  // Last: a child's peak RSS (VmHWM) counts what this process held when it
+  // forked, and reading in this process grows it.
+  if (options.only.empty()) run_in_process(options, run_dir, corpus);
   return 0;
 }
 
