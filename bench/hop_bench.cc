@@ -97,25 +97,31 @@ void register_rounds(const HopTraffic& traffic, const std::filesystem::path& dir
 // The hop logic alone: the centre takes in a window of kBatchMsgs frames
 // and runs it, one thread, no sockets (for profilers:
 // --benchmark_filter=hop_logic). Each iteration is the next window's frames.
-void register_hop_logic(const HopTraffic& traffic, const std::filesystem::path& dir) {
+void run_hop_logic(benchmark::State& state, const HopTraffic& traffic,
+                   const std::filesystem::path& dir, bool journal) {
   const size_t batch = std::min(kBatchMsgs, traffic.frames.size());
+  std::filesystem::create_directories(dir);
+  {
+    HopNode node(traffic, dir, journal);
+    size_t next = 0;
+    for (auto _ : state) {
+      for (size_t i = 0; i < batch; ++i) node.take(kSenderNode, traffic.frames[next++]);
+      benchmark::DoNotOptimize(node.run_window().size());
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(next));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+void register_hop_logic(const HopTraffic& traffic, const std::filesystem::path& dir) {
+  const auto windows =
+      static_cast<int64_t>(traffic.frames.size() / std::min(kBatchMsgs, traffic.frames.size()));
   for (const bool journal : {false, true}) {
     benchmark::RegisterBenchmark(journal ? "hop_logic_durable" : "hop_logic",
-                                 [&traffic, &dir, journal, batch](benchmark::State& state) {
-                                   std::filesystem::create_directories(dir / "logic");
-                                   {
-                                     HopNode node(traffic, dir / "logic", journal);
-                                     size_t next = 0;
-                                     for (auto _ : state) {
-                                       for (size_t i = 0; i < batch; ++i)
-                                         node.take(kSenderNode, traffic.frames[next++]);
-                                       benchmark::DoNotOptimize(node.run_window().size());
-                                     }
-                                     state.SetItemsProcessed(static_cast<int64_t>(next));
-                                   }
-                                   std::filesystem::remove_all(dir / "logic");
+                                 [&traffic, &dir, journal](benchmark::State& state) {
+                                   run_hop_logic(state, traffic, dir / "logic", journal);
                                  })
-        ->Iterations(static_cast<int64_t>(traffic.frames.size() / batch))
+        ->Iterations(windows)
         ->Unit(benchmark::kMicrosecond);
   }
 }
