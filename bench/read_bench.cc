@@ -1,7 +1,8 @@
-// tearline-bench-read: how fast `tearline trace` reads a run's trace files,
-// beside `wc -l` over the same files, and how much memory each reader of a
-// run (the report, every trace view, every export) takes. See README.md,
-// "Benchmarks".
+// tearline-bench-read: how fast a run's trace files are read, in this
+// process (the views and the report builder, under Google Benchmark) and by
+// `tearline trace` beside `wc -l` over the same files, and how much memory
+// each reader of a run (the report, every trace view, every export) takes.
+// See README.md, "Benchmarks".
 //
 // Writes a synthetic run (read_corpus.h) with at least N events, or takes
 // one written before (--run). Then:
@@ -14,6 +15,7 @@
 //     trace view, every export `tearline trace --help` lists (into a
 //     temporary file, removed afterwards). Prints wall and CPU time, peak
 //     anonymous memory (child_usage.h) and whether it is within 256 MiB.
+//  3. in this process: bench/read_in_process.h, R repetitions each.
 // It reports; it does not fail on a target missed.
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -26,6 +28,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -33,7 +36,9 @@
 #include <vector>
 
 #include "bench/child_usage.h"
+#include "bench/gbench_results.h"
 #include "bench/read_corpus.h"
+#include "bench/read_in_process.h"
 
 namespace tearline::bench {
 namespace {
@@ -180,7 +185,18 @@ struct Options {
   std::string keep_dir;  // Where to write the run and leave it; "" for a temporary one.
   std::string run_dir;   // A run written before, read instead of writing one.
   std::string only;      // Measure only the memory of readers this matches.
+  std::vector<std::string> benchmark_args;  // Google Benchmark's own (--benchmark_*).
 };
+
+// The in-process readers under Google Benchmark.
+void run_in_process(const Options& options, const fs::path& run_dir, const Corpus& corpus) {
+  initialize_benchmark("tearline-bench-read", options.benchmark_args);
+  register_in_process_reads(run_dir, corpus, options.rounds);
+  KeptResults results;
+  benchmark::RunSpecifiedBenchmarks(&results);
+  benchmark::Shutdown();
+  print_in_process_reads(results, corpus);
+}
 
 int run(const Options& options) {
   const std::string tearline = tearline_path();
@@ -224,6 +240,9 @@ int run(const Options& options) {
   }
   if (options.only.empty()) print_speed(corpus, tearline, run_dir, options.rounds);
   print_memory(tearline, run_dir, options.only);
+  // Last: a child's peak RSS (VmHWM) counts what this process held when it
+  // forked, and reading in this process grows it.
+  if (options.only.empty()) run_in_process(options, run_dir, corpus);
   return 0;
 }
 
@@ -232,8 +251,10 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "tearline-bench-read: trace reading speed beside wc -l, and the peak memory of each "
-      "reader of a run (README.md, Benchmarks)"};
+      "tearline-bench-read: trace reading speed in this process (under Google Benchmark; "
+      "options --benchmark_* go to it, e.g. --benchmark_filter=REGEX) and of the tearline "
+      "binary beside wc -l, and the peak memory of each reader of a run (README.md, "
+      "Benchmarks)"};
   tearline::bench::Options options;
   app.add_option("--events", options.min_events, "at least this many events in the synthetic run")
       ->check(CLI::Range(1, 1 << 30));
@@ -248,10 +269,17 @@ int main(int argc, char** argv) {
   app.add_option("--only", options.only,
                  "measure only the memory of the readers whose name this regular expression "
                  "matches (e.g. 'node|lost'), and skip the speed rounds");
+  app.allow_extras();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? 0 : 2;
+  }
+  options.benchmark_args = app.remaining();
+  if (const std::optional<std::string> foreign =
+          tearline::bench::foreign_option(options.benchmark_args)) {
+    fmt::print(stderr, "tearline-bench-read: unknown option {} (see --help)\n", *foreign);
+    return 2;
   }
   try {
     const std::regex checked(options.only);  // Before the corpus is written.
