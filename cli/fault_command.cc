@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <zmq.hpp>
 
-#include "base/clock.h"
 #include "node/fault_commands.h"
 #include "trace/trace.h"
 #include "launcher/fault_log.h"

@@ -76,6 +76,9 @@ class NodeHost {
   virtual void idle(std::chrono::milliseconds timeout) = 0;
   // Writes <mode>/nodes.json: the nodes, plus `extra` fields.
   virtual void publish(bool live, const nlohmann::json& extra) = 0;
+  // The last lines `process` wrote to its stderr, to say why it died; empty
+  // where nodes have no stderr of their own (in this process).
+  virtual std::string stderr_tail(const std::string& /*process*/) const { return ""; }
 };
 
 }  // namespace tearline

@@ -54,11 +54,17 @@ struct ModeOutcome {
   double wall_s = 0;
 };
 
+// Runs the mode on the machine's clock, its nodes in processes or, for the
+// reference run, in this one (ModeRun in mode_driver.h does the work).
 ModeOutcome run_mode(const Scenario& scenario, const ModeRunOptions& options);
 
 // The nodes of `mode` as (name, role) pairs: agencies, the broker in
 // coordinated mode, units.
 std::vector<std::pair<std::string, std::string>> nodes_of_mode(const Scenario& scenario,
                                                                const std::string& mode);
+// The centre's standby member, where `mode` runs one; empty otherwise.
+std::string standby_of_mode(const Scenario& scenario, const std::string& mode);
+// Every process of `mode`: its nodes, and the centre's standby.
+std::vector<std::string> processes_of_mode(const Scenario& scenario, const std::string& mode);
 
 }  // namespace tearline
