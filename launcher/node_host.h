@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,21 @@
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
+
+// What a mode is run with, as the mode's driver (ModeRunOptions) and the
+// process host (ProcessHostOptions) both take it.
+struct ModeSetup {
+  std::string mode;           // "bilateral" or "coordinated".
+  std::string scenario_path;  // The scenario as run, passed to the nodes.
+  uint64_t seed = 1;
+  std::filesystem::path mode_dir;
+  // The run's key set (security/keys.h): the nodes read theirs, the
+  // launcher its own, from here.
+  std::filesystem::path keys_dir;
+  // Where the nodes listen and how they are started (scenario/endpoints.h);
+  // empty: ipc:// in a socket folder on this machine.
+  std::string hosts_file;
+};
 
 // A node's process that ended, as its host saw it.
 struct NodeExit {

@@ -25,17 +25,7 @@
 
 namespace tearline {
 
-struct ProcessHostOptions {
-  std::string mode;
-  std::string scenario_path;
-  uint64_t seed = 1;
-  std::filesystem::path mode_dir;
-  // The run's key set (security/keys.h): the nodes read theirs, the
-  // launcher its own, from here.
-  std::filesystem::path keys_dir;
-  // Every member's endpoints, and how to start each node (common/
-  // endpoints.h); empty: ipc:// in a socket folder on this machine.
-  std::string hosts_file;
+struct ProcessHostOptions : ModeSetup {
   // Every node of the scenario, both modes' (a hosts file lists them all).
   std::vector<std::string> scenario_nodes;
   // Nodes that keep a journal, <mode_dir>/<name>.journal.

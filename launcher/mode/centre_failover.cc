@@ -13,7 +13,8 @@ namespace tearline {
 
 CentreFailover::CentreFailover(std::string node, std::string standby, const Scenario& scenario,
                                const ModeRunOptions& options, NodeHost& host,
-                               TimeAuthority& authority, NodeLives& lives, FailoverDriver& driver)
+                               TimeAuthority& authority, NodeLives& lives, const WallClock& clock,
+                               FailoverDriver& driver)
     : node_(std::move(node)),
       standby_(std::move(standby)),
       scenario_(scenario),
@@ -21,6 +22,7 @@ CentreFailover::CentreFailover(std::string node, std::string standby, const Scen
       host_(host),
       authority_(authority),
       lives_(lives),
+      clock_(clock),
       driver_(driver) {
   TEARLINE_ASSERT(!node_.empty() && !standby_.empty() && node_ != standby_);
 }
@@ -72,6 +74,7 @@ void CentreFailover::start_passive(const std::string& member, double at_h) {
   passive_ = member;
   passive_whole_ = false;
   if (!active_.empty()) stream_to(member, at_h);
+  check_pair();
 }
 
 void CentreFailover::stream_to(const std::string& member, double at_h) {
@@ -129,6 +132,7 @@ void CentreFailover::on_passive_death(const std::string& member) {
 }
 
 void CentreFailover::note_exit(const NodeExit& exit) {
+  check_pair();
   const std::string& member = exit.node;
   NodeLife& life = lives_[member];
   const std::optional<double> killed_at_h = life.take_kill();
@@ -188,6 +192,7 @@ std::optional<double> CentreFailover::next_h() const {
 }
 
 void CentreFailover::act_at(double at_h) {
+  check_pair();
   if (failover_at_h_ && *failover_at_h_ <= at_h) fail_over(*failover_at_h_);
   // In name order; a restart due by at_h that another one schedules is
   // carried out too, if its member comes later.
@@ -278,6 +283,7 @@ void CentreFailover::restart(const std::string& member, double begin_h) {
 }
 
 void CentreFailover::act_on(const ScheduledAction& action) {
+  check_pair();
   const std::string& member = action.node;
   if (!host_.running(member) || lives_[member].dying()) {
     fmt::print(stderr, "\n{}: scheduled fault on {} skipped: the process is not running\n",
@@ -312,14 +318,14 @@ void CentreFailover::act_on(const ScheduledAction& action) {
       host_.command(node_, *action.request, &ignored);
     } else {
       // A passive member holds no state a crash could leave: it is killed.
-      record_signal_fault(options_.mode_dir, options_.mode, member, SIGKILL, action.by,
-                          action.at_h);
+      record_signal_fault(options_.mode_dir, options_.mode, member, SIGKILL, action.by, action.at_h,
+                          clock_);
       host_.signal(member, SIGKILL);
     }
     return;
   }
   record_signal_fault(options_.mode_dir, options_.mode, member, action.signal, action.by,
-                      action.at_h);
+                      action.at_h, clock_);
   if (active) {
     if (action.signal == SIGSTOP) {
       authority_.held(node_, action.continue_at_h);

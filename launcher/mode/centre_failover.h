@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "base/clock.h"
 #include "launcher/fault_schedule.h"
 #include "launcher/mode/mode_run.h"
 #include "launcher/mode/node_life.h"
@@ -47,10 +48,11 @@ class FailoverDriver {
 class CentreFailover {
  public:
   // The centre `node` (also its primary member's name) and its `standby`
-  // member; members' lives are kept in `lives`.
+  // member; members' lives are kept in `lives`; signals are traced with
+  // the wall time of `clock`.
   CentreFailover(std::string node, std::string standby, const Scenario& scenario,
                  const ModeRunOptions& options, NodeHost& host, TimeAuthority& authority,
-                 NodeLives& lives, FailoverDriver& driver);
+                 NodeLives& lives, const WallClock& clock, FailoverDriver& driver);
 
   const std::string& node() const { return node_; }
   const std::string& standby() const { return standby_; }
@@ -79,6 +81,11 @@ class CentreFailover {
   void act_at(double at_h);
 
  private:
+  // Both members are never active; a copy is whole only where one runs.
+  void check_pair() const {
+    TEARLINE_ASSERT(active_.empty() || active_ != passive_);
+    TEARLINE_ASSERT(!passive_whole_ || !passive_.empty());
+  }
   std::string other(const std::string& member) const { return member == node_ ? standby_ : node_; }
   // Starts `member` as the passive member and, if a member is active, has
   // it stream its journal there.
@@ -104,6 +111,7 @@ class CentreFailover {
   NodeHost& host_;
   TimeAuthority& authority_;
   NodeLives& lives_;
+  const WallClock& clock_;
   FailoverDriver& driver_;
   std::string active_;          // The member that hosts the centre; empty while none does.
   std::string passive_;         // The member running passive; empty while none is.

@@ -41,17 +41,15 @@ ModeRun::ModeRun(const Scenario& scenario, const ModeRunOptions& options, WallCl
       schedule_(schedule_for(scenario, processes_of_mode(scenario, options.mode))),
       pacer_(clock, options.ms_per_scenario_hour) {
   for (const std::string& process : processes_of_mode(scenario, options.mode)) lives_[process];
+  // act_at() carries the schedule out in order.
+  TEARLINE_ASSERT(std::is_sorted(schedule_.begin(), schedule_.end(),
+                                 [](const auto& a, const auto& b) { return a.at_h < b.at_h; }));
   host_ = make_host(*this);
   TEARLINE_ASSERT(host_ != nullptr);
   if (const std::string standby = standby_of_mode(scenario, options.mode); !standby.empty()) {
     failover_.emplace(scenario.broker.name, standby, scenario_, options_, *host_, authority_,
-                      lives_, static_cast<FailoverDriver&>(*this));
+                      lives_, clock_, static_cast<FailoverDriver&>(*this));
   }
-}
-
-const NodeLife* ModeRun::life_of(const std::string& process) const {
-  const auto life = lives_.find(process);
-  return life == lives_.end() ? nullptr : &life->second;
 }
 
 void ModeRun::trace_launcher_event(TraceEvent event) {
@@ -291,7 +289,7 @@ void ModeRun::act_on(const ScheduledAction& action) {
     host_->command(action.node, *action.request, &ignored);
   } else {
     record_signal_fault(options_.mode_dir, options_.mode, action.node, action.signal, action.by,
-                        action.at_h);
+                        action.at_h, clock_);
     if (action.signal == SIGKILL) {
       life.killed(action.at_h);
       authority_.died(action.node, action.at_h);

@@ -40,7 +40,10 @@ class ModeRun final : private FailoverDriver {
   // Answers a request on the launcher's control endpoint (`tearline fault`).
   v1::ControlReply answer(const v1::LauncherRequest& request);
   // What the run knows of a node's (or a centre member's) life; a test looks.
-  const NodeLife* life_of(const std::string& process) const;
+  const NodeLife* life_of(const std::string& process) const {
+    const auto life = lives_.find(process);
+    return life == lives_.end() ? nullptr : &life->second;
+  }
 
  private:
   // FailoverDriver.

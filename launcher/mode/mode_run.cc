@@ -35,13 +35,7 @@ namespace {
 
 std::unique_ptr<NodeHost> make_process_host(const Scenario& scenario, const ModeRunOptions& options,
                                             WallClock& clock, ModeRun& run) {
-  ProcessHostOptions host;
-  host.mode = options.mode;
-  host.scenario_path = options.scenario_path;
-  host.seed = options.seed;
-  host.mode_dir = options.mode_dir;
-  host.keys_dir = options.keys_dir;
-  host.hosts_file = options.hosts_file;
+  ProcessHostOptions host{static_cast<const ModeSetup&>(options)};
   host.scenario_nodes = scenario.node_names();
   host.nodes = nodes_of_mode(scenario, options.mode);
   for (const auto& [name, role] : host.nodes) {
