@@ -1,4 +1,4 @@
-// Where the nodes of a mode live, as the mode's driver (mode_run.cc) sees
+// Where the nodes of a mode live, as the mode's driver (mode/mode_driver.h) sees
 // them: separate processes over ZeroMQ (process_host.h) or NodeCores in the
 // launcher's own process (in_process_host.h, the reference run). The driver
 // decides everything that matters to the answer (grants, the fault schedule,

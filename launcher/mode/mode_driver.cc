@@ -29,8 +29,7 @@ ModeRun::ModeRun(const Scenario& scenario, const ModeRunOptions& options, WallCl
     : scenario_(scenario),
       options_(options),
       clock_(clock),
-      nodes_(nodes_of_mode(scenario, options.mode)),
-      names_(names_of(nodes_)),
+      names_(names_of(nodes_of_mode(scenario, options.mode))),
       authority_(
           names_,
           [&](const std::string& from, const std::string& to) {

@@ -85,7 +85,6 @@ class ModeRun final : private FailoverDriver {
   const Scenario& scenario_;
   ModeRunOptions options_;
   WallClock& clock_;
-  std::vector<std::pair<std::string, std::string>> nodes_;
   std::vector<std::string> names_;
   TimeAuthority authority_;
   JsonlTraceWriter launcher_trace_;
