@@ -104,7 +104,7 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
                                   operator_key, now.SerializeAsString());
   if (!hour || !hour->ok()) return fail(1, "the launcher did not say the run's scenario hour");
   record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by,
-                      hour->status().now_h());
+                      hour->status().now_h(), system_clock());
   if (kill(node.pid, signal) != 0) {
     return fail(
         1, fmt::format("cannot signal {} (pid {}): {}", node.name, node.pid, std::strerror(errno)));

@@ -4,8 +4,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "base/clock.h"
-
 namespace tearline {
 namespace fs = std::filesystem;
 

@@ -4,10 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,7 +20,7 @@
 #include "launcher/chaos.h"
 #include "launcher/file_modes.h"
 #include "cli/live_server.h"
-#include "launcher/mode_run.h"
+#include "launcher/mode/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/resource_limits.h"
 #include "launcher/supervisor.h"
@@ -41,12 +39,7 @@ volatile std::sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) { g_interrupted = 1; }
 
 std::string default_run_dir(const std::string& scenario_name, uint64_t seed) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  return fmt::format("runs/{}-{}-seed{}", scenario_name, stamp, seed);
+  return fmt::format("runs/{}-{}-seed{}", scenario_name, folder_stamp(system_clock()), seed);
 }
 
 // report.html, best effort: a failure is a warning, not a failed run.

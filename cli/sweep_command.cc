@@ -7,25 +7,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 
-#include "scenario/scenario.h"
-#include "base/whole_file.h"
-#include "launcher/file_modes.h"
-#include "cli/run_command.h"
-#include "sweep/sweep_grid.h"
-#include "sweep/sweep_results.h"
 #include "analysis/report/report.h"
 #include "analysis/report/report_json.h"
-#include "analysis/read/text_table.h"
+#include "base/clock.h"
+#include "base/whole_file.h"
+#include "cli/run_command.h"
+#include "cli/sweep_progress.h"
+#include "cli/sweep_summary.h"
+#include "launcher/file_modes.h"
+#include "scenario/scenario.h"
+#include "sweep/sweep_grid.h"
+#include "sweep/sweep_results.h"
 
 extern char** environ;
 
@@ -37,7 +36,6 @@ using nlohmann::json;
 using sweep::Parameter;
 using sweep::RunSpec;
 using sweep::SweepError;
-using Clock = std::chrono::steady_clock;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) { g_interrupted = 1; }
@@ -60,58 +58,8 @@ void write_file(const fs::path& path, const std::string& text) {
 }
 
 std::string default_sweep_dir(const std::string& scenario_name) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  return fmt::format("runs/sweep-{}-{}", scenario_name, stamp);
+  return fmt::format("runs/sweep-{}-{}", scenario_name, folder_stamp(system_clock()));
 }
-
-std::string clock_text(double seconds) {
-  const auto total = static_cast<long>(seconds + 0.5);
-  return total >= 3600 ? fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
-                       : fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
-// The progress line: runs done of all, running, elapsed and about how long
-// is left (from this session's pace).
-class SweepProgress {
- public:
-  SweepProgress(size_t total, size_t done_before, bool show)
-      : total_(total), done_before_(done_before), show_(show), tty_(isatty(STDERR_FILENO)) {}
-  void update(size_t done, size_t running) {
-    if (!show_) return;
-    const double elapsed_s = std::chrono::duration<double>(Clock::now() - began_).count();
-    const size_t done_now = done - done_before_;
-    std::string left = "";
-    if (done_now > 0 && done < total_) {
-      left = ", about " +
-             clock_text(elapsed_s / static_cast<double>(done_now) *
-                        static_cast<double>(total_ - done)) +
-             " left";
-    }
-    const std::string line = fmt::format("sweep: {}/{} runs done, {} running, {} elapsed{}", done,
-                                         total_, running, clock_text(elapsed_s), left);
-    if (tty_) {
-      fmt::print(stderr, "\r{:<78}", line);
-    } else if (done * 10 / std::max<size_t>(1, total_) != last_tenth_ || done == total_) {
-      last_tenth_ = done * 10 / std::max<size_t>(1, total_);
-      fmt::print(stderr, "{}\n", line);
-    }
-  }
-  void finish() {
-    if (show_ && tty_) fmt::print(stderr, "\n");
-  }
-
- private:
-  size_t total_;
-  size_t done_before_;
-  bool show_;
-  bool tty_;
-  size_t last_tenth_ = SIZE_MAX;
-  Clock::time_point began_ = Clock::now();
-};
 
 // Starts `tearline run` for `run`; its output goes to <run>.log.
 pid_t start_run(const fs::path& sweep_dir, const RunSpec& run, const SweepOptions& options) {
@@ -166,48 +114,6 @@ std::optional<v1::RunReport> report_of(const fs::path& run_dir) {
     fmt::print(stderr, "tearline sweep: {}; its rows give only the exit code\n", failure.what());
     return std::nullopt;
   }
-}
-
-// A line per point and plot, a column per mode: in how many of its runs
-// the plot was averted.
-void print_summary(const v1::SweepResults& results) {
-  // Point -> plot -> mode -> (averted, runs).
-  std::map<uint32_t, std::map<std::string, std::map<std::string, std::pair<int, int>>>> shares;
-  std::map<uint32_t, const v1::SweepRow*> point_rows;  // A row of each point, for its values.
-  std::set<std::string> modes;
-  for (const v1::SweepRow& row : results.rows()) {
-    point_rows[row.point()] = &row;
-    modes.insert(row.mode());
-    for (const auto& [plot, outcome] : row.plots()) {
-      auto& [averted, runs] = shares[row.point()][plot][row.mode()];
-      averted += outcome.averted() ? 1 : 0;
-      ++runs;
-    }
-  }
-  std::vector<report::Column> columns;
-  for (const v1::SweepParameter& parameter : results.parameters()) {
-    columns.push_back({parameter.path()});
-  }
-  columns.push_back({"plot", report::Align::kLeft, /*shrinkable=*/true});
-  for (const std::string& mode : modes) columns.push_back({mode, report::Align::kRight});
-  report::TextTable table(std::move(columns), 2);
-  for (const auto& [point, plots] : shares) {
-    for (const auto& [plot, by_mode] : plots) {
-      std::vector<std::string> cells;
-      for (const v1::SweepParameter& parameter : results.parameters()) {
-        cells.push_back(sweep::value_of(*point_rows.at(point), parameter.path()));
-      }
-      cells.push_back(plot);
-      for (const std::string& mode : modes) {
-        const auto share = by_mode.find(mode);
-        cells.push_back(share == by_mode.end()
-                            ? "-"
-                            : fmt::format("{}/{}", share->second.first, share->second.second));
-      }
-      table.add_row(std::move(cells));
-    }
-  }
-  fmt::print("\nplots averted (runs averted / runs), by point and mode:\n{}", table.render());
 }
 
 }  // namespace
@@ -325,7 +231,7 @@ int sweep_command(const SweepOptions& options) {
   action.sa_handler = on_interrupt;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  SweepProgress progress(runs.size(), done, !options.quiet);
+  SweepProgress progress(runs.size(), done, !options.quiet, system_clock());
   std::map<pid_t, size_t> running;
   size_t next = 0;
   // Why no further run starts, when the sweep folder failed it (a full disk,

@@ -9,8 +9,9 @@ namespace tearline {
 
 ControlClient::ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
                              const Endpoints& endpoints, const MemberKey& own,
-                             const PublicKeys& keys,
-                             const std::map<std::string, std::string>& member_of) {
+                             const PublicKeys& keys, const WallClock& clock,
+                             const std::map<std::string, std::string>& member_of)
+    : clock_(clock) {
   for (const std::string& node : nodes) {
     zmq::socket_t socket(context, zmq::socket_type::dealer);
     const auto member = member_of.find(node);
@@ -33,8 +34,8 @@ std::map<std::string, v1::ControlReply> ControlClient::broadcast(
     }
   }
   std::map<std::string, v1::ControlReply> replies;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!awaiting.empty() && std::chrono::steady_clock::now() < deadline) {
+  const WallClock::Time deadline = clock_.now() + timeout;
+  while (!awaiting.empty() && clock_.now() < deadline) {
     // A node that answered and then ended (a stop) still answered.
     for (const std::string& dead : dead_nodes()) {
       if (!awaiting.erase(dead)) continue;

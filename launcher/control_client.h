@@ -11,6 +11,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "base/clock.h"
 #include "scenario/endpoints.h"
 #include "security/keys.h"
 #include "tearline/v1/control.pb.h"
@@ -21,9 +22,10 @@ class ControlClient {
  public:
   // Connects with CURVE as `own` (the launcher) to each node, which it knows
   // by its key in `keys` (a centre's standby in `member_of` by its centre's).
+  // Its waits are bounded by `clock`.
   ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
                 const Endpoints& endpoints, const MemberKey& own, const PublicKeys& keys,
-                const std::map<std::string, std::string>& member_of = {});
+                const WallClock& clock, const std::map<std::string, std::string>& member_of = {});
 
   // Sends `request` to each of `nodes` and waits until all have replied or
   // `timeout` passes. Every poll step (at most 50 ms) calls `dead_nodes`,
@@ -46,6 +48,7 @@ class ControlClient {
   uint64_t peak_rss_kib(const std::string& node) const;
 
  private:
+  const WallClock& clock_;
   std::map<std::string, zmq::socket_t> sockets_;
   std::map<std::string, uint64_t> peak_rss_kib_;
   uint64_t next_request_id_ = 0;

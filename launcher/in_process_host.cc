@@ -17,8 +17,10 @@ namespace fs = std::filesystem;
 
 InProcessHost::InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
                              fs::path mode_dir, fs::path keys_dir,
-                             std::vector<std::pair<std::string, std::string>> nodes)
+                             std::vector<std::pair<std::string, std::string>> nodes,
+                             WallClock& clock)
     : scenario_(scenario),
+      clock_(clock),
       mode_(std::move(mode)),
       seed_(seed),
       mode_dir_(std::move(mode_dir)),
@@ -176,7 +178,7 @@ void InProcessHost::stop_all(std::vector<std::string>*) {
 }
 
 void InProcessHost::idle(std::chrono::milliseconds timeout) {
-  std::this_thread::sleep_for(timeout);  // Pacing only: nothing to wait for.
+  clock_.wait(timeout);  // Pacing only: nothing to wait for.
 }
 
 void InProcessHost::publish(bool live, const nlohmann::json& extra) {

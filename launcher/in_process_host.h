@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "node/node_core.h"
 #include "durability/node_journal.h"
 #include "scenario/scenario.h"
@@ -27,10 +28,11 @@ namespace tearline {
 class InProcessHost final : public NodeHost {
  public:
   // `nodes`: (name, role) of every node of the mode; `keys_dir` holds
-  // their keys (security/keys.h), whose secrets the roles use.
+  // their keys (security/keys.h), whose secrets the roles use. It idles
+  // on `clock`.
   InProcessHost(const Scenario& scenario, std::string mode, uint64_t seed,
                 std::filesystem::path mode_dir, std::filesystem::path keys_dir,
-                std::vector<std::pair<std::string, std::string>> nodes);
+                std::vector<std::pair<std::string, std::string>> nodes, WallClock& clock);
   ~InProcessHost() override;
 
   bool start(const std::string& node, const v1::Start& start, std::string* error) override;
@@ -92,6 +94,7 @@ class InProcessHost final : public NodeHost {
   void end(const std::string& node, std::string reason, bool clean);
 
   const Scenario& scenario_;
+  WallClock& clock_;
   std::string mode_;
   std::map<std::string, std::string> hosts_;         // Node -> its process, where set.
   std::set<std::string> passive_;                    // Passive members running.

@@ -1,4 +1,4 @@
-// Where the nodes of a mode live, as the mode's driver (mode_run.cc) sees
+// Where the nodes of a mode live, as the mode's driver (mode/mode_driver.h) sees
 // them: separate processes over ZeroMQ (process_host.h) or NodeCores in the
 // launcher's own process (in_process_host.h, the reference run). The driver
 // decides everything that matters to the answer (grants, the fault schedule,
@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,21 @@
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
+
+// What a mode is run with, as the mode's driver (ModeRunOptions) and the
+// process host (ProcessHostOptions) both take it.
+struct ModeSetup {
+  std::string mode;           // "bilateral" or "coordinated".
+  std::string scenario_path;  // The scenario as run, passed to the nodes.
+  uint64_t seed = 1;
+  std::filesystem::path mode_dir;
+  // The run's key set (security/keys.h): the nodes read theirs, the
+  // launcher its own, from here.
+  std::filesystem::path keys_dir;
+  // Where the nodes listen and how they are started (scenario/endpoints.h);
+  // empty: ipc:// in a socket folder on this machine.
+  std::string hosts_file;
+};
 
 // A node's process that ended, as its host saw it.
 struct NodeExit {
@@ -76,6 +92,9 @@ class NodeHost {
   virtual void idle(std::chrono::milliseconds timeout) = 0;
   // Writes <mode>/nodes.json: the nodes, plus `extra` fields.
   virtual void publish(bool live, const nlohmann::json& extra) = 0;
+  // The last lines `process` wrote to its stderr, to say why it died; empty
+  // where nodes have no stderr of their own (in this process).
+  virtual std::string stderr_tail(const std::string& /*process*/) const { return ""; }
 };
 
 }  // namespace tearline

@@ -12,29 +12,17 @@
 #include <set>
 #include <zmq_addon.hpp>
 
-#include "scenario/endpoints.h"
 #include "base/whole_file.h"
+#include "launcher/process_host_timing.h"
+#include "scenario/endpoints.h"
 #include "security/curve.h"
 
 namespace tearline {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-constexpr auto kStartupTimeout = std::chrono::seconds(10);
-constexpr auto kStopTimeout = std::chrono::seconds(10);
-constexpr int kExitTimeoutMs = 5000;
-// A round still waiting after this long is named on stderr: a node stopped
-// from outside stalls the run, since scenario time waits for it.
-constexpr auto kStallNotice = std::chrono::seconds(5);
-constexpr auto kPollStep = std::chrono::milliseconds(50);
 
 std::string executable_dir() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
-
-}  // namespace
-
-namespace {
 
 // Socket folders are named after their launcher's pid; one whose launcher
 // is gone (killed, so it could not remove it) is removed by the next run.
@@ -50,7 +38,8 @@ void remove_orphaned_socket_dirs() {
 
 }  // namespace
 
-ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(options)) {
+ProcessHost::ProcessHost(ProcessHostOptions options, WallClock& clock)
+    : options_(std::move(options)), clock_(clock) {
   std::vector<std::string> names;
   for (const auto& [name, role] : options_.nodes) names.push_back(name);
   if (!options_.hosts_file.empty()) {
@@ -76,7 +65,7 @@ ProcessHost::ProcessHost(ProcessHostOptions options) : options_(std::move(option
   launcher_control_->set(zmq::sockopt::linger, 0);
   launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
   launcher_control_->bind(endpoints_.launcher_control());
-  control_.emplace(context_, names, endpoints_, key_, public_keys_, options_.member_of);
+  control_.emplace(context_, names, endpoints_, key_, public_keys_, clock_, options_.member_of);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
@@ -92,25 +81,38 @@ std::string ProcessHost::node_of(const std::string& process) const {
 }
 
 void ProcessHost::spawn(const std::string& process, const std::string& role) {
-  const std::string base = (options_.mode_dir / process).string();
-  std::vector<std::string> command = endpoints_.of(process).wrapper;
+  supervisor_.spawn(process,
+                    node_command_line(options_, endpoints_.of(process).wrapper, socket_dir_,
+                                      executable_dir(), process, role),
+                    (options_.mode_dir / (process + ".stderr")).string());
+}
+
+std::vector<std::string> node_command_line(const ProcessHostOptions& options,
+                                           std::vector<std::string> wrapper,
+                                           const std::string& socket_dir,
+                                           const std::string& executable_dir,
+                                           const std::string& process, const std::string& role) {
+  const std::string base = (options.mode_dir / process).string();
+  const auto member = options.member_of.find(process);
+  const std::string node = member == options.member_of.end() ? process : member->second;
+  std::vector<std::string> command = std::move(wrapper);
   for (const std::string& word :
-       {executable_dir() + "/tearline-" + role, std::string("--name"), node_of(process),
-        std::string("--member"), process, std::string("--mode"), options_.mode,
-        std::string("--scenario"), options_.scenario_path, std::string("--seed"),
-        std::to_string(options_.seed), std::string("--keys"), options_.keys_dir.string(),
-        std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
+       {executable_dir + "/tearline-" + role, std::string("--name"), node, std::string("--member"),
+        process, std::string("--mode"), options.mode, std::string("--scenario"),
+        options.scenario_path, std::string("--seed"), std::to_string(options.seed),
+        std::string("--keys"), options.keys_dir.string(), std::string("--trace"),
+        base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);
   }
-  if (options_.journaled_nodes.contains(process)) {
+  if (options.journaled_nodes.contains(process)) {
     command.insert(command.end(), {"--journal", base + ".journal"});
   }
-  if (options_.hosts_file.empty()) {
-    command.insert(command.end(), {"--socket-dir", socket_dir_});
+  if (options.hosts_file.empty()) {
+    command.insert(command.end(), {"--socket-dir", socket_dir});
   } else {
-    command.insert(command.end(), {"--hosts", options_.hosts_file});
+    command.insert(command.end(), {"--hosts", options.hosts_file});
   }
-  supervisor_.spawn(process, command, base + ".stderr");
+  return command;
 }
 
 ProcessHost::~ProcessHost() {
@@ -172,35 +174,6 @@ bool ProcessHost::launch_passive(const std::string& member, std::string* error) 
   return launch(member, error);
 }
 
-bool ProcessHost::await_copy(const std::string& node, const std::string& member,
-                             std::string* error) {
-  constexpr auto kPatience = std::chrono::seconds(5);
-  const std::string active = process_of(node);
-  v1::ControlRequest status;
-  status.set_issued_by("launcher");
-  status.mutable_status();
-  const auto deadline = Clock::now() + kPatience;
-  while (true) {
-    // One after the other: the active member's answer waits until the copy
-    // holds what it had written, so the passive one's then says so.
-    const auto dead = [this] { return ended(); };
-    const auto written_reply = control_->broadcast(status, {active}, kStartupTimeout, dead);
-    const auto copied_reply = control_->broadcast(status, {member}, kStartupTimeout, dead);
-    if (!written_reply.contains(active) || !copied_reply.contains(member)) {
-      return *error = "the active or the passive member ended", false;
-    }
-    const uint64_t written = written_reply.at(active).status().journal_bytes();
-    const uint64_t copied = copied_reply.at(member).status().journal_bytes();
-    if (copied >= written) return true;
-    if (Clock::now() >= deadline) {
-      *error = fmt::format("{} holds {} of the {} journal bytes {} wrote after {} s", member,
-                           copied, written, active, kPatience.count());
-      return false;
-    }
-    idle(std::chrono::milliseconds(1));
-  }
-}
-
 bool ProcessHost::start(const std::string& node, const v1::Start& start, std::string* error) {
   const std::string process = process_of(node);
   if (!launch(process, error)) return false;
@@ -219,50 +192,6 @@ bool ProcessHost::command(const std::string& node, const v1::ControlRequest& req
   if (reply == replies.end()) return *error = "no answer from " + process, false;
   if (!reply->second.ok()) return *error = reply->second.error(), false;
   return true;
-}
-
-bool ProcessHost::await_frames_delivered(
-    const std::map<std::string, std::vector<v1::FrameCount>>& due, std::string* error) {
-  constexpr auto kPatience = std::chrono::seconds(5);
-  constexpr auto kRetry = std::chrono::milliseconds(1);
-  std::vector<std::string> waiting;  // Processes.
-  std::map<std::string, const std::vector<v1::FrameCount>*> due_of;
-  for (const auto& [node, counts] : due) {
-    waiting.push_back(process_of(node));
-    due_of[process_of(node)] = &counts;
-  }
-  v1::ControlRequest status;
-  status.set_issued_by("launcher");
-  status.mutable_status();
-  const auto deadline = Clock::now() + kPatience;
-  while (true) {
-    const auto replies =
-        control_->broadcast(status, waiting, kStartupTimeout, [this] { return ended(); });
-    std::vector<std::string> still;
-    for (const std::string& node : waiting) {
-      const auto reply = replies.find(node);
-      if (reply == replies.end()) continue;  // It died: it waits for nothing.
-      const auto& received = reply->second.status().frames_received();
-      for (const v1::FrameCount& wanted : *due_of.at(node)) {
-        const auto has = std::find_if(received.begin(), received.end(), [&](const auto& count) {
-          return count.peer() == wanted.peer() &&
-                 count.peer_incarnation() == wanted.peer_incarnation();
-        });
-        if (has == received.end() || has->frames() < wanted.frames()) {
-          still.push_back(node);
-          break;
-        }
-      }
-    }
-    if (still.empty()) return true;
-    if (Clock::now() >= deadline) {
-      *error = fmt::format("{} did not receive every frame due within {} s", fmt::join(still, ", "),
-                           kPatience.count());
-      return false;
-    }
-    waiting = std::move(still);
-    idle(kRetry);
-  }
 }
 
 bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::milliseconds timeout,
@@ -284,106 +213,6 @@ bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::millisec
   return exited || ready == 0;
 }
 
-std::map<std::string, v1::RoundReport> ProcessHost::run_round(
-    std::map<std::string, v1::Grant> grants, std::vector<std::string>* failures) {
-  std::map<std::string, uint64_t> awaiting;
-  for (auto& [node, grant] : grants) {  // Awaited by process.
-    v1::ControlRequest request;
-    request.set_issued_by("launcher");
-    *request.mutable_grant() = std::move(grant);
-    awaiting[process_of(node)] = control_->send(process_of(node), request);
-  }
-  std::map<std::string, v1::RoundReport> reports;
-  const Clock::time_point began = Clock::now();
-  bool noticed = false;
-  std::set<std::string> told;  // Deaths the awaited nodes were told of.
-  std::vector<zmq::pollitem_t> items;
-  bool look_for_exits = supervisor_.may_have_exited();
-  // Interrupted (Ctrl-C), the round is still finished, so that every node
-  // can be brought to one stop hour; a node stopped from outside is
-  // continued for it, and one that does not answer is given up on.
-  std::optional<Clock::time_point> give_up;
-  while (!awaiting.empty()) {
-    if (!give_up && options_.interrupted()) {
-      give_up = Clock::now() + kStopTimeout;
-      for (const auto& [process, request_id] : awaiting) signal(process, SIGCONT);
-    }
-    if (give_up && Clock::now() >= *give_up) {
-      for (const auto& [process, request_id] : awaiting) {
-        failures->push_back(
-            fmt::format("node {} did not answer its grant within {} s of the interrupt", process,
-                        kStopTimeout.count()));
-      }
-      break;
-    }
-    // A node that answered and then died still answered: its reply is read
-    // before its death drops it from the wait.
-    const std::set<std::string> gone = look_for_exits ? ended() : std::set<std::string>{};
-    tell_of_deaths(gone, awaiting, &told);
-    for (auto it = awaiting.begin(); it != awaiting.end();) {
-      if (!gone.contains(it->first)) {
-        ++it;
-        continue;
-      }
-      if (const auto reply = control_->receive(it->first, it->second); reply && reply->ok()) {
-        reports[node_of(it->first)] = reply->round_report();
-      }
-      it = awaiting.erase(it);
-    }
-    std::vector<std::string> order;
-    items.clear();
-    for (const auto& [node, request_id] : awaiting) {
-      items.push_back({control_->socket(node).handle(), 0, ZMQ_POLLIN, 0});
-      order.push_back(node);
-    }
-    // Exits are looked for when a pidfd says so, or after a quiet step.
-    look_for_exits = poll(std::move(items), kPollStep, &items);
-    for (size_t i = 0; i < order.size(); ++i) {
-      if (!(items[i].revents & ZMQ_POLLIN)) continue;
-      const std::optional<v1::ControlReply> reply =
-          control_->receive(order[i], awaiting.at(order[i]));
-      if (!reply) continue;
-      if (reply->ok()) {
-        reports[node_of(order[i])] = reply->round_report();
-      } else {
-        failures->push_back("node " + order[i] + " refused a grant: " + reply->error());
-      }
-      awaiting.erase(order[i]);
-    }
-    if (!noticed && !awaiting.empty() && Clock::now() - began > kStallNotice) {
-      noticed = true;
-      std::vector<std::string> names;
-      for (const auto& [node, request_id] : awaiting) names.push_back(node);
-      fmt::print(stderr, "\n{}: waiting for {} (stopped from outside?); scenario time waits\n",
-                 options_.mode, fmt::join(names, ", "));
-    }
-  }
-  return reports;
-}
-
-void ProcessHost::tell_of_deaths(const std::set<std::string>& gone,
-                                 const std::map<std::string, uint64_t>& awaiting,
-                                 std::set<std::string>* told) {
-  for (const std::string& dead : gone) {
-    if (!told->insert(dead).second) continue;
-    v1::ControlRequest request;
-    request.set_issued_by("launcher");
-    const std::string active = process_of(node_of(dead));
-    if (active != dead) {
-      // A centre's passive member: its active member, which may hold its
-      // answer until the copy has grown, stops waiting for it. (Its name
-      // may be the centre's: nobody else is told.)
-      request.mutable_peer_gone()->set_node(dead);
-      if (!gone.contains(active)) control_->send(active, request);
-      continue;
-    }
-    request.mutable_peer_gone()->set_node(node_of(dead));
-    for (const auto& [node, request_id] : awaiting) {
-      if (!gone.contains(node)) control_->send(node, request);
-    }
-  }
-}
-
 void ProcessHost::signal(const std::string& node, int signal) {
   // Never a pid that is not a running child's (kill(-1) would signal every
   // process of the user; a reaped pid may be someone else's).
@@ -393,8 +222,8 @@ void ProcessHost::signal(const std::string& node, int signal) {
 void ProcessHost::await_end(const std::string& node) {
   // A node told to crash ends at once; one that does not (stuck) is killed,
   // so the launcher never waits for it unboundedly.
-  const Clock::time_point give_up = Clock::now() + std::chrono::milliseconds(kExitTimeoutMs);
-  while (supervisor_.running(node) && Clock::now() < give_up) {
+  const WallClock::Time give_up = clock_.now() + std::chrono::milliseconds(kExitTimeoutMs);
+  while (supervisor_.running(node) && clock_.now() < give_up) {
     supervisor_.wait_all(kPollStep.count());
   }
   if (!supervisor_.running(node)) return;

@@ -15,26 +15,17 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "scenario/endpoints.h"
+#include "base/clock.h"
 #include "launcher/control_client.h"
 #include "launcher/node_host.h"
 #include "launcher/supervisor.h"
+#include "scenario/endpoints.h"
 #include "security/keys.h"
 #include "security/zap_handler.h"
 
 namespace tearline {
 
-struct ProcessHostOptions {
-  std::string mode;
-  std::string scenario_path;
-  uint64_t seed = 1;
-  std::filesystem::path mode_dir;
-  // The run's key set (security/keys.h): the nodes read theirs, the
-  // launcher its own, from here.
-  std::filesystem::path keys_dir;
-  // Every member's endpoints, and how to start each node
-  // (scenario/endpoints.h); empty: ipc:// in a socket folder on this machine.
-  std::string hosts_file;
+struct ProcessHostOptions : ModeSetup {
   // Every node of the scenario, both modes' (a hosts file lists them all).
   std::vector<std::string> scenario_nodes;
   // Nodes that keep a journal, <mode_dir>/<name>.journal.
@@ -51,12 +42,27 @@ struct ProcessHostOptions {
   std::function<bool()> interrupted;
 };
 
+// The command that starts `process` (a node, or a centre's member) as
+// `role`: `wrapper` (the hosts file's, e.g. ssh), then the node executable
+// in `executable_dir` with its files in the mode's folder, and where it
+// finds its peers (`socket_dir`, or the hosts file).
+std::vector<std::string> node_command_line(const ProcessHostOptions& options,
+                                           std::vector<std::string> wrapper,
+                                           const std::string& socket_dir,
+                                           const std::string& executable_dir,
+                                           const std::string& process, const std::string& role);
+
+// True if `status` says its node received at least the frames `due` lists,
+// each from the peer incarnation it names.
+bool received_all(const std::vector<v1::FrameCount>& due, const v1::NodeStatus& status);
+
 class ProcessHost final : public NodeHost {
  public:
   // Creates the socket folder, binds the launcher's control endpoint (CURVE:
   // the operator's key only) and starts every node's process. Throws
-  // std::runtime_error (or KeyError) if it cannot.
-  explicit ProcessHost(ProcessHostOptions options);
+  // std::runtime_error (or KeyError) if it cannot. Its timeouts are
+  // measured on `clock`.
+  ProcessHost(ProcessHostOptions options, WallClock& clock);
   // Removes the socket folder and empty stderr files.
   ~ProcessHost() override;
 
@@ -79,10 +85,7 @@ class ProcessHost final : public NodeHost {
   void stop_all(std::vector<std::string>* failures) override;
   void idle(std::chrono::milliseconds timeout) override;
   void publish(bool live, const nlohmann::json& extra) override;
-
-  // The last lines a node wrote to its stderr file, for error messages.
-  std::string stderr_tail(const std::string& node) const;
-  pid_t pid_of(const std::string& node) const { return supervisor_.pid_of(node); }
+  std::string stderr_tail(const std::string& node) const override;
 
  private:
   void spawn(const std::string& process, const std::string& role);
@@ -107,9 +110,10 @@ class ProcessHost final : public NodeHost {
   std::vector<std::string> running_nodes() const;
 
   ProcessHostOptions options_;
+  WallClock& clock_;
   std::string socket_dir_;  // Empty with a hosts file.
   Endpoints endpoints_;
-  Supervisor supervisor_;
+  Supervisor supervisor_{clock_};
   std::map<std::string, std::string> hosts_;  // Node -> its process, where set.
   MemberKey key_;                             // The launcher's.
   PublicKeys public_keys_;

@@ -19,12 +19,14 @@ std::string scenario_time_text(int64_t start_unix_s, double t_h) {
   return text;
 }
 
-Progress::Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled)
+Progress::Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled,
+                   const WallClock& clock)
     : mode_(std::move(mode)),
       start_unix_s_(start_unix_s),
       duration_h_(duration_h),
       enabled_(enabled),
-      terminal_(isatty(STDERR_FILENO) != 0) {}
+      terminal_(isatty(STDERR_FILENO) != 0),
+      clock_(clock) {}
 
 void Progress::update(double now_h, double behind_h) {
   if (!enabled_) return;
@@ -34,7 +36,7 @@ void Progress::update(double now_h, double behind_h) {
       behind_h >= 1 ? fmt::format("  {:.0f} h behind the pace", behind_h) : std::string();
   if (terminal_) {
     constexpr auto kRedraw = std::chrono::milliseconds(100);
-    const auto now = std::chrono::steady_clock::now();
+    const WallClock::Time now = clock_.now();
     if (now - last_drawn_ < kRedraw && fraction < 1) return;
     last_drawn_ = now;
     constexpr int kBarWidth = 30;

@@ -7,11 +7,15 @@
 #include <cstdint>
 #include <string>
 
+#include "base/clock.h"
+
 namespace tearline {
 
 class Progress {
  public:
-  Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled);
+  // Redraws are spaced by `clock`.
+  Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled,
+           const WallClock& clock);
   // now_h: the run's scenario hour; behind_h: how far it is behind the
   // pace (0 when keeping up or unpaced).
   void update(double now_h, double behind_h = 0);
@@ -24,7 +28,8 @@ class Progress {
   bool enabled_;
   bool terminal_;
   int last_quarter_ = -1;
-  std::chrono::steady_clock::time_point last_drawn_;
+  const WallClock& clock_;
+  WallClock::Time last_drawn_;
 };
 
 // "2017-05-22 21:31" for a scenario hour.

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 
 namespace tearline {
 
@@ -89,14 +88,13 @@ void Supervisor::collect() {
 }
 
 void Supervisor::wait_all(int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const WallClock::Time deadline = clock_.now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     collect();
     size_t running = 0;
     for (const auto& [name, child] : children_) running += child.exit ? 0 : 1;
-    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             deadline - std::chrono::steady_clock::now())
-                             .count();
+    const auto left_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.now()).count();
     if (running == 0 || left_ms <= 0) return;
     std::vector<pollfd> fds;
     for (const int fd : exit_fds()) fds.push_back({fd, POLLIN, 0});
@@ -104,7 +102,7 @@ void Supervisor::wait_all(int timeout_ms) {
       poll(fds.data(), fds.size(), static_cast<int>(left_ms));
     } else {
       // A child without a pidfd: nothing to wait on but waitpid itself.
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(5, left_ms)));
+      clock_.wait(std::chrono::milliseconds(std::min<int64_t>(5, left_ms)));
     }
   }
 }

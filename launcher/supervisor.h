@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+
 namespace tearline {
 
 struct ChildExit {
@@ -22,7 +24,8 @@ struct ChildExit {
 
 class Supervisor {
  public:
-  Supervisor() = default;
+  // Its waits are bounded by `clock`.
+  explicit Supervisor(WallClock& clock) : clock_(clock) {}
   ~Supervisor();  // Kills and reaps every child still running.
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
@@ -60,6 +63,7 @@ class Supervisor {
   // Collects exits without reporting them yet.
   void collect();
 
+  WallClock& clock_;
   std::map<std::string, Child> children_;
   std::vector<std::string> unreported_exits_;
 };

@@ -12,23 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "launcher/node_host.h"
 #include "scenario/scenario.h"
 
 namespace tearline {
 
-struct ModeRunOptions {
-  std::string mode;           // "bilateral" or "coordinated".
-  std::string scenario_path;  // The scenario as run, passed to the nodes.
-  uint64_t seed = 1;
+struct ModeRunOptions : ModeSetup {
   // Pace: scenario time advances no faster than this many wall milliseconds
   // per scenario hour; 0 runs as fast as the processes allow.
   double ms_per_scenario_hour = 0;
-  std::filesystem::path mode_dir;
-  // The run's key set (security/keys.h).
-  std::filesystem::path keys_dir;
-  // Where the nodes listen and how they are started (scenario/endpoints.h);
-  // empty: ipc:// on this machine.
-  std::string hosts_file;
   bool quiet = false;
   // Start a node that died again this many scenario hours later; none: never.
   std::optional<double> restart_delay_h;
@@ -54,11 +46,17 @@ struct ModeOutcome {
   double wall_s = 0;
 };
 
+// Runs the mode on the machine's clock, its nodes in processes or, for the
+// reference run, in this one (ModeRun in mode_driver.h does the work).
 ModeOutcome run_mode(const Scenario& scenario, const ModeRunOptions& options);
 
 // The nodes of `mode` as (name, role) pairs: agencies, the broker in
 // coordinated mode, units.
 std::vector<std::pair<std::string, std::string>> nodes_of_mode(const Scenario& scenario,
                                                                const std::string& mode);
+// The centre's standby member, where `mode` runs one; empty otherwise.
+std::string standby_of_mode(const Scenario& scenario, const std::string& mode);
+// Every process of `mode`: its nodes, and the centre's standby.
+std::vector<std::string> processes_of_mode(const Scenario& scenario, const std::string& mode);
 
 }  // namespace tearline

@@ -1,0 +1,93 @@
+// The process host's pure parts: the command line that starts a node's
+// process, and when a node has received the frames due at it.
+#include "launcher/process_host.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace tearline {
+namespace {
+
+ProcessHostOptions options() {
+  ProcessHostOptions options;
+  options.mode = "coordinated";
+  options.scenario_path = "small.toml";
+  options.seed = 7;
+  options.mode_dir = "/runs/r/coordinated";
+  options.keys_dir = "/runs/r/keys";
+  options.journaled_nodes = {"broker", "broker.b"};
+  options.member_of = {{"broker.b", "broker"}};
+  return options;
+}
+
+TEST(NodeCommandLine, StartsTheRolesExecutableWithItsFilesInTheModesFolder) {
+  const std::vector<std::string> expected = {"/bin/tearline-unit",
+                                             "--name",
+                                             "unit.north",
+                                             "--member",
+                                             "unit.north",
+                                             "--mode",
+                                             "coordinated",
+                                             "--scenario",
+                                             "small.toml",
+                                             "--seed",
+                                             "7",
+                                             "--keys",
+                                             "/runs/r/keys",
+                                             "--trace",
+                                             "/runs/r/coordinated/unit.north.trace.jsonl",
+                                             "--log",
+                                             "/runs/r/coordinated/unit.north.log",
+                                             "--socket-dir",
+                                             "/tmp/tearline-1-x"};
+  EXPECT_EQ(node_command_line(options(), {}, "/tmp/tearline-1-x", "/bin", "unit.north", "unit"),
+            expected);
+}
+
+TEST(NodeCommandLine, AStandbyServesItsCentreAndKeepsAJournal) {
+  const std::vector<std::string> command =
+      node_command_line(options(), {}, "/tmp/s", "/bin", "broker.b", "broker");
+  ASSERT_GE(command.size(), 5u);
+  EXPECT_EQ(command[2], "broker");    // --name: the centre.
+  EXPECT_EQ(command[4], "broker.b");  // --member: itself.
+  const std::vector<std::string> tail(command.end() - 4, command.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--journal", "/runs/r/coordinated/broker.b.journal",
+                                            "--socket-dir", "/tmp/s"}));
+}
+
+TEST(NodeCommandLine, WithAHostsFileTheWrapperComesFirstAndThePeersFromTheFile) {
+  ProcessHostOptions with_hosts = options();
+  with_hosts.hosts_file = "hosts.toml";
+  const std::vector<std::string> command =
+      node_command_line(with_hosts, {"ssh", "host-b"}, "", "/bin", "agency.aa", "agency");
+  ASSERT_GE(command.size(), 3u);
+  EXPECT_EQ(command[0], "ssh");
+  EXPECT_EQ(command[1], "host-b");
+  EXPECT_EQ(command[2], "/bin/tearline-agency");
+  EXPECT_EQ(command[command.size() - 2], "--hosts");
+  EXPECT_EQ(command.back(), "hosts.toml");
+}
+
+v1::FrameCount count(const std::string& peer, uint32_t incarnation, uint64_t frames) {
+  v1::FrameCount count;
+  count.set_peer(peer);
+  count.set_peer_incarnation(incarnation);
+  count.set_frames(frames);
+  return count;
+}
+
+TEST(ReceivedAll, EveryPeerIncarnationsFramesMustHaveCome) {
+  v1::NodeStatus status;
+  *status.add_frames_received() = count("agency.aa", 1, 5);
+  *status.add_frames_received() = count("broker", 2, 3);
+  EXPECT_TRUE(received_all({}, status));
+  EXPECT_TRUE(received_all({count("agency.aa", 1, 5), count("broker", 2, 2)}, status));
+  EXPECT_FALSE(received_all({count("agency.aa", 1, 6)}, status));   // One short.
+  EXPECT_FALSE(received_all({count("broker", 1, 1)}, status));      // Another incarnation.
+  EXPECT_FALSE(received_all({count("unit.north", 1, 1)}, status));  // None from it.
+}
+
+}  // namespace
+}  // namespace tearline
