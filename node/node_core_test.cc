@@ -1,0 +1,131 @@
+// NodeCore as its callers see it: a poll goes through the link layer, so a
+// fault on the link (delay, loss) applies to it as to an envelope.
+#include "node/node_core.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tearline {
+namespace {
+
+constexpr char kUnit[] = "unit.north";
+constexpr char kAgency[] = "agency.aa";
+constexpr double kPollAtH = 2;
+
+const Scenario& small_scenario() {
+  static const Scenario scenario = load_scenario(TEARLINE_SOURCE_DIR "/scenarios/small.toml");
+  return scenario;
+}
+
+// A unit that polls its agency once, at kPollAtH, and does nothing else.
+class OnePollRole final : public Role {
+ public:
+  void begin_at(double) override {}
+  void advance(NodeContext& context, double now_h) override {
+    if (polled_ || now_h < kPollAtH) return;
+    polled_ = true;
+    v1::PollRequest poll;
+    poll.set_unit(kUnit);
+    poll.set_area("north");
+    poll.set_at_h(kPollAtH);
+    context.send_poll(kAgency, poll);
+  }
+  std::optional<double> next_wake_h() const override {
+    return polled_ ? std::nullopt : std::optional<double>(kPollAtH);
+  }
+  void on_envelope(NodeContext&, const v1::Envelope&, double) override {}
+  void record_in_flight(NodeContext&, double) override {}
+  void fill_status(v1::NodeStatus*) const override {}
+  Desk* desk_named(const std::string&) override { return nullptr; }
+
+ private:
+  bool polled_ = false;
+};
+
+class KeptFrames final : public FrameSink {
+ public:
+  void deliver(const std::string& peer, const v1::Frame& frame) override {
+    frames.push_back({peer, frame});
+  }
+  std::vector<std::pair<std::string, v1::Frame>> frames;
+};
+
+class NodeCoreTest : public ::testing::Test {
+ protected:
+  NodeCoreTest()
+      : core_({kUnit, "bilateral", 7}, small_scenario(),
+              [](const Random&) { return std::make_unique<OnePollRole>(); }, trace_, frames_,
+              origins_,
+              std::make_shared<spdlog::logger>("test",
+                                               std::make_shared<spdlog::sinks::null_sink_st>())) {
+    core_.start(0, 1, small_scenario().duration_h, "launcher");
+  }
+
+  void fault_link(const std::function<void(v1::SetLink*)>& set) {
+    v1::ControlRequest request;
+    request.mutable_link()->set_peer(kAgency);
+    set(request.mutable_link());
+    std::string error;
+    ASSERT_TRUE(core_.apply_fault(request, "launcher", &error)) << error;
+  }
+
+  v1::RoundReport run_until(double until_h) {
+    v1::Grant grant;
+    grant.set_round(1);
+    grant.set_until_h(until_h);
+    return core_.run_window(grant);
+  }
+
+  // The hour the poll reaches the agency with no fault on the link.
+  static double unfaulted_arrival_h() {
+    NodeCoreTest plain;
+    plain.run_until(kPollAtH + 1);
+    EXPECT_EQ(plain.frames_.frames.size(), 1u);
+    return plain.frames_.frames.at(0).second.poll().arrival_h();
+  }
+
+  MemoryTraceSink trace_;
+  KeptFrames frames_;
+  OriginVerifier origins_;
+  NodeCore core_;
+};
+
+TEST_F(NodeCoreTest, PollIsDelayedByALinkFault) {
+  const double plain_arrival_h = unfaulted_arrival_h();
+  EXPECT_GT(plain_arrival_h, kPollAtH);
+  fault_link([](v1::SetLink* link) { link->set_delay_h(30); });
+
+  const v1::RoundReport report = run_until(kPollAtH + 1);
+
+  ASSERT_EQ(frames_.frames.size(), 1u);
+  const auto& [peer, frame] = frames_.frames[0];
+  EXPECT_EQ(peer, kAgency);
+  ASSERT_TRUE(frame.has_poll());
+  EXPECT_DOUBLE_EQ(frame.poll().arrival_h(), plain_arrival_h + 30);
+  // The time authority learns the later arrival, so the agency may run on.
+  ASSERT_EQ(report.sent_size(), 1);
+  EXPECT_DOUBLE_EQ(report.sent(0).min_arrival_h(), plain_arrival_h + 30);
+}
+
+TEST_F(NodeCoreTest, PollIsLostByALinkFaultLikeOneToAPartitionedPeer) {
+  fault_link([](v1::SetLink* link) { link->set_loss_probability(1); });
+  const size_t events_before = trace_.events.size();
+
+  const v1::RoundReport report = run_until(kPollAtH + 1);
+
+  // Never sent, so no frame to count. A poll is not an accounted message:
+  // as to a partitioned or dead peer, its loss is not traced (the unit polls
+  // again at its next hour), and no message gets a fate from it.
+  EXPECT_TRUE(frames_.frames.empty());
+  EXPECT_EQ(report.sent_size(), 0);
+  EXPECT_EQ(trace_.events.size(), events_before);
+  EXPECT_GE(report.reached_h(), kPollAtH + 1);
+}
+
+}  // namespace
+}  // namespace tearline
