@@ -348,21 +348,11 @@ void NodeCore::send(const std::string& peer, v1::Envelope envelope, double at_h,
 }
 
 void NodeCore::send_poll(const std::string& peer, const v1::PollRequest& poll) {
-  const auto state = peers_.find(peer);
-  if (partitioned_.contains(peer) || (state != peers_.end() && !state->second.up)) return;
-  const double at_h = std::max(poll.at_h(), intake_floor_h_);
-  v1::Frame frame;
-  frame.set_version(1);
-  *frame.mutable_poll() = poll;
-  const double arrival_h =
-      at_h + transit_h(scenario_, random_, identity_.name, peer, "poll:" + identity_.name,
-                       fmt::format("{}", poll.at_h()), 0);
-  frame.mutable_poll()->set_arrival_h(arrival_h);
-  deliver(peer, std::move(frame), arrival_h);
+  links_.send_poll(peer, poll);
 }
 
 void NodeCore::transmit(const std::string& peer, const v1::Frame& frame) {
-  deliver(peer, frame, frame.envelope().arrival_h());
+  deliver(peer, frame, arrival_of(frame));
 }
 
 void NodeCore::deliver(const std::string& peer, v1::Frame frame, double arrival_h) {

@@ -55,14 +55,16 @@ class KeptFrames final : public FrameSink {
   std::vector<std::pair<std::string, v1::Frame>> frames;
 };
 
-class NodeCoreTest : public ::testing::Test {
- protected:
-  NodeCoreTest()
-      : core_({kUnit, "bilateral", 7}, small_scenario(),
-              [](const Random&) { return std::make_unique<OnePollRole>(); }, trace_, frames_,
-              origins_,
-              std::make_shared<spdlog::logger>("test",
-                                               std::make_shared<spdlog::sinks::null_sink_st>())) {
+// unit.north's core, with OnePollRole, started at hour 0.
+class PollingUnit {
+ public:
+  PollingUnit()
+      : core_(
+            {kUnit, "bilateral", 7}, small_scenario(),
+            [](const Random&) { return std::make_unique<OnePollRole>(); }, trace_, frames_,
+            origins_,
+            std::make_shared<spdlog::logger>("test",
+                                             std::make_shared<spdlog::sinks::null_sink_st>())) {
     core_.start(0, 1, small_scenario().duration_h, "launcher");
   }
 
@@ -81,29 +83,30 @@ class NodeCoreTest : public ::testing::Test {
     return core_.run_window(grant);
   }
 
-  // The hour the poll reaches the agency with no fault on the link.
-  static double unfaulted_arrival_h() {
-    NodeCoreTest plain;
-    plain.run_until(kPollAtH + 1);
-    EXPECT_EQ(plain.frames_.frames.size(), 1u);
-    return plain.frames_.frames.at(0).second.poll().arrival_h();
-  }
-
   MemoryTraceSink trace_;
   KeptFrames frames_;
   OriginVerifier origins_;
   NodeCore core_;
 };
 
-TEST_F(NodeCoreTest, PollIsDelayedByALinkFault) {
+// The hour the poll reaches the agency with no fault on the link.
+double unfaulted_arrival_h() {
+  PollingUnit plain;
+  plain.run_until(kPollAtH + 1);
+  EXPECT_EQ(plain.frames_.frames.size(), 1u);
+  return plain.frames_.frames.at(0).second.poll().arrival_h();
+}
+
+TEST(NodeCoreTest, PollIsDelayedByALinkFault) {
   const double plain_arrival_h = unfaulted_arrival_h();
   EXPECT_GT(plain_arrival_h, kPollAtH);
-  fault_link([](v1::SetLink* link) { link->set_delay_h(30); });
+  PollingUnit unit;
+  unit.fault_link([](v1::SetLink* link) { link->set_delay_h(30); });
 
-  const v1::RoundReport report = run_until(kPollAtH + 1);
+  const v1::RoundReport report = unit.run_until(kPollAtH + 1);
 
-  ASSERT_EQ(frames_.frames.size(), 1u);
-  const auto& [peer, frame] = frames_.frames[0];
+  ASSERT_EQ(unit.frames_.frames.size(), 1u);
+  const auto& [peer, frame] = unit.frames_.frames[0];
   EXPECT_EQ(peer, kAgency);
   ASSERT_TRUE(frame.has_poll());
   EXPECT_DOUBLE_EQ(frame.poll().arrival_h(), plain_arrival_h + 30);
@@ -112,18 +115,19 @@ TEST_F(NodeCoreTest, PollIsDelayedByALinkFault) {
   EXPECT_DOUBLE_EQ(report.sent(0).min_arrival_h(), plain_arrival_h + 30);
 }
 
-TEST_F(NodeCoreTest, PollIsLostByALinkFaultLikeOneToAPartitionedPeer) {
-  fault_link([](v1::SetLink* link) { link->set_loss_probability(1); });
-  const size_t events_before = trace_.events.size();
+TEST(NodeCoreTest, PollIsLostByALinkFaultLikeOneToAPartitionedPeer) {
+  PollingUnit unit;
+  unit.fault_link([](v1::SetLink* link) { link->set_loss_probability(1); });
+  const size_t events_before = unit.trace_.events.size();
 
-  const v1::RoundReport report = run_until(kPollAtH + 1);
+  const v1::RoundReport report = unit.run_until(kPollAtH + 1);
 
   // Never sent, so no frame to count. A poll is not an accounted message:
   // as to a partitioned or dead peer, its loss is not traced (the unit polls
   // again at its next hour), and no message gets a fate from it.
-  EXPECT_TRUE(frames_.frames.empty());
+  EXPECT_TRUE(unit.frames_.frames.empty());
   EXPECT_EQ(report.sent_size(), 0);
-  EXPECT_EQ(trace_.events.size(), events_before);
+  EXPECT_EQ(unit.trace_.events.size(), events_before);
   EXPECT_GE(report.reached_h(), kPollAtH + 1);
 }
 
