@@ -176,9 +176,8 @@ void LinkLayer::send_poll(const std::string& peer, const v1::PollRequest& poll) 
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_poll() = poll;
-  frame.mutable_poll()->set_arrival_h(
-      faulted_arrival_h(peer, at_h, model_transit_h, handoff, key, 0));
-  TEARLINE_ASSERT(frame.poll().arrival_h() >= at_h + kMinTransitH);
+  frame.set_arrival_h(faulted_arrival_h(peer, at_h, model_transit_h, handoff, key, 0));
+  TEARLINE_ASSERT(frame.arrival_h() >= at_h + kMinTransitH);
   transmitter_.transmit(peer, frame);
 }
 
@@ -202,7 +201,6 @@ bool LinkLayer::start_attempt(Pending& pending, double at_h) {
   }
   pending.arrival_h = at_h + attempt_transit_h(pending, at_h);
   pending.envelope.set_sent_at_h(at_h);
-  pending.envelope.set_arrival_h(*pending.arrival_h);
   transmit(pending);
   return true;
 }
@@ -211,6 +209,7 @@ void LinkLayer::transmit(const Pending& pending) {
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_envelope() = pending.envelope;
+  frame.set_arrival_h(*pending.arrival_h);
   transmitter_.transmit(pending.peer, frame);
   const LinkFault* fault = fault_for(pending.peer);
   if (fault && random_.uniform("fault-duplicate:" + pending.envelope.handoff(),

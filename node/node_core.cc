@@ -25,21 +25,6 @@ std::optional<double> earliest(std::initializer_list<std::optional<double>> time
   return result;
 }
 
-// The hour a frame that passed check_frame() arrives.
-double arrival_of(const v1::Frame& frame) {
-  switch (frame.body_case()) {
-    case v1::Frame::kEnvelope:
-      return frame.envelope().arrival_h();
-    case v1::Frame::kAck:
-      return frame.ack().arrival_h();
-    case v1::Frame::kPoll:
-      return frame.poll().arrival_h();
-    case v1::Frame::BODY_NOT_SET:
-      break;
-  }
-  throw std::logic_error("arrival_of: a frame without a body passed check_frame()");
-}
-
 }  // namespace
 
 NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMaker& make_role,
@@ -122,7 +107,7 @@ bool NodeCore::take_frame(const std::string& from, const v1::Frame& frame) {
     return false;
   }
   // Later than its hour only when its sender died mid-window (sync/DESIGN.md).
-  inbox_.put(from, frame, std::max(arrival_of(frame), reached_h_));
+  inbox_.put(from, frame, reached_h_);
   return true;
 }
 
@@ -207,7 +192,9 @@ void NodeCore::handle_next(double at_h) {
   if (role_->next_wake_h() == at_h) return role_->advance(*this, at_h);
   if (links_.next_wake_h() == at_h) return links_.advance(at_h);
   const InboxEntry entry = inbox_.pop_intake();
-  if (entry.frame.has_envelope()) return handle_envelope(entry.from, entry.frame.envelope(), at_h);
+  if (entry.frame.has_envelope()) {
+    return handle_envelope(entry.from, entry.frame.envelope(), entry.frame.arrival_h(), at_h);
+  }
   if (partitioned_.contains(entry.from)) return;  // Polls go unanswered.
   role_->on_poll(*this, entry.frame.poll(), entry.from, at_h);
 }
@@ -351,12 +338,11 @@ void NodeCore::send_poll(const std::string& peer, const v1::PollRequest& poll) {
   links_.send_poll(peer, poll);
 }
 
-void NodeCore::transmit(const std::string& peer, const v1::Frame& frame) {
-  deliver(peer, frame, arrival_of(frame));
-}
+void NodeCore::transmit(const std::string& peer, const v1::Frame& frame) { deliver(peer, frame); }
 
-void NodeCore::deliver(const std::string& peer, v1::Frame frame, double arrival_h) {
+void NodeCore::deliver(const std::string& peer, v1::Frame frame) {
   if (replaying_) return;
+  const double arrival_h = frame.arrival_h();
   const uint32_t incarnation = peers_.contains(peer) ? peers_.at(peer).incarnation : 1;
   frame.set_receiver_incarnation(incarnation);
   frame.set_sender_incarnation(incarnation_);
@@ -378,9 +364,8 @@ void NodeCore::acknowledge(const std::string& from, const v1::Envelope& envelope
   ack->set_sequence(envelope.sequence());
   ack->set_attempt(envelope.attempt());
   ack->set_received_at_h(at_h);
-  const double arrival_h = at_h + links_.least_transit_to_h(from);
-  ack->set_arrival_h(arrival_h);
-  deliver(from, std::move(frame), arrival_h);
+  frame.set_arrival_h(at_h + links_.least_transit_to_h(from));
+  deliver(from, std::move(frame));
 }
 
 void NodeCore::forget_settled(double now_h) {
@@ -391,12 +376,12 @@ void NodeCore::forget_settled(double now_h) {
 }
 
 void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& envelope,
-                                double at_h) {
+                                double arrival_h, double at_h) {
   if (seen_.contains(from, envelope.message_id())) return;
   // The sender resends a tracked message, so only this attempt is lost.
   const bool tracked = envelope.deadline_h() > 0;
   if (tracked) {
-    refused_attempts_[{from, envelope.message_id()}] = {envelope, at_h};
+    refused_attempts_[{from, envelope.message_id()}] = {envelope, arrival_h};
   } else {
     seen_.insert(from, envelope.message_id(), at_h);  // Its copies come at this hour.
   }
@@ -408,17 +393,18 @@ void NodeCore::drop_partitioned(const std::string& from, const v1::Envelope& env
   trace(std::move(event));
 }
 
-void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h) {
+void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& envelope,
+                               double arrival_h, double at_h) {
   const std::string& id = envelope.message_id();
   forget_settled(at_h);
-  if (partitioned_.contains(from)) return drop_partitioned(from, envelope, at_h);
+  if (partitioned_.contains(from)) return drop_partitioned(from, envelope, arrival_h, at_h);
   const bool seen = seen_.contains(from, id);
   const bool tracked = envelope.deadline_h() > 0;
   if (!seen && tracked && sender_cannot_learn_of_it(from)) {
     // Its acknowledgement would die with the sender, which keeps a journal:
     // restarted, it would give the message up at its deadline while we held
     // it. Refused; the sender resends it once it is back.
-    refused_attempts_[{from, id}] = {envelope, at_h};
+    refused_attempts_[{from, id}] = {envelope, arrival_h};
     TraceEvent refused =
         report_event("attempt_lost", id, envelope.report(), at_h, envelope.handoff());
     refused.peer = from;
@@ -431,7 +417,7 @@ void NodeCore::handle_envelope(const std::string& from, const v1::Envelope& enve
     // Its acknowledgement could not reach the sender before the deadline, by
     // which the sender gives the message up as lost: not taken in, so the
     // message keeps that one fate.
-    refused_attempts_[{from, id}] = {envelope, at_h};
+    refused_attempts_[{from, id}] = {envelope, arrival_h};
     TraceEvent late = report_event("attempt_lost", id, envelope.report(), at_h, envelope.handoff());
     late.peer = from;
     late.attempt = envelope.attempt();
@@ -487,15 +473,15 @@ void NodeCore::record_arrived_not_taken_in(double now_h) {
     trace(std::move(event));
   };
   inbox_.for_each_intake([&](const InboxEntry& entry) {
-    if (entry.frame.has_envelope() && returns_after_now(entry.from, entry.arrival_h) &&
+    if (entry.frame.has_envelope() && returns_after_now(entry.from, entry.intake_h) &&
         !seen_.contains(entry.from, entry.frame.envelope().message_id())) {
       record(entry.from, entry.frame.envelope(), "arrived, not yet taken in");
     }
   });
   for (const auto& [key, refused] : refused_attempts_) {
     const auto& [sender, id] = key;
-    const auto& [envelope, at_h] = refused;
-    if (!seen_.contains(sender, id) && returns_after_now(envelope.sender(), envelope.arrival_h()) &&
+    const auto& [envelope, arrival_h] = refused;
+    if (!seen_.contains(sender, id) && returns_after_now(envelope.sender(), arrival_h) &&
         envelope.deadline_h() > now_h) {
       record(envelope.sender(), envelope, "awaiting resend");
     }

@@ -30,14 +30,14 @@
 #include <string>
 #include <vector>
 
+#include "model/random.h"
 #include "node/frame_check.h"
 #include "node/inbox.h"
 #include "node/link_layer.h"
-#include "model/random.h"
 #include "node/role.h"
 #include "node/role_rules.h"
-#include "scenario/scenario.h"
 #include "node/seen_ids.h"
+#include "scenario/scenario.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
@@ -145,7 +145,7 @@ class NodeCore final : public NodeContext, private Transmitter {
 
   // Transmitter (the link layer's frames).
   void transmit(const std::string& peer, const v1::Frame& frame) override;
-  void deliver(const std::string& peer, v1::Frame frame, double arrival_h);
+  void deliver(const std::string& peer, v1::Frame frame);
 
   std::optional<double> next_event_h() const;
   // A lower bound on the next hour this node sends anything of its own
@@ -160,8 +160,10 @@ class NodeCore final : public NodeContext, private Transmitter {
   void hold_until(double resume_h);
   // Forgets seen ids and refused attempts no copy of which can still come.
   void forget_settled(double now_h);
-  void handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h);
-  void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double at_h);
+  void handle_envelope(const std::string& from, const v1::Envelope& envelope, double arrival_h,
+                       double at_h);
+  void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double arrival_h,
+                        double at_h);
   void acknowledge(const std::string& from, const v1::Envelope& envelope, double at_h);
   // Whether `from` is down and keeps a journal: an acknowledgement would be
   // lost, yet its restarted process would still hold the message.
@@ -195,7 +197,8 @@ class NodeCore final : public NodeContext, private Transmitter {
   std::multimap<double, ControlEvent> control_;
   SeenIds seen_;
   // Tracked attempts this node did not take in (partition, too late), by
-  // (sender, message id): the last one, and the hour. Kept to its deadline.
+  // (sender, message id): the last one, and the hour it arrived. Kept to its
+  // deadline.
   std::map<std::pair<std::string, std::string>, std::pair<v1::Envelope, double>> refused_attempts_;
   std::map<std::string, SentSummary> sent_in_window_;
   std::map<std::string, uint64_t> events_by_kind_;

@@ -94,7 +94,7 @@ double unfaulted_arrival_h() {
   PollingUnit plain;
   plain.run_until(kPollAtH + 1);
   EXPECT_EQ(plain.frames_.frames.size(), 1u);
-  return plain.frames_.frames.at(0).second.poll().arrival_h();
+  return plain.frames_.frames.at(0).second.arrival_h();
 }
 
 TEST(NodeCoreTest, PollIsDelayedByALinkFault) {
@@ -109,7 +109,7 @@ TEST(NodeCoreTest, PollIsDelayedByALinkFault) {
   const auto& [peer, frame] = unit.frames_.frames[0];
   EXPECT_EQ(peer, kAgency);
   ASSERT_TRUE(frame.has_poll());
-  EXPECT_DOUBLE_EQ(frame.poll().arrival_h(), plain_arrival_h + 30);
+  EXPECT_DOUBLE_EQ(frame.arrival_h(), plain_arrival_h + 30);
   // The time authority learns the later arrival, so the agency may run on.
   ASSERT_EQ(report.sent_size(), 1);
   EXPECT_DOUBLE_EQ(report.sent(0).min_arrival_h(), plain_arrival_h + 30);
