@@ -3,24 +3,22 @@
 #include "node/node_core.h"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
 
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "node/node_test_support.h"
+
 namespace tearline {
 namespace {
 
-constexpr char kUnit[] = "unit.north";
-constexpr char kAgency[] = "agency.aa";
-constexpr double kPollAtH = 2;
+using test_support::kAgency;
+using test_support::kUnit;
+using test_support::small_scenario;
 
-const Scenario& small_scenario() {
-  static const Scenario scenario = load_scenario(TEARLINE_SOURCE_DIR "/scenarios/small.toml");
-  return scenario;
-}
+constexpr double kPollAtH = 2;
 
 // A unit that polls its agency once, at kPollAtH, and does nothing else.
 class OnePollRole final : public Role {
@@ -47,14 +45,6 @@ class OnePollRole final : public Role {
   bool polled_ = false;
 };
 
-class KeptFrames final : public FrameSink {
- public:
-  void deliver(const std::string& peer, const v1::Frame& frame) override {
-    frames.push_back({peer, frame});
-  }
-  std::vector<std::pair<std::string, v1::Frame>> frames;
-};
-
 // unit.north's core, with OnePollRole, started at hour 0.
 class PollingUnit {
  public:
@@ -62,9 +52,7 @@ class PollingUnit {
       : core_(
             {kUnit, "bilateral", 7}, small_scenario(),
             [](const Random&) { return std::make_unique<OnePollRole>(); }, trace_, frames_,
-            origins_,
-            std::make_shared<spdlog::logger>("test",
-                                             std::make_shared<spdlog::sinks::null_sink_st>())) {
+            origins_, test_support::null_logger()) {
     core_.start(0, 1, small_scenario().duration_h, "launcher");
   }
 
@@ -84,7 +72,7 @@ class PollingUnit {
   }
 
   MemoryTraceSink trace_;
-  KeptFrames frames_;
+  test_support::KeptFrames frames_;
   OriginVerifier origins_;
   NodeCore core_;
 };

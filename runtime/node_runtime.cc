@@ -16,7 +16,7 @@
 #include "node/control_check.h"
 #include "scenario/endpoints.h"
 #include "node/fault_commands.h"
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "durability/journal_replica.h"
 #include "durability/journal_stream.h"
 #include "node/node_core.h"

@@ -1,4 +1,4 @@
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "node/inbox.h"
+#include "node/intake/inbox.h"
 
 #include <algorithm>
 
