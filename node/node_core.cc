@@ -1,6 +1,8 @@
 #include "node/node_core.h"
 
 #include <algorithm>
+#include <set>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/invariant.h"

@@ -68,7 +68,8 @@ void Receiver::trace_envelope(std::string_view kind, const std::string& from,
 
 void Receiver::forget_settled(double now_h) {
   seen_.forget_before(now_h);
-  // A refused attempt matters only until its deadline (see stop()).
+  // A refused attempt matters only until its deadline
+  // (record_arrived_not_taken_in).
   std::erase_if(refused_attempts_,
                 [now_h](const auto& entry) { return entry.second.first.deadline_h() < now_h; });
 }
