@@ -44,7 +44,7 @@ void HopNode::take(const std::string& from, std::string_view payload) {
   }
   if (!core_.take_frame(from, frame_)) throw std::runtime_error("a frame rejected by the centre");
   if (journal_) journal_->record_frame(from, frame_);
-  last_arrival_h_ = std::max(last_arrival_h_, frame_.envelope().arrival_h());
+  last_arrival_h_ = std::max(last_arrival_h_, frame_.arrival_h());
 }
 
 const std::vector<OutboundFrame>& HopNode::run_window() {

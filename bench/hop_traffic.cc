@@ -124,7 +124,7 @@ HopTraffic make_hop_traffic(size_t reports) {
     envelope->set_sender(kSenderNode);
     envelope->set_sequence(n);
     envelope->set_sent_at_h(at_h);
-    envelope->set_arrival_h(at_h + kLinkDelayH);
+    frame.set_arrival_h(at_h + kLinkDelayH);
     envelope->set_deadline_h(at_h + kAgencyDeadlineH);
     envelope->set_handoff(fmt::format("{}->{}", kSenderNode, kCentreNode));
     envelope->set_attempt(1);

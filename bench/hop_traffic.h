@@ -4,8 +4,8 @@
 // (sealed source, signed by agency.us, a mix of operational detail), each
 // serialized once, before any timing, as the tearline.v1.Frame a DEALER
 // would put on the wire. The real NodeCore and BrokerRole take them in, so
-// they pass every check a node makes of a frame (node/frame_check.h,
-// node/role_rules.h).
+// they pass every check a node makes of a frame (node/intake/frame_check.h,
+// node/intake/role_rules.h).
 #pragma once
 
 #include <cstddef>

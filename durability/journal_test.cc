@@ -29,7 +29,7 @@ v1::JournalRecord frame_record(const std::string& from, const std::string& messa
   record.mutable_frame()->set_from(from);
   v1::Envelope* envelope = record.mutable_frame()->mutable_frame()->mutable_envelope();
   envelope->set_message_id(message_id);
-  envelope->set_arrival_h(1.5);
+  record.mutable_frame()->mutable_frame()->set_arrival_h(1.5);
   return record;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 
 namespace tearline {
 namespace {

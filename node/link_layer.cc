@@ -1,7 +1,10 @@
 #include "node/link_layer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "base/invariant.h"
 #include "trace/report_fields.h"
 
 namespace tearline {
@@ -130,23 +133,52 @@ double LinkLayer::attempt_transit_h(const Pending& pending, double at_h) {
   const std::string& handoff = pending.envelope.handoff();
   const std::string& message_id = pending.envelope.message_id();
   const uint32_t attempt = pending.envelope.attempt();
-  double arrival_h = at_h + transit_h(scenario_, random_, node_, pending.peer, "delay:" + handoff,
-                                      message_id, attempt);
-  const LinkFault* fault = fault_for(pending.peer);
-  if (!fault) return arrival_h - at_h;
+  const double model_transit_h =
+      transit_h(scenario_, random_, node_, pending.peer, "delay:" + handoff, message_id, attempt);
+  return faulted_arrival_h(pending.peer, at_h, model_transit_h, handoff, message_id, attempt) -
+         at_h;
+}
+
+double LinkLayer::faulted_arrival_h(const std::string& peer, double at_h, double model_transit_h,
+                                    const std::string& handoff, const std::string& key,
+                                    uint32_t attempt) {
+  double arrival_h = at_h + model_transit_h;
+  const LinkFault* fault = fault_for(peer);
+  if (!fault) return arrival_h;
   arrival_h += fault->extra_delay_h +
-               fault->jitter_h * random_.uniform("fault-jitter:" + handoff, message_id, attempt);
-  if (random_.uniform("fault-reorder:" + handoff, message_id, attempt) <
-      fault->reorder_probability) {
-    arrival_h += fault->reorder_window_h *
-                 random_.uniform("fault-reorder-delay:" + handoff, message_id, attempt);
+               fault->jitter_h * random_.uniform("fault-jitter:" + handoff, key, attempt);
+  if (random_.uniform("fault-reorder:" + handoff, key, attempt) < fault->reorder_probability) {
+    arrival_h +=
+        fault->reorder_window_h * random_.uniform("fault-reorder-delay:" + handoff, key, attempt);
   }
   if (fault->bandwidth_msgs_per_h && *fault->bandwidth_msgs_per_h > 0) {
-    double& free_at_h = link_free_at_h_[pending.peer];
+    double& free_at_h = link_free_at_h_[peer];
     arrival_h = std::max(arrival_h, free_at_h);
     free_at_h = arrival_h + 1.0 / *fault->bandwidth_msgs_per_h;
   }
-  return arrival_h - at_h;
+  return arrival_h;
+}
+
+void LinkLayer::send_poll(const std::string& peer, const v1::PollRequest& poll) {
+  if (peers_down_.contains(peer) || partitioned(peer)) return;
+  const double at_h = std::max(poll.at_h(), send_floor_h_);
+  // Drawn as before polls went through the link layer, so that a link
+  // without a fault delays them exactly as it did.
+  const std::string key = fmt::format("{}", poll.at_h());
+  const double model_transit_h =
+      transit_h(scenario_, random_, node_, peer, "poll:" + node_, key, 0);
+  const std::string handoff = "poll:" + node_ + "->" + peer;
+  const LinkFault* fault = fault_for(peer);
+  if (fault && fault->loss_probability &&
+      random_.uniform("fault-loss:" + handoff, key, 0) < *fault->loss_probability) {
+    return;
+  }
+  v1::Frame frame;
+  frame.set_version(1);
+  *frame.mutable_poll() = poll;
+  frame.set_arrival_h(faulted_arrival_h(peer, at_h, model_transit_h, handoff, key, 0));
+  TEARLINE_ASSERT(frame.arrival_h() >= at_h + kMinTransitH);
+  transmitter_.transmit(peer, frame);
 }
 
 void LinkLayer::trace_attempt_loss(const Pending& pending, const std::string& reason, double at_h) {
@@ -169,7 +201,6 @@ bool LinkLayer::start_attempt(Pending& pending, double at_h) {
   }
   pending.arrival_h = at_h + attempt_transit_h(pending, at_h);
   pending.envelope.set_sent_at_h(at_h);
-  pending.envelope.set_arrival_h(*pending.arrival_h);
   transmit(pending);
   return true;
 }
@@ -178,6 +209,7 @@ void LinkLayer::transmit(const Pending& pending) {
   v1::Frame frame;
   frame.set_version(1);
   *frame.mutable_envelope() = pending.envelope;
+  frame.set_arrival_h(*pending.arrival_h);
   transmitter_.transmit(pending.peer, frame);
   const LinkFault* fault = fault_for(pending.peer);
   if (fault && random_.uniform("fault-duplicate:" + pending.envelope.handoff(),

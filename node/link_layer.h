@@ -78,6 +78,14 @@ class LinkLayer {
 
   void send(const std::string& peer, v1::Envelope envelope, double at_h,
             const SendOptions& options);
+  // Hands a poll to the link to `peer`. It leaves at poll.at_h(), or at the
+  // send floor if later, with the link's delay and its fault's extra delay,
+  // jitter, reordering and bandwidth. A poll is not an accounted message
+  // (no sequence, no acknowledgement, no resend, no trace): when the peer is
+  // partitioned or down, or the fault's loss takes it, it is dropped and
+  // goes unanswered; the unit polls again at its next hour. The scenario's
+  // loss model is for messages only.
+  void send_poll(const std::string& peer, const v1::PollRequest& poll);
   // An acknowledgement taken in at now_h (its arrival hour).
   void on_ack(const std::string& from, const v1::Ack& ack, double now_h);
   // Resends what is unacknowledged and gives up at deadlines, for
@@ -137,6 +145,11 @@ class LinkLayer {
   // Why this attempt is lost on the link, or empty if it is not.
   std::string attempt_loss_reason(const Pending& pending) const;
   double attempt_transit_h(const Pending& pending, double at_h);
+  // The hour something handed to the link to `peer` at at_h with the
+  // model's transit model_transit_h arrives, once the link's fault (if any)
+  // has added its delays; its draws are keyed by (handoff, key, attempt).
+  double faulted_arrival_h(const std::string& peer, double at_h, double model_transit_h,
+                           const std::string& handoff, const std::string& key, uint32_t attempt);
   void transmit(const Pending& pending);
   // Traces the loss of the current attempt: terminal without resend.
   void trace_attempt_loss(const Pending& pending, const std::string& reason, double at_h);

@@ -5,11 +5,10 @@
 // Both feed it the same frames and grants, so both write the same trace.
 //
 // Within a grant the core handles its events one at a time in scenario-time
-// order, whatever window they fall in; at equal hours in this order: control
-// (scheduled fault commands, peers going down or up), acknowledgements, the
-// role's own events, the links' resends and deadlines, then envelopes and
-// polls taken in. So the trace depends on the scenario, the seed and the
-// faults, never on how time was cut into windows.
+// order, whatever window they fall in (the order at equal hours:
+// node/scheduler.h). Its parts: the link layer (what it sends, polls
+// included), the fault state (node/fault_state.h), the receiver
+// (node/receiver.h: what comes in) and the role.
 //
 // Pause (or a hold by the time authority, for SIGSTOP): while paused, only
 // control events are handled; what arrives waits. On resume at hour C the
@@ -23,21 +22,20 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
-#include <vector>
 
-#include "node/frame_check.h"
-#include "node/inbox.h"
-#include "node/link_layer.h"
 #include "model/random.h"
+#include "node/fault_state.h"
+#include "node/intake/frame_check.h"
+#include "node/link_layer.h"
+#include "node/receiver.h"
 #include "node/role.h"
-#include "node/role_rules.h"
+#include "node/scheduler.h"
 #include "scenario/scenario.h"
-#include "node/seen_ids.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
@@ -89,7 +87,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   // Takes in a frame from `from`, the node its connection authenticated.
   // A frame for another incarnation of this node, or that fails
   // check_frame() (a claimed identity not `from`'s, an hour out of range,
-  // ...) or the role rules (node/role_rules.h: what `from` may say to this
+  // ...) or the role rules (node/intake/role_rules.h: what `from` may say to this
   // node, a report its origin did not sign) is traced "rejected" and
   // dropped. Returns true if it counts toward a grant's expected frames: it
   // is accepted, for this incarnation.
@@ -105,7 +103,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   // `issuer` is the member whose key sent it (the launcher, the operator).
   bool apply_fault(const v1::ControlRequest& request, const std::string& issuer,
                    std::string* error);
-  bool crash_requested() const { return crash_requested_; }
+  bool crash_requested() const { return faults_.crash_requested(); }
 
   // Records what the node holds as in_flight and traces node_stopped.
   void stop(const std::string& issuer);
@@ -127,16 +125,6 @@ class NodeCore final : public NodeContext, private Transmitter {
   void send_poll(const std::string& peer, const v1::PollRequest& poll) override;
 
  private:
-  struct PeerState {
-    bool up = true;
-    uint32_t incarnation = 1;
-  };
-  // A control event: a scheduled fault command or a peer's change.
-  struct ControlEvent {
-    std::optional<v1::ControlRequest> request;
-    std::string issuer;  // Of the request.
-    std::optional<v1::PeerState> peer;
-  };
   struct SentSummary {
     uint32_t incarnation = 0;
     uint64_t frames = 0;
@@ -145,30 +133,21 @@ class NodeCore final : public NodeContext, private Transmitter {
 
   // Transmitter (the link layer's frames).
   void transmit(const std::string& peer, const v1::Frame& frame) override;
-  void deliver(const std::string& peer, v1::Frame frame, double arrival_h);
+  // Every frame leaves through here, stamped with the incarnations.
+  void deliver(const std::string& peer, v1::Frame frame);
 
+  // When each part next has something due; `role_h` is the role's next wake
+  // or its bound on its next send.
+  DueHours due_hours(std::optional<double> role_h) const;
+  std::optional<DueEvent> next_event() const;
   std::optional<double> next_event_h() const;
-  // A lower bound on the next hour this node sends anything of its own
-  // accord, for the time authority.
-  std::optional<double> next_send_bound_h() const;
-  void handle_next(double until_h);
+  void handle(const DueEvent& event);
+  void take_in(const InboxEntry& entry, double at_h);
   void handle_control(const ControlEvent& event, double at_h);
-  void change_peer(const v1::PeerState& state, double at_h);
   bool carry_out(const v1::ControlRequest& request, const std::string& issuer, double at_h,
                  std::string* error);
-  void trace_fault(const v1::ControlRequest& request, const std::string& issuer, double at_h);
-  void hold_until(double resume_h);
-  // Forgets seen ids and refused attempts no copy of which can still come.
-  void forget_settled(double now_h);
-  void handle_envelope(const std::string& from, const v1::Envelope& envelope, double at_h);
-  void drop_partitioned(const std::string& from, const v1::Envelope& envelope, double at_h);
-  void acknowledge(const std::string& from, const v1::Envelope& envelope, double at_h);
-  // Whether `from` is down and keeps a journal: an acknowledgement would be
-  // lost, yet its restarted process would still hold the message.
-  bool sender_cannot_learn_of_it(const std::string& from) const;
-  // At stop: in_flight for what reached this node less than a return
-  // transit ago and was not taken in (its sender leaves those to us).
-  void record_arrived_not_taken_in(double now_h);
+  // The queue command: a department of the role reconfigured from at_h.
+  bool reconfigure_desk(const v1::SetQueue& change, double at_h, std::string* error);
 
   NodeIdentity identity_;
   const Scenario& scenario_;
@@ -177,26 +156,15 @@ class NodeCore final : public NodeContext, private Transmitter {
   FrameSink& frames_;
   std::shared_ptr<spdlog::logger> log_;
   LinkLayer links_;
-  RoleRules rules_;
+  FaultState faults_;
+  Receiver receiver_;
   std::unique_ptr<Role> role_;
-  std::set<std::string> known_nodes_;
-  Inbox inbox_;
+  ControlQueue control_;
 
   uint32_t incarnation_ = 0;
   double end_h_ = 0;
   double reached_h_ = 0;
-  bool paused_ = false;
-  bool crash_requested_ = false;
   bool replaying_ = false;
-  // Nothing is taken in before this hour (after a pause or hold).
-  double intake_floor_h_ = 0;
-  std::set<std::string> partitioned_;
-  std::map<std::string, PeerState> peers_;
-  std::multimap<double, ControlEvent> control_;
-  SeenIds seen_;
-  // Tracked attempts this node did not take in (partition, too late), by
-  // (sender, message id): the last one, and the hour. Kept to its deadline.
-  std::map<std::pair<std::string, std::string>, std::pair<v1::Envelope, double>> refused_attempts_;
   std::map<std::string, SentSummary> sent_in_window_;
   std::map<std::string, uint64_t> events_by_kind_;
   uint64_t events_written_ = 0;

@@ -215,7 +215,7 @@ void AgencyRole::on_envelope(NodeContext& context, const v1::Envelope& envelope,
 void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, const std::string& from,
                          double now_h) {
   // Only this agency's units poll it: the role rules refused any other
-  // sender before the poll was taken in (node/role_rules.h).
+  // sender before the poll was taken in (node/intake/role_rules.h).
   const UnitSpec* unit = scenario_.unit(from);
   if (!unit || unit->agency != spec_.name) {
     throw std::logic_error("a poll from " + from + ", not a unit of " + spec_.name);

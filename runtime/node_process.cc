@@ -6,7 +6,7 @@
 #include "base/invariant.h"
 #include "base/peak_memory.h"
 #include "node/control_check.h"
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "runtime/make_role.h"
 #include "security/curve.h"
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "runtime/runtime_test_support.h"
 
 namespace tearline {

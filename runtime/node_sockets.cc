@@ -1,6 +1,6 @@
 #include "runtime/node_sockets.h"
 
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "security/curve.h"
 
 namespace tearline {

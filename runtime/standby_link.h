@@ -16,7 +16,7 @@
 
 #include "durability/journal_replica.h"
 #include "durability/journal_stream.h"
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "runtime/node_sockets.h"
 
 namespace tearline {

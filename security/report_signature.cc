@@ -48,7 +48,7 @@ void put_u32(std::string* out, uint32_t value) {
 
 void put_string(std::string* out, Tag tag, const std::string& value) {
   out->push_back(static_cast<char>(tag));
-  // Fields are bounded far below 4 GiB (node/frame_check.h) before any
+  // Fields are bounded far below 4 GiB (node/intake/frame_check.h) before any
   // check; a longer one cannot be encoded and is a bug of the caller.
   TEARLINE_ASSERT(value.size() <= UINT32_MAX);
   put_u32(out, static_cast<uint32_t>(value.size()));

@@ -43,7 +43,7 @@ v1::Frame forged_warning(const std::string& sender) {
   envelope->set_sender(sender);
   envelope->set_sequence(1);
   envelope->set_sent_at_h(1);
-  envelope->set_arrival_h(1.5);
+  frame.set_arrival_h(1.5);
   envelope->set_attempt(1);
   envelope->set_handoff(sender + "->broker");
   v1::ThreatReport* report = envelope->mutable_report();

@@ -80,7 +80,7 @@ std::string frame_of(const Attempt& attempt, int index) {
   envelope->set_sender(attempt.key_of);
   envelope->set_sequence(1);
   envelope->set_sent_at_h(1);
-  envelope->set_arrival_h(1.5);
+  frame.set_arrival_h(1.5);
   envelope->set_attempt(1);
   envelope->set_handoff(attempt.key_of + "->" + attempt.to);
   *envelope->mutable_report() = attempt.report;

@@ -106,7 +106,7 @@ class Insider:
         envelope.sender = key_of
         envelope.sequence = 1
         envelope.sent_at_h = 1
-        envelope.arrival_h = 1.5
+        frame.arrival_h = 1.5
         envelope.attempt = 1
         envelope.handoff = f"{key_of}->{to}"
         envelope.report.CopyFrom(report)

@@ -1,4 +1,4 @@
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 
 #include <cmath>
 
@@ -61,7 +61,15 @@ Problem check_report(const v1::ThreatReport& report, const Scenario& scenario) {
   return std::nullopt;
 }
 
-Problem check_envelope(const v1::Envelope& envelope, const std::string& from,
+// The frame's arrival hour, within the scenario and not before its body
+// was sent (sent_h).
+Problem check_arrival(double arrival_h, double sent_h, const Scenario& scenario) {
+  if (Problem problem = check_hour(arrival_h, scenario, "arrival")) return problem;
+  if (arrival_h < sent_h) return reject("arrival-before-sending");
+  return std::nullopt;
+}
+
+Problem check_envelope(const v1::Envelope& envelope, double arrival_h, const std::string& from,
                        const Scenario& scenario) {
   if (envelope.sender() != from) return impostor(envelope.sender());
   if (Problem problem = check_id(envelope.message_id(), "message-id", true)) return problem;
@@ -71,28 +79,27 @@ Problem check_envelope(const v1::Envelope& envelope, const std::string& from,
     if (Problem problem = check_id(*id, what, false)) return problem;
   }
   if (Problem problem = check_hour(envelope.sent_at_h(), scenario, "sent-at")) return problem;
-  if (Problem problem = check_hour(envelope.arrival_h(), scenario, "arrival")) return problem;
-  if (envelope.arrival_h() < envelope.sent_at_h()) return reject("arrival-before-sending");
+  if (Problem problem = check_arrival(arrival_h, envelope.sent_at_h(), scenario)) return problem;
   if (Problem problem = check_hour(envelope.deadline_h(), scenario, "deadline")) return problem;
   if (envelope.attempt() == 0) return reject("attempt-missing");
   return check_report(envelope.report(), scenario);
 }
 
-Problem check_ack(const v1::Ack& ack, const std::string& from, const Scenario& scenario) {
+Problem check_ack(const v1::Ack& ack, double arrival_h, const std::string& from,
+                  const Scenario& scenario) {
   if (ack.receiver() != from) return impostor(ack.receiver());
   if (Problem problem = check_id(ack.message_id(), "message-id", true)) return problem;
   if (Problem problem = check_hour(ack.received_at_h(), scenario, "received-at")) return problem;
-  if (Problem problem = check_hour(ack.arrival_h(), scenario, "arrival")) return problem;
-  if (ack.arrival_h() < ack.received_at_h()) return reject("arrival-before-sending");
+  if (Problem problem = check_arrival(arrival_h, ack.received_at_h(), scenario)) return problem;
   return std::nullopt;
 }
 
-Problem check_poll(const v1::PollRequest& poll, const std::string& from, const Scenario& scenario) {
+Problem check_poll(const v1::PollRequest& poll, double arrival_h, const std::string& from,
+                   const Scenario& scenario) {
   if (poll.unit() != from) return impostor(poll.unit());
   if (Problem problem = check_text(poll.area(), "area")) return problem;
   if (Problem problem = check_hour(poll.at_h(), scenario, "poll-at")) return problem;
-  if (Problem problem = check_hour(poll.arrival_h(), scenario, "arrival")) return problem;
-  if (poll.arrival_h() < poll.at_h()) return reject("arrival-before-sending");
+  if (Problem problem = check_arrival(arrival_h, poll.at_h(), scenario)) return problem;
   return std::nullopt;
 }
 
@@ -107,11 +114,11 @@ std::optional<FrameRejection> check_frame(const v1::Frame& frame, const std::str
   if (frame.version() != 1) return reject("protocol-version");
   switch (frame.body_case()) {
     case v1::Frame::kEnvelope:
-      return check_envelope(frame.envelope(), from, scenario);
+      return check_envelope(frame.envelope(), frame.arrival_h(), from, scenario);
     case v1::Frame::kAck:
-      return check_ack(frame.ack(), from, scenario);
+      return check_ack(frame.ack(), frame.arrival_h(), from, scenario);
     case v1::Frame::kPoll:
-      return check_poll(frame.poll(), from, scenario);
+      return check_poll(frame.poll(), frame.arrival_h(), from, scenario);
     case v1::Frame::BODY_NOT_SET:
       break;
   }

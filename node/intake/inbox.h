@@ -21,13 +21,16 @@ namespace tearline {
 struct InboxEntry {
   std::string from;
   v1::Frame frame;
-  double arrival_h = 0;
+  // The hour it is taken in: frame.arrival_h(), or later when the frame came
+  // after its hour (its sender died mid-window, sync/DESIGN.md).
+  double intake_h = 0;
 };
 
 class Inbox {
  public:
-  // Keeps `frame` from `from`, arriving at arrival_h.
-  void put(const std::string& from, v1::Frame frame, double arrival_h);
+  // Keeps `frame` from `from`, to be taken in at its arrival hour, or at
+  // not_before_h if later.
+  void put(const std::string& from, v1::Frame frame, double not_before_h);
 
   std::optional<double> next_ack_h() const;
   std::optional<double> next_intake_h() const;

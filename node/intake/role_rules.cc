@@ -1,4 +1,4 @@
-#include "node/role_rules.h"
+#include "node/intake/role_rules.h"
 
 #include <algorithm>
 

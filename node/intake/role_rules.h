@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "node/frame_check.h"
-#include "security/report_signature.h"
+#include "node/intake/frame_check.h"
 #include "scenario/scenario.h"
+#include "security/report_signature.h"
 #include "tearline/v1/frame.pb.h"
 
 namespace tearline {

@@ -1,4 +1,4 @@
-#include "node/seen_ids.h"
+#include "node/intake/seen_ids.h"
 
 #include <algorithm>
 
