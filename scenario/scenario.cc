@@ -20,6 +20,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/iso_time.h"
 #include "model/intelligence.h"
 
 namespace tearline {
@@ -149,19 +150,6 @@ std::optional<double> unix_seconds(const toml::node& node) {
   const int64_t seconds = int64_t{day.time_since_epoch().count()} * kSecondsPerDay +
                           time.hour * 3600 + time.minute * 60 + time.second - offset_minutes * 60;
   return static_cast<double>(seconds) + time.nanosecond * 1e-9;
-}
-
-std::string iso_utc(int64_t unix_s) {
-  const std::chrono::sys_seconds instant{std::chrono::seconds{unix_s}};
-  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(instant);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss time{instant - day};
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return text;
 }
 
 // A TOML table being read. Rejects keys not in `known` when constructed, then
@@ -616,7 +604,7 @@ class Loader {
     const auto start_unix_s = static_cast<int64_t>(*start_s);
     context_.start_unix_s = start_unix_s;
     scenario_.start_unix_s = start_unix_s;
-    scenario_.start_iso = iso_utc(start_unix_s);
+    scenario_.start_iso = format_iso(start_unix_s, "Z");
 
     const std::optional<double> end_h = table.time_h("end");
     const std::optional<double> duration_h = table.number("duration_h");
