@@ -12,10 +12,7 @@
 #include <set>
 
 #include "base/clock.h"
-#include "node/link_layer.h"
-#include "runtime/node_runtime.h"
 #include "base/peak_memory.h"
-#include "trace/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
 #include "launcher/fault_schedule.h"
@@ -24,7 +21,10 @@
 #include "launcher/process_host.h"
 #include "launcher/progress.h"
 #include "launcher/run_info.h"
+#include "node/link_layer.h"
+#include "runtime/node_runtime.h"
 #include "sync/time_authority.h"
+#include "trace/trace.h"
 
 namespace tearline {
 
@@ -440,7 +440,7 @@ ModeOutcome ModeRun::run() {
     TraceEvent event;
     event.node = "launcher";
     event.kind = "run";
-    event.run_json = run_info_json(scenario_, options_.seed);
+    event.run = run_info_json(scenario_, options_.seed);
     trace_launcher_event(std::move(event));
   }
   for (const std::string& name : names_) {

@@ -21,11 +21,11 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "analysis/read/message_fates.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/otlp_files.h"
 #include "analysis/exports/otlp_time.h"
 #include "analysis/exports/trace_exports.h"
+#include "analysis/read/message_fates.h"
 
 namespace tearline {
 namespace {
@@ -182,8 +182,7 @@ struct MessageState {
 class ModeSpans {
  public:
   ModeSpans(const ModeStream& mode, OtlpFiles* files) : mode_(mode), files_(files) {
-    const json& run = mode.run();
-    const std::string start_iso = run.is_object() ? run.value("start_iso", "") : "";
+    const std::string start_iso = mode.run() != nullptr ? mode.run()->start_iso() : "";
     start_unix_ns_ = trace_exports::unix_ns_of_iso(start_iso).value_or(0);
   }
 
