@@ -40,39 +40,14 @@ class FlatLineReader {
   }
 
  private:
+  // clang-format off
   enum Field : uint32_t {
-    kKind,
-    kTH,
-    kWallMs,
-    kNode,
-    kMsg,
-    kTrace,
-    kPeer,
-    kHandoff,
-    kReason,
-    kFault,
-    kBy,
-    kParent,
-    kSourceKind,
-    kSource,
-    kSourceAgency,
-    kDetail,
-    kActionable,
-    kMode,
-    kArea,
-    kPriority,
-    kBackground,
-    kIssuer,
-    kClaimed,
-    kDepth,
-    kAttempt,
-    kWaitH,
-    kServiceH,
-    kSourceValue,
-    kTrust,
-    kFullTrustMin,
-    kSanitisedTrustMin,
+    kKind, kTH, kWallMs, kNode, kMsg, kTrace, kPeer, kHandoff, kReason, kFault, kBy, kParent,
+    kSourceKind, kSource, kSourceAgency, kDetail, kActionable, kMode, kArea, kPriority,
+    kBackground, kIssuer, kClaimed, kDepth, kAttempt, kWaitH, kServiceH, kSourceValue, kTrust,
+    kFullTrustMin, kSanitisedTrustMin
   };
+  // clang-format on
 
   bool finish(const EventFields& fields) {
     skip_ws();
