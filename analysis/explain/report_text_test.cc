@@ -1,6 +1,5 @@
 // The report built from hand-written traces and recorded runs, and its text
 // (report.txt): conservation, plots, exposure, the runs a dead launcher left.
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
@@ -378,12 +377,8 @@ TEST(RecordedRuns, ASnapshotMidwayChangesNothingOfTheEnd) {
       [&events](const report::EventFields& event) { events.push_back(report::event_of(event)); },
       [] { FAIL() << "in time order"; }, nullptr);
   ASSERT_GT(events.size(), 10u);
-  const std::string run = scan.run_info()->dump();
-  v1::RunInfo info;
-  google::protobuf::util::JsonParseOptions lenient;
-  lenient.ignore_unknown_fields = true;  // An older RunInfo.
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(run, &info, lenient).ok());
-  report::ModeBuilder builder(scan.mode(), info, scan.files());
+  ASSERT_NE(scan.run_info(), nullptr) << scan.run_info_error();
+  report::ModeBuilder builder(scan.mode(), *scan.run_info(), scan.files());
   for (size_t i = 0; i < events.size() / 2; ++i) builder.add(report::fields_of(events[i]));
   const v1::ModeReport midway = builder.snapshot();
   EXPECT_LT(midway.messages().created(), 12u);
