@@ -12,7 +12,10 @@
 #include <set>
 
 #include "base/clock.h"
+#include "node/link_layer.h"
+#include "runtime/node_runtime.h"
 #include "base/peak_memory.h"
+#include "trace/trace.h"
 #include "launcher/fault_event_counter.h"
 #include "launcher/fault_log.h"
 #include "launcher/fault_schedule.h"
@@ -21,10 +24,7 @@
 #include "launcher/process_host.h"
 #include "launcher/progress.h"
 #include "launcher/run_info.h"
-#include "node/link_layer.h"
-#include "runtime/node_runtime.h"
 #include "sync/time_authority.h"
-#include "trace/trace.h"
 
 namespace tearline {
 
