@@ -61,7 +61,7 @@ class ModeWriter {
     run.node = "launcher";
     run.mode = mode_;
     run.kind = "run";
-    run.run_json = run_json(mode_);
+    run.run = run_json(mode_);
     writer("launcher").write(run);
     for (const Agency& agency : kAgencies) start(agency.name);
     for (const std::string_view unit : kUnits) start(unit);
@@ -119,7 +119,6 @@ class ModeWriter {
       stopped.mode = mode_;
       stopped.kind = "node_stopped";
       stopped.reason = "exit:0";
-      stopped.peak_rss_kib = 11200;
       writer("launcher").write(stopped);
       ++events_;
     }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "node/frame_check.h"
 #include "tearline/v1/journal.pb.h"
 
 namespace tearline {
@@ -28,8 +29,8 @@ namespace tearline {
 inline constexpr std::string_view kJournalMagic = "TLJRNL\r\n";
 // JournalHeader.format of this layout and these records.
 inline constexpr uint32_t kJournalFormat = 1;
-// The largest record: a control request (at most 1 MiB) and its framing.
-inline constexpr uint32_t kMaxJournalRecordBytes = (1u << 20) + 4096;
+// The largest record: a control request and its framing.
+inline constexpr uint32_t kMaxJournalRecordBytes = kMaxControlRequestBytes + 4096;
 
 class JournalError : public std::runtime_error {
  public:

@@ -5,18 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
+
+#include "base/iso_time.h"
 
 namespace tearline {
 
 std::string scenario_time_text(int64_t start_unix_s, double t_h) {
-  const std::time_t seconds =
-      static_cast<std::time_t>(start_unix_s + static_cast<int64_t>(t_h * 3600));
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &utc);
-  return text;
+  // "YYYY-MM-DDTHH:MM:SS" as "YYYY-MM-DD HH:MM".
+  std::string text = format_iso(start_unix_s + static_cast<int64_t>(t_h * 3600), "");
+  text[10] = ' ';
+  return text.substr(0, 16);
 }
 
 Progress::Progress(std::string mode, int64_t start_unix_s, double duration_h, bool enabled,

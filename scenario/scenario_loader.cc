@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/invariant.h"
+#include "base/iso_time.h"
 #include "model/intelligence.h"
 #include "scenario/scenario.h"
 #include "scenario/scenario_reading.h"
@@ -24,19 +25,6 @@ using namespace scenario_reading;
 // holds a socket and a connection for each of the others.
 constexpr size_t kNodesMax = 4'000;
 constexpr int64_t kCorrelationBoostMax = 100;  // Relevance is capped at 100 anyway.
-
-std::string iso_utc(int64_t unix_s) {
-  const std::chrono::sys_seconds instant{std::chrono::seconds{unix_s}};
-  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(instant);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss time{instant - day};
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return text;
-}
 
 // Reads one scenario document, once.
 class Loader {
@@ -75,7 +63,7 @@ class Loader {
     if (*start_s != std::floor(*start_s)) table.fail("start", "must be a whole second");
     const auto start_unix_s = static_cast<int64_t>(*start_s);
     scenario_.start_unix_s = start_unix_s;
-    scenario_.start_iso = iso_utc(start_unix_s);
+    scenario_.start_iso = format_iso(start_unix_s, "Z");
 
     const std::optional<double> end_h = read_time_h(table, "end", scenario_.start_unix_s);
     const std::optional<double> duration_h = table.number("duration_h");

@@ -40,13 +40,13 @@ constexpr std::array<char, 256> make_escapes() {
   return escapes;
 }
 constexpr std::array<char, 256> kEscapes = make_escapes();
-constexpr size_t kMaxEscapedBytesPerByte = 6;  // \u00XX
+constexpr size_t kEscapedBytesPerByteMax = 6;  // \u00XX
 
 // Any 64-bit integer in decimal, with its sign.
-constexpr size_t kMaxIntegerBytes = 24;
+constexpr size_t kIntegerBytesMax = 24;
 // The largest finite double in fixed notation: sign, 309 digits, point, six
 // decimals; the non-finite spellings are shorter.
-constexpr size_t kMaxDoubleBytes = 320;
+constexpr size_t kDoubleBytesMax = 320;
 
 char* write_raw(std::string_view text, char* out) {
   std::memcpy(out, text.data(), text.size());
@@ -117,7 +117,7 @@ bool needs_escape16(const char* at) {
 }
 #endif
 
-// At most kMaxEscapedBytesPerByte * text.size() bytes. Clean text, the rule,
+// At most kEscapedBytesPerByteMax * text.size() bytes. Clean text, the rule,
 // is copied in blocks: checked sixteen (or eight, or four) bytes at a time,
 // the last, partial block of a text as the block that ends with the text,
 // overlapping the one before (which, if it is clean too, was copied
@@ -164,13 +164,13 @@ char* write_escaped(std::string_view text, char* out) {
 
 template <typename Integer>
 char* write_integer(Integer value, char* out) {
-  return std::to_chars(out, out + kMaxIntegerBytes, value).ptr;
+  return std::to_chars(out, out + kIntegerBytesMax, value).ptr;
 }
 
 // Six decimals (3.6 ms of a scenario hour), trailing zeros trimmed, never an
 // exponent: value rounded exactly (as std::to_chars(fixed, 6) and fmt's
 // "{:.6f}" do), "-0" written "0". Non-finite values use the proto3 JSON
-// spellings. At most kMaxDoubleBytes.
+// spellings. At most kDoubleBytesMax.
 char* write_double(double value, char* out) {
   if (std::isnan(value)) return write_literal("\"NaN\"", out);
   if (std::isinf(value)) {
@@ -208,7 +208,7 @@ char* write_double(double value, char* out) {
       return out + digits;
     }
   }
-  char text[kMaxDoubleBytes];
+  char text[kDoubleBytesMax];
   const char* end =
       std::to_chars(std::begin(text), std::end(text), value, std::chars_format::fixed, 6).ptr;
   size_t size = static_cast<size_t>(end - text);
@@ -251,7 +251,7 @@ char* write_flag_if_set(const char (&key)[N], bool value, char* out) {
 // Bytes of every field name, separator and bracket of a line with all
 // fields set (a generous round figure: they come to about 320), plus its
 // numbers at their longest.
-constexpr size_t kMaxFixedBytes = 512 + 6 * kMaxDoubleBytes + 5 * kMaxIntegerBytes;
+constexpr size_t kFixedBytesMax = 512 + 6 * kDoubleBytesMax + 5 * kIntegerBytesMax;
 
 // An upper bound of the size of event's line.
 size_t json_line_bound(const TraceEvent& event) {
@@ -263,8 +263,8 @@ size_t json_line_bound(const TraceEvent& event) {
                         event.issuer.size() + event.claimed.size() + event.source_value.size();
   for (const std::string& detail : event.detail) string_bytes += detail.size();
   // Quotes and a comma around each detail entry.
-  return kMaxFixedBytes + kMaxEscapedBytesPerByte * string_bytes + 3 * event.detail.size() +
-         event.run_json.size();
+  return kFixedBytesMax + kEscapedBytesPerByteMax * string_bytes + 3 * event.detail.size() +
+         event.run.size();
 }
 
 // Fields in the order of trace.proto; defaults omitted except the four that
@@ -304,8 +304,7 @@ char* write_json_line(const TraceEvent& event, char* out) {
   out = write_integer_if_set(",\"priority\":", event.priority, out);
   out = write_flag_if_set(",\"background\":", event.background, out);
   out = write_flag_if_set(",\"actionable\":", event.actionable, out);
-  out = write_integer_if_set(",\"peak_rss_kib\":", event.peak_rss_kib, out);
-  if (!event.run_json.empty()) out = write_raw(event.run_json, write_literal(",\"run\":", out));
+  if (!event.run.empty()) out = write_raw(event.run, write_literal(",\"run\":", out));
   out = write_string_if_set(",\"fault\":\"", event.fault, out);
   out = write_string_if_set(",\"by\":\"", event.by, out);
   out = write_string_if_set(",\"issuer\":\"", event.issuer, out);
@@ -321,7 +320,7 @@ char* write_json_line(const TraceEvent& event, char* out) {
 
 void append_json_escaped(std::string_view text, std::string* out) {
   const size_t old_size = out->size();
-  out->resize(old_size + kMaxEscapedBytesPerByte * text.size());
+  out->resize(old_size + kEscapedBytesPerByteMax * text.size());
   char* const start = out->data() + old_size;
   out->resize(old_size + static_cast<size_t>(write_escaped(text, start) - start));
 }

@@ -1,7 +1,7 @@
 // Trace events and where they go. The schema is proto/tearline/v1/trace.proto;
-// TraceEvent below is its in-memory form, serialised to one JSON line by
-// to_json_line() without going through protobuf reflection (tracing is on the
-// hot path of every hop).
+// TraceEvent below is its in-memory form (trace_event.h), serialised to one
+// JSON line by append_json_line() without going through protobuf reflection
+// (tracing is on the hot path of every hop).
 #pragma once
 
 #include <cstdint>
@@ -12,47 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/trace_event.h"
+
 namespace tearline {
 
-struct TraceEvent {
-  int64_t wall_ms = 0;
-  double t_h = 0;
-  std::string_view node;
-  std::string_view mode;
-  std::string_view kind;
-  std::string msg;
-  std::string trace;
-  std::string peer;
-  std::string handoff;
-  uint32_t depth = 0;
-  std::string reason;
-  uint32_t attempt = 0;
-  std::string parent;
-  double wait_h = 0;
-  double service_h = 0;
-  std::vector<std::string> detail;
-  std::string area;
-  std::string source_kind;
-  std::string source;
-  std::string source_agency;
-  int32_t priority = 0;
-  bool background = false;
-  bool actionable = false;
-  uint64_t peak_rss_kib = 0;
-  // Already-serialised JSON object for the "run" field, or empty.
-  std::string run_json;
-  std::string fault;
-  std::string by;
-  // The member whose key sent a command (launcher, operator).
-  std::string issuer;
-  // rejected: the identity a frame claimed, where it was not its sender's.
-  std::string claimed;
-  // shared, sanitised, withheld: the policy's why (trace.proto).
-  std::string source_value;
-  std::optional<double> trust;
-  std::optional<double> full_trust_min;
-  std::optional<double> sanitised_trust_min;
-};
+// The writer's event: names as views, other strings owned, the run as the
+// JSON object to write verbatim (empty for none).
+using TraceEvent = TraceEventFields<std::string_view, std::string, Plain, std::string>;
 
 // Appends `event` as one JSON object and a newline to `out`.
 void append_json_line(const TraceEvent& event, std::string* out);

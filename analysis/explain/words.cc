@@ -27,7 +27,7 @@ std::string end_line(std::string line) {
 }  // namespace
 
 std::string date_text(std::string_view start_iso, double t_h) {
-  const std::optional<std::string> iso = report::iso_plus_hours(start_iso, t_h);
+  const std::optional<std::string> iso = iso_plus_hours(start_iso, t_h);
   // "YYYY-MM-DDTHH:MM:SS..." as iso_plus_hours writes it.
   constexpr size_t kMinuteEnd = 16;
   if (!iso || iso->size() < kMinuteEnd) return fmt::format("hour {:.1f}", t_h);

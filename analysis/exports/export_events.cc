@@ -14,7 +14,9 @@ std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::st
     mode.traces = report::read_mode(dir, warnings);
     report::add_crash_losses(&mode.traces.events);
     for (const report::Event& event : mode.traces.events) {
-      if (event.kind == "run" && mode.run.is_null()) mode.run = event.run;
+      if (event.kind == "run" && event.run.is_object() && !mode.run) {
+        mode.run = report::parse_run_info(event.run, nullptr);
+      }
     }
     modes.push_back(std::move(mode));
   }
@@ -43,21 +45,18 @@ bool split_link(const std::string& handoff, std::string* from, std::string* to) 
 }
 
 std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes) {
-  std::vector<const nlohmann::json*> runs;
-  for (const ModeEvents& mode : modes) runs.push_back(&mode.run);
+  std::vector<const v1::RunInfo*> runs;
+  for (const ModeEvents& mode : modes) runs.push_back(mode.run ? &*mode.run : nullptr);
   return plot_trace_ids(runs);
 }
 
-std::vector<std::string> plot_trace_ids(const std::vector<const nlohmann::json*>& runs) {
+std::vector<std::string> plot_trace_ids(const std::vector<const v1::RunInfo*>& runs) {
   std::vector<std::string> ids;
-  for (const nlohmann::json* run : runs) {
-    if (run == nullptr || !run->is_object() || !run->contains("plots")) continue;
-    for (const auto& plot : (*run)["plots"]) {
-      if (!plot.is_object() || !plot.contains("trace_ids")) continue;
-      for (const auto& id : plot["trace_ids"]) {
-        if (id.is_string() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
-          ids.push_back(id.get<std::string>());
-        }
+  for (const v1::RunInfo* run : runs) {
+    if (run == nullptr) continue;
+    for (const v1::RunInfo::Plot& plot : run->plots()) {
+      for (const std::string& id : plot.trace_ids()) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
       }
     }
   }

@@ -3,18 +3,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/read/run_info.h"
 #include "analysis/read/trace_reader.h"
 
 namespace tearline::trace_exports {
 
 struct ModeEvents {
   report::ModeTraces traces;
-  nlohmann::json run;  // RunInfo of the mode's run event, else null.
+  std::optional<v1::RunInfo> run;  // RunInfo of the mode's run event.
 };
 
 // Every mode of run_dir, sorted by name, with the losses crashes caused
@@ -26,7 +28,7 @@ std::vector<ModeEvents> read_run(const std::string& run_dir, std::vector<std::st
 // what the diagrams draw when no trace id is chosen.
 std::vector<std::string> plot_trace_ids(const std::vector<ModeEvents>& modes);
 // The same from each mode's RunInfo (null where a mode has none).
-std::vector<std::string> plot_trace_ids(const std::vector<const nlohmann::json*>& runs);
+std::vector<std::string> plot_trace_ids(const std::vector<const v1::RunInfo*>& runs);
 
 // Each message's trace id as report::MessageIndex::trace_of() gives it (the
 // first trace id among its events, else its nearest ancestor's), learnt from

@@ -10,11 +10,11 @@
 #include <map>
 #include <set>
 
-#include "analysis/read/message_fates.h"
-#include "analysis/read/trace_scan.h"
 #include "analysis/exports/export_events.h"
 #include "analysis/exports/mode_stream.h"
 #include "analysis/exports/trace_exports.h"
+#include "analysis/read/message_fates.h"
+#include "analysis/read/trace_scan.h"
 
 namespace tearline {
 namespace {
@@ -100,17 +100,17 @@ class ModeSection {
 std::string export_mermaid(const std::string& run_dir, const std::vector<std::string>& trace_ids,
                            std::vector<std::string>* warnings) {
   // One mode read at a time; each mode's RunInfo is kept for the plots.
-  std::vector<nlohmann::json> runs;
+  std::vector<std::optional<v1::RunInfo>> runs;
   const std::vector<std::filesystem::path> dirs = trace_exports::mode_dirs(run_dir);
   if (trace_ids.empty()) {
     for (const auto& dir : dirs) {
       report::ModeScan scan(dir);  // Reads only the launcher's trace for this.
-      const nlohmann::json* run = scan.run_info();
-      runs.push_back(run != nullptr ? *run : nlohmann::json());
+      const v1::RunInfo* run = scan.run_info();
+      runs.push_back(run != nullptr ? std::optional(*run) : std::nullopt);
     }
   }
-  std::vector<const nlohmann::json*> run_pointers;
-  for (const nlohmann::json& run : runs) run_pointers.push_back(&run);
+  std::vector<const v1::RunInfo*> run_pointers;
+  for (const auto& run : runs) run_pointers.push_back(run ? &*run : nullptr);
   const std::vector<std::string> chosen =
       trace_ids.empty() ? trace_exports::plot_trace_ids(run_pointers) : trace_ids;
   const std::set<std::string> traces(chosen.begin(), chosen.end());

@@ -176,7 +176,7 @@ ModeStream::ModeStream(const std::filesystem::path& mode_dir, std::vector<std::s
   report::ModeScan scan(mode_dir);
   mode_ = scan.mode();
   files_ = scan.files();
-  if (const nlohmann::json* info = scan.run_info()) run_ = *info;
+  if (const v1::RunInfo* info = scan.run_info()) run_ = *info;
   mapped_ = std::make_unique<Files>(files_);
 
   const auto earlier = [](const Key& a, const Key& b) {

@@ -11,9 +11,11 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/read/run_info.h"
 #include "analysis/read/trace_reader.h"
 
 namespace tearline::trace_exports {
@@ -30,7 +32,7 @@ class ModeStream {
   // The directory's name: "bilateral" or "coordinated".
   const std::string& mode() const { return mode_; }
   // The run's RunInfo, or null.
-  const nlohmann::json& run() const { return run_; }
+  const v1::RunInfo* run() const { return run_ ? &*run_ : nullptr; }
   // Paths of the trace files; Event::file indexes this.
   const std::vector<std::string>& files() const { return files_; }
   size_t size() const { return keys_.size(); }
@@ -59,7 +61,7 @@ class ModeStream {
   void parse(const Key& key, report::Event* event) const;
 
   std::string mode_;
-  nlohmann::json run_;
+  std::optional<v1::RunInfo> run_;
   std::vector<std::string> files_;
   std::unique_ptr<Files> mapped_;
   std::vector<Key> keys_;               // In time order.

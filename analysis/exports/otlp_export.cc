@@ -176,8 +176,7 @@ struct MessageState {
 class ModeSpans {
  public:
   ModeSpans(const ModeStream& mode, OtlpFiles* files) : mode_(mode), files_(files) {
-    const json& run = mode.run();
-    const std::string start_iso = run.is_object() ? run.value("start_iso", "") : "";
+    const std::string start_iso = mode.run() != nullptr ? mode.run()->start_iso() : "";
     start_unix_ns_ = trace_exports::unix_ns_of_iso(start_iso).value_or(0);
   }
 

@@ -1,14 +1,13 @@
 #include "analysis/live/live_tally.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <optional>
 #include <tuple>
 
 #include "analysis/read/handoff_stats.h"
-#include "analysis/report/mode_builder.h"
+#include "analysis/read/run_info.h"
 #include "analysis/read/trace_scan.h"
+#include "analysis/report/mode_builder.h"
 
 namespace tearline::live {
 namespace {
@@ -23,18 +22,6 @@ bool changes_depth(const std::string& kind) {
 // then wall time, then file, then line.
 bool earlier(const report::Event& a, const report::Event& b) {
   return std::tie(a.t_h, a.wall_ms, a.file, a.line) < std::tie(b.t_h, b.wall_ms, b.file, b.line);
-}
-
-// A "run" event's RunInfo, read as the report reads it (unknown fields
-// ignored); none when it does not parse.
-std::optional<v1::RunInfo> run_info_of(const json& run) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  v1::RunInfo info;
-  if (!google::protobuf::util::JsonStringToMessage(run.dump(), &info, options).ok()) {
-    return std::nullopt;
-  }
-  return info;
 }
 
 }  // namespace
@@ -84,7 +71,8 @@ bool LiveTally::feed(std::vector<report::Event>* events) {
     });
     if (new_file || (has_run && !builder_has_run_)) return false;
   } else {
-    std::optional<v1::RunInfo> info = has_run ? run_info_of(run->run) : std::nullopt;
+    std::optional<v1::RunInfo> info =
+        has_run ? report::parse_run_info(run->run, nullptr) : std::nullopt;
     builder_has_run_ = has_run;
     builder_files_ = tail_.files().size();
     builder_ = std::make_unique<report::ModeBuilder>(mode_dir_.filename().string(), std::move(info),

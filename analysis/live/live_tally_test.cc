@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "tearline/v1/run_report.pb.h"
 #include "analysis/live/trace_tail.h"
 #include "analysis/report/report.h"
 #include "analysis/report/report_json.h"
+#include "tearline/v1/run_report.pb.h"
 
 namespace tearline::live {
 namespace {
@@ -345,7 +345,7 @@ TEST(TraceTailTest, JunkAndOverlongLinesAreSkippedAndCounted) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string good = R"({"t_h":1,"node":"a","kind":"created","msg":"m1"})";
-  write_all(dir / "a.trace.jsonl", "not json\n" + std::string(TraceTail::kMaxLineBytes + 10, 'x'));
+  write_all(dir / "a.trace.jsonl", "not json\n" + std::string(TraceTail::kLineBytesMax + 10, 'x'));
   TraceTail tail(dir);
   TraceTail::Batch batch = tail.read_new();
   EXPECT_EQ(batch.malformed_lines, 2u);

@@ -54,7 +54,7 @@ TraceTail::Batch TraceTail::read_new() {
 
 void TraceTail::read_file(const fs::path& path, uint64_t size_bytes, File* file, Batch* batch) {
   if (size_bytes <= file->offset_bytes) return;
-  const uint64_t wanted = std::min<uint64_t>(size_bytes - file->offset_bytes, kMaxReadBytes);
+  const uint64_t wanted = std::min<uint64_t>(size_bytes - file->offset_bytes, kReadBytesMax);
   std::ifstream in(path, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(file->offset_bytes));
   std::string chunk(wanted, '\0');
@@ -68,7 +68,7 @@ void TraceTail::read_file(const fs::path& path, uint64_t size_bytes, File* file,
                                  (newline == std::string::npos ? chunk.size() : newline) - begin);
     if (newline == std::string::npos) {
       if (!file->skipping) file->partial.append(piece);
-      if (file->partial.size() > kMaxLineBytes) {
+      if (file->partial.size() > kLineBytesMax) {
         file->partial.clear();
         file->skipping = true;
         ++batch->malformed_lines;

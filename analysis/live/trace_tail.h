@@ -27,11 +27,11 @@ class TraceTail {
     // restart() was called: the events are every file's from the start
     // again, and the caller counts afresh.
     bool restarted = false;
-    // Lines that are not trace events (or longer than kMaxLineBytes),
+    // Lines that are not trace events (or longer than kLineBytesMax),
     // skipped, as the report skips them.
     size_t malformed_lines = 0;
   };
-  // Reads what was added since the last call, at most kMaxReadBytes a file;
+  // Reads what was added since the last call, at most kReadBytesMax a file;
   // a missing folder or file reads as empty.
   Batch read_new();
   // The next read_new() reads every file from its start again.
@@ -40,8 +40,8 @@ class TraceTail {
   // this, and a file keeps its index across restarts.
   const std::vector<std::string>& files() const { return paths_; }
 
-  static constexpr size_t kMaxLineBytes = 1 << 20;
-  static constexpr size_t kMaxReadBytes = 16 << 20;
+  static constexpr size_t kLineBytesMax = 1 << 20;
+  static constexpr size_t kReadBytesMax = 16 << 20;
 
  private:
   struct File {

@@ -4,74 +4,32 @@
 
 #include <cmath>
 
+#include "base/iso_time.h"
+
 namespace tearline::pictures {
 namespace {
 
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr long long kMinutesPerDay = 1440;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-struct Civil {
-  long long year;
-  unsigned month;
-  unsigned day;
-};
-
-Civil civil_from_days(long long z) {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<long long>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-// The digits of text[at, at + n) as a number, or -1.
-int digits(std::string_view text, size_t at, size_t n) {
-  if (text.size() < at + n) return -1;
-  int value = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
+// The day of a minute since 1970-01-01, rounding down before it.
+long long day_of_minute(long long minute) {
+  return minute >= 0 ? minute / kMinutesPerDay : (minute - (kMinutesPerDay - 1)) / kMinutesPerDay;
 }
 
 }  // namespace
 
 Dates::Dates(std::string_view start_iso) {
-  const int year = digits(start_iso, 0, 4);
-  const int month = digits(start_iso, 5, 2);
-  const int day = digits(start_iso, 8, 2);
-  const int hour = digits(start_iso, 11, 2);
-  const int minute = digits(start_iso, 14, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-      minute < 0 || minute > 59 || start_iso[4] != '-' || start_iso[7] != '-') {
-    return;
-  }
-  start_minute_ =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 1440 +
-      hour * 60 + minute;
+  const std::optional<IsoTime> start = parse_iso(start_iso);
+  // Seconds dropped (the axis speaks minutes), the zone kept.
+  if (start) start_minute_ = (start->local_s - (start->local_s % 60 + 60) % 60) / 60;
 }
 
 std::string Dates::day(double t_h) const {
   if (!known()) return fmt::format("h {:.0f}", t_h);
   const long long minute = *start_minute_ + std::llround(t_h * 60);
-  const long long days = minute >= 0 ? minute / 1440 : (minute - 1439) / 1440;
-  const Civil date = civil_from_days(days);
+  const CivilDate date = civil_of_days(day_of_minute(minute));
   return fmt::format("{} {}", date.day, kMonths[date.month - 1]);
 }
 
@@ -92,7 +50,7 @@ double Dates::to_midnight_h(double t_h) const {
 int Dates::weekday(double t_h) const {
   if (!known()) return 0;
   const long long minute = *start_minute_ + std::llround(t_h * 60);
-  const long long days = minute >= 0 ? minute / 1440 : (minute - 1439) / 1440;
+  const long long days = day_of_minute(minute);
   // 1970-01-01 was a Thursday (3 with Monday 0).
   return static_cast<int>(((days % 7) + 7 + 3) % 7);
 }

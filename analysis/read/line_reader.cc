@@ -40,34 +40,14 @@ class FlatLineReader {
   }
 
  private:
+  // clang-format off
   enum Field : uint32_t {
-    kKind,
-    kTH,
-    kWallMs,
-    kNode,
-    kMsg,
-    kTrace,
-    kPeer,
-    kHandoff,
-    kReason,
-    kFault,
-    kBy,
-    kParent,
-    kSourceKind,
-    kSource,
-    kSourceAgency,
-    kDetail,
-    kActionable,
-    kPeakRss,
-    kDepth,
-    kAttempt,
-    kWaitH,
-    kServiceH,
-    kSourceValue,
-    kTrust,
-    kFullTrustMin,
-    kSanitisedTrustMin,
+    kKind, kTH, kWallMs, kNode, kMsg, kTrace, kPeer, kHandoff, kReason, kFault, kBy, kParent,
+    kSourceKind, kSource, kSourceAgency, kDetail, kActionable, kMode, kArea, kPriority,
+    kBackground, kIssuer, kClaimed, kDepth, kAttempt, kWaitH, kServiceH, kSourceValue, kTrust,
+    kFullTrustMin, kSanitisedTrustMin
   };
+  // clang-format on
 
   bool finish(const EventFields& fields) {
     skip_ws();
@@ -204,6 +184,23 @@ class FlatLineReader {
     return true;
   }
 
+  bool bool_field(bool* out) {
+    if (literal("true")) {
+      *out = true;
+      return true;
+    }
+    return literal("false");
+  }
+
+  // An int_field whose absence and zero are one (proto3 without presence).
+  template <typename Int>
+  bool plain_int_field(Int* out) {
+    std::optional<Int> value;
+    if (!int_field(&value)) return false;
+    *out = *value;
+    return true;
+  }
+
   bool skip_scalar() {
     if (p_ == end_) return false;
     std::string_view text;
@@ -237,7 +234,7 @@ class FlatLineReader {
     }
   }
 
-  // Dispatches on length first: a key is then compared with at most four names.
+  // Dispatches on length first: a key is then compared with a few names.
   static int field_of(std::string_view key) {
     using Names = std::initializer_list<std::pair<std::string_view, Field>>;
     const auto pick = [key](Names names) {
@@ -252,7 +249,8 @@ class FlatLineReader {
       case 3:
         return pick({{"t_h", kTH}, {"msg", kMsg}});
       case 4:
-        return pick({{"kind", kKind}, {"node", kNode}, {"peer", kPeer}});
+        return pick(
+            {{"kind", kKind}, {"node", kNode}, {"peer", kPeer}, {"mode", kMode}, {"area", kArea}});
       case 5:
         return pick({{"trace", kTrace}, {"depth", kDepth}, {"fault", kFault}, {"trust", kTrust}});
       case 6:
@@ -260,17 +258,23 @@ class FlatLineReader {
                      {"parent", kParent},
                      {"reason", kReason},
                      {"source", kSource},
-                     {"wait_h", kWaitH}});
+                     {"wait_h", kWaitH},
+                     {"issuer", kIssuer}});
       case 7:
-        return pick({{"wall_ms", kWallMs}, {"handoff", kHandoff}, {"attempt", kAttempt}});
+        return pick({{"wall_ms", kWallMs},
+                     {"handoff", kHandoff},
+                     {"attempt", kAttempt},
+                     {"claimed", kClaimed}});
+      case 8:
+        return pick({{"priority", kPriority}});
       case 9:
         return pick({{"service_h", kServiceH}});
       case 10:
-        return pick({{"actionable", kActionable}});
+        return pick({{"actionable", kActionable}, {"background", kBackground}});
       case 11:
         return pick({{"source_kind", kSourceKind}});
       case 12:
-        return pick({{"peak_rss_kib", kPeakRss}, {"source_value", kSourceValue}});
+        return pick({{"source_value", kSourceValue}});
       case 13:
         return pick({{"source_agency", kSourceAgency}});
       case 14:
@@ -288,7 +292,7 @@ class FlatLineReader {
       if (key == "run") return false;  // Only the JSON parser keeps the object.
       return skip_scalar();
     }
-    const uint32_t bit = 1u << which;
+    const uint64_t bit = uint64_t{1} << which;
     if ((seen_ & bit) != 0) return false;
     seen_ |= bit;
     switch (static_cast<Field>(which)) {
@@ -325,13 +329,19 @@ class FlatLineReader {
       case kDetail:
         return strings(&fields->detail);
       case kActionable:
-        if (literal("true")) {
-          fields->actionable = true;
-          return true;
-        }
-        return literal("false");
-      case kPeakRss:
-        return int_field(&fields->peak_rss_kib);
+        return bool_field(&fields->actionable);
+      case kBackground:
+        return bool_field(&fields->background);
+      case kMode:
+        return string(&fields->mode);
+      case kArea:
+        return string(&fields->area);
+      case kIssuer:
+        return string(&fields->issuer);
+      case kClaimed:
+        return string(&fields->claimed);
+      case kPriority:
+        return plain_int_field(&fields->priority);
       case kDepth:
         return int_field(&fields->depth);
       case kAttempt:
@@ -354,7 +364,7 @@ class FlatLineReader {
 
   const char* p_;
   const char* end_;
-  uint32_t seen_ = 0;
+  uint64_t seen_ = 0;  // Bit Field: the field was read.
 };
 
 }  // namespace

@@ -4,12 +4,14 @@
 #include "analysis/read/line_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "analysis/read/trace_reader.h"
@@ -19,26 +21,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string optional_text(const std::optional<double>& value) {
-  return value ? fmt::format("{}", *value) : "-";
+template <typename T>
+std::string text_of_field(const T& field) {
+  if constexpr (std::is_same_v<T, nlohmann::json>) {
+    return field.dump();
+  } else if constexpr (requires { field.has_value(); }) {
+    return field ? fmt::format("{}", *field) : "-";
+  } else if constexpr (requires { field.begin(); } && !std::is_same_v<T, std::string>) {
+    return fmt::format("[{}]", fmt::join(field, "|"));
+  } else {
+    return fmt::format("{}", field);
+  }
 }
 
-// Every field of `event` (but file, line and order), doubles exactly.
+// Every trace field of `event` (not file, line and order), doubles exactly.
 std::string text_of(const Event& event) {
-  return fmt::format(
-      "t_h={} wall_ms={} node={} kind={} msg={} trace={} peer={} handoff={} reason={} fault={} "
-      "by={} parent={} source_kind={} source={} source_agency={} detail=[{}] actionable={} "
-      "peak_rss_kib={} depth={} attempt={} wait_h={} service_h={} source_value={} trust={} "
-      "full_trust_min={} sanitised_trust_min={} run={}",
-      event.t_h, event.wall_ms ? std::to_string(*event.wall_ms) : "-", event.node, event.kind,
-      event.msg, event.trace, event.peer, event.handoff, event.reason, event.fault, event.by,
-      event.parent, event.source_kind, event.source, event.source_agency,
-      fmt::join(event.detail, "|"), event.actionable,
-      event.peak_rss_kib ? std::to_string(*event.peak_rss_kib) : "-",
-      event.depth ? std::to_string(*event.depth) : "-",
-      event.attempt ? std::to_string(*event.attempt) : "-", event.wait_h, event.service_h,
-      event.source_value, optional_text(event.trust), optional_text(event.full_trust_min),
-      optional_text(event.sanitised_trust_min), event.run.dump());
+  std::string text;
+  for_each_field(
+      [&text](const char* name, const auto& field) {
+        text += fmt::format("{}={} ", name, text_of_field(field));
+      },
+      event);
+  return text;
 }
 
 // Whether the fast path took `line`; where it did, checks it agrees with the

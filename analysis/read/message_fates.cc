@@ -13,7 +13,7 @@ namespace {
 // of the node of the first (null: none), `run_info` may be null.
 bool is_service_repeated(const std::vector<const Event*>& terminals,
                          const std::vector<size_t>& positions, const std::vector<size_t>* restarts,
-                         const nlohmann::json& run_info) {
+                         const v1::RunInfo* run_info) {
   if (terminals.size() != 2) return false;
   return served_again_without_journal({terminals[0]->kind, terminals[0]->node},
                                       {terminals[1]->kind, terminals[1]->node}, run_info,
@@ -22,7 +22,7 @@ bool is_service_repeated(const std::vector<const Event*>& terminals,
 
 void decide_fate(Message* message, const std::vector<Event>& events,
                  const std::map<std::string, std::vector<size_t>, std::less<>>& restarts,
-                 const nlohmann::json& run_info) {
+                 const v1::RunInfo* run_info) {
   FateEvidence evidence;
   std::vector<const Event*> terminals;
   std::vector<size_t> positions;
@@ -81,22 +81,9 @@ Fate decide_fate(const FateEvidence& evidence, std::string* unaccounted_reason) 
 }
 
 bool served_again_without_journal(TerminalEvent first, TerminalEvent second,
-                                  const nlohmann::json& run_info, bool restarted_between) {
+                                  const v1::RunInfo* run_info, bool restarted_between) {
   return restarted_between && first.kind == "delivered" && second.kind == "delivered" &&
          first.node == second.node && is_centre(run_info, first.node);
-}
-
-bool is_centre(const nlohmann::json& run_info, std::string_view node) {
-  if (!run_info.is_object() || node.empty() || node == "launcher") return false;
-  for (const char* key : {"agencies", "units"}) {
-    const auto list = run_info.find(key);
-    if (list == run_info.end() || !list->is_array()) return false;
-    for (const nlohmann::json& item : *list) {
-      const nlohmann::json& name = item.is_object() ? item.value("name", nlohmann::json()) : item;
-      if (name.is_string() && name.get_ref<const std::string&>() == node) return false;
-    }
-  }
-  return true;
 }
 
 bool starts_without_journal(std::string_view kind, std::string_view reason) {
@@ -118,12 +105,14 @@ std::string_view loss_reason(std::string_view kind, std::string_view reason) {
 }
 
 MessageIndex::MessageIndex(const std::vector<Event>& events) {
-  nlohmann::json run_info;
+  std::optional<v1::RunInfo> run_info;
   // Each node's starts that recovered nothing, by position in time order.
   std::map<std::string, std::vector<size_t>, std::less<>> restarts;
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& event = events[i];
-    if (event.kind == "run" && event.run.is_object() && run_info.is_null()) run_info = event.run;
+    if (event.kind == "run" && event.run.is_object() && !run_info) {
+      run_info = parse_run_info(event.run, nullptr);
+    }
     if (starts_without_journal(event.kind, event.reason) && !event.derived) {
       restarts[event.node].push_back(i);
     }
@@ -139,7 +128,8 @@ MessageIndex::MessageIndex(const std::vector<Event>& events) {
     }
     if (message.trace.empty()) message.trace = event.trace;
   }
-  for (auto& [id, message] : messages_) decide_fate(&message, events, restarts, run_info);
+  const v1::RunInfo* info = run_info ? &*run_info : nullptr;
+  for (auto& [id, message] : messages_) decide_fate(&message, events, restarts, info);
 }
 
 const Message* MessageIndex::find(const std::string& id) const {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/read/run_info.h"
 #include "analysis/read/trace_reader.h"
 
 namespace tearline::report {
@@ -42,11 +43,7 @@ struct TerminalEvent {
   std::string_view kind, node;
 };
 bool served_again_without_journal(TerminalEvent first, TerminalEvent second,
-                                  const nlohmann::json& run_info, bool restarted_between);
-
-// The centre of a RunInfo: the node (other than the launcher) that is none
-// of its agencies and units; false without a RunInfo that lists both.
-bool is_centre(const nlohmann::json& run_info, std::string_view node);
+                                  const v1::RunInfo* run_info, bool restarted_between);
 // Whether an event is a start that recovered nothing (a first start, or a
 // restart without a journal).
 bool starts_without_journal(std::string_view kind, std::string_view reason);

@@ -16,7 +16,7 @@ TEST(ParseEvent, ReadsFieldsAndAcceptsInt64AsString) {
   Event event;
   const auto error = parse_event(
       R"({"kind":"received","t_h":2.5,"wall_ms":"1700000000123","node":"agency.uk","msg":"m1",)"
-      R"("detail":["subject","site"],"actionable":true,"peak_rss_kib":"2048"})",
+      R"("detail":["subject","site"],"actionable":true,"attempt":"2"})",
       &event);
   ASSERT_FALSE(error) << *error;
   EXPECT_EQ(event.kind, "received");
@@ -25,7 +25,7 @@ TEST(ParseEvent, ReadsFieldsAndAcceptsInt64AsString) {
   EXPECT_EQ(event.node, "agency.uk");
   EXPECT_EQ(event.detail, (std::vector<std::string>{"subject", "site"}));
   EXPECT_TRUE(event.actionable);
-  EXPECT_EQ(event.peak_rss_kib, 2048u);
+  EXPECT_EQ(event.attempt, 2u);
 }
 
 TEST(ParseEvent, RejectsWrongTypesAndMissingKind) {
@@ -36,8 +36,8 @@ TEST(ParseEvent, RejectsWrongTypesAndMissingKind) {
             "field \"t_h\" is not a number");
   EXPECT_EQ(parse_event(R"({"kind":"sent","wall_ms":"12ms"})", &event),
             "field \"wall_ms\" is not an integer");
-  EXPECT_EQ(parse_event(R"({"kind":"node_stopped","peak_rss_kib":-1})", &event),
-            "field \"peak_rss_kib\" is negative");
+  EXPECT_EQ(parse_event(R"({"kind":"sent","attempt":-1})", &event),
+            "field \"attempt\" is negative");
   EXPECT_EQ(parse_event(R"({"msg":"m1"})", &event), "no \"kind\"");
 }
 

@@ -12,6 +12,10 @@
 #include <system_error>
 #include <tuple>
 
+#include "analysis/read/event_json.h"
+#include "analysis/read/line_reader.h"
+#include "base/invariant.h"
+
 namespace tearline::report {
 
 namespace fs = std::filesystem;
@@ -143,15 +147,23 @@ const std::optional<ModeScan::RunStart>& ModeScan::run_start() {
     if (line.find("\"run\"") == std::string_view::npos) return;
     Event event;
     if (!parse_event_json(line, &event) && event.kind == "run") {
-      run_start_ = RunStart{index, line_number, event.wall_ms, std::move(event.run)};
+      run_start_ = RunStart{index, line_number, event.wall_ms, std::nullopt, ""};
+      if (event.run.is_object())
+        run_start_->info = parse_run_info(event.run, &run_start_->info_error);
     }
   });
   return run_start_;
 }
 
-const nlohmann::json* ModeScan::run_info() {
+const v1::RunInfo* ModeScan::run_info() {
   const auto& start = run_start();
-  return start && start->info.is_object() ? &start->info : nullptr;
+  return start && start->info ? &*start->info : nullptr;
+}
+
+const std::string& ModeScan::run_info_error() {
+  static const std::string kNone;
+  const auto& start = run_start();
+  return start ? start->info_error : kNone;
 }
 
 bool ModeScan::earlier(const EventFields& fields) {
@@ -275,9 +287,13 @@ bool ModeScan::merge(const std::function<void(const EventFields&)>& visit,
     if (!cursor->done()) heap.push_back(cursor.get());
   }
   std::make_heap(heap.begin(), heap.end(), later);
+  std::optional<std::tuple<double, int64_t, size_t, size_t>> visited;  // The last one's key.
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     Cursor* cursor = heap.back();
+    // Each file was checked in order as it was read, so the merge is.
+    TEARLINE_ASSERT(!visited || *visited < time_key(cursor->fields()));
+    visited = time_key(cursor->fields());
     visit(cursor->fields());
     const auto [t_h, wall_ms, file, line] = time_key(cursor->fields());
     cursor->next();
@@ -336,8 +352,10 @@ void ModeScan::read_sorted(const std::function<void(const EventFields&)>& visit)
     const size_t end = std::min(text.find('\n', start), text.size());
     fields.file = key.file;
     fields.line = key.line;
-    // Parsed once already: sound.
-    if (!parse(text.substr(start, end - start), &fields)) visit(fields);
+    // Parsed once already, by read(): sound.
+    const bool sound = !parse(text.substr(start, end - start), &fields);
+    TEARLINE_ASSERT(sound);
+    visit(fields);
   }
 }
 
@@ -348,13 +366,6 @@ void ModeScan::read_in_time_order(const std::function<void(const EventFields&)>&
   if (merge(visit, warnings)) return;
   restart();
   read_sorted(visit);
-}
-
-EventFields fields_of(const Event& event) {
-  EventFields fields;
-  copy_fields(event, &fields);
-  fields.run = event.run.is_object() ? &event.run : nullptr;
-  return fields;
 }
 
 }  // namespace tearline::report

@@ -2,8 +2,8 @@
 // copying: the files are mapped into memory and each line is handed out as
 // views (EventFields). The views stay valid until the ModeScan is read again
 // or destroyed.
-// Internal to tearline_report; read_mode() and the streaming trace views are
-// built on it.
+// Internal to the analysis layers; read_mode() (trace_reader.h) and the
+// streaming trace views are built on it.
 #pragma once
 
 #include <cstddef>
@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/read/line_reader.h"
-#include "analysis/read/trace_reader.h"
+#include "analysis/read/event.h"
+#include "analysis/read/run_info.h"
 
 namespace tearline::report {
 
@@ -37,8 +37,10 @@ class ModeScan {
   // Paths, in the order read; EventFields::file indexes this.
   const std::vector<std::string>& files() const { return paths_; }
 
-  // The RunInfo of this run (the launcher's last "run" event), or null.
-  const nlohmann::json* run_info();
+  // The RunInfo of this run (the launcher's last "run" event), or null:
+  // without one, or (run_info_error() says why) when it is unreadable.
+  const v1::RunInfo* run_info();
+  const std::string& run_info_error();
 
   // Calls visit with each sound line of this run, file by file, each file in
   // line order (not time order). Appends to *warnings (if not null):
@@ -80,7 +82,8 @@ class ModeScan {
     size_t launcher_file = 0;
     size_t line = 0;  // Of the last "run" event in launcher.trace.jsonl.
     std::optional<int64_t> wall_ms;
-    nlohmann::json info;
+    std::optional<v1::RunInfo> info;
+    std::string info_error;  // Why info is unreadable.
   };
 
   // Maps file `index` on first use; null if it can't be.
@@ -105,8 +108,5 @@ class ModeScan {
 
 // What read_in_time_order() holds per line when it must sort a mode.
 inline constexpr size_t kSortedKeyBytes = 32;
-
-// Views of `event`'s fields, valid while `event` lives.
-EventFields fields_of(const Event& event);
 
 }  // namespace tearline::report

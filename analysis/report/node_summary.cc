@@ -41,13 +41,9 @@ void NodeExits::add(const EventFields& event) {
   const bool member =
       !event.peer.empty() && (event.kind == "node_stopped" || event.kind == "standby_stopped");
   if ((event.kind != "node_stopped" && !member) || event.node.empty()) return;
-  v1::NodeExit& exit = node(member ? event.peer : event.node);
-  // A restarted node has one process per life: the largest peak counts, and
-  // every exit is listed, the last one in "exit".
-  if (event.peak_rss_kib &&
-      (!exit.has_peak_rss_kib() || exit.peak_rss_kib() < *event.peak_rss_kib)) {
-    exit.set_peak_rss_kib(static_cast<uint32_t>(*event.peak_rss_kib));
-  }
+  node(member ? event.peer : event.node);  // Listed, even without a reason.
+  // A restarted node has one process per life: every exit is listed, the
+  // last one in "exit". Its peak memory is in nodes.json (fill()).
   if (!event.reason.empty())
     add_exit(std::string(member ? event.peer : event.node), std::string(event.reason));
 }

@@ -1,7 +1,6 @@
 #include "analysis/report/report.h"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <exception>
 #include <filesystem>
@@ -32,19 +31,12 @@ struct ModeResult {
 // older: unknown fields are ignored); none when it has none, or (warned)
 // when it does not parse.
 std::optional<v1::RunInfo> run_info_of(ModeScan* scan, std::vector<std::string>* warnings) {
-  const nlohmann::json* run = scan->run_info();
-  if (run == nullptr) return std::nullopt;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  v1::RunInfo info;
-  const std::string text = run->dump();
-  const auto status = google::protobuf::util::JsonStringToMessage(text, &info, options);
-  if (!status.ok()) {
+  if (const v1::RunInfo* info = scan->run_info()) return *info;
+  if (!scan->run_info_error().empty()) {
     warnings->push_back(fmt::format("{}: the run event's RunInfo is unreadable, ignored: {}",
-                                    scan->mode(), status.message().as_string()));
-    return std::nullopt;
+                                    scan->mode(), scan->run_info_error()));
   }
-  return info;
+  return std::nullopt;
 }
 
 void build_mode(const std::filesystem::path& mode_dir, ModeResult* result) {

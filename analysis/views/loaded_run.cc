@@ -16,34 +16,29 @@ namespace tearline::trace_views {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
-const json* run_info_of(const report::ModeTraces& traces) {
+// The first "run" event's RunInfo, if it reads as one.
+std::optional<v1::RunInfo> run_info_of(const report::ModeTraces& traces) {
   for (const report::Event& event : traces.events) {
-    if (event.kind == "run" && event.run.is_object()) return &event.run;
+    if (event.kind == "run" && event.run.is_object())
+      return report::parse_run_info(event.run, nullptr);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 }  // namespace
 
-ModeInfo mode_info(std::string name, const json* run_info, const TraceFilter& filter) {
+ModeInfo mode_info(std::string name, const v1::RunInfo* run_info, const TraceFilter& filter) {
   ModeInfo info;
   info.name = std::move(name);
   if (run_info == nullptr) return info;
   info.run_info = *run_info;
-  info.start_iso = run_info->value("start_iso", "");
+  info.start_iso = run_info->start_iso();
   if (filter.plot.empty()) return info;
-  const auto plots = run_info->find("plots");
-  if (plots == run_info->end() || !plots->is_array()) return info;
-  for (const json& plot : *plots) {
-    if (!plot.is_object() || plot.value("id", "") != filter.plot) continue;
+  for (const v1::RunInfo::Plot& plot : run_info->plots()) {
+    if (plot.id() != filter.plot) continue;
     info.plot_known = true;
-    const auto ids = plot.find("trace_ids");
-    if (ids == plot.end() || !ids->is_array()) continue;
-    for (const json& id : *ids) {
-      if (id.is_string()) info.plot_trace_ids.insert(id.get<std::string>());
-    }
+    info.plot_trace_ids.insert(plot.trace_ids().begin(), plot.trace_ids().end());
   }
   return info;
 }
@@ -92,7 +87,8 @@ LoadedRun load_modes(const std::string& run_dir, const TraceFilter& filter,
     mode->traces = read_traces(dir);
     report::add_crash_losses(&mode->traces.events);
     mode->index = std::make_unique<report::MessageIndex>(mode->traces.events);
-    mode->info = mode_info(mode->traces.mode, run_info_of(mode->traces), filter);
+    const std::optional<v1::RunInfo> run_info = run_info_of(mode->traces);
+    mode->info = mode_info(mode->traces.mode, run_info ? &*run_info : nullptr, filter);
     infos.push_back(&mode->info);
     run.modes.push_back(std::move(mode));
   }

@@ -24,11 +24,11 @@ struct ModeInfo {
   std::string start_iso;                              // RunInfo start_iso, or "".
   std::set<std::string, std::less<>> plot_trace_ids;  // Of the filter's plot.
   bool plot_known = false;                            // The filter's plot is in RunInfo.
-  nlohmann::json run_info;                            // Null without a "run" event.
+  std::optional<v1::RunInfo> run_info;                // None without a "run" event.
 };
 
 // `run_info` may be null (no "run" event).
-ModeInfo mode_info(std::string name, const nlohmann::json* run_info, const TraceFilter& filter);
+ModeInfo mode_info(std::string name, const v1::RunInfo* run_info, const TraceFilter& filter);
 
 struct LoadedMode {
   ModeInfo info;

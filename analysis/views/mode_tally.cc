@@ -167,7 +167,8 @@ class Tally {
         starts == starts_without_journal_.end() ? nullptr : &starts->second, first.key, second.key);
     if (!report::served_again_without_journal({names_.text(first.kind), names_.text(first.node)},
                                               {names_.text(second.kind), names_.text(second.node)},
-                                              info_.run_info, restarted_between)) {
+                                              info_.run_info ? &*info_.run_info : nullptr,
+                                              restarted_between)) {
       return std::nullopt;
     }
     return first;

@@ -4,15 +4,15 @@
 
 #include <sstream>
 
-#include "base/iso_time.h"
 #include "analysis/read/text_table.h"
+#include "base/iso_time.h"
 
 namespace tearline::trace_views {
 
 std::string hours(double t_h) { return fmt::format("{:.2f}h", t_h); }
 
 std::string hours_with_date(const ModeInfo& mode, double t_h) {
-  const auto date = report::iso_plus_hours(mode.start_iso, t_h);
+  const auto date = iso_plus_hours(mode.start_iso, t_h);
   if (!date) return hours(t_h);
   return fmt::format("{} ({})", hours(t_h), *date);
 }

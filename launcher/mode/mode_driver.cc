@@ -374,7 +374,7 @@ ModeOutcome ModeRun::run() {
     TraceEvent event;
     event.node = "launcher";
     event.kind = "run";
-    event.run_json = run_info_json(scenario_, options_.seed);
+    event.run = run_info_json(scenario_, options_.seed);
     trace_launcher_event(std::move(event));
   }
   for (const std::string& name : names_) {
