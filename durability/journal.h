@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/frame_check.h"
+#include "node/intake/frame_check.h"
 #include "tearline/v1/journal.pb.h"
 
 namespace tearline {

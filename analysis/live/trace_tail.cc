@@ -88,7 +88,7 @@ void TraceTail::read_file(const fs::path& path, uint64_t size_bytes, File* file,
     begin = newline + 1;
   }
   // Bounded: a line too long is skipped, never held whole.
-  TEARLINE_ASSERT(file->partial.size() <= kMaxLineBytes);
+  TEARLINE_ASSERT(file->partial.size() <= kLineBytesMax);
 }
 
 void TraceTail::take_line(std::string_view line, const File& file, Batch* batch) {
