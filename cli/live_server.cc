@@ -18,14 +18,14 @@ constexpr const char* kLoopback = "127.0.0.1";
 // stalled connection is noticed.
 constexpr auto kKeepAlive = std::chrono::seconds(1);
 // Any local user can reach the server, so what one connection may hold is
-// bounded: it is served on its own thread (at most kMaxConnections at once),
+// bounded: it is served on its own thread (at most kConnectionsMax at once),
 // it serves one request (a kept-alive idle connection would hold a thread),
 // and it is dropped when its request does not come on for kReadTimeout_s,
 // or a write of it waits kWriteTimeout_s.
-constexpr size_t kMaxConnections = 64;
+constexpr size_t kConnectionsMax = 64;
 constexpr time_t kReadTimeout_s = 2;
 constexpr time_t kWriteTimeout_s = 5;
-constexpr int kListenBacklog = static_cast<int>(kMaxConnections);
+constexpr int kListenBacklog = static_cast<int>(kConnectionsMax);
 
 }  // namespace
 
@@ -42,7 +42,7 @@ LiveServer::LiveServer(LiveServerOptions options)
   std::future<void> listener_running = listening->get_future();
   server_->new_task_queue = [listening] {
     listening->set_value();  // Asked once, by the one listen below.
-    return new ConnectionThreads(kMaxConnections);
+    return new ConnectionThreads(kConnectionsMax);
   };
   server_->set_keep_alive_max_count(1);
   server_->set_keep_alive_timeout(kReadTimeout_s);
@@ -114,11 +114,11 @@ void LiveServer::add_routes() {
     auto stream = std::make_shared<Stream>();
     {
       std::lock_guard lock(mutex_);
-      if (open_streams_ >= kMaxStreams) {
+      if (open_streams_ >= kStreamsMax) {
         response.status = 503;
         response.set_header("Retry-After", "1");
         response.set_content(
-            fmt::format("tearline live: {} pages are watching already; try /state\n", kMaxStreams),
+            fmt::format("tearline live: {} pages are watching already; try /state\n", kStreamsMax),
             "text/plain");
         return;
       }

@@ -22,9 +22,9 @@
 #include <thread>
 #include <vector>
 
-#include "tearline/v1/run_report.pb.h"
 #include "analysis/live/live_map.h"
 #include "analysis/live/live_tally.h"
+#include "tearline/v1/run_report.pb.h"
 
 namespace httplib {
 class Server;
@@ -70,7 +70,7 @@ class LiveServer {
   static constexpr auto kUpdateInterval = std::chrono::seconds(1);
   static constexpr auto kFinalDeliveryTimeout = std::chrono::seconds(5);
   // Pages watching at once; one more gets 503 at once (it may read /state).
-  static constexpr int kMaxStreams = 16;
+  static constexpr int kStreamsMax = 16;
 
  private:
   // A mode's tally, read by the watcher while the mode runs; under

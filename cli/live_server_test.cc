@@ -247,8 +247,8 @@ TEST(LiveServerTest, StateAnswersWhileStreamsAndStalledConnectionsHoldOn) {
     open += status == "HTTP/1.1 200 OK";
     refused += status == "HTTP/1.1 503 Service Unavailable";
   }
-  EXPECT_EQ(open, LiveServer::kMaxStreams);
-  EXPECT_EQ(refused, kStreams - LiveServer::kMaxStreams);
+  EXPECT_EQ(open, LiveServer::kStreamsMax);
+  EXPECT_EQ(refused, kStreams - LiveServer::kStreamsMax);
   std::vector<std::unique_ptr<RawConnection>> stalled;
   for (int i = 0; i < kStalled; ++i) {
     ASSERT_TRUE(stalled.emplace_back(std::make_unique<RawConnection>(port))->send_text("GET /sta"));

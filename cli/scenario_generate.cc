@@ -9,8 +9,8 @@
 #include <random>
 #include <vector>
 
-#include "scenario/scenario.h"
 #include "base/whole_file.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 namespace {
@@ -196,14 +196,14 @@ int generate_command(const GenerateOptions& options, const std::string& out) {
     std::fprintf(stderr, "tearline scenario generate: %s\n", message.c_str());
     return code;
   };
-  if (options.agencies < 1 || options.agencies > kMaxGeneratedAgencies) {
-    return fail(2, fmt::format("--agencies must be 1 to {}", kMaxGeneratedAgencies));
+  if (options.agencies < 1 || options.agencies > kGeneratedAgenciesMax) {
+    return fail(2, fmt::format("--agencies must be 1 to {}", kGeneratedAgenciesMax));
   }
-  if (options.units < 1 || options.units > kMaxGeneratedUnits) {
-    return fail(2, fmt::format("--units must be 1 to {}", kMaxGeneratedUnits));
+  if (options.units < 1 || options.units > kGeneratedUnitsMax) {
+    return fail(2, fmt::format("--units must be 1 to {}", kGeneratedUnitsMax));
   }
-  if (options.plots < 0 || options.plots > kMaxGeneratedPlots) {
-    return fail(2, fmt::format("--plots must be 0 to {}", kMaxGeneratedPlots));
+  if (options.plots < 0 || options.plots > kGeneratedPlotsMax) {
+    return fail(2, fmt::format("--plots must be 0 to {}", kGeneratedPlotsMax));
   }
   if (!(options.duration_h >= 48 && options.duration_h <= 8760)) {
     return fail(2, "--duration-h must be 48 to 8760");

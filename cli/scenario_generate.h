@@ -19,9 +19,9 @@ struct GenerateOptions {
 };
 
 // Bounds on what generate_scenario() makes.
-inline constexpr int kMaxGeneratedAgencies = 1000;
-inline constexpr int kMaxGeneratedUnits = 10'000;
-inline constexpr int kMaxGeneratedPlots = 1000;
+inline constexpr int kGeneratedAgenciesMax = 1000;
+inline constexpr int kGeneratedUnitsMax = 10'000;
+inline constexpr int kGeneratedPlotsMax = 1000;
 
 // The scenario's TOML text; options must be within the bounds above
 // (agencies and units at least 1, plots at least 0, duration 48-8760 h).

@@ -73,7 +73,7 @@ TEST(ScenarioGenerate, OptionsOutOfBoundsAreExitTwo) {
   options.agencies = 0;
   EXPECT_EQ(generate_command(options, "/nonexistent/x.toml"), 2);
   options.agencies = 3;
-  options.units = kMaxGeneratedUnits + 1;
+  options.units = kGeneratedUnitsMax + 1;
   EXPECT_EQ(generate_command(options, "/nonexistent/x.toml"), 2);
   options.units = 3;
   options.duration_h = 10;

@@ -45,7 +45,7 @@ std::string describe(const v1::JournalHeader& header) {
 std::string frame_journal_record(const v1::JournalRecord& record) {
   const std::string payload = record.SerializeAsString();
   // What read_journal() refuses as corrupted, no writer of ours may write.
-  TEARLINE_ASSERT(payload.size() <= kMaxJournalRecordBytes);
+  TEARLINE_ASSERT(payload.size() <= kJournalRecordBytesMax);
   std::string framed;
   framed.reserve(kFrameHeaderBytes + payload.size());
   put_u32(&framed, static_cast<uint32_t>(payload.size()));
@@ -88,9 +88,9 @@ JournalContents read_journal(const std::string& path, const v1::JournalHeader& e
       break;
     }
     const uint32_t length = get_u32(bytes, at);
-    if (length > kMaxJournalRecordBytes) {
+    if (length > kJournalRecordBytesMax) {
       throw corrupted(
-          at, fmt::format("a record of {} bytes (at most {})", length, kMaxJournalRecordBytes));
+          at, fmt::format("a record of {} bytes (at most {})", length, kJournalRecordBytesMax));
     }
     if (left < kFrameHeaderBytes + length) {
       contents.torn_tail = true;

@@ -10,7 +10,7 @@
 // Reading is strict about everything but the end: a record cut short by a
 // crash mid-write, or whose checksum fails with nothing after it (a torn last
 // write), ends the journal; the same damage followed by more bytes, a record
-// longer than kMaxJournalRecordBytes, a payload that does not parse or a
+// longer than kJournalRecordBytesMax, a payload that does not parse or a
 // header of another node is corruption, refused with the file and the byte
 // offset (recovering past it would drop what the node accepted).
 #pragma once
@@ -30,7 +30,7 @@ inline constexpr std::string_view kJournalMagic = "TLJRNL\r\n";
 // JournalHeader.format of this layout and these records.
 inline constexpr uint32_t kJournalFormat = 1;
 // The largest record: a control request and its framing.
-inline constexpr uint32_t kMaxJournalRecordBytes = kMaxControlRequestBytes + 4096;
+inline constexpr uint32_t kJournalRecordBytesMax = kControlRequestBytesMax + 4096;
 
 class JournalError : public std::runtime_error {
  public:

@@ -26,8 +26,8 @@ JournalReplica::JournalReplica(std::string path) : path_(std::move(path)) {
 JournalReplica::~JournalReplica() { ::close(fd_); }
 
 bool JournalReplica::write(uint64_t offset, std::string_view bytes, std::string* error) {
-  if (bytes.size() > kMaxJournalChunkBytes) {
-    *error = fmt::format("a chunk of {} bytes (at most {})", bytes.size(), kMaxJournalChunkBytes);
+  if (bytes.size() > kJournalChunkBytesMax) {
+    *error = fmt::format("a chunk of {} bytes (at most {})", bytes.size(), kJournalChunkBytesMax);
     return false;
   }
   if (offset != 0 && offset != durable_bytes_) {

@@ -12,7 +12,7 @@ namespace tearline {
 
 // The most journal bytes one chunk carries: a chunk travels in one data
 // frame, whose size the receiving socket bounds.
-inline constexpr size_t kMaxJournalChunkBytes = 48 * 1024;
+inline constexpr size_t kJournalChunkBytesMax = 48 * 1024;
 
 class JournalReplica {
  public:

@@ -41,7 +41,7 @@ TEST_F(JournalReplicaTest, AStreamedJournalIsCopiedByteForByte) {
     for (int i = 0; i < 20'000; ++i) out << "record " << i << '\n';  // Several chunks.
   }
   const uint64_t size = fs::file_size(original);
-  ASSERT_GT(size, 2 * kMaxJournalChunkBytes);
+  ASSERT_GT(size, 2 * kJournalChunkBytesMax);
   JournalStream stream(original.string(), "broker", "broker.b");
   JournalReplica copy((dir_ / "broker.b.journal").string());
   std::string error;
@@ -50,7 +50,7 @@ TEST_F(JournalReplicaTest, AStreamedJournalIsCopiedByteForByte) {
     for (const v1::Replication& message : stream.next_chunks(upto)) {
       ASSERT_TRUE(message.has_chunk());
       EXPECT_EQ(message.chunk().from_member(), "broker");
-      EXPECT_LE(message.chunk().data().size(), kMaxJournalChunkBytes);
+      EXPECT_LE(message.chunk().data().size(), kJournalChunkBytesMax);
       ASSERT_TRUE(copy.write(message.chunk().offset(), message.chunk().data(), &error)) << error;
     }
     EXPECT_EQ(copy.durable_bytes(), upto);
@@ -86,7 +86,7 @@ TEST_F(JournalReplicaTest, ACopyStartsAnewAtOffsetZeroAndRefusesGaps) {
   ASSERT_TRUE(copy.write(0, "new", &error)) << error;
   ASSERT_TRUE(copy.write(3, "er", &error)) << error;
   EXPECT_FALSE(copy.write(9, "x", &error));
-  EXPECT_FALSE(copy.write(5, std::string(kMaxJournalChunkBytes + 1, 'x'), &error));
+  EXPECT_FALSE(copy.write(5, std::string(kJournalChunkBytesMax + 1, 'x'), &error));
   EXPECT_EQ(copy.durable_bytes(), 5u);
   EXPECT_EQ(contents_of(path), "newer");
 }

@@ -32,7 +32,7 @@ std::vector<v1::Replication> JournalStream::next_chunks(uint64_t written_bytes) 
   std::vector<v1::Replication> chunks;
   while (sent_bytes_ < written_bytes) {
     const size_t size =
-        static_cast<size_t>(std::min<uint64_t>(written_bytes - sent_bytes_, kMaxJournalChunkBytes));
+        static_cast<size_t>(std::min<uint64_t>(written_bytes - sent_bytes_, kJournalChunkBytesMax));
     std::string bytes(size, '\0');
     size_t done = 0;
     while (done < size) {

@@ -167,7 +167,7 @@ TEST_F(JournalTest, ARecordLongerThanTheLimitIsRefused) {
   write_two_commits();
   std::string bytes = read_bytes(path_);
   // The header record's length field, right after the magic.
-  const uint32_t huge = kMaxJournalRecordBytes + 1;
+  const uint32_t huge = kJournalRecordBytesMax + 1;
   for (int i = 0; i < 4; ++i) {
     bytes[kJournalMagic.size() + i] = static_cast<char>((huge >> (8 * i)) & 0xff);
   }

@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "node/control_check.h"
-#include "node/fault_commands.h"
 #include "fuzz/fuzz_node.h"
 #include "fuzz/quiet_protobuf.h"
+#include "node/control_check.h"
+#include "node/fault_commands.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tearline;
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::FuzzNode node(data[0]);
   const std::string issuer = data[1] % 2 ? "launcher" : "operator";
   v1::ControlRequest request;
-  if (size - 2 > kMaxControlRequestBytes ||
+  if (size - 2 > kControlRequestBytesMax ||
       !request.ParseFromArray(data + 2, static_cast<int>(size - 2))) {
     return 0;
   }

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<std::string> names = node.scenario().node_names();
   const std::string& from = names[(data[1] & 0x7f) % names.size()];
   v1::Frame frame;
-  if (from == node.name() || size - 2 > kMaxDataFrameBytes ||
+  if (from == node.name() || size - 2 > kDataFrameBytesMax ||
       !frame.ParseFromArray(data + 2, static_cast<int>(size - 2))) {
     node.core().reject_frame(from, {"rejected:unreadable", ""});
     return 0;

@@ -127,10 +127,10 @@ ProcessHost::~ProcessHost() {
 }
 
 std::string ProcessHost::stderr_tail(const std::string& node) const {
-  constexpr size_t kMaxBytes = 400;
+  constexpr size_t kTailBytesMax = 400;
   std::ifstream in(options_.mode_dir / (node + ".stderr"));
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (text.size() > kMaxBytes) text = "..." + text.substr(text.size() - kMaxBytes);
+  if (text.size() > kTailBytesMax) text = "..." + text.substr(text.size() - kTailBytesMax);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }

@@ -40,6 +40,11 @@
 
 namespace tearline {
 
+// The most workers a department may have, in a scenario file and in a queue
+// fault command alike, so that a typo cannot make a node allocate without
+// bound.
+inline constexpr uint32_t kWorkersMax = 10'000;
+
 struct QueueConfig {
   enum class Priority { kFifo, kRelevance };
 

@@ -94,14 +94,14 @@ std::string describe_command(const v1::ControlRequest& request) {
 namespace {
 
 bool hours_ok(double hours) {
-  return std::isfinite(hours) && hours >= 0 && hours <= kMaxFaultHours;
+  return std::isfinite(hours) && hours >= 0 && hours <= kFaultHoursMax;
 }
 bool probability_ok(double p) { return std::isfinite(p) && p >= 0 && p <= 1; }
 
 std::string link_values_error(const v1::SetLink& link) {
-  if (link.peer().empty() || link.peer().size() > kMaxIdBytes) return "link needs a peer name";
+  if (link.peer().empty() || link.peer().size() > kIdBytesMax) return "link needs a peer name";
   for (const double hours : {link.delay_h(), link.jitter_h(), link.reorder_window_h()}) {
-    if (!hours_ok(hours)) return fmt::format("link hours must be finite, 0 to {}", kMaxFaultHours);
+    if (!hours_ok(hours)) return fmt::format("link hours must be finite, 0 to {}", kFaultHoursMax);
   }
   for (const double p :
        {link.loss_probability(), link.duplicate_probability(), link.reorder_probability()}) {
@@ -115,12 +115,12 @@ std::string link_values_error(const v1::SetLink& link) {
 }
 
 std::string queue_values_error(const v1::SetQueue& queue) {
-  if (queue.name().size() > kMaxIdBytes) return "queue name too long";
-  if (queue.workers() > kMaxQueueWorkers) {
-    return fmt::format("queue workers must be at most {}", kMaxQueueWorkers);
+  if (queue.name().size() > kIdBytesMax) return "queue name too long";
+  if (queue.workers() > kWorkersMax) {
+    return fmt::format("queue workers must be at most {}", kWorkersMax);
   }
   if (!hours_ok(queue.service_h())) {
-    return fmt::format("queue service_h must be finite, 0 to {}", kMaxFaultHours);
+    return fmt::format("queue service_h must be finite, 0 to {}", kFaultHoursMax);
   }
   return "";
 }
@@ -134,7 +134,7 @@ std::string fault_values_error(const v1::ControlRequest& request) {
     case v1::ControlRequest::kQueue:
       return queue_values_error(request.queue());
     case v1::ControlRequest::kPartition:
-      if (static_cast<uint32_t>(request.partition().peers_size()) > kMaxPartitionPeers) {
+      if (static_cast<uint32_t>(request.partition().peers_size()) > kPartitionPeersMax) {
         return "too many peers in one partition";
       }
       return "";

@@ -19,12 +19,11 @@ bool is_fault_command(const v1::ControlRequest& request);
 std::string describe_command(const v1::ControlRequest& request);
 
 // Why a fault command's values cannot be used, or "" if they can: every
-// hour finite and at most kMaxFaultHours, every probability in [0, 1],
+// hour finite and at most kFaultHoursMax, every probability in [0, 1],
 // counts and names within bounds (proto/PROTOCOL.md, "Limits").
 std::string fault_values_error(const v1::ControlRequest& request);
-inline constexpr double kMaxFaultHours = 24.0 * 365;
-inline constexpr uint32_t kMaxQueueWorkers = 10'000;
-inline constexpr uint32_t kMaxPartitionPeers = 10'000;
+inline constexpr double kFaultHoursMax = 24.0 * 365;
+inline constexpr uint32_t kPartitionPeersMax = 10'000;
 
 LinkFault link_fault_from(const v1::SetLink& change);
 

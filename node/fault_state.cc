@@ -73,7 +73,7 @@ void FaultState::trace_fault(const v1::ControlRequest& request, const std::strin
   event.kind = "fault";
   event.t_h = at_h;
   event.fault = description;
-  event.by = request.issued_by().substr(0, kMaxIdBytes);
+  event.by = request.issued_by().substr(0, kIdBytesMax);
   event.issuer = issuer;
   trace_(std::move(event));
 }

@@ -51,7 +51,7 @@ void Receiver::reject_frame(const std::string& from, const FrameRejection& rejec
   event.kind = "rejected";
   event.t_h = now_h;
   event.peer = from;
-  event.claimed = rejection.claimed.substr(0, kMaxIdBytes);
+  event.claimed = rejection.claimed.substr(0, kIdBytesMax);
   event.reason = rejection.reason;
   trace_(std::move(event));
 }

@@ -14,7 +14,7 @@ namespace tearline {
 namespace {
 
 // The loop wakes at least this often, so a node never waits unboundedly.
-constexpr auto kMaxPollTimeout = std::chrono::milliseconds(100);
+constexpr auto kPollTimeoutMax = std::chrono::milliseconds(100);
 // While frames wait in an outbox, it is retried this often.
 constexpr auto kOutboxRetry = std::chrono::milliseconds(1);
 
@@ -170,7 +170,7 @@ void NodeProcess::handle_data() {
   if (!known_nodes_.contains(from) || from == options_.name) {
     // The ZAP handler admits no such sender: a bug, or a key set changed
     // under a running node. Traced as every dropped frame is.
-    core_.reject_frame(from.substr(0, kMaxIdBytes), {"rejected:not-a-peer", ""});
+    core_.reject_frame(from.substr(0, kIdBytesMax), {"rejected:not-a-peer", ""});
     return;
   }
   v1::Frame frame;
@@ -213,7 +213,7 @@ void NodeProcess::step(std::chrono::milliseconds max_wait) {
 
 int NodeProcess::run() {
   log_->info("{} up ({} mode, seed {})", options_.name, options_.mode, options_.seed);
-  while (!stopped()) step(kMaxPollTimeout);
+  while (!stopped()) step(kPollTimeoutMax);
   log_->info("stopped at {:.1f} h; {} trace events; peak RSS {} KiB", core_.reached_h(),
              core_.events_written(), peak_resident_kib());
   return 0;

@@ -137,10 +137,10 @@ TEST_F(NodeProcessTest, SocketsHaveTheirLimits) {
                       run_.public_keys, run_.endpoints(), testing::quiet_log());
   EXPECT_EQ(sockets.control().get(zmq::sockopt::linger), kControlLingerMs);
   EXPECT_EQ(sockets.control().get(zmq::sockopt::maxmsgsize),
-            static_cast<int64_t>(kMaxControlRequestBytes));
+            static_cast<int64_t>(kControlRequestBytesMax));
   EXPECT_EQ(sockets.data().get(zmq::sockopt::linger), 0);
   EXPECT_EQ(sockets.data().get(zmq::sockopt::rcvhwm), kHighWaterMarkMsgs);
-  EXPECT_EQ(sockets.data().get(zmq::sockopt::maxmsgsize), static_cast<int64_t>(kMaxDataFrameBytes));
+  EXPECT_EQ(sockets.data().get(zmq::sockopt::maxmsgsize), static_cast<int64_t>(kDataFrameBytesMax));
   zmq::socket_t push = sockets.connect_push("agency.aa", "agency.aa");
   EXPECT_EQ(push.get(zmq::sockopt::sndhwm), kHighWaterMarkMsgs);
   EXPECT_EQ(push.get(zmq::sockopt::linger), 0);

@@ -49,12 +49,12 @@ NodeSockets::NodeSockets(const Scenario& scenario, const std::string& node,
       data_(context_, zmq::socket_type::pull) {
   make_curve_server(control_, key_, kControlDomain);
   control_.set(zmq::sockopt::linger, kControlLingerMs);
-  control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxControlRequestBytes));
+  control_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kControlRequestBytesMax));
   control_.bind(endpoints_.of(member).control);
   make_curve_server(data_, key_, kDataDomain);
   data_.set(zmq::sockopt::linger, 0);
   data_.set(zmq::sockopt::rcvhwm, kHighWaterMarkMsgs);
-  data_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxDataFrameBytes));
+  data_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kDataFrameBytesMax));
   data_.bind(endpoints_.of(member).data);
 }
 

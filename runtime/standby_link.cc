@@ -72,7 +72,7 @@ StandbyLink::Received StandbyLink::receive(const zmq::message_t& message, bool s
   }
   if (!replication.has_chunk()) return {};
   const v1::JournalChunk& chunk = replication.chunk();
-  const std::string claimed = chunk.from_member().substr(0, kMaxIdBytes);
+  const std::string claimed = chunk.from_member().substr(0, kIdBytesMax);
   if (started || chunk.from_member() != other_member_) {
     // Two active members would be a split brain: the launcher starts one.
     return {false, FrameRejection{started ? "rejected:journal-chunk-to-active-member"

@@ -18,9 +18,8 @@
 
 namespace tearline::scenario_reading {
 
-// Limits on what a scenario may ask of a department, so a typo cannot make a
-// node allocate without bound.
-inline constexpr int64_t kWorkersMax = 10'000;
+// A department's capacity at most, so a typo cannot make a node allocate
+// without bound (its workers: kWorkersMax, model/department.h).
 inline constexpr int64_t kCapacityMsgsMax = 10'000'000;
 
 // model_readers.cc: the models of docs/MODEL.md, each from its table.

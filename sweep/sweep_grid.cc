@@ -57,8 +57,8 @@ std::optional<std::vector<std::string>> range_values(const std::string& spec,
       throw SweepError(
           fmt::format("--set {}: a range A..B needs integers A <= B (or A..B:STEP)", spec));
     }
-    if (static_cast<uint64_t>(*b - *a) >= kMaxValues) {
-      throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+    if (static_cast<uint64_t>(*b - *a) >= kValuesMax) {
+      throw SweepError(fmt::format("--set {}: more than {} values", spec, kValuesMax));
     }
     for (int64_t value = *a; value <= *b; ++value) values.push_back(std::to_string(value));
     return values;
@@ -72,8 +72,8 @@ std::optional<std::vector<std::string>> range_values(const std::string& spec,
   }
   // Counted in steps, so that 0.5..0.9:0.1 ends at 0.9 despite rounding.
   const double steps = std::floor((*b - *a) / *by + 1e-9);
-  if (steps + 1 > static_cast<double>(kMaxValues)) {
-    throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+  if (steps + 1 > static_cast<double>(kValuesMax)) {
+    throw SweepError(fmt::format("--set {}: more than {} values", spec, kValuesMax));
   }
   for (int i = 0; i <= static_cast<int>(steps); ++i) {
     values.push_back(fmt::format("{}", *a + i * *by));
@@ -208,8 +208,8 @@ Parameter parse_set(const std::string& spec) {
       parameter.values.push_back(value);
     }
   }
-  if (parameter.values.size() > kMaxValues) {
-    throw SweepError(fmt::format("--set {}: more than {} values", spec, kMaxValues));
+  if (parameter.values.size() > kValuesMax) {
+    throw SweepError(fmt::format("--set {}: more than {} values", spec, kValuesMax));
   }
   return parameter;
 }
@@ -219,8 +219,8 @@ std::vector<uint64_t> parse_seeds(const std::string& spec) {
   std::set<uint64_t> seen;
   const auto add = [&](uint64_t seed) {
     if (seen.insert(seed).second) seeds.push_back(seed);
-    if (seeds.size() > kMaxSeeds) {
-      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kMaxSeeds));
+    if (seeds.size() > kSeedsMax) {
+      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kSeedsMax));
     }
   };
   for (const std::string& part : split(spec, ',')) {
@@ -230,8 +230,8 @@ std::vector<uint64_t> parse_seeds(const std::string& spec) {
     if (!from || !to || *from < 0 || *from > *to) {
       throw SweepError(fmt::format("--seeds {}: \"{}\" is not a seed or a range A-B", spec, part));
     }
-    if (static_cast<uint64_t>(*to - *from) >= kMaxSeeds) {
-      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kMaxSeeds));
+    if (static_cast<uint64_t>(*to - *from) >= kSeedsMax) {
+      throw SweepError(fmt::format("--seeds {}: more than {} seeds", spec, kSeedsMax));
     }
     for (int64_t seed = *from; seed <= *to; ++seed) add(static_cast<uint64_t>(seed));
   }
@@ -241,8 +241,8 @@ std::vector<uint64_t> parse_seeds(const std::string& spec) {
 std::vector<std::vector<std::string>> grid_points(const std::vector<Parameter>& parameters) {
   std::vector<std::vector<std::string>> points = {{}};
   for (const Parameter& parameter : parameters) {
-    if (points.size() * parameter.values.size() > kMaxPoints) {
-      throw SweepError(fmt::format("the grid has more than {} points", kMaxPoints));
+    if (points.size() * parameter.values.size() > kPointsMax) {
+      throw SweepError(fmt::format("the grid has more than {} points", kPointsMax));
     }
     std::vector<std::vector<std::string>> next;
     for (const std::vector<std::string>& point : points) {

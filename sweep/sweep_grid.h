@@ -24,9 +24,9 @@ struct Parameter {
 };
 
 // The most values one parameter may take, and points a grid may have.
-inline constexpr size_t kMaxValues = 1000;
-inline constexpr size_t kMaxPoints = 100'000;
-inline constexpr size_t kMaxSeeds = 10'000;
+inline constexpr size_t kValuesMax = 1000;
+inline constexpr size_t kPointsMax = 100'000;
+inline constexpr size_t kSeedsMax = 10'000;
 
 // "PATH=V1,V2,...", "PATH=A..B" (integers A to B) or "PATH=A..B:STEP"
 // (numbers from A to B by STEP, B included when reached). Throws SweepError.
@@ -37,7 +37,7 @@ Parameter parse_set(const std::string& spec);
 std::vector<uint64_t> parse_seeds(const std::string& spec);
 
 // Every combination of the parameters' values, the first parameter's
-// changing slowest. Throws SweepError beyond kMaxPoints.
+// changing slowest. Throws SweepError beyond kPointsMax.
 std::vector<std::vector<std::string>> grid_points(const std::vector<Parameter>& parameters);
 
 // The scenario `toml_text` (from `source`, for errors) with each parameter

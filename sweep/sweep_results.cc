@@ -63,7 +63,7 @@ std::vector<v1::SweepRow> rows_of_run(const std::vector<Parameter>& parameters, 
                                       const std::vector<std::string>& modes) {
   const auto row_for = [&](const std::string& mode) {
     v1::SweepRow row;
-    row.set_point(static_cast<uint32_t>(run.point));  // At most kMaxPoints.
+    row.set_point(static_cast<uint32_t>(run.point));  // At most kPointsMax.
     for (size_t i = 0; i < parameters.size(); ++i) {
       (*row.mutable_parameters())[parameters[i].path] = run.values.at(i);
     }

@@ -15,12 +15,12 @@ Problem impostor(const std::string& claimed) {
 
 Problem check_id(const std::string& id, const char* what, bool required) {
   if (required && id.empty()) return reject(std::string(what) + "-missing");
-  if (id.size() > kMaxIdBytes) return reject(std::string(what) + "-too-long");
+  if (id.size() > kIdBytesMax) return reject(std::string(what) + "-too-long");
   return std::nullopt;
 }
 
 Problem check_text(const std::string& text, const char* what) {
-  if (text.size() > kMaxTextBytes) return reject(std::string(what) + "-too-long");
+  if (text.size() > kTextBytesMax) return reject(std::string(what) + "-too-long");
   return std::nullopt;
 }
 
@@ -106,7 +106,7 @@ Problem check_poll(const v1::PollRequest& poll, double arrival_h, const std::str
 }  // namespace
 
 bool hour_in_range(double hour, const Scenario& scenario) {
-  return std::isfinite(hour) && hour >= 0 && hour <= scenario.duration_h + kMaxHoursBeyondEnd;
+  return std::isfinite(hour) && hour >= 0 && hour <= scenario.duration_h + kBeyondEndHoursMax;
 }
 
 std::optional<FrameRejection> check_frame(const v1::Frame& frame, const std::string& from,

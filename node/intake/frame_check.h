@@ -16,16 +16,16 @@ namespace tearline {
 
 // The largest serialised data frame a node reads (ZMQ_MAXMSGSIZE of its
 // data socket); a report is well under 2 KiB.
-inline constexpr size_t kMaxDataFrameBytes = 64 * 1024;
+inline constexpr size_t kDataFrameBytesMax = 64 * 1024;
 // The largest control request (a grant names at most every node once).
-inline constexpr size_t kMaxControlRequestBytes = 1024 * 1024;
+inline constexpr size_t kControlRequestBytesMax = 1024 * 1024;
 // Ids (message, report, trace), node names, handoffs and source identities.
-inline constexpr size_t kMaxIdBytes = 128;
+inline constexpr size_t kIdBytesMax = 128;
 // Free text of a report: subject, area, site, method, source value.
-inline constexpr size_t kMaxTextBytes = 256;
+inline constexpr size_t kTextBytesMax = 256;
 // Hours may lie this far beyond the scenario's end (a frame sent near the
 // end arrives after it); nothing later can matter to the run.
-inline constexpr double kMaxHoursBeyondEnd = 24.0 * 365;
+inline constexpr double kBeyondEndHoursMax = 24.0 * 365;
 
 struct FrameRejection {
   std::string reason;   // "rejected:<what>", for the trace.
@@ -37,7 +37,7 @@ struct FrameRejection {
 std::optional<FrameRejection> check_frame(const v1::Frame& frame, const std::string& from,
                                           const Scenario& scenario);
 
-// True if `hour` is finite and within [0, scenario end + kMaxHoursBeyondEnd].
+// True if `hour` is finite and within [0, scenario end + kBeyondEndHoursMax].
 bool hour_in_range(double hour, const Scenario& scenario);
 
 }  // namespace tearline
