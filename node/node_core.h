@@ -1,7 +1,7 @@
 // A node without its process: the role, its links, its inbox and its fault
 // state, advanced only by grants of scenario time (sync/DESIGN.md). The
-// multi-process runtime (node_runtime.cc) wraps it in sockets; the
-// in-process run (launcher/in_process_run.cc) drives several in one process.
+// node process (runtime/node_process.h) wraps it in sockets; the in-process
+// run (launcher/in_process_host.h) drives several in one process.
 // Both feed it the same frames and grants, so both write the same trace.
 //
 // Within a grant the core handles its events one at a time in scenario-time

@@ -15,6 +15,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "base/invariant.h"
+
 namespace tearline {
 namespace {
 
@@ -117,6 +119,31 @@ bool needs_escape16(const char* at) {
 }
 #endif
 
+// Whether two words' bytes need an escape (two four-byte words as one word:
+// zero padding would count as control characters).
+bool either_needs_escape(uint64_t low, uint64_t high) {
+  return needs_escape(low) || needs_escape(high);
+}
+bool either_needs_escape(uint32_t low, uint32_t high) {
+  return needs_escape(low | uint64_t{high} << 32);
+}
+
+// [at, end), one to two Words long, as its first and last Word (overlapping):
+// copied if both are clean, else escaped byte by byte.
+template <typename Word>
+char* write_two_words(const char* at, const char* end, char* out) {
+  const size_t size = static_cast<size_t>(end - at);
+  TEARLINE_ASSERT(size >= sizeof(Word) && size <= 2 * sizeof(Word));
+  Word low;
+  Word high;
+  std::memcpy(&low, at, sizeof low);
+  std::memcpy(&high, end - sizeof high, sizeof high);
+  if (either_needs_escape(low, high)) return write_escaped_bytes(at, end, out);
+  std::memcpy(out, &low, sizeof low);
+  std::memcpy(out + size - sizeof high, &high, sizeof high);
+  return out + size;
+}
+
 // At most kEscapedBytesPerByteMax * text.size() bytes. Clean text, the rule,
 // is copied in blocks: checked sixteen (or eight, or four) bytes at a time,
 // the last, partial block of a text as the block that ends with the text,
@@ -139,26 +166,8 @@ char* write_escaped(std::string_view text, char* out) {
     std::memcpy(out + rest - 16, end - 16, 16);
     return out + rest;
   }
-  if (size >= 8) {
-    uint64_t low;
-    uint64_t high;
-    std::memcpy(&low, at, sizeof low);
-    std::memcpy(&high, end - sizeof high, sizeof high);
-    if (needs_escape(low) || needs_escape(high)) return write_escaped_bytes(at, end, out);
-    std::memcpy(out, &low, sizeof low);
-    std::memcpy(out + size - sizeof high, &high, sizeof high);
-    return out + size;
-  }
-  if (size >= 4) {
-    uint32_t low;
-    uint32_t high;
-    std::memcpy(&low, at, sizeof low);
-    std::memcpy(&high, end - sizeof high, sizeof high);
-    if (needs_escape(low | uint64_t{high} << 32)) return write_escaped_bytes(at, end, out);
-    std::memcpy(out, &low, sizeof low);
-    std::memcpy(out + size - sizeof high, &high, sizeof high);
-    return out + size;
-  }
+  if (size >= 8) return write_two_words<uint64_t>(at, end, out);
+  if (size >= 4) return write_two_words<uint32_t>(at, end, out);
   return write_escaped_bytes(at, end, out);
 }
 

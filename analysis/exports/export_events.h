@@ -55,6 +55,26 @@ uint64_t fnv1a(std::string_view text);
 // Whether an event of `kind` ends a message's stay in a queue.
 bool ends_queue_stay(std::string_view kind);
 
+// An event's text fields as the exporters annotate a step with them, in one
+// order: put(name, value) for each that is not empty. The Perfetto JSON
+// export leaves out node and peer (its tracks name them already).
+enum class WithNodeAndPeer { kNo, kYes };
+template <typename Put>
+void for_each_annotation(const report::Event& event, WithNodeAndPeer with, Put put) {
+  const auto one = [&put](const char* name, const std::string& value) {
+    if (!value.empty()) put(name, value);
+  };
+  one("msg", event.msg);
+  one("trace", event.trace);
+  if (with == WithNodeAndPeer::kYes) one("node", event.node);
+  one("handoff", event.handoff);
+  if (with == WithNodeAndPeer::kYes) one("peer", event.peer);
+  one("reason", event.reason);
+  one("parent", event.parent);
+  one("fault", event.fault);
+  one("by", event.by);
+}
+
 // "A->B" for a link handoff: true, with *from = A and *to = B.
 bool split_link(const std::string& handoff, std::string* from, std::string* to);
 

@@ -30,7 +30,9 @@ namespace {
 using nlohmann::json;
 using report::Event;
 using trace_exports::ends_queue_stay;
+using trace_exports::for_each_annotation;
 using trace_exports::ModeStream;
+using trace_exports::WithNodeAndPeer;
 
 constexpr double kUsPerScenarioHour = 1000.0;
 constexpr double kFlowSliceUs = 1.0;  // The tiny slice a flow end is bound to.
@@ -283,16 +285,8 @@ class ModeWriter {
     instant["s"] = "t";
     instant["cat"] = "step";
     json args = json::object();
-    const auto put = [&args](const char* key, const std::string& value) {
-      if (!value.empty()) args[key] = value;
-    };
-    put("msg", event.msg);
-    put("trace", event.trace);
-    put("handoff", event.handoff);
-    put("reason", event.reason);
-    put("parent", event.parent);
-    put("fault", event.fault);
-    put("by", event.by);
+    for_each_annotation(event, WithNodeAndPeer::kNo,
+                        [&args](const char* key, const std::string& value) { args[key] = value; });
     instant["args"] = std::move(args);
     return instant;
   }

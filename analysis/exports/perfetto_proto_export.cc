@@ -30,7 +30,9 @@ namespace {
 namespace pp = perfetto::protos;
 using report::Event;
 using trace_exports::ends_queue_stay;
+using trace_exports::for_each_annotation;
 using trace_exports::ModeStream;
+using trace_exports::WithNodeAndPeer;
 
 constexpr uint32_t kSequenceId = 1;
 constexpr double kNsPerHour = 3600.0 * 1e9;
@@ -220,21 +222,12 @@ class ModeTracks {
   }
 
   void annotate(pp::TrackEvent* track_event, pp::TracePacket* packet, const Event& event) {
-    const auto put = [&](const char* name, const std::string& value) {
-      if (value.empty()) return;
-      auto* annotation = track_event->add_debug_annotations();
-      annotation->set_name_iid(out_->annotation_name(name, packet));
-      annotation->set_string_value(value);
-    };
-    put("msg", event.msg);
-    put("trace", event.trace);
-    put("node", event.node);
-    put("handoff", event.handoff);
-    put("peer", event.peer);
-    put("reason", event.reason);
-    put("parent", event.parent);
-    put("fault", event.fault);
-    put("by", event.by);
+    for_each_annotation(event, WithNodeAndPeer::kYes,
+                        [&](const char* name, const std::string& value) {
+                          auto* annotation = track_event->add_debug_annotations();
+                          annotation->set_name_iid(out_->annotation_name(name, packet));
+                          annotation->set_string_value(value);
+                        });
     auto* hour = track_event->add_debug_annotations();
     hour->set_name_iid(out_->annotation_name("t_h", packet));
     hour->set_double_value(event.t_h);
