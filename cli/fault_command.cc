@@ -8,12 +8,12 @@
 #include <zmq.hpp>
 
 #include "base/clock.h"
-#include "node/fault_commands.h"
-#include "trace/trace.h"
-#include "launcher/fault_log.h"
 #include "cli/live_run.h"
+#include "launcher/fault_log.h"
+#include "node/fault_commands.h"
 #include "security/curve.h"
 #include "security/keys.h"
+#include "trace/trace.h"
 
 namespace tearline {
 namespace {
@@ -125,7 +125,7 @@ int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const Faul
   if (!reply) return fail(1, "the launcher did not answer within 3 s");
   if (!reply->ok()) return fail(1, "the launcher refused: " + reply->error());
   fmt::print("{}: will be started again at scenario hour {:.1f} once it has died\n", node.name,
-             reply->status().now_h() + options.restart_after_h);
+             reply->restart_at_h());
   return 0;
 }
 

@@ -85,9 +85,14 @@ void TimeAuthority::tell_peers(const std::string& node, bool up, double at_h) {
   for (size_t i = 0; i < names_.size(); ++i) {
     if (names_[i] == node) continue;
     nodes_[i].peer_changes.push_back(state);
-    // A peer back up is resent to at once (LinkLayer::peer_up): until the
-    // node reports again, its send bound is no later than that hour.
-    if (up) nodes_[i].next_send_h = std::min(nodes_[i].next_send_h, at_h);
+    // A peer back up is resent to at once (LinkLayer::peer_up), in the
+    // node's next window, which starts where it reached (NodeCore::run_window):
+    // until the node reports again, its send bound is no later than that.
+    // (Bound to at_h alone, a node that had gone past at_h would hold every
+    // other to an hour it can no longer send at, and the run would stall.)
+    if (up) {
+      nodes_[i].next_send_h = std::min(nodes_[i].next_send_h, std::max(at_h, nodes_[i].reached_h));
+    }
   }
 }
 
@@ -100,8 +105,21 @@ void TimeAuthority::started(const std::string& node, double begin_h, uint32_t in
   if (incarnation > 1) tell_peers(node, true, begin_h);
 }
 
-void TimeAuthority::will_start(const std::string& node, double begin_h) {
-  nodes_[index_of(node)].wakes_at_h = begin_h;
+double TimeAuthority::will_start(const std::string& node, double begin_h) {
+  const size_t index = index_of(node);
+  const double start_h = std::max(begin_h, earliest_start_h(index));
+  nodes_[index].wakes_at_h = start_h;
+  return start_h;
+}
+
+double TimeAuthority::earliest_start_h(size_t from) const {
+  double earliest_h = 0;
+  for (size_t to = 0; to < nodes_.size(); ++to) {
+    const Status status = nodes_[to].status;
+    if (to == from || (status != Status::kRunning && status != Status::kHeld)) continue;
+    earliest_h = std::max(earliest_h, nodes_[to].granted_h - lookahead_h_[from][to]);
+  }
+  return earliest_h;
 }
 
 void TimeAuthority::died(const std::string& node, double at_h) {

@@ -44,9 +44,13 @@ class TimeAuthority {
   // Node `node` runs from begin_h as `incarnation` (1, then one more per
   // restart). Its first grant tells it every peer's state.
   void started(const std::string& node, double begin_h, uint32_t incarnation);
-  // Node `node` will be started at begin_h (a restart): until then it can
-  // send nothing, and from then on anything.
-  void will_start(const std::string& node, double begin_h);
+  // Node `node` will be started at begin_h (a restart), or later: at the
+  // hour returned, from which what it sends reaches no running or held peer
+  // in its past (before the hour that peer has been granted). Until then it
+  // can send nothing, and from then on anything. Later than begin_h only
+  // for a restart asked for live, or after a death from outside, while
+  // others ran ahead; a scheduled one finds every node at its hour.
+  double will_start(const std::string& node, double begin_h);
   // Node `node` died at at_h: it gets no more grants, its peers learn it is
   // down from at_h, and frames sent to it are no longer expected.
   void died(const std::string& node, double at_h);
@@ -113,6 +117,7 @@ class TimeAuthority {
   std::vector<double> earliest_output_h() const;
   void tell_peers(const std::string& node, bool up, double at_h);
   size_t index_of(const std::string& node) const;
+  double earliest_start_h(size_t node) const;
 
   std::vector<std::string> names_;
   std::vector<NodeState> nodes_;

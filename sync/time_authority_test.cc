@@ -125,6 +125,46 @@ TEST(TimeAuthority, ANodeWithNothingToDoIsNotWokenUntilTheCap) {
   EXPECT_TRUE(grants.contains("c"));
 }
 
+TEST(TimeAuthority, ANodeRestartedBeforeItsPeersHourDoesNotStallThem) {
+  // The live case: c dies; its restart, asked for meanwhile, is due at 5,
+  // and a and b were granted up to 6 (5 + 1) before c started again. A
+  // peer learns that c is up in its next window, from 6: it may resend to
+  // c from 6, not 5, so the run goes on.
+  TimeAuthority authority(
+      {"a", "b", "c"}, [](auto&, auto&) { return 1.0; }, 20);
+  for (const char* node : {"a", "b", "c"}) authority.started(node, 0, 1);
+  auto grants = authority.next_round(20);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  authority.died("c", 1);
+  EXPECT_DOUBLE_EQ(authority.will_start("c", 5), 5);
+  grants = authority.next_round(20);
+  EXPECT_DOUBLE_EQ(grants["a"].until_h(), 6);
+  authority.report("a", report_of(grants["a"], std::nullopt));
+  authority.report("b", report_of(grants["b"], std::nullopt));
+  authority.started("c", 5, 2);
+  for (int round = 0; round < 100 && !authority.all_reached(20); ++round) {
+    grants = authority.next_round(20);
+    ASSERT_FALSE(grants.empty()) << "stuck at " << authority.floor_h() << " h";
+    for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  }
+  EXPECT_TRUE(authority.all_reached(20));
+}
+
+TEST(TimeAuthority, ARestartIsNeverEarlierThanItsFramesCouldReachAPeersPast) {
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(50);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  authority.died("b", 1);
+  // Nothing bounds a and c any more: they run to the cap.
+  grants = authority.next_round(50);
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  EXPECT_DOUBLE_EQ(authority.granted_h("c"), 50);
+  // b's frames reach a and c after 1 h at the earliest: asked to start at
+  // 10, b starts at 49, no earlier.
+  EXPECT_DOUBLE_EQ(authority.will_start("b", 10), 49);
+  EXPECT_DOUBLE_EQ(authority.will_start("b", 60), 60);
+}
+
 TEST(TimeAuthority, RefusesAZeroLookahead) {
   EXPECT_THROW(TimeAuthority(
                    {"a", "b"}, [](auto&, auto&) { return 0.0; }, 10),

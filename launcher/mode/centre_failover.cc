@@ -104,15 +104,14 @@ void CentreFailover::on_active_death(const std::string& member, double at_h) {
   lives_[node_].died_at_h = at_h;
   active_.clear();
   if (!passive_.empty() && passive_whole_ && host_.running(passive_)) {
-    failover_at_h_ = at_h + scenario_.broker.failover_after_h;
+    failover_at_h_ = authority_.will_start(node_, at_h + scenario_.broker.failover_after_h);
     whole_ = {member, passive_};
-    authority_.will_start(node_, *failover_at_h_);
     if (!options_.quiet) {
       fmt::print(stderr, "\n{}: {} died at {:.2f} h; {} takes over at {:.2f} h\n", options_.mode,
                  member, at_h, passive_, *failover_at_h_);
     }
   } else if (const std::optional<double> restart_h = lives_[member].restart_at_h) {
-    authority_.will_start(node_, *restart_h);
+    lives_[member].restart_at_h = authority_.will_start(node_, *restart_h);
   }
 }
 
@@ -175,10 +174,11 @@ void CentreFailover::schedule_restart(const std::string& member, double at_h) {
   if (!life.restart_at_h) life.restart_at_h = at_h;
 }
 
-void CentreFailover::restart_on_request(const std::string& member, double at_h) {
+double CentreFailover::restart_on_request(const std::string& member, double at_h) {
   TEARLINE_ASSERT(has(member));
-  lives_[member].restart_at_h = at_h;
-  if (active_.empty() && !failover_at_h_) authority_.will_start(node_, at_h);
+  lives_[member].restart_at_h =
+      active_.empty() && !failover_at_h_ ? authority_.will_start(node_, at_h) : at_h;
+  return *lives_[member].restart_at_h;
 }
 
 std::optional<double> CentreFailover::next_h() const {

@@ -73,8 +73,9 @@ class CentreFailover {
   void act_on(const ScheduledAction& action);
   // A member's process ended.
   void note_exit(const NodeExit& exit);
-  // `member` restarts at at_h, as the operator asked (`tearline fault`).
-  void restart_on_request(const std::string& member, double at_h);
+  // `member` restarts at at_h, as the operator asked (`tearline fault`), or
+  // later (TimeAuthority::will_start): returns the hour.
+  double restart_on_request(const std::string& member, double at_h);
   // The next hour the failover or a member's restart is due.
   std::optional<double> next_h() const;
   // Carries out the failover and member restarts due by at_h.

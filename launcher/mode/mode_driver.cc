@@ -91,7 +91,10 @@ void ModeRun::note_exits() {
     trace_launcher_event(std::move(stopped));
     if (stopping_ && exit.clean) continue;
     judge_death(name, exit, caused, at_h);
-    if (options_.restart_delay_h && !life.restart_at_h) {
+    if (life.restart_at_h) {
+      // Asked for while it ran (`tearline fault restart`): now it can wake.
+      schedule_restart(name, *life.restart_at_h);
+    } else if (options_.restart_delay_h) {
       schedule_restart(name, at_h + *options_.restart_delay_h);
     }
   }
@@ -101,8 +104,9 @@ void ModeRun::schedule_restart(const std::string& node, double at_h) {
   // A restart at or after the end would start a node that does nothing,
   // and one during the final stop could not happen at all.
   if (stopping_ || at_h >= scenario_.duration_h) return;
-  lives_.at(node).restart_at_h = at_h;
-  authority_.will_start(node, at_h);
+  NodeLife& life = lives_.at(node);
+  // A restart asked for while it ran may be due before it died.
+  life.restart_at_h = authority_.will_start(node, std::max(at_h, life.died_at_h.value_or(0)));
 }
 
 void ModeRun::judge_death(const std::string& name, const NodeExit& exit, bool caused, double at_h) {
@@ -217,14 +221,19 @@ v1::ControlReply ModeRun::answer(const v1::LauncherRequest& request) {
                                 now_h + request.restart().after_h(), scenario_.duration_h));
   } else {
     reply.set_ok(true);
-    const double restart_h = now_h + request.restart().after_h();
+    double restart_h = now_h + request.restart().after_h();
     if (is_member(request.node())) {
-      failover_->restart_on_request(request.node(), restart_h);
-    } else {
+      restart_h = failover_->restart_on_request(request.node(), restart_h);
+    } else if (host_->running(request.node())) {
+      // Its death will wake it (note_exits): the authority forgets a wake
+      // hour of a running node when it dies.
       lives_.at(request.node()).restart_at_h = restart_h;
-      authority_.will_start(request.node(), restart_h);
+    } else {
+      schedule_restart(request.node(), restart_h);
+      restart_h = lives_.at(request.node()).restart_at_h.value_or(restart_h);
     }
     reply.mutable_status()->set_now_h(now_h);
+    reply.set_restart_at_h(restart_h);
   }
   return reply;
 }

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +17,7 @@
 
 #include "base/clock.h"
 #include "launcher/mode/death_notes.h"
+#include "node/link_layer.h"
 #include "scenario/scenario.h"
 
 namespace tearline {
@@ -31,6 +33,7 @@ struct Started {
   double begin_h;
   uint32_t incarnation;
   std::optional<double> died_at_h;
+  std::map<std::string, double> granted_until_h;  // Every node's, then.
 };
 
 // What the fake host was asked to do; it outlives the host, which the run
@@ -50,9 +53,9 @@ class FakeHost final : public NodeHost {
       : clock_(clock), log_(log), die_after_h_(std::move(die_after_h)) {}
 
   bool start(const std::string& node, const v1::Start& start, std::string*) override {
-    log_.starts.push_back(
-        {node, start.begin_h(), start.incarnation(),
-         start.has_died_at_h() ? std::optional(start.died_at_h()) : std::nullopt});
+    log_.starts.push_back({node, start.begin_h(), start.incarnation(),
+                           start.has_died_at_h() ? std::optional(start.died_at_h()) : std::nullopt,
+                           log_.granted_until_h});
     running_.insert(node);
     return true;
   }
@@ -78,7 +81,7 @@ class FakeHost final : public NodeHost {
       report.set_round(grant.round());
       report.set_reached_h(grant.until_h());
       // It may send at once, so the next grant is no longer than a transit.
-      report.set_next_send_h(grant.until_h());
+      if (sends_at_once) report.set_next_send_h(grant.until_h());
       report.set_next_event_h(grant.until_h() + 1);
     }
     return reports;
@@ -106,9 +109,16 @@ class FakeHost final : public NodeHost {
   }
   void idle(std::chrono::milliseconds timeout) override {
     ++log_.idles;
+    if (while_idle) while_idle(*this);  // As a live request would come.
     clock_.wait(timeout);
   }
   void publish(bool, const nlohmann::json&) override {}
+
+  void kill_from_outside(const std::string& node) { end(node, "signal:KILL", false); }
+  std::function<void(FakeHost&)> while_idle;
+  // False: nodes never have anything to send, so nothing holds them back
+  // but the fault schedule, restarts and the end.
+  bool sends_at_once = true;
 
  private:
   void end(const std::string& node, const std::string& reason, bool clean) {
@@ -145,17 +155,23 @@ class ModeDriverTest : public ::testing::Test {
   // Runs bilateral mode on a fake host on the fake clock; what the host saw
   // goes to log_.
   ModeOutcome run(const Scenario& scenario, double ms_per_scenario_hour = 0,
-                  const std::map<std::string, double>& die_after_h = {}) {
+                  const std::map<std::string, double>& die_after_h = {},
+                  const std::function<void(ModeRun&, FakeHost&)>& while_idle = {}) {
     ModeRunOptions options;
     options.mode = "bilateral";
     options.mode_dir = dir_;
     options.quiet = true;
     options.ms_per_scenario_hour = ms_per_scenario_hour;
     options.interrupted = [] { return false; };
-    ModeRun run(scenario, options, clock_,
-                [&](ModeRun&) { return std::make_unique<FakeHost>(clock_, log_, die_after_h); });
+    ModeRun run(scenario, options, clock_, [&](ModeRun& driver) {
+      auto host = std::make_unique<FakeHost>(clock_, log_, die_after_h);
+      if (while_idle) {
+        host->while_idle = [&driver, while_idle](FakeHost& h) { while_idle(driver, h); };
+      }
+      return host;
+    });
     ModeOutcome outcome = run.run();
-    for (const std::string& node : {"unit.north", "agency.aa"}) {
+    for (const char* node : {"unit.north", "agency.aa"}) {
       if (const NodeLife* life = run.life_of(node)) lives_[node] = *life;
     }
     return outcome;
@@ -235,6 +251,46 @@ TEST_F(ModeDriverTest, ADeathFromOutsideFailsTheRunOnce) {
   // Dead from the end of its last grant, which it never reported.
   EXPECT_EQ(life.died_at_h, log_.granted_until_h["agency.aa"]);
   EXPECT_GT(*life.died_at_h, 30);
+}
+
+TEST_F(ModeDriverTest, ARestartAskedForLiveStartsWhereNoPeerIsPastItsFramesAndTheRunGoesOn) {
+  // unit.north is killed from outside (as `tearline fault crash` does: its
+  // trace says so); once its death is seen, the operator asks for it to be
+  // restarted shortly after "now", while the pacer waits. Others may have
+  // been granted past that hour by then.
+  const Scenario small = scenario();
+  const fs::path north_trace = dir_ / "unit.north.trace.jsonl";
+  std::optional<v1::ControlReply> reply;
+  const auto while_idle = [&](ModeRun& run, FakeHost& host) {
+    if (!fs::exists(north_trace) && log_.granted_until_h["unit.north"] >= 20) {
+      host.sends_at_once = false;  // From now on only the restart holds the others back.
+      std::ofstream(north_trace) << R"({"kind":"fault","fault":"crash","node":"unit.north"})"
+                                 << "\n";
+      host.kill_from_outside("unit.north");
+    } else if (!reply && run.life_of("unit.north")->died_at_h) {
+      v1::LauncherRequest restart;
+      restart.set_node("unit.north");
+      restart.mutable_restart()->set_after_h(0);
+      reply = run.answer(restart);
+    }
+  };
+  const ModeOutcome outcome = run(small, 10, {}, while_idle);
+  EXPECT_TRUE(outcome.failures.empty()) << outcome.failures.front();
+  ASSERT_TRUE(reply);
+  ASSERT_TRUE(reply->ok()) << reply->error();
+  std::vector<Started> north;
+  for (const Started& start : log_.starts) {
+    if (start.node == "unit.north") north.push_back(start);
+  }
+  ASSERT_EQ(north.size(), 2u);
+  EXPECT_DOUBLE_EQ(north[1].begin_h, reply->restart_at_h());
+  EXPECT_GE(north[1].begin_h, reply->status().now_h());
+  // What it sends from then on reaches nobody in their past.
+  for (const auto& [node, granted_h] : north[1].granted_until_h) {
+    if (node == "unit.north") continue;
+    EXPECT_LE(granted_h, north[1].begin_h + least_transit_h(small, "unit.north", node)) << node;
+  }
+  EXPECT_DOUBLE_EQ(log_.granted_until_h["unit.north"], small.duration_h);
 }
 
 TEST(RestartNote, SaysWhenTheRestartIsOrWhyThereIsNone) {
