@@ -2,7 +2,9 @@
 // parameters (sweep/sweep_grid.h) times a set of seeds, each a `tearline
 // run` at --scale 0, some at a time, into one sweep folder; the results in
 // sweep.csv and sweep.json (sweep/sweep_results.h). An interrupted sweep
-// run again with the same command resumes where it stopped.
+// run again with the same command resumes where it stopped. The plan
+// (cli/sweep_plan.h) runs here (cli/sweep_local.h), one run at a time done
+// by cli/sweep_run.h.
 #pragma once
 
 #include <string>

@@ -25,7 +25,7 @@ SweepProgress::SweepProgress(size_t total, size_t done_before, bool show, const 
       clock_(clock),
       began_(clock.now()) {}
 
-void SweepProgress::update(size_t done, size_t running) {
+void SweepProgress::update(size_t done, const std::string& activity) {
   if (!show_) return;
   const double elapsed_s = std::chrono::duration<double>(clock_.now() - began_).count();
   const size_t done_now = done - done_before_;
@@ -36,12 +36,14 @@ void SweepProgress::update(size_t done, size_t running) {
         clock_text(elapsed_s / static_cast<double>(done_now) * static_cast<double>(total_ - done)) +
         " left";
   }
-  const std::string line = fmt::format("sweep: {}/{} runs done, {} running, {} elapsed{}", done,
-                                       total_, running, clock_text(elapsed_s), left);
+  const std::string line = fmt::format("sweep: {}/{} runs done, {}, {} elapsed{}", done, total_,
+                                       activity, clock_text(elapsed_s), left);
   if (tty_) {
     fmt::print(stderr, "\r{:<78}", line);
-  } else if (done * 10 / std::max<size_t>(1, total_) != last_tenth_ || done == total_) {
+  } else if (done * 10 / std::max<size_t>(1, total_) != last_tenth_ ||
+             (done == total_ && activity != last_activity_)) {
     last_tenth_ = done * 10 / std::max<size_t>(1, total_);
+    last_activity_ = activity;
     fmt::print(stderr, "{}\n", line);
   }
 }

@@ -1,10 +1,12 @@
-// `tearline sweep`'s progress line: runs done of all, running, elapsed and
+// `tearline sweep`'s progress line: runs done of all, what is under way, elapsed and
 // about how long is left (from this session's pace). On a terminal it
-// updates in place; otherwise a line every tenth of the runs.
+// updates in place; otherwise a line every tenth of the runs, and once all
+// are done, a line whenever what is under way changes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "base/clock.h"
 
@@ -14,7 +16,9 @@ class SweepProgress {
  public:
   // `done_before`: runs a previous session finished (not this one's pace).
   SweepProgress(size_t total, size_t done_before, bool show, const WallClock& clock);
-  void update(size_t done, size_t running);
+  // `activity`: what is under way, e.g. "2 running" (runs here) or
+  // "tasks: 1 running, 3 pending" (on Slurm).
+  void update(size_t done, const std::string& activity);
   void finish();
 
  private:
@@ -23,6 +27,7 @@ class SweepProgress {
   bool show_;
   bool tty_;
   size_t last_tenth_ = SIZE_MAX;
+  std::string last_activity_;  // Of the last line, once all runs are done.
   const WallClock& clock_;
   WallClock::Time began_;
 };
