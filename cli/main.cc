@@ -11,6 +11,7 @@
 #include "launcher/file_modes.h"
 #include "cli/run_command.h"
 #include "cli/scenario_generate.h"
+#include "cli/sweep_cli.h"
 #include "cli/sweep_command.h"
 #include "cli/trace_command.h"
 #include "analysis/explain/text_report.h"
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
   sweep_app->add_flag("--group-readable", sweep.group_readable,
                       "let the group read the sweep folder (folders 0750, files 0640); by "
                       "default only you can (0700, 0600)");
+  tearline::add_slurm_sweep_options(*sweep_app, sweep);
+  const std::unique_ptr<tearline::SweepJobsCli> sweep_jobs = tearline::add_sweep_jobs(app);
 
   tearline::GenerateOptions generate;
   std::string generate_out;
@@ -267,6 +270,7 @@ int main(int argc, char** argv) {
 
   if (*run_app) return tearline::run_command(run);
   if (*sweep_app) return tearline::sweep_command(sweep);
+  if (const std::optional<int> code = tearline::run_sweep_job(*sweep_jobs)) return *code;
   if (*generate_app) return tearline::generate_command(generate, generate_out);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*compare_app) return tearline::compare_command(compare);

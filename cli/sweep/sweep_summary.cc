@@ -1,4 +1,4 @@
-#include "cli/sweep_summary.h"
+#include "cli/sweep/sweep_summary.h"
 
 #include <fmt/format.h>
 

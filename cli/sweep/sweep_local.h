@@ -1,10 +1,10 @@
 // `tearline sweep`'s local executor: the plan's runs without a result, at
-// most --jobs at a time as children of this process (cli/sweep_run.h),
+// most --jobs at a time as children of this process (cli/sweep/sweep_run.h),
 // with a progress line; Ctrl-C stops them (they run again on resume).
 #pragma once
 
-#include "cli/sweep_command.h"
-#include "cli/sweep_plan.h"
+#include "cli/sweep/sweep_options.h"
+#include "cli/sweep/sweep_plan.h"
 
 namespace tearline {
 

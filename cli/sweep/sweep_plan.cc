@@ -1,4 +1,4 @@
-#include "cli/sweep_plan.h"
+#include "cli/sweep/sweep_plan.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,7 +8,6 @@
 
 #include "base/clock.h"
 #include "base/whole_file.h"
-#include "cli/run_command.h"
 #include "launcher/file_modes.h"
 #include "scenario/scenario.h"
 
@@ -57,12 +56,11 @@ std::vector<sweep::RunSpec> runs_of(const std::vector<std::vector<std::string>>&
 
 }  // namespace
 
-PlanOrExit make_plan(const SweepOptions& options) {
+PlanOrExit make_plan(const SweepOptions& options, const std::string& scenario_path) {
   const auto fail = [](int code, const std::string& message) {
     fmt::print(stderr, "tearline sweep: {}\n", message);
     return PlanOrExit{std::nullopt, code};
   };
-  const std::string scenario_path = resolve_scenario_path(options.scenario);
   Scenario scenario;
   try {
     scenario = load_scenario(scenario_path);

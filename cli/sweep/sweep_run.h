@@ -1,5 +1,5 @@
-// One run of a sweep, done the same wherever it runs (cli/sweep_local.h on
-// this machine, a Slurm task of cli/sweep_jobs.h elsewhere): `tearline run`
+// One run of a sweep, done the same wherever it runs (cli/sweep/sweep_local.h on
+// this machine, a Slurm task of cli/sweep/sweep_jobs.h elsewhere): `tearline run`
 // of its point and seed as a child, its output in <run>.log, its exit code
 // in <run>/sweep-exit once it has ended. A run folder without sweep-exit did
 // not finish and is run again. And the results of a sweep's finished runs.
@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "cli/sweep_command.h"
-#include "cli/sweep_plan.h"
+#include "cli/sweep/sweep_options.h"
+#include "cli/sweep/sweep_plan.h"
 #include "tearline/v1/sweep_results.pb.h"
 
 namespace tearline {

@@ -1,4 +1,4 @@
-#include "cli/sweep_progress.h"
+#include "cli/sweep/sweep_progress.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "cli/sweep_run.h"
+#include "cli/sweep/sweep_run.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -17,7 +17,7 @@
 #include "analysis/report/report.h"
 #include "analysis/report/report_json.h"
 #include "base/whole_file.h"
-#include "cli/sweep_summary.h"
+#include "cli/sweep/sweep_summary.h"
 
 extern char** environ;
 

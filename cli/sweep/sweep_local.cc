@@ -1,4 +1,4 @@
-#include "cli/sweep_local.h"
+#include "cli/sweep/sweep_local.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -8,8 +8,8 @@
 #include <map>
 
 #include "base/clock.h"
-#include "cli/sweep_progress.h"
-#include "cli/sweep_run.h"
+#include "cli/sweep/sweep_progress.h"
+#include "cli/sweep/sweep_run.h"
 
 namespace tearline {
 
