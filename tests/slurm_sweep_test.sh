@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `tearline sweep --slurm` on a single-node Slurm cluster of its own
+# `tearline sweep --slurm` without sbatch on PATH says so (exit 2); and on
+# a single-node Slurm cluster of its own
 # (scripts/slurm-cluster, port 16917, all its state in a temporary folder,
 # stopped and removed on every exit): the small scenario, 2 values of a
 # partner's trust x 2 seeds, coordinated, 2 runs a task, through Slurm and
@@ -8,17 +9,26 @@
 # interrupted (SIGINT) once its jobs are queued exits 130 with its jobs
 # cancelled, and the same command with --detach submits only the runs
 # without a result, prints the job ids and exits 0; run again, it waits for
-# those jobs and ends with the same CSV. Prints both sweeps' wall times.
+# those jobs and ends with the same CSV; a task cancelled from outside is
+# named, exit 1. Prints both sweeps' wall times.
 # Exit 77 (skipped), with the reason, without root or without Slurm.
 # Usage: slurm_sweep_test.sh TEARLINE_BINARY
 set -euo pipefail
 
 if [[ $# -ne 1 || $1 == --help ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   [[ $# -eq 1 ]] && exit 0 || exit 2
 fi
-tearline=$1
+tearline=$(realpath "$1")
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
+# Without sbatch on PATH, root or not: a clear error, exit 2, nothing made.
+status=0
+said=$(cd "$source_dir" && PATH=/nonexistent "$tearline" sweep small --slurm --out /nonexistent/sweep 2>&1) ||
+  status=$?
+if [[ $status -ne 2 || $said != *"no Slurm here: scripts/setup --with-slurm"* ]]; then
+  echo "FAILED: without sbatch: exit $status, '$said'" >&2
+  exit 1
+fi
 if [[ $(id -u) -ne 0 ]]; then
   echo "SKIPPED: needs root (slurmd starts job steps as their user)"
   exit 77
@@ -103,6 +113,23 @@ submitted=$(tr ' ' '\n' <"$work/cut/slurm/s1/batches" | grep -c .)
 timeout 120 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --out "$work/cut" 2>"$work/wait.err" >/dev/null
 grep -q "queued; waiting" "$work/wait.err" || fail "the resumed sweep did not wait for the queued jobs"
 cmp "$work/local/sweep.csv" "$work/cut/sweep.csv" || fail "sweep.csv after Ctrl-C and resume differs"
+
+# A task cancelled from outside is a failed task, named; exit 1.
+timeout 120 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --max-running 1 --out "$work/failed" \
+  2>"$work/failed.err" &
+sweep_pid=$!
+for _ in $(seq 100); do
+  [[ -s $work/failed/slurm/s0/jobs ]] && break
+  sleep 0.1
+done
+read -r array collector <"$work/failed/slurm/s0/jobs"
+scancel "${array}_1"
+status=0
+wait "$sweep_pid" || status=$?
+sweep_pid=
+[[ $status -eq 1 ]] || fail "a sweep with a cancelled task exited $status, not 1"
+grep -q "task 1 of Slurm job $array failed" "$work/failed.err" ||
+  fail "the cancelled task was not named: $(cat "$work/failed.err")"
 
 printf 'slurm sweep: 4 runs in %.2f s through Slurm, %.2f s here (ratio %.1f), the same sweep.csv; test %.1f s\n' \
   "$slurm_s" "$local_s" "$(echo "$slurm_s / $local_s" | bc -l)" "$(echo "$(now) - $began" | bc)"

@@ -166,16 +166,18 @@ int wait_for(const SweepPlan& plan, const SweepOptions& options, const Submissio
     }
     size_t running = 0;
     size_t pending = 0;
-    std::string collector = jobs.empty() ? "all jobs ended" : "collector waiting";
+    bool collecting = false;
     for (const slurm::QueuedJob& job : jobs) {
       if (job.job_id == submission.collector_id) {
-        if (job.state != "PENDING") collector = "collecting";
+        collecting = job.state != "PENDING";
       } else {
         ++(job.state == "PENDING" ? pending : running);
       }
     }
     progress.update(runs_finished(plan),
-                    fmt::format("tasks: {} running, {} pending, {}", running, pending, collector));
+                    jobs.empty() ? std::string("jobs ended")
+                    : collecting ? std::string("collecting results")
+                                 : fmt::format("tasks: {} running, {} pending", running, pending));
     if (jobs.empty()) break;
     if (!interrupted()) pause_between_polls();
     if (interrupted()) {
