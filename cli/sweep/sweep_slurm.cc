@@ -129,7 +129,7 @@ Submission submit(const SweepPlan& plan, const SweepOptions& options,
 
 // Sleeps kPollIntervalMs, or less when a signal comes.
 void pause_between_polls() {
-  const timespec interval{0, kPollIntervalMs * 1'000'000};
+  const timespec interval{kPollIntervalMs / 1000, kPollIntervalMs % 1000 * 1'000'000};
   nanosleep(&interval, nullptr);
 }
 
