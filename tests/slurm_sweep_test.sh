@@ -65,6 +65,26 @@ SLURM_CLUSTER_PORT=16917 timeout 60 "$source_dir/scripts/slurm-cluster" start "$
 eval "$("$source_dir/scripts/slurm-cluster" env "$cluster")"
 cd "$source_dir"
 
+# start_queued NAME: a sweep into $work/NAME, one task at a time, in the
+# background (its stderr in $work/NAME.err) until its jobs are recorded:
+# sets sweep_pid, array and collector. end_queued: waits for it, sets status.
+start_queued() {
+  timeout 120 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --max-running 1 --out "$work/$1" \
+    2>"$work/$1.err" &
+  sweep_pid=$!
+  for _ in $(seq 100); do
+    [[ -s $work/$1/slurm/s0/jobs ]] && break
+    sleep 0.1
+  done
+  [[ -s $work/$1/slurm/s0/jobs ]] || fail "$1: no jobs recorded after 10 s"
+  read -r array collector <"$work/$1/slurm/s0/jobs"
+}
+end_queued() {
+  status=0
+  wait "$sweep_pid" || status=$?
+  sweep_pid=
+}
+
 plan=(small --set 'agency[0].partner[0].trust=0.3,0.9' --seeds 1-2 --mode coordinated)
 slurm=(--slurm --runs-per-task 2)
 
@@ -85,21 +105,11 @@ timeout 60 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --out "$work/slurm" >/de
 cmp "$work/local/sweep.csv" "$work/slurm/sweep.csv" || fail "sweep.csv changed on resume"
 
 # Ctrl-C once the jobs are queued: exit 130, the jobs cancelled.
-timeout 120 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --max-running 1 --out "$work/cut" \
-  2>"$work/cut.err" &
-sweep_pid=$!
-for _ in $(seq 100); do
-  [[ -s $work/cut/slurm/s0/jobs ]] && break
-  sleep 0.1
-done
-[[ -s $work/cut/slurm/s0/jobs ]] || fail "no jobs recorded after 10 s"
+start_queued cut
 kill -INT "$sweep_pid"
-status=0
-wait "$sweep_pid" || status=$?
-sweep_pid=
+end_queued
 [[ $status -eq 130 ]] || fail "an interrupted sweep exited $status, not 130: $(cat "$work/cut.err")"
 grep -q "cancelled Slurm jobs" "$work/cut.err" || fail "the interrupted sweep did not say it cancelled"
-read -r array collector <"$work/cut/slurm/s0/jobs"
 if squeue --noheader --user=0 --format=%F | grep -qx -e "$array" -e "$collector"; then
   fail "jobs $array, $collector still queued after Ctrl-C"
 fi
@@ -115,18 +125,9 @@ grep -q "queued; waiting" "$work/wait.err" || fail "the resumed sweep did not wa
 cmp "$work/local/sweep.csv" "$work/cut/sweep.csv" || fail "sweep.csv after Ctrl-C and resume differs"
 
 # A task cancelled from outside is a failed task, named; exit 1.
-timeout 120 "$tearline" sweep "${plan[@]}" "${slurm[@]}" --max-running 1 --out "$work/failed" \
-  2>"$work/failed.err" &
-sweep_pid=$!
-for _ in $(seq 100); do
-  [[ -s $work/failed/slurm/s0/jobs ]] && break
-  sleep 0.1
-done
-read -r array collector <"$work/failed/slurm/s0/jobs"
+start_queued failed
 scancel "${array}_1"
-status=0
-wait "$sweep_pid" || status=$?
-sweep_pid=
+end_queued
 [[ $status -eq 1 ]] || fail "a sweep with a cancelled task exited $status, not 1"
 grep -q "task 1 of Slurm job $array failed" "$work/failed.err" ||
   fail "the cancelled task was not named: $(cat "$work/failed.err")"
