@@ -14,7 +14,7 @@
 
 #include "base/whole_file.h"
 #include "launcher/process_host_timing.h"
-#include "launcher/slurm_steps.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "scenario/endpoints.h"
 #include "security/curve.h"
 
@@ -256,7 +256,11 @@ std::vector<NodeExit> ProcessHost::collect_exits() {
   std::vector<NodeExit> exits;
   for (const std::string& name : supervisor_.reap()) {
     ChildExit exit = *supervisor_.exit_of(name);
-    if (!endpoints_.of(name).slurm_step.empty()) exit = task_exit_of_srun(exit);
+    if (!endpoints_.of(name).slurm_step.empty() && exit.signal == 0) {
+      if (const int task_signal = task_signal_of_srun_exit(exit.exit_code)) {
+        exit = {.exit_code = -1, .signal = task_signal};
+      }
+    }
     exits.push_back({name, exit.describe(), exit.clean()});
   }
   // The same order whichever exited first.

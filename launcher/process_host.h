@@ -109,7 +109,7 @@ class ProcessHost final : public NodeHost {
                       const std::map<std::string, uint64_t>& awaiting, std::set<std::string>* told);
   std::vector<std::string> running_nodes() const;
   // Signals those of `processes` that run as Slurm steps through Slurm
-  // (launcher/slurm_steps.h: srun passes SIGSTOP on to nobody).
+  // (launcher/slurm/slurm_steps.h: srun passes SIGSTOP on to nobody).
   void signal_steps(const std::vector<std::string>& processes, int signal);
   bool runs_as_steps() const;
 

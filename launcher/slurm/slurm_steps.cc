@@ -1,4 +1,4 @@
-#include "launcher/slurm_steps.h"
+#include "launcher/slurm/slurm_steps.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,13 +56,10 @@ std::optional<std::string> command_output(const std::vector<std::string>& argv,
   return output;
 }
 
-ChildExit task_exit_of_srun(const ChildExit& srun_exit) {
+int task_signal_of_srun_exit(int srun_exit_code) {
   constexpr int kSignalBase = 128;
-  if (srun_exit.signal != 0 || srun_exit.exit_code <= kSignalBase ||
-      srun_exit.exit_code >= kSignalBase + NSIG) {
-    return srun_exit;
-  }
-  return {.exit_code = -1, .signal = srun_exit.exit_code - kSignalBase};
+  const bool by_signal = srun_exit_code > kSignalBase && srun_exit_code < kSignalBase + NSIG;
+  return by_signal ? srun_exit_code - kSignalBase : 0;
 }
 
 std::string slurm_step_name(int launcher_pid, const std::string& process) {

@@ -1,4 +1,4 @@
-#include "launcher/slurm_allocation.h"
+#include "launcher/slurm/slurm_allocation.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <regex>
 #include <sstream>
 
-#include "launcher/slurm_steps.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "scenario/endpoints.h"
 
 namespace tearline {

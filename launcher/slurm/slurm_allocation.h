@@ -1,7 +1,7 @@
 // `tearline run --slurm`: a run inside a Slurm allocation (salloc, sbatch).
 // The allocation's hosts are read from Slurm, the run's processes spread
 // over them, and the result written as a hosts file (scenario/endpoints.h)
-// whose wrappers start each process as a job step (launcher/slurm_steps.h);
+// whose wrappers start each process as a job step (launcher/slurm/slurm_steps.h);
 // the run then goes exactly as with `--hosts`.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The hosts file `tearline run --slurm` writes, read back as `--hosts` reads
 // it, and how a step's end is read from its srun's; no Slurm needed.
-#include "launcher/slurm_allocation.h"
+#include "launcher/slurm/slurm_allocation.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <fstream>
 #include <set>
 
-#include "launcher/slurm_steps.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "scenario/endpoints.h"
 
 namespace tearline {
@@ -86,9 +86,10 @@ TEST(SlurmPorts, ReadsARangeAndRefusesABadOne) {
 }
 
 TEST(SlurmSteps, ReadsATasksSignalFromItsSrunsExit) {
-  EXPECT_EQ(task_exit_of_srun({.exit_code = 137, .signal = 0}).describe(), "signal:KILL");
-  EXPECT_EQ(task_exit_of_srun({.exit_code = 1, .signal = 0}).describe(), "exit:1");
-  EXPECT_EQ(task_exit_of_srun({.exit_code = -1, .signal = SIGKILL}).describe(), "signal:KILL");
+  EXPECT_EQ(task_signal_of_srun_exit(128 + SIGKILL), SIGKILL);
+  EXPECT_EQ(task_signal_of_srun_exit(1), 0);
+  EXPECT_EQ(task_signal_of_srun_exit(128), 0);
+  EXPECT_EQ(task_signal_of_srun_exit(255), 0);
 }
 
 }  // namespace

@@ -11,13 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "launcher/supervisor.h"
-
 namespace tearline {
 
-// How the task of a step that srun ran ended: srun exits 128+N when its
-// task was ended by signal N.
-ChildExit task_exit_of_srun(const ChildExit& srun_exit);
+// The signal that ended the task of a step, read from its srun's exit code
+// (srun exits 128+N when its task was ended by signal N); 0 if none did.
+int task_signal_of_srun_exit(int srun_exit_code);
 
 // Runs `argv` (argv[0] looked up in PATH), stdin /dev/null, stderr
 // inherited; its stdout (at most `output_bytes_max`), or nullopt when it
