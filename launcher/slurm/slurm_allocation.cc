@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
 
+#include "base/invariant.h"
 #include "launcher/slurm/slurm_steps.h"
 #include "scenario/endpoints.h"
 
@@ -96,7 +98,8 @@ SlurmAllocation read_slurm_allocation() {
         "SLURM_JOB_NODELIST are not set");
   }
   if (allocation.job_id.size() > kJobIdCharsMax ||
-      !std::all_of(allocation.job_id.begin(), allocation.job_id.end(), ::isdigit)) {
+      !std::all_of(allocation.job_id.begin(), allocation.job_id.end(),
+                   [](unsigned char c) { return std::isdigit(c) != 0; })) {
     throw SlurmError("SLURM_JOB_ID \"" + allocation.job_id + "\" is not a job id");
   }
   const std::optional<std::string> names =
@@ -147,11 +150,12 @@ std::string slurm_hosts_file(const SlurmAllocation& allocation,
   file.insert("launcher", toml::table{{"control", picker.endpoint(allocation.launcher.address)}});
   toml::table nodes;
   const size_t host_count = allocation.hosts.size();
-  size_t centre_host = 0;
+  TEARLINE_ASSERT(host_count > 0);
+  const auto centre_at = std::find(processes.begin(), processes.end(), centre);
+  const size_t centre_host = static_cast<size_t>(centre_at - processes.begin()) % host_count;
   for (size_t i = 0; i < processes.size(); ++i) {
     const std::string& process = processes[i];
     size_t host_index = i % host_count;
-    if (process == centre) centre_host = host_index;
     // The standby exists so that the centre survives its host.
     if (process == standby && host_index == centre_host) host_index = (host_index + 1) % host_count;
     const SlurmHost& host = allocation.hosts[host_index];
