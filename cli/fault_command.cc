@@ -10,7 +10,7 @@
 #include "base/clock.h"
 #include "cli/live_run.h"
 #include "launcher/fault_log.h"
-#include "launcher/slurm_steps.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "node/fault_commands.h"
 #include "security/curve.h"
 #include "security/keys.h"

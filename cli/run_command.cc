@@ -23,7 +23,7 @@
 #include "launcher/mode/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/resource_limits.h"
-#include "launcher/slurm_allocation.h"
+#include "launcher/slurm/slurm_allocation.h"
 #include "launcher/supervisor.h"
 #include "security/keys.h"
 #include "analysis/explain/text_report.h"

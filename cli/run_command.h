@@ -32,7 +32,7 @@ struct RunOptions {
   std::string hosts_file;
   // Inside a Slurm allocation: the nodes as job steps over its hosts, with
   // tcp:// endpoints on ports from `slurm_ports` ("FIRST-LAST"), through a
-  // hosts file written into the run folder (launcher/slurm_allocation.h).
+  // hosts file written into the run folder (launcher/slurm/slurm_allocation.h).
   bool slurm = false;
   std::string slurm_ports = "7100-7999";
   // Serve the live view (live_server.h) on this port of 127.0.0.1; 0: any

@@ -35,7 +35,7 @@ struct NodeEndpoints {
   // ip netns exec NS, or ssh HOST; empty: started directly.
   std::vector<std::string> wrapper;
   // Set when the wrapper starts it as a Slurm job step (`tearline run
-  // --slurm`): signals go to the step's task (launcher/slurm_steps.h), not
+  // --slurm`): signals go to the step's task (launcher/slurm/slurm_steps.h), not
   // to the wrapper's srun.
   std::string slurm_job;
   std::string slurm_step;
