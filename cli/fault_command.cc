@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "cli/live_run.h"
 #include "launcher/fault_log.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "node/fault_commands.h"
 #include "security/curve.h"
 #include "security/keys.h"
@@ -105,6 +106,15 @@ int send_signal(const LiveRun& run, const LiveNode& node, const FaultOptions& op
   if (!hour || !hour->ok()) return fail(1, "the launcher did not say the run's scenario hour");
   record_signal_fault(run.mode_dir, run.mode, node.name, signal, options.issued_by,
                       hour->status().now_h(), system_clock());
+  if (!node.slurm_step.empty()) {  // Its pid is its srun's, which passes SIGSTOP on to nobody.
+    if (const std::string error = signal_slurm_steps(node.slurm_job, {node.slurm_step}, signal);
+        !error.empty()) {
+      return fail(1, fmt::format("cannot signal {}: {}", node.name, error));
+    }
+    fmt::print("{}: SIG{} sent to Slurm step {} of job {}\n", node.name, sigabbrev_np(signal),
+               node.slurm_step, node.slurm_job);
+    return 0;
+  }
   if (kill(node.pid, signal) != 0) {
     return fail(
         1, fmt::format("cannot signal {} (pid {}): {}", node.name, node.pid, std::strerror(errno)));

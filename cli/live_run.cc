@@ -43,7 +43,8 @@ std::optional<LiveRun> read_mode(const fs::path& mode_dir) {
     if (!node.is_object()) return std::nullopt;
     run.nodes.push_back({node.value("name", ""), node.value("role", ""), node.value("pid", -1),
                          node.value("control", ""), node.value("public_key", ""),
-                         node.value("hosted_by", "")});
+                         node.value("hosted_by", ""), node.value("slurm_job", ""),
+                         node.value("slurm_step", "")});
   }
   return run;
 }

@@ -22,6 +22,10 @@ struct LiveNode {
   // A centre after a failover: the member process that hosts it now, where
   // its commands go (docs/DURABILITY.md, "Hot standby"); empty: itself.
   std::string hosted_by;
+  // Set when it runs as a Slurm step (launcher/slurm/slurm_steps.h): signals go
+  // through Slurm, since `pid` is its srun's.
+  std::string slurm_job;
+  std::string slurm_step;
 };
 
 struct LiveRun {

@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
                       "hosts file: each node's tcp:// (or ipc://) endpoints and how to start it "
                       "(e.g. in a network namespace, or over ssh); see README.md, \"Across "
                       "hosts\" (default: ipc:// on this machine)");
+  run_app->add_flag("--slurm", run.slurm,
+                    "inside a Slurm allocation (salloc, sbatch): every node a job step on the "
+                    "allocation's hosts, tcp:// endpoints (README \"A run on Slurm\")");
+  run_app->add_option("--slurm-ports", run.slurm_ports,
+                      "with --slurm: the ports to give out, FIRST-LAST (default 7100-7999)");
   run_app
       ->add_option("--live", run.live_port,
                    "serve a page showing the run as it goes on http://127.0.0.1:PORT/ (default "

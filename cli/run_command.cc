@@ -23,6 +23,7 @@
 #include "launcher/mode/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/resource_limits.h"
+#include "launcher/slurm/slurm_allocation.h"
 #include "launcher/supervisor.h"
 #include "security/keys.h"
 #include "analysis/explain/text_report.h"
@@ -54,6 +55,25 @@ bool write_html_report(const fs::path& run_dir, const v1::RunReport& report) {
     fmt::print(stderr, "tearline run: warning: no {}: {}\n", path.string(), error.what());
   }
   return false;
+}
+
+// The hosts file of a run in `allocation`, written privately into the run
+// folder; its path. Throws SlurmError, or std::runtime_error if it cannot
+// be written.
+std::string write_slurm_hosts_file(const fs::path& run_dir, const Scenario& scenario,
+                                   const SlurmAllocation& allocation, PortRange ports,
+                                   bool group_readable) {
+  const fs::path path = fs::absolute(run_dir / "hosts.toml");
+  const std::string text =
+      slurm_hosts_file(allocation, scenario.process_names(), scenario.broker.name,
+                       scenario.broker.standby, ports, static_cast<int>(getpid()));
+  if (const std::string error = write_whole_file(path, text); !error.empty()) {
+    throw std::runtime_error(error);
+  }
+  if (const std::error_code error = make_private(path, group_readable)) {
+    throw fs::filesystem_error("cannot restrict who reads it", path, error);
+  }
+  return path.string();
 }
 
 }  // namespace
@@ -90,6 +110,21 @@ int run_command(const RunOptions& options) {
   } catch (const ScenarioError& error) {
     fmt::print(stderr, "tearline run: {}\n", error.what());
     return 2;
+  }
+  std::optional<SlurmAllocation> allocation;
+  PortRange ports;
+  if (options.slurm) {
+    if (!options.hosts_file.empty() || options.in_process) {
+      fmt::print(stderr, "tearline run: --slurm places the nodes: no --hosts, no --in-process\n");
+      return 2;
+    }
+    try {
+      ports = parse_port_range(options.slurm_ports);
+      allocation = read_slurm_allocation();
+    } catch (const SlurmError& error) {
+      fmt::print(stderr, "tearline run: {}\n", error.what());
+      return 2;
+    }
   }
   if (!options.hosts_file.empty()) {
     try {
@@ -129,6 +164,7 @@ int run_command(const RunOptions& options) {
     }
     fmt::print(stderr, "tearline run: live view at {}\n", live->url());
   }
+  std::string hosts_file = options.hosts_file.empty() ? "" : fs::absolute(options.hosts_file);
   // Before anything is created: the nodes inherit it.
   create_private_files(options.group_readable);
   try {
@@ -151,6 +187,13 @@ int run_command(const RunOptions& options) {
                                " (scenario hours)\n" + describe_schedule(chaos));
       if (!error.empty()) throw std::runtime_error(error);
     }
+    if (allocation) {
+      hosts_file =
+          write_slurm_hosts_file(run_dir, scenario, *allocation, ports, options.group_readable);
+    }
+  } catch (const SlurmError& error) {
+    fmt::print(stderr, "tearline run: {}\n", error.what());
+    return 2;
   } catch (const std::exception& error) {
     fmt::print(stderr, "tearline run: cannot use {} as the run directory: {}\n", run_dir.string(),
                error.what());
@@ -191,7 +234,7 @@ int run_command(const RunOptions& options) {
     mode_options.ms_per_scenario_hour = ms_per_h;
     mode_options.mode_dir = run_dir / mode;
     mode_options.keys_dir = keys_dir;
-    mode_options.hosts_file = options.hosts_file.empty() ? "" : fs::absolute(options.hosts_file);
+    mode_options.hosts_file = hosts_file;
     mode_options.quiet = options.quiet;
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;

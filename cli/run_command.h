@@ -30,6 +30,11 @@ struct RunOptions {
   // Every node's endpoints and how to start it (scenario/endpoints.h); empty:
   // ipc:// on this machine.
   std::string hosts_file;
+  // Inside a Slurm allocation: the nodes as job steps over its hosts, with
+  // tcp:// endpoints on ports from `slurm_ports` ("FIRST-LAST"), through a
+  // hosts file written into the run folder (launcher/slurm/slurm_allocation.h).
+  bool slurm = false;
+  std::string slurm_ports = "7100-7999";
   // Serve the live view (live_server.h) on this port of 127.0.0.1; 0: any
   // free port.
   std::optional<uint16_t> live_port;
@@ -41,7 +46,8 @@ struct RunOptions {
 // Exit codes: 0 the run completed and every message is accounted for; 1 a
 // node died unexpectedly, messages are unaccounted for, or the machine's
 // limits cannot be raised as far as the run needs; 2 bad usage, a bad
-// scenario, or a --live port that cannot be served; 130 interrupted (SIGINT,
+// scenario, a --live port that cannot be served, or --slurm outside an
+// allocation (or one that cannot hold the run); 130 interrupted (SIGINT,
 // SIGTERM, SIGHUP: every node stops at one scenario hour).
 int run_command(const RunOptions& options);
 

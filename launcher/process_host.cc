@@ -14,6 +14,7 @@
 
 #include "base/whole_file.h"
 #include "launcher/process_host_timing.h"
+#include "launcher/slurm/slurm_steps.h"
 #include "scenario/endpoints.h"
 #include "security/curve.h"
 
@@ -216,7 +217,25 @@ bool ProcessHost::poll(std::vector<zmq::pollitem_t> items, std::chrono::millisec
 void ProcessHost::signal(const std::string& node, int signal) {
   // Never a pid that is not a running child's (kill(-1) would signal every
   // process of the user; a reaped pid may be someone else's).
-  if (supervisor_.running(node)) kill(supervisor_.pid_of(node), signal);
+  if (!supervisor_.running(node)) return;
+  if (endpoints_.of(node).slurm_step.empty()) {
+    kill(supervisor_.pid_of(node), signal);
+    return;
+  }
+  signal_steps({node}, signal);
+}
+
+void ProcessHost::signal_steps(const std::vector<std::string>& processes, int signal) {
+  std::map<std::string, std::vector<std::string>> steps_of_job;
+  for (const std::string& process : processes) {
+    const NodeEndpoints& where = endpoints_.of(process);
+    if (!where.slurm_step.empty()) steps_of_job[where.slurm_job].push_back(where.slurm_step);
+  }
+  for (const auto& [job, steps] : steps_of_job) {
+    if (const std::string error = signal_slurm_steps(job, steps, signal); !error.empty()) {
+      fmt::print(stderr, "\n{}: {}\n", options_.mode, error);
+    }
+  }
 }
 
 void ProcessHost::await_end(const std::string& node) {
@@ -227,7 +246,8 @@ void ProcessHost::await_end(const std::string& node) {
     supervisor_.wait_all(kPollStep.count());
   }
   if (!supervisor_.running(node)) return;
-  kill(supervisor_.pid_of(node), SIGKILL);
+  signal(node, SIGKILL);
+  kill(supervisor_.pid_of(node), SIGKILL);  // Its srun too, if a Slurm step: ends the wait.
   while (supervisor_.running(node)) supervisor_.wait_all(kPollStep.count());
 }
 
@@ -235,7 +255,12 @@ std::vector<NodeExit> ProcessHost::collect_exits() {
   if (!supervisor_.may_have_exited()) return {};
   std::vector<NodeExit> exits;
   for (const std::string& name : supervisor_.reap()) {
-    const ChildExit exit = *supervisor_.exit_of(name);
+    ChildExit exit = *supervisor_.exit_of(name);
+    if (!endpoints_.of(name).slurm_step.empty() && exit.signal == 0) {
+      if (const int task_signal = task_signal_of_srun_exit(exit.exit_code)) {
+        exit = {.exit_code = -1, .signal = task_signal};
+      }
+    }
     exits.push_back({name, exit.describe(), exit.clean()});
   }
   // The same order whichever exited first.
@@ -247,6 +272,7 @@ std::vector<NodeExit> ProcessHost::collect_exits() {
 void ProcessHost::stop_all(std::vector<std::string>* failures) {
   // A node held by SIGSTOP is let go first, so it can record what it holds.
   supervisor_.kill_all(SIGCONT);
+  if (runs_as_steps()) signal_steps(running_nodes(), SIGCONT);
   v1::ControlRequest stop;
   stop.set_issued_by("launcher");
   stop.mutable_stop();
@@ -255,8 +281,16 @@ void ProcessHost::stop_all(std::vector<std::string>* failures) {
   for (const std::string& name : running_nodes()) {
     failures->push_back("node " + name + " did not stop; killed");
   }
+  // Through Slurm first: a step's task need not end with its srun.
+  if (runs_as_steps() && !running_nodes().empty()) signal_steps(running_nodes(), SIGKILL);
   supervisor_.kill_all(SIGKILL);
   supervisor_.wait_all(kExitTimeoutMs);
+}
+
+bool ProcessHost::runs_as_steps() const {
+  return std::any_of(options_.nodes.begin(), options_.nodes.end(), [this](const auto& node) {
+    return !endpoints_.of(node.first).slurm_step.empty();
+  });
 }
 
 void ProcessHost::idle(std::chrono::milliseconds timeout) {
@@ -292,6 +326,10 @@ void ProcessHost::publish(bool live, const nlohmann::json& extra) {
                            {"control", endpoints_.of(name).control},
                            {"data", endpoints_.of(name).data},
                            {"public_key", public_keys_.of(node_of(name))}};
+    if (!endpoints_.of(name).slurm_step.empty()) {
+      node["slurm_job"] = endpoints_.of(name).slurm_job;
+      node["slurm_step"] = endpoints_.of(name).slurm_step;
+    }
     if (node_of(name) != name) node["member_of"] = node_of(name);
     if (process_of(name) != name) node["hosted_by"] = process_of(name);
     if (const std::optional<ChildExit> exit = supervisor_.exit_of(name)) {

@@ -108,6 +108,10 @@ class ProcessHost final : public NodeHost {
   void tell_of_deaths(const std::set<std::string>& gone,
                       const std::map<std::string, uint64_t>& awaiting, std::set<std::string>* told);
   std::vector<std::string> running_nodes() const;
+  // Signals those of `processes` that run as Slurm steps through Slurm
+  // (launcher/slurm/slurm_steps.h: srun passes SIGSTOP on to nobody).
+  void signal_steps(const std::vector<std::string>& processes, int signal);
+  bool runs_as_steps() const;
 
   ProcessHostOptions options_;
   WallClock& clock_;

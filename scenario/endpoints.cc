@@ -33,6 +33,20 @@ std::vector<std::string> wrapper_of(const TomlTable& table) {
   return wrapper;
 }
 
+// The Slurm step a node runs as, both keys or neither: {job, step name}.
+std::pair<std::string, std::string> slurm_step_of(const TomlTable& table) {
+  static const std::regex job_form(R"([0-9]{1,20})");
+  static const std::regex step_form(R"([A-Za-z0-9._\-]{1,128})");
+  const std::optional<std::string> job = table.string("slurm_job");
+  const std::optional<std::string> step = table.string("slurm_step");
+  if (job.has_value() != step.has_value())
+    table.fail("slurm_job", "slurm_job and slurm_step go together");
+  if (!job) return {};
+  if (!std::regex_match(*job, job_form)) table.fail("slurm_job", "a job id: digits");
+  if (!std::regex_match(*step, step_form)) table.fail("slurm_step", "letters, digits, . _ - only");
+  return {*job, *step};
+}
+
 }  // namespace
 
 bool is_endpoint(const std::string& text) {
@@ -46,6 +60,8 @@ Endpoints Endpoints::in_folder(const std::string& socket_dir,
   for (const std::string& node : nodes) {
     endpoints.nodes_[node] = {"ipc://" + socket_dir + "/" + node + ".data",
                               "ipc://" + socket_dir + "/" + node + ".control",
+                              {},
+                              {},
                               {}};
   }
   endpoints.launcher_control_ = "ipc://" + socket_dir + "/launcher.control";
@@ -66,9 +82,11 @@ Endpoints Endpoints::from_hosts_file(const std::string& path,
     const std::set<std::string> wanted(nodes.begin(), nodes.end());
     for (const std::string& node : listed->keys()) {
       if (!wanted.contains(node)) listed->fail(node, "not a node of the scenario");
-      const TomlTable table = listed->required_table(node, {"data", "control", "wrapper"});
+      const TomlTable table =
+          listed->required_table(node, {"data", "control", "wrapper", "slurm_job", "slurm_step"});
+      const auto [job, step] = slurm_step_of(table);
       endpoints.nodes_[node] = {endpoint_at(table, "data"), endpoint_at(table, "control"),
-                                wrapper_of(table)};
+                                wrapper_of(table), job, step};
     }
     for (const std::string& node : nodes) {
       if (!endpoints.nodes_.contains(node)) {

@@ -9,6 +9,8 @@
 //   data = "tcp://10.0.0.2:7101"        # its data socket (PULL) binds here
 //   control = "tcp://10.0.0.2:7102"     # its control socket (ROUTER)
 //   wrapper = ["ssh", "host-b"]         # optional: prefixed to its command
+//   slurm_job = "1234"                  # optional, both or neither: the node
+//   slurm_step = "tearline-99-agency.uk"  # runs as this step of this job
 //
 // Every socket is CURVE whatever the transport (docs/SECURITY.md).
 #pragma once
@@ -32,6 +34,11 @@ struct NodeEndpoints {
   // Words put before the node's command when the launcher starts it, e.g.
   // ip netns exec NS, or ssh HOST; empty: started directly.
   std::vector<std::string> wrapper;
+  // Set when the wrapper starts it as a Slurm job step (`tearline run
+  // --slurm`): signals go to the step's task (launcher/slurm/slurm_steps.h), not
+  // to the wrapper's srun.
+  std::string slurm_job;
+  std::string slurm_step;
 };
 
 class Endpoints {

@@ -78,5 +78,25 @@ TEST(Endpoints, InAFolderAreIpcFiles) {
   EXPECT_FALSE(is_endpoint("ipc://relative"));
 }
 
+TEST_F(HostsFileTest, GivesTheSlurmStepANodeRunsAs) {
+  const Endpoints endpoints =
+      load(kLauncher + kBroker +
+           "[node.\"agency.aa\"]\ndata = \"tcp://10.0.0.2:7101\"\n"
+           "control = \"tcp://10.0.0.2:7102\"\nslurm_job = \"12\"\nslurm_step = \"tl-1-aa\"\n");
+  EXPECT_EQ(endpoints.of("agency.aa").slurm_job, "12");
+  EXPECT_EQ(endpoints.of("agency.aa").slurm_step, "tl-1-aa");
+  EXPECT_TRUE(endpoints.of("broker").slurm_step.empty());
+  const std::string agency =
+      "[node.\"agency.aa\"]\ndata = \"tcp://h:1\"\ncontrol = \"tcp://h:2\"\n";
+  EXPECT_NE(error_of(kLauncher + kBroker + agency + "slurm_job = \"12\"\n").find("go together"),
+            std::string::npos);
+  EXPECT_NE(error_of(kLauncher + kBroker + agency + "slurm_job = \"x\"\nslurm_step = \"s\"\n")
+                .find("digits"),
+            std::string::npos);
+  EXPECT_NE(error_of(kLauncher + kBroker + agency + "slurm_job = \"1\"\nslurm_step = \"a b\"\n")
+                .find("slurm_step"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tearline
