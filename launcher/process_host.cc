@@ -127,6 +127,7 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
   }
   if (options.journaled_nodes.contains(process)) {
     command.insert(command.end(), {"--journal", base + ".journal"});
+    if (!options.journal_sync) command.push_back("--no-journal-sync");
   }
   if (options.hosts_file.empty()) {
     command.insert(command.end(), {"--socket-dir", socket_dir});

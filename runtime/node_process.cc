@@ -47,7 +47,7 @@ NodeProcess::NodeProcess(const NodeOptions& options, const std::string& role,
   for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
   if (!options.journal_path.empty()) {
     journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed},
-                     member_);
+                     member_, !options.no_journal_sync);
   }
 }
 

@@ -43,6 +43,9 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   app.add_option("--journal", options.journal_path,
                  "journal file: what the node takes in, replayed after a crash "
                  "(docs/DURABILITY.md); none when omitted");
+  app.add_flag("--no-journal-sync", options.no_journal_sync,
+               "commit the journal and trace without fdatasync: they survive the process's "
+               "death, not the machine's");
   app.add_option("--log", options.log_path, "log file")->required();
   app.add_option("--control-fd", options.control_fd,
                  "descriptor of the launcher's control channel, inherited at spawn (a "

@@ -24,6 +24,8 @@ struct NodeOptions {
   std::string trace_path;  // JSON Lines trace file.
   // The node's journal (docs/DURABILITY.md); empty when it keeps none.
   std::string journal_path;
+  // Commits without fdatasync: durable against the process's death only.
+  bool no_journal_sync = false;
   std::string log_path;  // Human log file.
   // The node's end of the launcher's control channel, inherited at spawn
   // (runtime/control_channel.h); -1: the launcher uses the control socket.
