@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
                     "the reference run: every node as a state machine in this one process, "
                     "frames handed over in memory; same run directory and, by the determinism "
                     "contract, the same report as the real processes");
+  run_app->add_flag("--no-journal-sync", run.no_journal_sync,
+                    "journaled nodes write their journal and trace without fdatasync: they "
+                    "survive every death of their process, not a crash of the machine; most of "
+                    "a round's cost on a slow disk (docs/DURABILITY.md)");
   run_app->add_flag("--no-html", run.no_html,
                     "write no report.html (a sweep's runs; `tearline trace RUN --html FILE` "
                     "makes it later)");

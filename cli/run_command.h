@@ -41,6 +41,9 @@ struct RunOptions {
   // The run folder and its files readable by the group too (0750, 0640);
   // by default the owner's only (0700, 0600; launcher/file_modes.h).
   bool group_readable = false;
+  // Journaled nodes as processes write without fdatasync: they survive the
+  // death of their process, not of the machine (docs/DURABILITY.md).
+  bool no_journal_sync = false;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

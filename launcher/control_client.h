@@ -1,5 +1,7 @@
 // The launcher's side of the nodes' control endpoints: one DEALER per node,
-// requests broadcast with a deadline, replies matched by request id.
+// or on one host the launcher's end of the node's control channel
+// (runtime/control_channel.h), requests broadcast with a deadline, replies
+// matched by request id.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "base/clock.h"
+#include "runtime/control_channel.h"
 #include "scenario/endpoints.h"
 #include "security/keys.h"
 #include "tearline/v1/control.pb.h"
@@ -20,9 +23,10 @@ namespace tearline {
 
 class ControlClient {
  public:
-  // Connects with CURVE as `own` (the launcher) to each node, which it knows
-  // by its key in `keys` (a centre's standby in `member_of` by its centre's).
-  // Its waits are bounded by `clock`.
+  // Connects with CURVE as `own` (the launcher) to each of `nodes`, which it
+  // knows by its key in `keys` (a centre's standby in `member_of` by its
+  // centre's); nodes reached by a channel need not be among them. Its waits
+  // are bounded by `clock`.
   ControlClient(zmq::context_t& context, const std::vector<std::string>& nodes,
                 const Endpoints& endpoints, const MemberKey& own, const PublicKeys& keys,
                 const WallClock& clock, const std::map<std::string, std::string>& member_of = {});
@@ -41,15 +45,26 @@ class ControlClient {
   // The reply of `node` to `request_id`, if it has come; replies to other
   // (older) requests are dropped. Never waits.
   std::optional<v1::ControlReply> receive(const std::string& node, uint64_t request_id);
-  // The socket of `node`'s replies, to poll beside other events.
-  zmq::socket_t& socket(const std::string& node) { return sockets_.at(node); }
+  // From now `node` is reached over `channel` (its process was just spawned
+  // with the other end); an earlier process's channel closes.
+  void attach(const std::string& node, ControlChannel channel) {
+    channels_[node] = std::move(channel);
+  }
+  // What signals `node`'s replies, to poll beside other events.
+  zmq::pollitem_t pollitem(const std::string& node);
   // The largest peak resident memory `node`'s replies reported (every reply
   // carries its status), over all its lives; 0 before any.
   uint64_t peak_rss_kib(const std::string& node) const;
 
  private:
   const WallClock& clock_;
+  // Sends a serialized request to `node`; false if it cannot be queued.
+  bool send_payload(const std::string& node, const std::string& payload);
+  // Takes one reply of `node`, if one waits; false when none does.
+  bool take(const std::string& node, std::string* payload);
+
   std::map<std::string, zmq::socket_t> sockets_;
+  std::map<std::string, ControlChannel> channels_;
   std::map<std::string, uint64_t> peak_rss_kib_;
   uint64_t next_request_id_ = 0;
 };

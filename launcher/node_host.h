@@ -31,6 +31,9 @@ struct ModeSetup {
   // Where the nodes listen and how they are started (scenario/endpoints.h);
   // empty: ipc:// in a socket folder on this machine.
   std::string hosts_file;
+  // Journaled nodes make each commit durable against a crash of the machine
+  // (fdatasync); false: against the death of their process only.
+  bool journal_sync = true;
 };
 
 // A node's process that ended, as its host saw it.

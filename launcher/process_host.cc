@@ -15,6 +15,7 @@
 #include "base/whole_file.h"
 #include "launcher/process_host_timing.h"
 #include "launcher/slurm/slurm_steps.h"
+#include "runtime/control_channel.h"
 #include "scenario/endpoints.h"
 #include "security/curve.h"
 
@@ -66,7 +67,15 @@ ProcessHost::ProcessHost(ProcessHostOptions options, WallClock& clock)
   launcher_control_->set(zmq::sockopt::linger, 0);
   launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
   launcher_control_->bind(endpoints_.launcher_control());
-  control_.emplace(context_, names, endpoints_, key_, public_keys_, clock_, options_.member_of);
+  // A node started here, as a child of this process, is reached over its
+  // control channel (made at spawn); one started through a wrapper or on
+  // another host over its CURVE control socket.
+  std::vector<std::string> over_sockets;
+  for (const std::string& name : names) {
+    if (!has_channel(name)) over_sockets.push_back(name);
+  }
+  control_.emplace(context_, over_sockets, endpoints_, key_, public_keys_, clock_,
+                   options_.member_of);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
@@ -81,11 +90,23 @@ std::string ProcessHost::node_of(const std::string& process) const {
   return member == options_.member_of.end() ? process : member->second;
 }
 
+bool ProcessHost::has_channel(const std::string& process) const {
+  return options_.hosts_file.empty() && endpoints_.of(process).wrapper.empty();
+}
+
 void ProcessHost::spawn(const std::string& process, const std::string& role) {
-  supervisor_.spawn(process,
-                    node_command_line(options_, endpoints_.of(process).wrapper, socket_dir_,
-                                      executable_dir(), process, role),
-                    (options_.mode_dir / (process + ".stderr")).string());
+  std::vector<std::string> command = node_command_line(
+      options_, endpoints_.of(process).wrapper, socket_dir_, executable_dir(), process, role);
+  const std::string stderr_path = (options_.mode_dir / (process + ".stderr")).string();
+  if (!has_channel(process)) {
+    supervisor_.spawn(process, command, stderr_path);
+    return;
+  }
+  // The node's end goes to the child alone, and is closed here once it has it.
+  auto [launcher_end, node_end] = ControlChannel::make_pair();
+  command.insert(command.end(), {"--control-fd", std::to_string(node_end.fd())});
+  supervisor_.spawn(process, command, stderr_path, node_end.fd());
+  control_->attach(process, std::move(launcher_end));
 }
 
 std::vector<std::string> node_command_line(const ProcessHostOptions& options,
@@ -107,6 +128,7 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
   }
   if (options.journaled_nodes.contains(process)) {
     command.insert(command.end(), {"--journal", base + ".journal"});
+    if (!options.journal_sync) command.push_back("--no-journal-sync");
   }
   if (options.hosts_file.empty()) {
     command.insert(command.end(), {"--socket-dir", socket_dir});

@@ -1,5 +1,6 @@
 // Nodes as separate processes (tearline-agency, -broker, -unit) in a
-// temporary socket folder, each driven over its control endpoint; the
+// temporary socket folder, each driven over its control channel (on this
+// host) or its control endpoint (through a wrapper, a hosts file's); the
 // launcher's own control endpoint answers live requests (`tearline fault`).
 // No process outlives the launcher (Supervisor).
 #pragma once
@@ -88,6 +89,9 @@ class ProcessHost final : public NodeHost {
   std::string stderr_tail(const std::string& node) const override;
 
  private:
+  // True if `process` is started here, without a wrapper: the launcher
+  // reaches it over a control channel (runtime/control_channel.h).
+  bool has_channel(const std::string& process) const;
   void spawn(const std::string& process, const std::string& role);
   // Spawns `process` unless it runs, and waits until it answers.
   bool launch(const std::string& process, std::string* error);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ TEST(NodeCommandLine, AStandbyServesItsCentreAndKeepsAJournal) {
   const std::vector<std::string> tail(command.end() - 4, command.end());
   EXPECT_EQ(tail, (std::vector<std::string>{"--journal", "/runs/r/coordinated/broker.b.journal",
                                             "--socket-dir", "/tmp/s"}));
+}
+
+TEST(NodeCommandLine, WithoutJournalSyncsOnlyJournaledNodesAreToldSo) {
+  ProcessHostOptions unsynced = options();
+  unsynced.journal_sync = false;
+  const std::vector<std::string> standby =
+      node_command_line(unsynced, {}, "/tmp/s", "/bin", "broker.b", "broker");
+  const std::vector<std::string> tail(standby.end() - 5, standby.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--journal", "/runs/r/coordinated/broker.b.journal",
+                                            "--no-journal-sync", "--socket-dir", "/tmp/s"}));
+  const std::vector<std::string> unit =
+      node_command_line(unsynced, {}, "/tmp/s", "/bin", "unit.north", "unit");
+  EXPECT_EQ(std::count(unit.begin(), unit.end(), "--no-journal-sync"), 0);
 }
 
 TEST(NodeCommandLine, WithAHostsFileTheWrapperComesFirstAndThePeersFromTheFile) {

@@ -60,7 +60,7 @@ std::map<std::string, v1::RoundReport> ProcessHost::run_round(
     std::vector<std::string> order;
     items.clear();
     for (const auto& [node, request_id] : awaiting) {
-      items.push_back({control_->socket(node).handle(), 0, ZMQ_POLLIN, 0});
+      items.push_back(control_->pollitem(node));
       order.push_back(node);
     }
     // Exits are looked for when a pidfd says so, or after a quiet step.

@@ -34,7 +34,7 @@ Supervisor::~Supervisor() {
 }
 
 pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>& argv,
-                        const std::string& stderr_path) {
+                        const std::string& stderr_path, int inherited_fd) {
   // Everything the child needs is prepared before fork: after it, only
   // async-signal-safe calls.
   std::vector<char*> args;
@@ -55,6 +55,7 @@ pid_t Supervisor::spawn(const std::string& name, const std::vector<std::string>&
       dup2(null_fd, STDIN_FILENO);
       dup2(null_fd, STDOUT_FILENO);
     }
+    if (inherited_fd >= 0) fcntl(inherited_fd, F_SETFD, 0);  // Not close-on-exec.
     execvp(args[0], args.data());  // A wrapper (ip, ssh) is found on PATH.
     _exit(127);
   }

@@ -30,10 +30,11 @@ class Supervisor {
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Starts `argv` as child `name`, its stderr appended to `stderr_path`.
-  // Throws std::runtime_error if it cannot fork.
+  // Starts `argv` as child `name`, its stderr appended to `stderr_path`;
+  // descriptor `inherited_fd` (if not -1) stays open in it across exec
+  // under its number. Throws std::runtime_error if it cannot fork.
   pid_t spawn(const std::string& name, const std::vector<std::string>& argv,
-              const std::string& stderr_path);
+              const std::string& stderr_path, int inherited_fd = -1);
   // Collects every child that has exited; returns the names that exited
   // since the last call (including those wait_all collected).
   std::vector<std::string> reap();

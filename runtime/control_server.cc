@@ -16,25 +16,37 @@ bool launcher_only(const v1::ControlRequest& request) {
 }
 
 ControlServer::ControlServer(std::string name, zmq::socket_t& control, ControlledNode& node,
-                             std::shared_ptr<spdlog::logger> log)
-    : name_(std::move(name)), control_(control), node_(node), log_(std::move(log)) {}
+                             std::shared_ptr<spdlog::logger> log, ControlChannel channel)
+    : name_(std::move(name)),
+      control_(control),
+      node_(node),
+      log_(std::move(log)),
+      channel_(std::move(channel)) {}
 
-void ControlServer::reply(const zmq::message_t& routing_id, const v1::ControlReply& reply) {
+void ControlServer::send(const Requester& requester, const std::string& payload) {
+  if (!requester.channel) {
+    control_.send(zmq::buffer(requester.routing_id), zmq::send_flags::sndmore);
+    control_.send(zmq::buffer(payload), zmq::send_flags::none);
+  } else if (!channel_.send(payload)) {
+    // The launcher reads every reply as it comes: a full or closed channel
+    // means it is gone, which the next read finds.
+    log_->error("control: a reply of {} bytes could not be sent to the launcher", payload.size());
+  }
+}
+
+void ControlServer::reply(const Requester& requester, const v1::ControlReply& reply) {
   const std::string payload = reply.SerializeAsString();
   if (node_.holding()) {
-    held_replies_.emplace_back(routing_id.to_string(), payload);
+    held_replies_.emplace_back(requester, payload);
     return;
   }
-  control_.send(zmq::buffer(routing_id.data(), routing_id.size()), zmq::send_flags::sndmore);
-  control_.send(zmq::buffer(payload), zmq::send_flags::none);
+  send(requester, payload);
 }
 
 void ControlServer::release_held() {
   if (node_.holding()) return;
   while (!held_replies_.empty()) {
-    const auto& [routing_id, payload] = held_replies_.front();
-    control_.send(zmq::buffer(routing_id), zmq::send_flags::sndmore);
-    control_.send(zmq::buffer(payload), zmq::send_flags::none);
+    send(held_replies_.front().first, held_replies_.front().second);
     held_replies_.pop_front();
   }
 }
@@ -47,12 +59,41 @@ void ControlServer::handle() {
     return;
   }
   // The ZAP handler admitted only the launcher and the operator.
-  const std::string issuer = authenticated_member(parts[1]);
+  serve({false, parts[0].to_string()}, authenticated_member(parts[1]), parts[1].to_string());
+}
+
+void ControlServer::handle_channel() {
+  std::string payload;
+  switch (channel_.receive(&payload)) {
+    case ControlChannel::Received::kNone:
+      return;
+    case ControlChannel::Received::kPacket:
+      // Only the launcher holds the other end.
+      return serve({true, ""}, kLauncherMember, payload);
+    case ControlChannel::Received::kOversized: {
+      v1::ControlReply answer;
+      answer.set_node(name_);
+      answer.set_ok(false);
+      answer.set_error("control request over " + std::to_string(kControlPacketBytesMax) + " bytes");
+      return reply({true, ""}, answer);
+    }
+    case ControlChannel::Received::kClosed:
+      log_->warn("control: the launcher's channel closed (the launcher died): stopping");
+      node_.make_durable();
+      channel_.close();
+      launcher_gone_ = true;
+      stopped_ = true;
+      return;
+  }
+}
+
+void ControlServer::serve(Requester requester, const std::string& issuer,
+                          const std::string& payload) {
   v1::ControlRequest request;
   v1::ControlReply answer;
   answer.set_node(name_);
   answer.set_ok(true);
-  if (!request.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) {
+  if (!request.ParseFromString(payload)) {
     answer.set_ok(false);
     answer.set_error("malformed control request");
   } else if (launcher_only(request) && issuer != kLauncherMember) {
@@ -65,7 +106,7 @@ void ControlServer::handle() {
     answer.set_request_id(request.request_id());
     if (grant_) forget_frames_of(request.peer_gone().node());
     node_.peer_gone(request.peer_gone().node());
-    reply(parts[0], answer);
+    reply(requester, answer);
     return run_grant_if_ready();
   } else if (request.has_grant()) {
     const std::string refusal =
@@ -76,14 +117,14 @@ void ControlServer::handle() {
       answer.set_error(refusal);
       log_->error("control: grant refused: {}", refusal);
     } else {
-      grant_ = PendingGrant{std::move(parts[0]), std::move(request)};
+      grant_ = PendingGrant{std::move(requester), std::move(request)};
       return run_grant_if_ready();
     }
   } else {
     answer.set_request_id(request.request_id());
     carry_out(request, issuer, &answer);
   }
-  reply(parts[0], answer);
+  reply(requester, answer);
   node_.replied();
 }
 
@@ -149,7 +190,7 @@ void ControlServer::run_grant_if_ready() {
   answer.set_ok(true);
   answer.set_request_id(grant_->request.request_id());
   *answer.mutable_round_report() = node_.run_window(grant_->request.grant());
-  reply(grant_->routing_id, answer);
+  reply(grant_->requester, answer);
   grant_.reset();
   node_.replied();
 }

@@ -1,5 +1,7 @@
 // A node's control server: the requests of the launcher and the operator on
-// the node's control ROUTER (proto/PROTOCOL.md, "Control"), one reply each.
+// the node's control ROUTER, and the launcher's on its control channel where
+// it has one (runtime/control_channel.h; proto/PROTOCOL.md, "Control"), one
+// reply each, on the way the request came.
 // It checks who may say what, runs each time grant once every frame the
 // grant expects has come (the time authority counted them sent), and holds
 // replies back while the node must not be seen yet (a centre's standby
@@ -15,6 +17,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "runtime/control_channel.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
@@ -50,12 +53,18 @@ bool launcher_only(const v1::ControlRequest& request);
 class ControlServer {
  public:
   // Serves `node`, named `name`, on `control` (a ROUTER whose ZAP handler
-  // admits only the launcher and the operator).
+  // admits only the launcher and the operator) and on `channel`, the
+  // launcher's, if open.
   ControlServer(std::string name, zmq::socket_t& control, ControlledNode& node,
-                std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<spdlog::logger> log, ControlChannel channel = {});
 
   // Takes one request, if one waits, and answers it (or holds the grant).
   void handle();
+  // The same on the launcher's channel. Once the launcher's end has closed
+  // (the launcher died), the node stops: launcher_gone().
+  void handle_channel();
+  // The launcher's channel's descriptor, to poll; -1 without one.
+  int channel_fd() const { return channel_.fd(); }
   // A frame of `peer`'s incarnation `incarnation` was taken in.
   void count_frame(const std::string& peer, uint32_t incarnation) {
     ++frames_from_[{peer, incarnation}];
@@ -66,15 +75,26 @@ class ControlServer {
   void release_held();
   // A stop was carried out: the node's loop ends.
   bool stopped() const { return stopped_; }
+  bool launcher_gone() const { return launcher_gone_; }
 
  private:
+  // Where a request came from, so that its reply goes back there: the
+  // launcher's channel, or the ROUTER's peer of `routing_id`.
+  struct Requester {
+    bool channel = false;
+    std::string routing_id;
+  };
   struct PendingGrant {
-    zmq::message_t routing_id;
+    Requester requester;
     v1::ControlRequest request;
   };
 
+  // Answers one request of `issuer` (authenticated by its key, or the
+  // launcher by its channel).
+  void serve(Requester requester, const std::string& issuer, const std::string& payload);
   // Sends a reply, or holds it while the node is holding().
-  void reply(const zmq::message_t& routing_id, const v1::ControlReply& reply);
+  void reply(const Requester& requester, const v1::ControlReply& reply);
+  void send(const Requester& requester, const std::string& payload);
   // Carries out a request other than a grant or PeerGone; fills `answer`.
   void carry_out(const v1::ControlRequest& request, const std::string& issuer,
                  v1::ControlReply* answer);
@@ -90,8 +110,10 @@ class ControlServer {
   // Frames received from each peer, by (peer, the peer's incarnation).
   std::map<std::pair<std::string, uint32_t>, uint64_t> frames_from_;
   std::optional<PendingGrant> grant_;
-  std::deque<std::pair<std::string, std::string>> held_replies_;  // (routing id, reply)
+  ControlChannel channel_;
+  std::deque<std::pair<Requester, std::string>> held_replies_;  // (requester, reply)
   bool stopped_ = false;
+  bool launcher_gone_ = false;
 };
 
 }  // namespace tearline

@@ -239,5 +239,37 @@ TEST_F(ControlServerTest, AStopEndsTheLoop) {
   ASSERT_TRUE(launcher.await_reply());
 }
 
+TEST_F(ControlServerTest, TheLaunchersChannelIsTheLaunchersAndItsCloseStopsTheNode) {
+  auto [launcher, node_end] = ControlChannel::make_pair();
+  ControlServer server("agency.uk", control_, node_, quiet_log(), std::move(node_end));
+  v1::ControlRequest start;
+  start.set_request_id(5);
+  start.mutable_start()->set_end_h(10);
+  ASSERT_TRUE(launcher.send(start.SerializeAsString()));
+  server.handle_channel();
+  EXPECT_EQ(node_.starts, std::vector<std::string>{kLauncherMember});
+  std::string packet;
+  ASSERT_EQ(launcher.receive(&packet), ControlChannel::Received::kPacket);
+  v1::ControlReply reply;
+  ASSERT_TRUE(reply.ParseFromString(packet));
+  EXPECT_EQ(reply.request_id(), 5u);
+  EXPECT_TRUE(reply.ok());
+
+  launcher.send("\xff\xff");
+  server.handle_channel();
+  ASSERT_EQ(launcher.receive(&packet), ControlChannel::Received::kPacket);
+  ASSERT_TRUE(reply.ParseFromString(packet));
+  EXPECT_EQ(reply.error(), "malformed control request");
+
+  const int durable_before = node_.durable;
+  launcher.close();
+  server.handle_channel();
+  EXPECT_TRUE(server.stopped());
+  EXPECT_TRUE(server.launcher_gone());
+  EXPECT_EQ(node_.durable, durable_before + 1);
+  EXPECT_EQ(node_.stops, 0);  // Not a stop: nothing is traced.
+  EXPECT_EQ(server.channel_fd(), -1);
+}
+
 }  // namespace
 }  // namespace tearline

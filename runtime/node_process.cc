@@ -22,7 +22,8 @@ constexpr auto kOutboxRetry = std::chrono::milliseconds(1);
 
 NodeProcess::NodeProcess(const NodeOptions& options, const std::string& role,
                          const Scenario& scenario, std::shared_ptr<spdlog::logger> log,
-                         MemberKey key, PublicKeys public_keys, Endpoints endpoints)
+                         MemberKey key, PublicKeys public_keys, Endpoints endpoints,
+                         ControlChannel channel)
     : options_(options),
       member_(options.member.empty() ? options.name : options.member),
       role_(role),
@@ -42,11 +43,11 @@ NodeProcess::NodeProcess(const NodeOptions& options, const std::string& role,
                log),
       standby_(options.name, member_, other_member_of(scenario, options.name, member_),
                options.journal_path, sockets_, log),
-      control_server_(options.name, sockets_.control(), *this, log) {
+      control_server_(options.name, sockets_.control(), *this, log, std::move(channel)) {
   for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
   if (!options.journal_path.empty()) {
     journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed},
-                     member_);
+                     member_, !options.no_journal_sync);
   }
 }
 
@@ -197,6 +198,8 @@ void NodeProcess::crash_now() {
 void NodeProcess::step(std::chrono::milliseconds max_wait) {
   std::vector<zmq::pollitem_t> items = {{sockets_.control().handle(), 0, ZMQ_POLLIN, 0},
                                         {sockets_.data().handle(), 0, ZMQ_POLLIN, 0}};
+  const int channel_fd = control_server_.channel_fd();
+  if (channel_fd >= 0) items.push_back({nullptr, channel_fd, ZMQ_POLLIN, 0});
   const bool waiting = !sockets_.outbox_empty() || standby_.waiting();
   zmq::poll(items, waiting ? std::min(max_wait, kOutboxRetry) : max_wait);
   // Every frame queued is read before a control request, so a grant finds
@@ -206,6 +209,8 @@ void NodeProcess::step(std::chrono::milliseconds max_wait) {
     pump_stream();  // The frames just journaled, to the standby too.
   }
   if (items[0].revents & ZMQ_POLLIN) control_server_.handle();
+  // A closed channel reads as an error or as readable.
+  if (channel_fd >= 0 && items[2].revents) control_server_.handle_channel();
   control_server_.run_grant_if_ready();
   flush_outbox();
   standby_.flush();
@@ -216,7 +221,7 @@ int NodeProcess::run() {
   while (!stopped()) step(kPollTimeoutMax);
   log_->info("stopped at {:.1f} h; {} trace events; peak RSS {} KiB", core_.reached_h(),
              core_.events_written(), peak_resident_kib());
-  return 0;
+  return control_server_.launcher_gone() ? 1 : 0;
 }
 
 }  // namespace tearline

@@ -5,7 +5,9 @@
 // Sockets, all CURVE (docs/SECURITY.md; runtime/node_sockets.h): each node
 // binds a PULL for data, which admits the scenario's other nodes and knows
 // each frame's sender by the key that sent it, and a ROUTER for control,
-// which admits only the launcher and the operator (runtime/control_server.h).
+// which admits only the launcher and the operator (runtime/control_server.h),
+// and on one host the launcher's control channel beside it
+// (runtime/control_channel.h).
 // It connects one PUSH to each peer it sends to (acknowledgements included),
 // created on first use. Sends never block: a peer at its high-water mark is
 // retried later. A centre with a standby streams its journal to it
@@ -35,11 +37,12 @@ class NodeProcess final : public FrameSink, private ControlledNode {
  public:
   // Binds the node's sockets and makes its role (runtime/make_role.h);
   // throws what they throw (zmq::error_t, TraceWriteError, JournalError).
+  // `channel`, if open, is the launcher's control channel.
   NodeProcess(const NodeOptions& options, const std::string& role, const Scenario& scenario,
               std::shared_ptr<spdlog::logger> log, MemberKey key, PublicKeys public_keys,
-              Endpoints endpoints);
+              Endpoints endpoints, ControlChannel channel = {});
 
-  // Runs the loop until a stop; 0.
+  // Runs the loop until a stop; 0, or 1 if the launcher's channel closed.
   int run();
   // One turn of the loop: waits up to `max_wait` for a request or a frame
   // (less while something waits to be sent), and handles what came.

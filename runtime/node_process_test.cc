@@ -90,6 +90,37 @@ TEST_F(NodeProcessTest, StartsRunsGrantedWindowsAndStops) {
   EXPECT_NE(trace.find("\"node_stopped\""), std::string::npos);
 }
 
+TEST_F(NodeProcessTest, OverTheLaunchersChannelItRunsGrantsAndEndsWhenTheLauncherIsGone) {
+  auto [launcher, node_end] = ControlChannel::make_pair();
+  process_.reset();  // Its sockets' endpoints are the next one's.
+  process_.emplace(options_, "agency", run_.scenario, testing::quiet_log(), run_.key("agency.aa"),
+                   run_.public_keys, run_.endpoints(), std::move(node_end));
+  // Each request is in the channel before the loop turns: one turn answers.
+  const auto ask_over_channel = [&](const v1::ControlRequest& request) {
+    EXPECT_TRUE(launcher.send(request.SerializeAsString()));
+    process_->step(std::chrono::milliseconds(1000));
+    std::string packet;
+    v1::ControlReply reply;
+    EXPECT_EQ(launcher.receive(&packet), ControlChannel::Received::kPacket);
+    EXPECT_TRUE(reply.ParseFromString(packet));
+    return reply;
+  };
+  EXPECT_TRUE(ask_over_channel(start()).ok());
+  const v1::ControlReply window = ask_over_channel(grant(1, 1.5));
+  EXPECT_TRUE(window.ok()) << window.error();
+  EXPECT_EQ(window.round_report().reached_h(), 1.5);
+
+  launcher.close();  // The launcher died.
+  process_->step(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(process_->stopped());
+  EXPECT_EQ(process_->run(), 1);
+  // What it did is in its trace; it did not stop as told.
+  process_.reset();
+  const std::string trace = testing::read_file(options_.trace_path);
+  EXPECT_NE(trace.find("\"node_started\""), std::string::npos);
+  EXPECT_EQ(trace.find("\"node_stopped\""), std::string::npos);
+}
+
 TEST_F(NodeProcessTest, TheOperatorPausesButNeverStartsTheNode) {
   ControlClient launcher = client(kLauncherMember);
   ControlClient operator_client = client(kOperatorMember);

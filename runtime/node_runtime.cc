@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "runtime/control_channel.h"
 #include "runtime/node_process.h"
 
 namespace tearline {
@@ -42,7 +43,14 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   app.add_option("--journal", options.journal_path,
                  "journal file: what the node takes in, replayed after a crash "
                  "(docs/DURABILITY.md); none when omitted");
+  app.add_flag("--no-journal-sync", options.no_journal_sync,
+               "commit the journal and trace without fdatasync: they survive the process's "
+               "death, not the machine's");
   app.add_option("--log", options.log_path, "log file")->required();
+  app.add_option("--control-fd", options.control_fd,
+                 "descriptor of the launcher's control channel, inherited at spawn (a "
+                 "SEQPACKET socket); the control socket alone when omitted")
+      ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -80,6 +88,11 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   } catch (const EndpointsError& error) {
     return fail(error.what(), 2);
   }
+  ControlChannel channel;
+  if (std::string error;
+      options.control_fd >= 0 && !ControlChannel::adopt(options.control_fd, &channel, &error)) {
+    return fail(error, 2);
+  }
   MemberKey key;
   PublicKeys public_keys;
   try {
@@ -93,7 +106,7 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
     auto log = spdlog::basic_logger_mt(options.name, options.log_path, true);
     log->flush_on(spdlog::level::info);
     NodeProcess process(options, role_name, scenario, log, std::move(key), std::move(public_keys),
-                        std::move(endpoints));
+                        std::move(endpoints), std::move(channel));
     return process.run();
   } catch (const TraceWriteError& error) {
     return fail(error.what(), kExitCannotWrite);

@@ -24,13 +24,18 @@ struct NodeOptions {
   std::string trace_path;  // JSON Lines trace file.
   // The node's journal (docs/DURABILITY.md); empty when it keeps none.
   std::string journal_path;
+  // Commits without fdatasync: durable against the process's death only.
+  bool no_journal_sync = false;
   std::string log_path;  // Human log file.
+  // The node's end of the launcher's control channel, inherited at spawn
+  // (runtime/control_channel.h); -1: the launcher uses the control socket.
+  int control_fd = -1;
 };
 
 // Parses the node command line, loads the scenario, runs the loop until told
 // to stop. `role_name` is "agency", "broker" or "unit". Exit codes: 0 stopped
-// cleanly, 1 runtime failure, 2 bad usage or scenario, kExitCannotWrite when
-// it cannot write its trace (its stderr may be on the same full disk, so the
+// cleanly, 1 runtime failure (or the launcher's control channel closed), 2 bad usage or scenario,
+// kExitCannotWrite when it cannot write its trace (its stderr may be on the same full disk, so the
 // code alone must say it).
 inline constexpr int kExitCannotWrite = 74;  // EX_IOERR of sysexits.h.
 
