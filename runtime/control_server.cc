@@ -29,8 +29,14 @@ void ControlServer::send(const Requester& requester, const std::string& payload)
     control_.send(zmq::buffer(payload), zmq::send_flags::none);
   } else if (!channel_.send(payload)) {
     // The launcher reads every reply as it comes: a full or closed channel
-    // means it is gone, which the next read finds.
-    log_->error("control: a reply of {} bytes could not be sent to the launcher", payload.size());
+    // means it is gone, and a reply too big for the channel's buffer would
+    // leave it waiting for ever. Either way the node stops, as when the
+    // channel closes; the launcher sees it die and says so.
+    log_->error("control: a reply of {} bytes could not be sent to the launcher: stopping",
+                payload.size());
+    node_.make_durable();
+    launcher_gone_ = true;
+    stopped_ = true;
   }
 }
 
