@@ -31,7 +31,9 @@ TEST(NodeCommandLine, StartsTheRolesExecutableWithItsFilesInTheModesFolder) {
                                              "--mode",
                                              "coordinated",
                                              "--scenario",
-                                             "small.toml",
+                                             "/runs/r/coordinated/parts/unit.north.toml",
+                                             "--roster",
+                                             "/runs/r/coordinated/parts/roster.pb",
                                              "--seed",
                                              "7",
                                              "--keys",
@@ -50,8 +52,9 @@ TEST(NodeCommandLine, AStandbyServesItsCentreAndKeepsAJournal) {
   const std::vector<std::string> command =
       node_command_line(options(), {}, "/tmp/s", "/bin", "broker.b", "broker");
   ASSERT_GE(command.size(), 5u);
-  EXPECT_EQ(command[2], "broker");    // --name: the centre.
-  EXPECT_EQ(command[4], "broker.b");  // --member: itself.
+  EXPECT_EQ(command[2], "broker");                                 // --name: the centre.
+  EXPECT_EQ(command[4], "broker.b");                               // --member: itself.
+  EXPECT_EQ(command[8], "/runs/r/coordinated/parts/broker.toml");  // --scenario: the centre's part.
   const std::vector<std::string> tail(command.end() - 4, command.end());
   EXPECT_EQ(tail, (std::vector<std::string>{"--journal", "/runs/r/coordinated/broker.b.journal",
                                             "--socket-dir", "/tmp/s"}));

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "runtime/node_process.h"
+#include "scenario/scenario_part.h"
 
 namespace tearline {
 
@@ -28,7 +29,12 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   app.add_option("--mode", options.mode, "bilateral or coordinated")
       ->required()
       ->check(CLI::IsMember({"bilateral", "coordinated"}));
-  app.add_option("--scenario", options.scenario_path, "scenario file")->required();
+  app.add_option("--scenario", options.scenario_path,
+                 "scenario file: the whole file, or with --roster this node's part of it")
+      ->required();
+  app.add_option("--roster", options.roster_path,
+                 "the run's roster, which the launcher writes beside each node's part of the "
+                 "scenario (scenario/scenario_part.h)");
   app.add_option("--seed", options.seed, "seed of every random decision");
   auto* socket_dir =
       app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints");
@@ -57,7 +63,9 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   };
   Scenario scenario;
   try {
-    scenario = load_scenario(options.scenario_path);
+    scenario = options.roster_path.empty()
+                   ? load_scenario(options.scenario_path)
+                   : load_scenario_part(options.scenario_path, load_roster(options.roster_path));
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
     return 2;

@@ -14,7 +14,8 @@ struct NodeOptions {
   // centre's standby, "broker.b"): its endpoints and files. Empty: `name`.
   std::string member;
   std::string mode;           // "bilateral" or "coordinated".
-  std::string scenario_path;  // The scenario file as run.
+  std::string scenario_path;  // The scenario file as run, or this node's part of it:
+  std::string roster_path;    // with the run's roster (scenario/scenario_part.h).
   uint64_t seed = 1;
   std::string socket_dir;  // Where the ipc endpoints live, or:
   std::string hosts_file;  // Every node's endpoints (scenario/endpoints.h).
