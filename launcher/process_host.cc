@@ -44,12 +44,15 @@ fs::path part_path(const ProcessHostOptions& options, const std::string& node) {
   return parts_dir(options) / (node + ".toml");
 }
 
-// Each node reads its own part of the scenario and the roster, not the whole
-// file (scenario/scenario_part.h): N nodes start in time linear in N.
-void write_scenario_parts(const ProcessHostOptions& options) {
+// Each node reads its own part of the scenario and the roster, with every
+// member's public keys, not the whole scenario and public_keys.toml
+// (scenario/scenario_part.h): N nodes start in time about linear in N.
+void write_scenario_parts(const ProcessHostOptions& options, const PublicKeys& public_keys) {
   const ScenarioParts parts(options.scenario_path);
+  v1::Roster roster = parts.roster();
+  add_public_keys(public_keys, &roster);
   fs::create_directories(parts_dir(options));
-  std::string error = write_whole_file(roster_path(options), parts.roster().SerializeAsString());
+  std::string error = write_whole_file(roster_path(options), roster.SerializeAsString());
   for (const auto& [process, role] : options.nodes) {
     if (!error.empty()) break;
     const auto member = options.member_of.find(process);
@@ -89,7 +92,7 @@ ProcessHost::ProcessHost(ProcessHostOptions options, WallClock& clock)
   launcher_control_->set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
   launcher_control_->bind(endpoints_.launcher_control());
   control_.emplace(context_, names, endpoints_, key_, public_keys_, clock_, options_.member_of);
-  write_scenario_parts(options_);
+  write_scenario_parts(options_, public_keys_);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }

@@ -4,6 +4,7 @@
 #include "scenario/scenario_part.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -53,13 +54,16 @@ v1::Roster roster_of(const Scenario& scenario) {
 }
 
 v1::Roster load_roster(const std::string& path) {
+  std::error_code error;
+  const uintmax_t bytes = std::filesystem::file_size(path, error);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path + ": cannot read the roster");
-  std::string bytes(kRosterBytesMax + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (error || !in) throw ScenarioError(path + ": cannot read the roster");
+  // Read no further than the bound, whatever the size said.
+  std::string text(std::min<uintmax_t>(bytes, kRosterBytesMax + 1), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
   v1::Roster roster;
-  if (bytes.size() > kRosterBytesMax || !roster.ParseFromString(bytes)) {
+  if (bytes > kRosterBytesMax || !roster.ParseFromString(text)) {
     throw ScenarioError(path + ": not a roster of at most " + std::to_string(kRosterBytesMax) +
                         " bytes");
   }
