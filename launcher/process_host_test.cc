@@ -1,11 +1,14 @@
 // The process host's pure parts: the command line that starts a node's
-// process, and when a node has received the frames due at it.
+// process, when a node has received the frames due at it, and the kernel's
+// limits a run of many processes needs.
 #include "launcher/process_host.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "launcher/resource_limits.h"
 
 namespace tearline {
 namespace {
@@ -90,6 +93,14 @@ TEST(ReceivedAll, EveryPeerIncarnationsFramesMustHaveCome) {
   EXPECT_FALSE(received_all({count("agency.aa", 1, 6)}, status));   // One short.
   EXPECT_FALSE(received_all({count("broker", 1, 1)}, status));      // Another incarnation.
   EXPECT_FALSE(received_all({count("unit.north", 1, 1)}, status));  // None from it.
+}
+
+TEST(ResourceLimits, ARunNeedsATaskIdPerThread) {
+  EXPECT_EQ(check_task_ids(4'000, 32'768), "");  // The kernel's default holds the largest run.
+  const std::string error = check_task_ids(4'000, 10'000);
+  EXPECT_NE(error.find("kernel.pid_max"), std::string::npos) << error;
+  EXPECT_NE(error.find("24256 threads"), std::string::npos) << error;
+  EXPECT_EQ(check_task_ids(10, 0), "");  // Unknown: not checked.
 }
 
 }  // namespace

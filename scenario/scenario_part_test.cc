@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+#include <vector>
+
 #include "scenario/scenario_testing.h"
 
 namespace tearline {
@@ -89,7 +93,7 @@ TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
   const ScenarioParts parts(path);
   const std::string node = whole.units.front().name;
   const std::string text = parts.part_of(node);
-  const auto refused = [&](v1::Roster roster, const std::string& why) {
+  const auto refused = [&](const v1::Roster& roster, const std::string& why) {
     try {
       parse_scenario_part(text, "part.toml", roster);
       ADD_FAILURE() << "accepted a roster where " << why;
@@ -97,27 +101,29 @@ TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
       EXPECT_NE(std::string(error.what()).find(why), std::string::npos) << error.what();
     }
   };
-  v1::Roster without_node = parts.roster();
-  without_node.mutable_units()->DeleteSubrange(0, 1);
-  refused(without_node, "is not in the roster");
-  v1::Roster twice = parts.roster();
-  *twice.add_agencies() = twice.agencies(0);
-  refused(twice, "is named twice");
-  v1::Roster bad_partner = parts.roster();
-  bad_partner.mutable_agencies(0)->add_partners("agency.nowhere");
-  refused(bad_partner, "unknown partner");
-  v1::Roster bad_agency = parts.roster();
-  bad_agency.mutable_units(1)->set_agency("agency.nowhere");
-  refused(bad_agency, "unknown agency");
-  v1::Roster bad_name = parts.roster();
-  bad_name.mutable_units(1)->set_name("unit.Bad Name");
-  refused(bad_name, "not a node name");
-  v1::Roster differing = parts.roster();
-  differing.mutable_units(0)->set_area("elsewhere");
-  refused(differing, "differs from its table");
-  v1::Roster too_many = parts.roster();
-  for (int i = 0; i < 4000; ++i) *too_many.add_units() = too_many.units(1);
-  refused(too_many, "more than 4000 nodes");
+  using Mutation = std::function<void(v1::Roster&)>;
+  const std::vector<std::pair<Mutation, std::string>> cases = {
+      {[](v1::Roster& roster) { roster.mutable_units()->DeleteSubrange(0, 1); },
+       "is not in the roster"},
+      {[](v1::Roster& roster) { *roster.add_agencies() = roster.agencies(0); }, "is named twice"},
+      {[](v1::Roster& roster) { roster.mutable_agencies(0)->add_partners("agency.nowhere"); },
+       "unknown partner"},
+      {[](v1::Roster& roster) { roster.mutable_units(1)->set_agency("agency.nowhere"); },
+       "unknown agency"},
+      {[](v1::Roster& roster) { roster.mutable_units(1)->set_name("unit.Bad Name"); },
+       "not a node name"},
+      {[](v1::Roster& roster) { roster.mutable_units(0)->set_area("elsewhere"); },
+       "differs from its table"},
+      {[](v1::Roster& roster) {
+         for (int i = 0; i < 4000; ++i) *roster.add_units() = roster.units(1);
+       },
+       "more than 4000 nodes"},
+  };
+  for (const auto& [mutate, why] : cases) {
+    v1::Roster roster = parts.roster();
+    mutate(roster);
+    refused(roster, why);
+  }
 }
 
 TEST(ScenarioPartTest, ARosterFileIsBounded) {
