@@ -8,8 +8,9 @@
 // table, the node's own table, the links from and to it, its reports and the
 // plots they are about), and the run's roster (proto/tearline/v1/roster.proto,
 // one file for every node), which names every agency and unit with what the
-// others check of it. A node reads both and gets a Scenario that answers all
-// it asks of the other nodes as the whole file's would. The whole file still
+// others check of it (and carries every member's public key: security/keys.h,
+// public_keys_of). A node reads both and gets a Scenario that answers all it
+// asks of the other nodes as the whole file's would. The whole file still
 // works (load_scenario): a node started by hand needs no part.
 #pragma once
 
