@@ -45,8 +45,9 @@ struct ProcessHostOptions : ModeSetup {
 
 // The command that starts `process` (a node, or a centre's member) as
 // `role`: `wrapper` (the hosts file's, e.g. ssh), then the node executable
-// in `executable_dir` with its files in the mode's folder, and where it
-// finds its peers (`socket_dir`, or the hosts file).
+// in `executable_dir` with its files in the mode's folder (its part of the
+// scenario and the roster in parts/), and where it finds its peers
+// (`socket_dir`, or the hosts file).
 std::vector<std::string> node_command_line(const ProcessHostOptions& options,
                                            std::vector<std::string> wrapper,
                                            const std::string& socket_dir,

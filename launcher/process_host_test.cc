@@ -1,5 +1,6 @@
 // The process host's pure parts: the command line that starts a node's
-// process, and when a node has received the frames due at it.
+// process, when a node has received the frames due at it, and the kernel's
+// limits a run of many processes needs.
 #include "launcher/process_host.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,8 @@
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include "launcher/resource_limits.h"
 
 namespace tearline {
 namespace {
@@ -32,7 +35,9 @@ TEST(NodeCommandLine, StartsTheRolesExecutableWithItsFilesInTheModesFolder) {
                                              "--mode",
                                              "coordinated",
                                              "--scenario",
-                                             "small.toml",
+                                             "/runs/r/coordinated/parts/unit.north.toml",
+                                             "--roster",
+                                             "/runs/r/coordinated/parts/roster.pb",
                                              "--seed",
                                              "7",
                                              "--keys",
@@ -51,8 +56,9 @@ TEST(NodeCommandLine, AStandbyServesItsCentreAndKeepsAJournal) {
   const std::vector<std::string> command =
       node_command_line(options(), {}, "/tmp/s", "/bin", "broker.b", "broker");
   ASSERT_GE(command.size(), 5u);
-  EXPECT_EQ(command[2], "broker");    // --name: the centre.
-  EXPECT_EQ(command[4], "broker.b");  // --member: itself.
+  EXPECT_EQ(command[2], "broker");                                 // --name: the centre.
+  EXPECT_EQ(command[4], "broker.b");                               // --member: itself.
+  EXPECT_EQ(command[8], "/runs/r/coordinated/parts/broker.toml");  // --scenario: the centre's part.
   const std::vector<std::string> tail(command.end() - 4, command.end());
   EXPECT_EQ(tail, (std::vector<std::string>{"--journal", "/runs/r/coordinated/broker.b.journal",
                                             "--socket-dir", "/tmp/s"}));
@@ -101,6 +107,14 @@ TEST(ReceivedAll, EveryPeerIncarnationsFramesMustHaveCome) {
   EXPECT_FALSE(received_all({count("agency.aa", 1, 6)}, status));   // One short.
   EXPECT_FALSE(received_all({count("broker", 1, 1)}, status));      // Another incarnation.
   EXPECT_FALSE(received_all({count("unit.north", 1, 1)}, status));  // None from it.
+}
+
+TEST(ResourceLimits, ARunNeedsATaskIdPerThread) {
+  EXPECT_EQ(check_task_ids(4'000, 32'768), "");  // The kernel's default holds the largest run.
+  const std::string error = check_task_ids(4'000, 10'000);
+  EXPECT_NE(error.find("kernel.pid_max"), std::string::npos) << error;
+  EXPECT_NE(error.find("24256 threads"), std::string::npos) << error;
+  EXPECT_EQ(check_task_ids(10, 0), "");  // Unknown: not checked.
 }
 
 }  // namespace

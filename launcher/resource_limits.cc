@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace tearline {
 namespace {
@@ -50,7 +51,20 @@ std::string raise_limits_for_run(size_t processes) {
     error = raise(RLIMIT_NPROC, "processes and threads", "u",
                   kThreadsBase + kThreadsPerProcess * count);
   }
+  long pid_max = 0;
+  if (std::ifstream in("/proc/sys/kernel/pid_max"); error.empty() && in >> pid_max) {
+    error = check_task_ids(processes, pid_max);
+  }
   return error;
+}
+
+std::string check_task_ids(size_t processes, long pid_max) {
+  const rlim_t needed = kThreadsBase + kThreadsPerProcess * static_cast<rlim_t>(processes);
+  if (pid_max <= 0 || needed <= static_cast<rlim_t>(pid_max)) return "";
+  return fmt::format(
+      "this run needs about {} threads, but the kernel has {} task ids (kernel.pid_max); raise it "
+      "(as root: sysctl kernel.pid_max={}) or run a smaller scenario",
+      needed, pid_max, 2 * needed);
 }
 
 }  // namespace tearline

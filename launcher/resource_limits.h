@@ -15,4 +15,9 @@ namespace tearline {
 // how to raise it.
 std::string raise_limits_for_run(size_t processes);
 
+// "" if the kernel has task ids for `processes` node processes and their
+// threads (every thread takes one, for root too: kernel.pid_max, 32,768 by
+// default, bounds a 4,000-node run), else an error naming the setting.
+std::string check_task_ids(size_t processes, long pid_max);
+
 }  // namespace tearline

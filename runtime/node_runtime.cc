@@ -6,9 +6,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 
 #include "runtime/control_channel.h"
 #include "runtime/node_process.h"
+#include "scenario/scenario_part.h"
 
 namespace tearline {
 
@@ -29,7 +31,13 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   app.add_option("--mode", options.mode, "bilateral or coordinated")
       ->required()
       ->check(CLI::IsMember({"bilateral", "coordinated"}));
-  app.add_option("--scenario", options.scenario_path, "scenario file")->required();
+  app.add_option("--scenario", options.scenario_path,
+                 "scenario file: the whole file, or with --roster this node's part of it")
+      ->required();
+  app.add_option("--roster", options.roster_path,
+                 "the run's roster, which the launcher writes beside each node's part of the "
+                 "scenario: the other nodes and every member's public key "
+                 "(scenario/scenario_part.h)");
   app.add_option("--seed", options.seed, "seed of every random decision");
   auto* socket_dir =
       app.add_option("--socket-dir", options.socket_dir, "directory of the ipc endpoints");
@@ -37,7 +45,8 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
                                "hosts file: every node's endpoints (instead of --socket-dir)");
   socket_dir->excludes(hosts);
   app.add_option("--keys", options.keys_dir,
-                 "the run's key folder: <name>.key (this node's) and public_keys.toml")
+                 "the run's key folder: <name>.key (this node's) and, without --roster, "
+                 "public_keys.toml")
       ->required();
   app.add_option("--trace", options.trace_path, "trace file (JSON Lines)")->required();
   app.add_option("--journal", options.journal_path,
@@ -64,8 +73,11 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
     return exit_code;
   };
   Scenario scenario;
+  std::optional<v1::Roster> roster;
   try {
-    scenario = load_scenario(options.scenario_path);
+    if (!options.roster_path.empty()) roster = load_roster(options.roster_path);
+    scenario = roster ? load_scenario_part(options.scenario_path, *roster)
+                      : load_scenario(options.scenario_path);
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "tearline-%s: %s\n", role_name.c_str(), error.what());
     return 2;
@@ -97,7 +109,12 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   PublicKeys public_keys;
   try {
     key = load_member_key(member_key_path(options.keys_dir, options.name));
-    public_keys = load_public_keys(public_keys_path(options.keys_dir));
+    // A member more than the nodes: the launcher, the operator, a standby.
+    constexpr size_t kMembersBeyondNodes = 3;
+    public_keys =
+        roster ? public_keys_of(*roster, scenario.process_names().size() + kMembersBeyondNodes,
+                                options.roster_path)
+               : load_public_keys(public_keys_path(options.keys_dir));
     if (key.name != options.name) throw KeyError("the key is " + key.name + "'s");
   } catch (const KeyError& error) {
     return fail(error.what(), 2);

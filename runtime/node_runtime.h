@@ -14,12 +14,14 @@ struct NodeOptions {
   // centre's standby, "broker.b"): its endpoints and files. Empty: `name`.
   std::string member;
   std::string mode;           // "bilateral" or "coordinated".
-  std::string scenario_path;  // The scenario file as run.
+  std::string scenario_path;  // The scenario file as run, or this node's part of it:
+  std::string roster_path;    // with the run's roster (scenario/scenario_part.h).
   uint64_t seed = 1;
   std::string socket_dir;  // Where the ipc endpoints live, or:
   std::string hosts_file;  // Every node's endpoints (scenario/endpoints.h).
-  // The run's key set (security/keys.h): this node's <name>.key and
-  // public_keys.toml. The path only: keys never travel on a command line.
+  // The run's key set (security/keys.h): this node's <name>.key, and
+  // public_keys.toml unless the roster lists the public keys. The path only:
+  // keys never travel on a command line.
   std::string keys_dir;
   std::string trace_path;  // JSON Lines trace file.
   // The node's journal (docs/DURABILITY.md); empty when it keeps none.

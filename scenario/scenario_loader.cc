@@ -14,6 +14,7 @@
 #include "base/iso_time.h"
 #include "model/intelligence.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_part.h"
 #include "scenario/scenario_reading.h"
 
 namespace tearline {
@@ -21,16 +22,14 @@ namespace {
 
 using namespace scenario_reading;
 
-// Agencies, a centre and units together: each is a process, and a centre
-// holds a socket and a connection for each of the others.
-constexpr size_t kNodesMax = 4'000;
 constexpr int64_t kCorrelationBoostMax = 100;  // Relevance is capped at 100 anyway.
 
 // Reads one scenario document, once.
 class Loader {
  public:
-  Loader(std::string file, const toml::table& document)
-      : file_(std::move(file)), document_(document) {}
+  // With a `roster`, the document is a node's part (scenario/scenario_part.h).
+  Loader(std::string file, const toml::table& document, const v1::Roster* roster)
+      : file_(std::move(file)), document_(document), roster_(roster) {}
 
   Scenario load() && {
     const TomlTable root(file_, document_, "",
@@ -98,7 +97,6 @@ class Loader {
     const std::vector<TomlTable> tables =
         root.tables("agency", {"name", "country", "desk", "database", "background", "policy",
                                "partner", "source", "journal"});
-    if (tables.empty()) root.fail("agency", "at least one [[agency]] is required");
     if (tables.size() + 2 > kNodesMax) fail_too_many_nodes(root, "agency", tables.size() + 2);
     struct PartnerRef {
       TomlTable table;
@@ -140,6 +138,11 @@ class Loader {
       }
       scenario_.agencies.push_back(std::move(agency));
     }
+    if (roster_) {
+      scenario_.agencies =
+          agencies_with_roster(std::move(scenario_.agencies), *roster_, file_, nodes_);
+    }
+    if (scenario_.agencies.empty()) root.fail("agency", "at least one [[agency]] is required");
     for (const PartnerRef& ref : partner_refs) {
       if (ref.partner == ref.agency)
         ref.table.fail("agency", "an agency cannot be its own partner");
@@ -193,7 +196,6 @@ class Loader {
   void read_units(const TomlTable& root) {
     const std::vector<TomlTable> tables = root.tables(
         "unit", {"name", "agency", "area", "response_h", "poll_interval_h", "intake", "journal"});
-    if (tables.empty()) root.fail("unit", "at least one [[unit]] is required");
     const size_t nodes = scenario_.agencies.size() + 1 + tables.size();
     if (nodes > kNodesMax) fail_too_many_nodes(root, "unit", nodes);
     for (const TomlTable& table : tables) {
@@ -209,6 +211,11 @@ class Loader {
       unit.journal = table.boolean("journal").value_or(false);
       scenario_.units.push_back(std::move(unit));
     }
+    if (roster_) {
+      scenario_.units =
+          units_with_roster(std::move(scenario_.units), *roster_, scenario_, file_, nodes_);
+    }
+    if (scenario_.units.empty()) root.fail("unit", "at least one [[unit]] is required");
   }
 
   void read_plots(const TomlTable& root) {
@@ -328,13 +335,15 @@ class Loader {
 
   std::string file_;
   const toml::table& document_;
+  const v1::Roster* roster_;  // Null for a whole scenario file.
   Scenario scenario_;
   NamePlaces nodes_;           // Node name -> where it is named.
   NamePlaces source_handles_;  // Source handle -> where it is named.
 };
 
-Scenario parse_document(const toml::table& document, const std::string& file) {
-  return Loader(file, document).load();
+Scenario parse_document(const toml::table& document, const std::string& file,
+                        const v1::Roster* roster = nullptr) {
+  return Loader(file, document, roster).load();
 }
 
 }  // namespace
@@ -350,6 +359,27 @@ Scenario load_scenario(const std::string& path) {
 Scenario parse_scenario(std::string_view text, const std::string& path) {
   try {
     return parse_document(parse_toml(text, path), path);
+  } catch (const TomlError& error) {
+    throw ScenarioError(error.what());
+  }
+}
+
+}  // namespace tearline
+
+namespace tearline {
+
+Scenario load_scenario_part(const std::string& part_path, const v1::Roster& roster) {
+  try {
+    return parse_document(read_toml_file(part_path, "scenario part"), part_path, &roster);
+  } catch (const TomlError& error) {
+    throw ScenarioError(error.what());
+  }
+}
+
+Scenario parse_scenario_part(std::string_view text, const std::string& path,
+                             const v1::Roster& roster) {
+  try {
+    return parse_document(parse_toml(text, path), path, &roster);
   } catch (const TomlError& error) {
     throw ScenarioError(error.what());
   }

@@ -15,8 +15,13 @@
 
 #include "base/toml_reader.h"
 #include "scenario/scenario.h"
+#include "tearline/v1/roster.pb.h"
 
 namespace tearline::scenario_reading {
+
+// Agencies, a centre and units together: each is a process, and a centre
+// holds a socket and a connection for each of the others.
+inline constexpr size_t kNodesMax = 4'000;
 
 // A department's capacity at most, so a typo cannot make a node allocate
 // without bound (its workers: kWorkersMax, model/department.h).
@@ -61,6 +66,18 @@ void check_agency_ref(const TomlTable& table, std::string_view key, const std::s
 // standby.
 void check_peer_ref(const TomlTable& table, std::string_view key, const std::string& name,
                     const Scenario& scenario, const NamePlaces& nodes);
+
+// scenario_roster.cc: a node's part read with the run's roster
+// (scenario_part.h). The agencies (units) in the roster's order: each one
+// `read` from the part's tables in its place, the others made from the
+// roster, checked and claimed in `nodes`. Fails on a read node the roster
+// lacks, on a name twice, on an unknown reference, and on more than kNodesMax
+// nodes.
+std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const v1::Roster& roster,
+                                             const std::string& file, NamePlaces& nodes);
+std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Roster& roster,
+                                        const Scenario& scenario, const std::string& file,
+                                        NamePlaces& nodes);
 
 // fault_reader.cc: the [[fault]] tables, in file order, of a scenario whose
 // nodes are read.

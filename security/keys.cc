@@ -240,6 +240,41 @@ PublicKeys load_public_keys(const fs::path& path) {
   });
 }
 
+PublicKeys public_keys_of(const v1::Roster& roster, size_t members_max, const std::string& file) {
+  const auto fail = [&](const std::string& name, std::string_view why) {
+    throw KeyError(fmt::format("{}: keys of \"{}\": {}", file, name.substr(0, 100), why));
+  };
+  if (static_cast<size_t>(roster.keys_size()) > members_max) {
+    fail("the roster", fmt::format("more than {} members", members_max));
+  }
+  std::map<std::string, std::string> keys;
+  std::map<std::string, std::string> names_by_key;
+  std::map<std::string, SigningPublicKey> signing;
+  for (const v1::MemberPublicKey& entry : roster.keys()) {
+    if (!is_z85_key(entry.curve_z85())) fail(entry.name(), "a CURVE key is 40 Z85 characters");
+    SigningPublicKey signing_key;
+    if (entry.signing().size() != signing_key.size())
+      fail(entry.name(), "a signing key is 32 bytes");
+    std::copy(entry.signing().begin(), entry.signing().end(), signing_key.begin());
+    if (!keys.emplace(entry.name(), entry.curve_z85()).second) fail(entry.name(), "listed twice");
+    if (!names_by_key.emplace(entry.curve_z85(), entry.name()).second) {
+      fail(entry.name(), "the same CURVE key as another member");
+    }
+    signing.emplace(entry.name(), signing_key);
+  }
+  return PublicKeys(std::move(keys), std::move(signing));
+}
+
+void add_public_keys(const PublicKeys& keys, v1::Roster* roster) {
+  for (const auto& [name, curve_z85] : keys.by_name()) {
+    v1::MemberPublicKey& entry = *roster->add_keys();
+    entry.set_name(name);
+    entry.set_curve_z85(curve_z85);
+    const SigningPublicKey& signing = keys.signing_by_name().at(name);
+    entry.set_signing(std::string(signing.begin(), signing.end()));
+  }
+}
+
 void check_key_set(const fs::path& dir, std::vector<std::string> members) {
   members = with_run_members(std::move(members));
   const PublicKeys keys = load_public_keys(public_keys_path(dir));

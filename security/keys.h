@@ -24,6 +24,7 @@
 
 #include "security/pseudonym.h"
 #include "security/report_signature.h"
+#include "tearline/v1/roster.pb.h"
 
 namespace tearline {
 
@@ -85,6 +86,13 @@ MemberKey load_member_key(const std::filesystem::path& path);
 // Reads public_keys.toml; every key well formed and distinct, and every
 // member with a CURVE key has a signing key.
 PublicKeys load_public_keys(const std::filesystem::path& path);
+
+// The same from a run's roster (scenario/scenario_part.h), which the launcher
+// writes from public_keys.toml: the same checks, and at most `members_max`
+// members. Throws KeyError naming `file`.
+PublicKeys public_keys_of(const v1::Roster& roster, size_t members_max, const std::string& file);
+// The roster's keys field from `keys`.
+void add_public_keys(const PublicKeys& keys, v1::Roster* roster);
 
 std::filesystem::path member_key_path(const std::filesystem::path& dir, const std::string& name);
 std::filesystem::path public_keys_path(const std::filesystem::path& dir);

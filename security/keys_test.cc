@@ -103,3 +103,33 @@ TEST_F(KeysTest, AnExistingKeySetIsNotOverwritten) {
 
 }  // namespace
 }  // namespace tearline
+
+namespace tearline {
+namespace {
+
+TEST_F(KeysTest, ARostersPublicKeysAreTheKeyFolders) {
+  write_key_set(dir_, {"agency.uk", "broker"});
+  const PublicKeys keys = load_public_keys(public_keys_path(dir_));
+  v1::Roster roster;
+  add_public_keys(keys, &roster);
+  const PublicKeys from_roster = public_keys_of(roster, 4, "roster.pb");
+  EXPECT_EQ(from_roster.by_name(), keys.by_name());
+  EXPECT_EQ(from_roster.signing_by_name(), keys.signing_by_name());
+  EXPECT_THROW(public_keys_of(roster, 3, "roster.pb"), KeyError);  // Too many members.
+
+  v1::Roster bad_curve = roster;
+  bad_curve.mutable_keys(0)->set_curve_z85("short");
+  EXPECT_THROW(public_keys_of(bad_curve, 4, "roster.pb"), KeyError);
+  v1::Roster bad_signing = roster;
+  bad_signing.mutable_keys(0)->set_signing("short");
+  EXPECT_THROW(public_keys_of(bad_signing, 4, "roster.pb"), KeyError);
+  v1::Roster same_key = roster;
+  same_key.mutable_keys(1)->set_curve_z85(roster.keys(0).curve_z85());
+  EXPECT_THROW(public_keys_of(same_key, 4, "roster.pb"), KeyError);
+  v1::Roster twice = roster;
+  twice.mutable_keys(1)->set_name(roster.keys(0).name());
+  EXPECT_THROW(public_keys_of(twice, 4, "roster.pb"), KeyError);
+}
+
+}  // namespace
+}  // namespace tearline

@@ -1,0 +1,138 @@
+// A node's part of a scenario with the run's roster answers what the node
+// asks as the whole file does; a part or roster that does not fit is refused.
+#include "scenario/scenario_part.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "scenario/scenario_testing.h"
+
+namespace tearline {
+namespace {
+
+using namespace scenario_testing;
+
+std::vector<std::string> partners(const AgencySpec* agency) {
+  std::vector<std::string> names;
+  if (agency != nullptr) {
+    for (const PartnerSpec& partner : agency->partners) names.push_back(partner.agency);
+  }
+  return names;
+}
+
+// What `node` may ask of the scenario: the same from its part as from the whole.
+void expect_same_for(const Scenario& whole, const Scenario& part, const std::string& node) {
+  SCOPED_TRACE(whole.name + ", " + node);
+  EXPECT_EQ(part.name, whole.name);
+  EXPECT_EQ(part.start_unix_s, whole.start_unix_s);
+  EXPECT_EQ(part.duration_h, whole.duration_h);
+  EXPECT_EQ(part.process_names(), whole.process_names());
+  EXPECT_EQ(part.unit_areas(), whole.unit_areas());
+  EXPECT_EQ(part.broker.standby, whole.broker.standby);
+  EXPECT_EQ(part.broker.resend_interval_h, whole.broker.resend_interval_h);
+  EXPECT_EQ(part.broker.background.rate_per_h, whole.broker.background.rate_per_h);
+  for (const std::string& other : whole.node_names()) {
+    EXPECT_EQ(part.journaled(other), whole.journaled(other)) << other;
+    EXPECT_EQ(part.agency(other) != nullptr, whole.agency(other) != nullptr) << other;
+    EXPECT_EQ(partners(part.agency(other)), partners(whole.agency(other))) << other;
+    if (const UnitSpec* unit = whole.unit(other)) {
+      ASSERT_NE(part.unit(other), nullptr) << other;
+      EXPECT_EQ(part.unit(other)->agency, unit->agency);
+      EXPECT_EQ(part.unit(other)->area, unit->area);
+    }
+    for (const auto& [from, to] : {std::pair(node, other), std::pair(other, node)}) {
+      EXPECT_EQ(part.link(from, to).delay.least_h(), whole.link(from, to).delay.least_h());
+      EXPECT_EQ(part.link(from, to).loss.probability, whole.link(from, to).loss.probability);
+    }
+  }
+  if (const AgencySpec* own = whole.agency(node)) {
+    EXPECT_EQ(part.agency(node)->sources.size(), own->sources.size());
+    EXPECT_EQ(part.agency(node)->background.rate_per_h, own->background.rate_per_h);
+    EXPECT_EQ(part.agency(node)->desk.workers, own->desk.workers);
+    size_t own_reports = 0;
+    for (const ReportSpec& report : whole.reports) own_reports += report.agency == node;
+    EXPECT_EQ(part.reports.size(), own_reports);
+  } else {
+    EXPECT_TRUE(part.reports.empty());
+  }
+  if (const UnitSpec* own = whole.unit(node)) {
+    EXPECT_EQ(part.unit(node)->response_h, own->response_h);
+    EXPECT_EQ(part.unit(node)->poll_interval_h, own->poll_interval_h);
+    EXPECT_EQ(part.unit(node)->intake.capacity_msgs, own->intake.capacity_msgs);
+  }
+  EXPECT_TRUE(part.faults.empty());  // The launcher's, not a node's.
+}
+
+TEST(ScenarioPartTest, EveryNodesPartAnswersAsTheWholeFile) {
+  for (const char* name : {"small", "manchester-2017", "manchester-2017-centre-down"}) {
+    const std::string path = source_path("scenarios/" + std::string(name) + ".toml");
+    const Scenario whole = load_scenario(path);
+    const ScenarioParts parts(path);
+    for (const std::string& node : whole.node_names()) {
+      const std::string text = parts.part_of(node);
+      expect_same_for(whole, parse_scenario_part(text, node + ".toml", parts.roster()), node);
+    }
+  }
+}
+
+TEST(ScenarioPartTest, APartIsSmallerThanTheWhole) {
+  const std::string path = source_path("scenarios/manchester-2017.toml");
+  const ScenarioParts parts(path);
+  const std::string unit_part = parts.part_of(load_scenario(path).units.front().name);
+  EXPECT_EQ(unit_part.find("[[report]]"), std::string::npos);
+  EXPECT_EQ(unit_part.find("[[agency]]"), std::string::npos);
+  EXPECT_NE(unit_part.find("[[unit]]"), std::string::npos);
+}
+
+TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
+  const std::string path = source_path("scenarios/small.toml");
+  const Scenario whole = load_scenario(path);
+  const ScenarioParts parts(path);
+  const std::string node = whole.units.front().name;
+  const std::string text = parts.part_of(node);
+  const auto refused = [&](const v1::Roster& roster, const std::string& why) {
+    try {
+      parse_scenario_part(text, "part.toml", roster);
+      ADD_FAILURE() << "accepted a roster where " << why;
+    } catch (const ScenarioError& error) {
+      EXPECT_NE(std::string(error.what()).find(why), std::string::npos) << error.what();
+    }
+  };
+  using Mutation = std::function<void(v1::Roster&)>;
+  const std::vector<std::pair<Mutation, std::string>> cases = {
+      {[](v1::Roster& roster) { roster.mutable_units()->DeleteSubrange(0, 1); },
+       "is not in the roster"},
+      {[](v1::Roster& roster) { *roster.add_agencies() = roster.agencies(0); }, "is named twice"},
+      {[](v1::Roster& roster) { roster.mutable_agencies(0)->add_partners("agency.nowhere"); },
+       "unknown partner"},
+      {[](v1::Roster& roster) { roster.mutable_units(1)->set_agency("agency.nowhere"); },
+       "unknown agency"},
+      {[](v1::Roster& roster) { roster.mutable_units(1)->set_name("unit.Bad Name"); },
+       "not a node name"},
+      {[](v1::Roster& roster) { roster.mutable_units(0)->set_area("elsewhere"); },
+       "differs from its table"},
+      {[](v1::Roster& roster) {
+         for (int i = 0; i < 4000; ++i) *roster.add_units() = roster.units(1);
+       },
+       "more than 4000 nodes"},
+  };
+  for (const auto& [mutate, why] : cases) {
+    v1::Roster roster = parts.roster();
+    mutate(roster);
+    refused(roster, why);
+  }
+}
+
+TEST(ScenarioPartTest, ARosterFileIsBounded) {
+  const ScratchFile not_a_roster("not a roster");
+  EXPECT_THROW(load_roster(not_a_roster.path()), ScenarioError);
+  EXPECT_THROW(load_roster(not_a_roster.path() + ".none"), ScenarioError);
+  const ScratchFile too_large(std::string(kRosterBytesMax + 1, '\0'));
+  EXPECT_THROW(load_roster(too_large.path()), ScenarioError);
+}
+
+}  // namespace
+}  // namespace tearline
