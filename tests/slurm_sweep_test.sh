@@ -109,7 +109,7 @@ start_queued cut
 kill -INT "$sweep_pid"
 end_queued
 [[ $status -eq 130 ]] || fail "an interrupted sweep exited $status, not 130: $(cat "$work/cut.err")"
-grep -q "cancelled Slurm jobs" "$work/cut.err" || fail "the interrupted sweep did not say it cancelled"
+grep -q "cancelled Slurm jobs" "$work/cut.err" || fail "the interrupted sweep did not say it cancelled: $(cat "$work/cut.err")"
 if squeue --noheader --user=0 --format=%F | grep -qx -e "$array" -e "$collector"; then
   fail "jobs $array, $collector still queued after Ctrl-C"
 fi

@@ -55,12 +55,20 @@ Output run_program(const std::vector<std::string>& argv) {
   std::vector<char*> arg_pointers;
   for (std::string& arg : args) arg_pointers.push_back(arg.data());
   arg_pointers.push_back(nullptr);
-  // In a process group of its own: a Ctrl-C at the terminal is for tearline
-  // to handle (it cancels the jobs), not for a query under way.
+  // In a process group of its own, with SIGINT and SIGTERM blocked: a
+  // Ctrl-C at the terminal is for tearline to handle (it cancels the jobs),
+  // not for a query or a cancel under way. (A group-wide signal sent just
+  // after tearline's own, as `timeout` sends, would otherwise reach a child
+  // spawned in between, before it leaves the group.)
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
   posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, SIGTERM);
+  posix_spawnattr_setsigmask(&attributes, &blocked);
   pid_t pid = 0;
   const int spawn_error =
       posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes, arg_pointers.data(), environ);
