@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
                     "journaled nodes write their journal and trace without fdatasync: they "
                     "survive every death of their process, not a crash of the machine; most of "
                     "a round's cost on a slow disk (docs/DURABILITY.md)");
+  run_app->add_flag("--control-channel", run.control_channel,
+                    "experimental: the launcher reaches each node it starts over a socketpair "
+                    "instead of its CURVE control socket (fewer system calls a round); under "
+                    "load a run was seen to hang with it, so it is off by default");
   run_app->add_flag("--no-html", run.no_html,
                     "write no report.html (a sweep's runs; `tearline trace RUN --html FILE` "
                     "makes it later)");

@@ -239,6 +239,7 @@ int run_command(const RunOptions& options) {
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;
     mode_options.journal_sync = !options.no_journal_sync;
+    mode_options.control_channel = options.control_channel;
     mode_options.interrupted = [] { return g_interrupted != 0; };
     if (live) live->mode_started(mode);
     try {

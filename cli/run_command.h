@@ -44,6 +44,7 @@ struct RunOptions {
   // Journaled nodes as processes write without fdatasync: they survive the
   // death of their process, not of the machine (docs/DURABILITY.md).
   bool no_journal_sync = false;
+  bool control_channel = false;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

@@ -118,7 +118,8 @@ std::string ProcessHost::node_of(const std::string& process) const {
 }
 
 bool ProcessHost::has_channel(const std::string& process) const {
-  return options_.hosts_file.empty() && endpoints_.of(process).wrapper.empty();
+  return options_.control_channel && options_.hosts_file.empty() &&
+         endpoints_.of(process).wrapper.empty();
 }
 
 void ProcessHost::spawn(const std::string& process, const std::string& role) {
