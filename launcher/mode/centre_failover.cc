@@ -328,6 +328,7 @@ void CentreFailover::act_on(const ScheduledAction& action) {
                       action.at_h, clock_);
   if (active) {
     if (action.signal == SIGSTOP) {
+      driver_.await_frames_of(node_);  // As for any node (ModeRun::act_on).
       authority_.held(node_, action.continue_at_h);
     } else {
       authority_.released(node_, action.at_h);

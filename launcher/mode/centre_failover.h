@@ -37,7 +37,8 @@ class FailoverDriver {
                            double at_h) = 0;
   // Fails the run with `message`: the nodes are stopped.
   virtual void fail(std::string message) = 0;
-  // Before a kill: waits until the frames due around `node` have come.
+  // Before a kill or a stop: waits until the frames due around `node` have
+  // come.
   virtual void await_frames_of(const std::string& node) = 0;
   virtual void publish(bool live) = 0;
   virtual void trace_launcher_event(TraceEvent event) = 0;

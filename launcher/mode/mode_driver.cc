@@ -164,8 +164,9 @@ void ModeRun::send_ahead_commands(const std::string& only_node, double from_h) {
 
 void ModeRun::await_frames_of(const std::string& node) {
   // Stopped processes are continued while they take in what was sent to
-  // them (the time authority still holds them, so they handle nothing),
-  // then stopped again; `node` stays continued, to die.
+  // them and let out what they sent (the time authority still holds them,
+  // so they handle nothing), then stopped again; `node` stays continued, to
+  // die or be stopped.
   std::vector<std::string> held;  // Their processes.
   for (const std::string& stopped : authority_.held_nodes()) held.push_back(process_of(stopped));
   for (const std::string& stopped : held) host_->signal(stopped, SIGCONT);
@@ -289,7 +290,10 @@ void ModeRun::act_on(const ScheduledAction& action) {
     return;
   }
   const bool kills = action.kind == ScheduledAction::Kind::kCrash || action.signal == SIGKILL;
-  if (kills) await_frames_of(action.node);
+  // A node stopped while what it sent is still in its sockets would hold it
+  // until continued, and its receivers would wait for it, at an hour the run
+  // cannot reach without them.
+  if (kills || action.signal == SIGSTOP) await_frames_of(action.node);
   if (action.kind == ScheduledAction::Kind::kCrash) {
     life.killed(action.at_h);
     authority_.died(action.node, action.at_h);

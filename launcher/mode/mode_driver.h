@@ -52,9 +52,10 @@ class ModeRun final : private FailoverDriver {
   void judge_death(const std::string& process, const NodeExit& exit, bool caused,
                    double at_h) override;
   void fail(std::string message) override { outcome_.failures.push_back(std::move(message)); }
-  // Before the launcher kills `node`: waits until what it sent has reached
-  // its receivers, and what was sent to it has reached it, as in the
-  // in-process run, so the death replays exactly (stopped nodes included).
+  // Before the launcher kills or stops `node`: waits until what it sent has
+  // reached its receivers, and what was sent to it has reached it, as in the
+  // in-process run, so a death replays exactly and a stopped node holds back
+  // no frame another waits for (stopped nodes included).
   void await_frames_of(const std::string& node) override;
   void publish(bool live) override;
   void trace_launcher_event(TraceEvent event) override;

@@ -3,9 +3,12 @@
 // process or a real second passing.
 #include "launcher/mode/mode_driver.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <string.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -42,6 +45,9 @@ struct HostLog {
   std::vector<Started> starts;
   std::map<std::string, double> granted_until_h;  // The last grant of each node.
   std::vector<std::string> crashes;               // Nodes told to crash.
+  // Signals and waits for frames, in the order asked: "SIGSTOP agency.aa",
+  // "await agency.aa>unit.north=3" (receiver's due frames from a sender).
+  std::vector<std::string> actions;
   bool stopped = false;
   int idles = 0;
 };
@@ -83,6 +89,15 @@ class FakeHost final : public NodeHost {
       // It may send at once, so the next grant is no longer than a transit.
       if (sends_at_once) report.set_next_send_h(grant.until_h());
       report.set_next_event_h(grant.until_h() + 1);
+      if (const auto to = sends_to.find(node); to != sends_to.end() &&
+                                               running_.contains(to->second.peer) &&
+                                               grant.until_h() <= to->second.until_h) {
+        v1::SentFrames* sent = report.add_sent();
+        sent->set_peer(to->second.peer);
+        sent->set_peer_incarnation(1);
+        sent->set_frames(1);
+        sent->set_min_arrival_h(grant.until_h() + to->second.transit_h);
+      }
     }
     return reports;
   }
@@ -93,11 +108,18 @@ class FakeHost final : public NodeHost {
     }
     return true;
   }
-  bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>&,
+  bool await_frames_delivered(const std::map<std::string, std::vector<v1::FrameCount>>& due,
                               std::string*) override {
+    for (const auto& [receiver, counts] : due) {
+      for (const v1::FrameCount& count : counts) {
+        log_.actions.push_back(
+            fmt::format("await {}>{}={}", count.peer(), receiver, count.frames()));
+      }
+    }
     return true;
   }
   void signal(const std::string& process, int signal) override {
+    log_.actions.push_back(fmt::format("{} {}", sigabbrev_np(signal), process));
     if (signal == SIGKILL && running_.contains(process)) end(process, "signal:KILL", false);
   }
   void await_end(const std::string&) override {}
@@ -119,6 +141,15 @@ class FakeHost final : public NodeHost {
   // False: nodes never have anything to send, so nothing holds them back
   // but the fault schedule, restarts and the end.
   bool sends_at_once = true;
+  // Node -> the peer it sends one frame to in every window that ends by
+  // until_h, arriving after the least transit. (The peer's fake reports
+  // never say a frame waits, so the last must arrive before its grants end.)
+  struct Sends {
+    std::string peer;
+    double transit_h;
+    double until_h;
+  };
+  std::map<std::string, Sends> sends_to;
 
  private:
   void end(const std::string& node, const std::string& reason, bool clean) {
@@ -165,6 +196,7 @@ class ModeDriverTest : public ::testing::Test {
     options.interrupted = [] { return false; };
     ModeRun run(scenario, options, clock_, [&](ModeRun& driver) {
       auto host = std::make_unique<FakeHost>(clock_, log_, die_after_h);
+      host->sends_to = sends_to_;
       if (while_idle) {
         host->while_idle = [&driver, while_idle](FakeHost& h) { while_idle(driver, h); };
       }
@@ -181,6 +213,7 @@ class ModeDriverTest : public ::testing::Test {
   FakeClock clock_;
   HostLog log_;
   std::map<std::string, NodeLife> lives_;
+  std::map<std::string, FakeHost::Sends> sends_to_;  // For FakeHost::sends_to.
 };
 
 TEST_F(ModeDriverTest, GrantsAdvanceEveryNodeToTheEnd) {
@@ -291,6 +324,30 @@ TEST_F(ModeDriverTest, ARestartAskedForLiveStartsWhereNoPeerIsPastItsFramesAndTh
     EXPECT_LE(granted_h, north[1].begin_h + least_transit_h(small, "unit.north", node)) << node;
   }
   EXPECT_DOUBLE_EQ(log_.granted_until_h["unit.north"], small.duration_h);
+}
+
+TEST_F(ModeDriverTest, ANodeIsStoppedOnlyOnceWhatItSentHasArrived) {
+  // A node's frames may still be in its process's sockets when it answers a
+  // grant; stopped then, it would hold them, and a receiver waiting for them
+  // would wait for ever (its peer's SIGCONT comes at a later hour).
+  const Scenario small = scenario(R"(
+[[fault]]
+at_h = 50
+node = "agency.aa"
+command = "stop"
+for_h = 10
+)");
+  sends_to_ = {
+      {"agency.aa", {"unit.north", least_transit_h(small, "agency.aa", "unit.north"), 40}}};
+  const ModeOutcome outcome = run(small);
+  EXPECT_TRUE(outcome.failures.empty()) << outcome.failures.front();
+  const auto stop = std::find(log_.actions.begin(), log_.actions.end(), "STOP agency.aa");
+  ASSERT_NE(stop, log_.actions.end());
+  // Just before the stop, the launcher waited for the frames agency.aa has
+  // sent unit.north by then (one a window).
+  ASSERT_NE(stop, log_.actions.begin());
+  EXPECT_TRUE(std::prev(stop)->starts_with("await agency.aa>unit.north=")) << *std::prev(stop);
+  EXPECT_NE(std::find(stop, log_.actions.end(), "CONT agency.aa"), log_.actions.end());
 }
 
 TEST(RestartNote, SaysWhenTheRestartIsOrWhyThereIsNone) {
