@@ -6,18 +6,18 @@
 #include <fstream>
 #include <optional>
 
+#include "analysis/explain/text_report.h"
+#include "analysis/pages/picture_files.h"
+#include "analysis/report/report.h"
+#include "analysis/report/report_json.h"
 #include "cli/compare_command.h"
 #include "cli/fault_command.h"
-#include "launcher/file_modes.h"
 #include "cli/run_command.h"
 #include "cli/scenario_generate.h"
 #include "cli/sweep_cli.h"
 #include "cli/sweep_command.h"
 #include "cli/trace_command.h"
-#include "analysis/explain/text_report.h"
-#include "analysis/pages/picture_files.h"
-#include "analysis/report/report.h"
-#include "analysis/report/report_json.h"
+#include "launcher/file_modes.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -57,14 +57,15 @@ int main(int argc, char** argv) {
                     "the reference run: every node as a state machine in this one process, "
                     "frames handed over in memory; same run directory and, by the determinism "
                     "contract, the same report as the real processes");
-  run_app->add_flag("--no-journal-sync", run.no_journal_sync,
-                    "journaled nodes write their journal and trace without fdatasync: they "
-                    "survive every death of their process, not a crash of the machine; most of "
-                    "a round's cost on a slow disk (docs/DURABILITY.md)");
-  run_app->add_flag("--control-channel", run.control_channel,
-                    "experimental: the launcher reaches each node it starts over a socketpair "
-                    "instead of its CURVE control socket (fewer system calls a round); under "
-                    "load a run was seen to hang with it, so it is off by default");
+  run_app->add_flag("--journal-sync,!--no-journal-sync", run.journal_sync,
+                    "journaled nodes sync (fdatasync) every commit, so it survives a crash of "
+                    "the machine, not only the death of their process; most of a round's cost "
+                    "on a slow disk (default: only with --hosts or --slurm, where a host can "
+                    "crash while the launcher goes on; docs/DURABILITY.md)");
+  run_app->add_flag("!--no-control-channel", run.control_channel,
+                    "the launcher reaches the nodes it starts over their CURVE control socket, "
+                    "as it does remote and wrapped ones, instead of a socketpair each (slower "
+                    "rounds; for comparison)");
   run_app->add_flag("--no-html", run.no_html,
                     "write no report.html (a sweep's runs; `tearline trace RUN --html FILE` "
                     "makes it later)");

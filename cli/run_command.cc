@@ -12,24 +12,24 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "analysis/explain/text_report.h"
+#include "analysis/pages/report_page.h"
+#include "analysis/report/report.h"
+#include "analysis/report/report_json.h"
 #include "base/clock.h"
-#include "scenario/endpoints.h"
-#include "scenario/scenario.h"
-#include "trace/trace.h"
 #include "base/whole_file.h"
+#include "cli/live_server.h"
 #include "launcher/chaos.h"
 #include "launcher/file_modes.h"
-#include "cli/live_server.h"
 #include "launcher/mode/mode_run.h"
 #include "launcher/progress.h"
 #include "launcher/resource_limits.h"
 #include "launcher/slurm/slurm_allocation.h"
 #include "launcher/supervisor.h"
+#include "scenario/endpoints.h"
+#include "scenario/scenario.h"
 #include "security/keys.h"
-#include "analysis/explain/text_report.h"
-#include "analysis/pages/report_page.h"
-#include "analysis/report/report.h"
-#include "analysis/report/report_json.h"
+#include "trace/trace.h"
 
 namespace tearline {
 namespace {
@@ -238,7 +238,7 @@ int run_command(const RunOptions& options) {
     mode_options.quiet = options.quiet;
     mode_options.restart_delay_h = options.restart_delay_h;
     mode_options.in_process = options.in_process;
-    mode_options.journal_sync = !options.no_journal_sync;
+    mode_options.journal_sync = options.journal_sync.value_or(!hosts_file.empty());
     mode_options.control_channel = options.control_channel;
     mode_options.interrupted = [] { return g_interrupted != 0; };
     if (live) live->mode_started(mode);

@@ -41,10 +41,15 @@ struct RunOptions {
   // The run folder and its files readable by the group too (0750, 0640);
   // by default the owner's only (0700, 0600; launcher/file_modes.h).
   bool group_readable = false;
-  // Journaled nodes as processes write without fdatasync: they survive the
-  // death of their process, not of the machine (docs/DURABILITY.md).
-  bool no_journal_sync = false;
-  bool control_channel = false;
+  // Journaled nodes as processes sync each commit (fdatasync), so it
+  // survives a crash of the machine it is on, not only the death of its
+  // process (docs/DURABILITY.md). Unset: only where nodes run on other
+  // hosts (--hosts, --slurm), whose crash the launcher outlives; on one
+  // machine the launcher dies with it, and no run goes on from a journal.
+  std::optional<bool> journal_sync;
+  // The launcher reaches the nodes it starts on this machine over a
+  // socketpair each rather than their CURVE control socket.
+  bool control_channel = true;
 };
 
 // Exit codes: 0 the run completed and every message is accounted for; 1 a

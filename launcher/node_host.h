@@ -36,10 +36,7 @@ struct ModeSetup {
   bool journal_sync = true;
   // The launcher reaches the nodes it starts itself over a socketpair each
   // (runtime/control_channel.h) rather than their CURVE control socket.
-  // Off by default: under load a run was seen to wait for ever for a node's
-  // answer to a grant (manchester-2017 --chaos 1, 4 of 12 runs two at a
-  // time); not yet understood.
-  bool control_channel = false;
+  bool control_channel = true;
 };
 
 // A node's process that ended, as its host saw it.
