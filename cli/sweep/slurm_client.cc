@@ -1,32 +1,19 @@
 #include "cli/sweep/slurm_client.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <set>
 
-extern char** environ;
+#include "launcher/slurm/spawn_capture.h"
 
 namespace tearline::slurm {
 namespace {
-
-struct Output {
-  int exit_code = 0;
-  std::string out;
-  std::string err;
-};
 
 template <typename Number>
 std::optional<Number> number_of(std::string_view text) {
@@ -37,91 +24,32 @@ std::optional<Number> number_of(std::string_view text) {
 }
 
 // Runs `argv` (argv[0] found on PATH), its standard output and error read
-// whole. Throws SlurmError when it cannot start or says too much.
-Output run_program(const std::vector<std::string>& argv) {
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw SlurmError("cannot make a pipe");
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    throw SlurmError("cannot make a pipe");
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  std::vector<std::string> args = argv;
-  std::vector<char*> arg_pointers;
-  for (std::string& arg : args) arg_pointers.push_back(arg.data());
-  arg_pointers.push_back(nullptr);
+// whole; its exit code is known. Throws SlurmError when it cannot start or
+// says too much.
+SpawnResult run_program(const std::vector<std::string>& argv) {
+  SpawnOptions options;
+  options.capture_stderr = true;
   // In a process group of its own, with SIGINT and SIGTERM blocked: a
   // Ctrl-C at the terminal is for tearline to handle (it cancels the jobs),
   // not for a query or a cancel under way. (A group-wide signal sent just
   // after tearline's own, as `timeout` sends, would otherwise reach a child
   // spawned in between, before it leaves the group.)
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  sigset_t blocked;
-  sigemptyset(&blocked);
-  sigaddset(&blocked, SIGINT);
-  sigaddset(&blocked, SIGTERM);
-  posix_spawnattr_setsigmask(&attributes, &blocked);
-  pid_t pid = 0;
-  const int spawn_error =
-      posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes, arg_pointers.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  Output output;
-  bool too_much = false;
-  if (spawn_error == 0) {
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* texts[2] = {&output.out, &output.err};
-    int open_fds = 2;
-    while (open_fds > 0) {
-      if (poll(fds, 2, -1) < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      for (int i = 0; i < 2; ++i) {
-        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-        char buffer[65536];
-        const ssize_t got = read(fds[i].fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0 || texts[i]->size() + static_cast<size_t>(got) > kOutputMaxBytes) {
-          too_much = too_much || got > 0;
-          fds[i].fd = -1;
-          --open_fds;
-          continue;
-        }
-        texts[i]->append(buffer, static_cast<size_t>(got));
-      }
-    }
-    if (too_much) kill(pid, SIGKILL);  // It may be blocked writing to a pipe no one reads.
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    output.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  close(out_pipe[0]);
-  close(err_pipe[0]);
-  if (spawn_error != 0) {
-    throw SlurmError(fmt::format("cannot start {}: {}", argv[0], strerror(spawn_error)));
-  }
-  if (too_much)
+  options.own_process_group = true;
+  options.interrupts_blocked = true;
+  options.output_bytes_max = kOutputMaxBytes;
+  SpawnResult output = spawn_capture(argv, options);
+  if (!output.exit_code) throw SlurmError(output.error);
+  if (output.cut) {
     throw SlurmError(fmt::format("{} said more than {} bytes", argv[0], kOutputMaxBytes));
+  }
   return output;
 }
 
 // The first line of what a command said on its standard error, for messages.
-std::string said(const Output& output) {
+std::string said(const SpawnResult& output) {
   const std::string_view err = output.err;
   const std::string_view line = err.substr(0, std::min(err.find('\n'), size_t{300}));
-  return line.empty() ? fmt::format("exit {}", output.exit_code) : std::string(line);
+  return line.empty() ? fmt::format("exit {}", *output.exit_code) : std::string(line);
 }
 
 }  // namespace
@@ -195,8 +123,8 @@ std::vector<QueuedJob> parse_queue(std::string_view text) {
 uint64_t submit(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"sbatch", "--parsable"};
   argv.insert(argv.end(), args.begin(), args.end());
-  const Output output = run_program(argv);
-  if (output.exit_code != 0) throw SlurmError("sbatch: " + said(output));
+  const SpawnResult output = run_program(argv);
+  if (*output.exit_code != 0) throw SlurmError("sbatch: " + said(output));
   const std::optional<uint64_t> id = parse_job_id(output.out);
   if (!id) {
     throw SlurmError(
@@ -207,9 +135,10 @@ uint64_t submit(const std::vector<std::string>& args) {
 
 std::vector<QueuedJob> queued(const std::vector<uint64_t>& job_ids) {
   // By user, not --jobs: squeue fails on a job id it has forgotten.
-  const Output output = run_program({"squeue", "--noheader", "--array",
-                                     fmt::format("--user={}", getuid()), "--format=%F|%K|%T|%r"});
-  if (output.exit_code != 0) throw SlurmError("squeue: " + said(output));
+  const SpawnResult output =
+      run_program({"squeue", "--noheader", "--array", fmt::format("--user={}", getuid()),
+                   "--format=%F|%K|%T|%r"});
+  if (*output.exit_code != 0) throw SlurmError("squeue: " + said(output));
   const std::set<uint64_t> wanted(job_ids.begin(), job_ids.end());
   std::vector<QueuedJob> jobs = parse_queue(output.out);
   std::erase_if(jobs, [&](const QueuedJob& job) { return !wanted.contains(job.job_id); });
@@ -220,8 +149,8 @@ std::string cancel(const std::vector<uint64_t>& job_ids) {
   std::vector<std::string> argv = {"scancel"};
   for (const uint64_t id : job_ids) argv.push_back(std::to_string(id));
   try {
-    const Output output = run_program(argv);
-    return output.exit_code == 0 ? "" : "scancel: " + said(output);
+    const SpawnResult output = run_program(argv);
+    return *output.exit_code == 0 ? "" : "scancel: " + said(output);
   } catch (const SlurmError& error) {
     return error.what();
   }

@@ -19,7 +19,7 @@ int task_signal_of_srun_exit(int srun_exit_code);
 
 // Runs `argv` (argv[0] looked up in PATH), stdin /dev/null, stderr
 // inherited; its stdout (at most `output_bytes_max`), or nullopt when it
-// cannot start, does not exit 0, or says more.
+// cannot start, does not exit 0, or says more (it is then killed).
 std::optional<std::string> command_output(const std::vector<std::string>& argv,
                                           size_t output_bytes_max = 1 << 20);
 
