@@ -39,29 +39,32 @@ void remove_orphaned_socket_dirs() {
   }
 }
 
-// Where a mode's nodes find their parts of the scenario, and its roster.
+// Where a mode's nodes find their parts of the scenario and their rosters.
 fs::path parts_dir(const ProcessHostOptions& options) { return options.mode_dir / "parts"; }
-fs::path roster_path(const ProcessHostOptions& options) { return parts_dir(options) / "roster.pb"; }
 fs::path part_path(const ProcessHostOptions& options, const std::string& node) {
   return parts_dir(options) / (node + ".toml");
 }
+fs::path roster_path(const ProcessHostOptions& options, const std::string& node) {
+  return parts_dir(options) / (node + ".roster.pb");
+}
 
-// Each node reads its own part of the scenario and the roster, with every
-// member's public keys, not the whole scenario and public_keys.toml
+// Each node reads its own part of the scenario and its roster, with the
+// public keys it needs, not the whole scenario and public_keys.toml
 // (scenario/scenario_part.h): N nodes start in time about linear in N.
 void write_scenario_parts(const ProcessHostOptions& options, const PublicKeys& public_keys) {
   const ScenarioParts parts(options.scenario_path);
-  v1::Roster roster = parts.roster();
-  add_public_keys(public_keys, &roster);
   fs::create_directories(parts_dir(options));
-  std::string error = write_whole_file(roster_path(options), roster.SerializeAsString());
+  std::set<std::string> written;  // A centre's two members share its part.
   for (const auto& [process, role] : options.nodes) {
-    if (!error.empty()) break;
     const auto member = options.member_of.find(process);
     const std::string node = member == options.member_of.end() ? process : member->second;
-    error = write_whole_file(part_path(options, node), parts.part_of(node));
+    if (!written.insert(node).second) continue;
+    v1::Roster roster = parts.roster_for(node);
+    add_public_keys(public_keys, &roster);
+    std::string error = write_whole_file(roster_path(options, node), roster.SerializeAsString());
+    if (error.empty()) error = write_whole_file(part_path(options, node), parts.part_of(node));
+    if (!error.empty()) throw std::runtime_error(error);
   }
-  if (!error.empty()) throw std::runtime_error(error);
 }
 
 }  // namespace
@@ -149,10 +152,10 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
   for (const std::string& word :
        {executable_dir + "/tearline-" + role, std::string("--name"), node, std::string("--member"),
         process, std::string("--mode"), options.mode, std::string("--scenario"),
-        part_path(options, node).string(), std::string("--roster"), roster_path(options).string(),
-        std::string("--seed"), std::to_string(options.seed), std::string("--keys"),
-        options.keys_dir.string(), std::string("--trace"), base + ".trace.jsonl",
-        std::string("--log"), base + ".log"}) {
+        part_path(options, node).string(), std::string("--roster"),
+        roster_path(options, node).string(), std::string("--seed"), std::to_string(options.seed),
+        std::string("--keys"), options.keys_dir.string(), std::string("--trace"),
+        base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);
   }
   if (options.journaled_nodes.contains(process)) {

@@ -1,5 +1,6 @@
 #include "node/control_check.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "node/intake/frame_check.h"
@@ -12,11 +13,13 @@ namespace {
 // growing with the run's size (at 1,000 nodes most of a unit's time).
 bool is_node(const Scenario& scenario, const std::string& name) {
   return name == scenario.broker.name || scenario.agency(name) != nullptr ||
-         scenario.unit(name) != nullptr;
+         scenario.unit(name) != nullptr ||
+         std::find(scenario.units_named_only.begin(), scenario.units_named_only.end(), name) !=
+             scenario.units_named_only.end();
 }
 
 size_t node_count(const Scenario& scenario) {
-  return scenario.agencies.size() + 1 + scenario.units.size();
+  return scenario.agencies.size() + 1 + scenario.units.size() + scenario.units_named_only.size();
 }
 
 // A member process that may host `node`: its own, or a centre's standby.

@@ -45,6 +45,7 @@ std::vector<std::string> Scenario::node_names() const {
   for (const AgencySpec& agency : agencies) names.push_back(agency.name);
   names.push_back(broker.name);
   for (const UnitSpec& unit : units) names.push_back(unit.name);
+  names.insert(names.end(), units_named_only.begin(), units_named_only.end());
   return names;
 }
 

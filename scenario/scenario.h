@@ -141,6 +141,9 @@ struct Scenario {
   std::vector<AgencySpec> agencies;
   BrokerSpec broker;
   std::vector<UnitSpec> units;
+  // Units known by name only: a unit's part read with its roster describes
+  // the units it deals with, and names the others (scenario_part.h).
+  std::vector<std::string> units_named_only;
   std::vector<LinkSpec> links;
   LinkSpec link_default;  // from/to empty: applies to any pair not listed.
   std::vector<ReportSpec> reports;
@@ -151,7 +154,7 @@ struct Scenario {
   const UnitSpec* unit(const std::string& name) const;
   // The link from `from` to `to`, or link_default with from/to filled in.
   LinkSpec link(const std::string& from, const std::string& to) const;
-  // Every node name: agencies, the broker, units.
+  // Every node name: agencies, the broker, units (those named only last).
   std::vector<std::string> node_names() const;
   // Every process a run may start: the nodes, and the centre's standby.
   std::vector<std::string> process_names() const;

@@ -214,6 +214,7 @@ class Loader {
     if (roster_) {
       scenario_.units =
           units_with_roster(std::move(scenario_.units), *roster_, scenario_, file_, nodes_);
+      scenario_.units_named_only = units_named_only(*roster_, file_, nodes_);
     }
     if (scenario_.units.empty()) root.fail("unit", "at least one [[unit]] is required");
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace tearline {
@@ -92,6 +93,28 @@ ScenarioParts::ScenarioParts(const std::string& scenario_path) {
   });
   each_table(document_, "plot",
              [&](const toml::table& table) { plots_[string_at(table, "id")] = &table; });
+}
+
+v1::Roster ScenarioParts::roster_for(const std::string& node) const {
+  const auto own = node_tables_.find(node);
+  if (!node.starts_with("unit.") || own == node_tables_.end()) return roster_;
+  std::set<std::string> described = {node};
+  if (const auto links = links_.find(node); links != links_.end()) {
+    for (const toml::table* link : links->second) {
+      described.insert(string_at(*link, "from"));
+      described.insert(string_at(*link, "to"));
+    }
+  }
+  v1::Roster roster;
+  *roster.mutable_agencies() = roster_.agencies();
+  for (const v1::RosterUnit& unit : roster_.units()) {
+    if (described.contains(unit.name())) {
+      *roster.add_units() = unit;
+    } else {
+      roster.add_units_named_only(unit.name());
+    }
+  }
+  return roster;
 }
 
 std::string ScenarioParts::part_of(const std::string& node) const {

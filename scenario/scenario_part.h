@@ -6,11 +6,12 @@
 // A part is two files the launcher writes into the mode's folder: the node's
 // scenario TOML, in the scenario format (the run's settings, the centre's
 // table, the node's own table, the links from and to it, its reports and the
-// plots they are about), and the run's roster (proto/tearline/v1/roster.proto,
-// one file for every node), which names every agency and unit with what the
-// others check of it (and carries every member's public key: security/keys.h,
-// public_keys_of). A node reads both and gets a Scenario that answers all it
-// asks of the other nodes as the whole file's would. The whole file still
+// plots they are about), and its roster (proto/tearline/v1/roster.proto),
+// which names every agency and unit with what the others check of it (and
+// carries the members' public keys: security/keys.h, public_keys_of); a
+// unit's describes only the units it deals with, so a unit's start does not
+// grow with the run. A node reads both and gets a Scenario that answers all
+// it asks of the other nodes as the whole file's would. The whole file still
 // works (load_scenario): a node started by hand needs no part.
 #pragma once
 
@@ -52,7 +53,10 @@ class ScenarioParts {
   ScenarioParts(const ScenarioParts&) = delete;  // Its indexes point into document_.
   ScenarioParts& operator=(const ScenarioParts&) = delete;
 
-  const v1::Roster& roster() const { return roster_; }
+  // The run's roster as `node` reads it: whole for an agency and the centre;
+  // for a unit, every agency but only the units it deals with (itself, and
+  // those its links reach), the others named only.
+  v1::Roster roster_for(const std::string& node) const;
   // `node`'s scenario TOML (the centre's, for its standby too).
   std::string part_of(const std::string& node) const;
 

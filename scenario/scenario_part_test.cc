@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -23,18 +24,40 @@ std::vector<std::string> partners(const AgencySpec* agency) {
   return names;
 }
 
-// What `node` may ask of the scenario: the same from its part as from the whole.
+std::vector<std::string> sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool named_only(const Scenario& part, const std::string& unit) {
+  return std::find(part.units_named_only.begin(), part.units_named_only.end(), unit) !=
+         part.units_named_only.end();
+}
+
+// What `node` may ask of the scenario: the same from its part as from the
+// whole; a unit knows the units it does not deal with by name only.
 void expect_same_for(const Scenario& whole, const Scenario& part, const std::string& node) {
   SCOPED_TRACE(whole.name + ", " + node);
   EXPECT_EQ(part.name, whole.name);
   EXPECT_EQ(part.start_unix_s, whole.start_unix_s);
   EXPECT_EQ(part.duration_h, whole.duration_h);
-  EXPECT_EQ(part.process_names(), whole.process_names());
-  EXPECT_EQ(part.unit_areas(), whole.unit_areas());
+  EXPECT_EQ(sorted(part.process_names()), sorted(whole.process_names()));
+  if (whole.unit(node) == nullptr) {
+    EXPECT_TRUE(part.units_named_only.empty());
+    EXPECT_EQ(part.unit_areas(), whole.unit_areas());  // Background reports draw from them.
+  }
   EXPECT_EQ(part.broker.standby, whole.broker.standby);
   EXPECT_EQ(part.broker.resend_interval_h, whole.broker.resend_interval_h);
   EXPECT_EQ(part.broker.background.rate_per_h, whole.broker.background.rate_per_h);
   for (const std::string& other : whole.node_names()) {
+    if (named_only(part, other)) {
+      EXPECT_NE(whole.unit(other), nullptr) << other;
+      EXPECT_EQ(part.unit(other), nullptr) << other;
+      EXPECT_FALSE(std::any_of(whole.links.begin(), whole.links.end(), [&](const LinkSpec& link) {
+        return (link.from == node && link.to == other) || (link.from == other && link.to == node);
+      })) << other;  // Named only: no link between them.
+      continue;
+    }
     EXPECT_EQ(part.journaled(other), whole.journaled(other)) << other;
     EXPECT_EQ(part.agency(other) != nullptr, whole.agency(other) != nullptr) << other;
     EXPECT_EQ(partners(part.agency(other)), partners(whole.agency(other))) << other;
@@ -73,7 +96,8 @@ TEST(ScenarioPartTest, EveryNodesPartAnswersAsTheWholeFile) {
     const ScenarioParts parts(path);
     for (const std::string& node : whole.node_names()) {
       const std::string text = parts.part_of(node);
-      expect_same_for(whole, parse_scenario_part(text, node + ".toml", parts.roster()), node);
+      expect_same_for(whole, parse_scenario_part(text, node + ".toml", parts.roster_for(node)),
+                      node);
     }
   }
 }
@@ -85,6 +109,23 @@ TEST(ScenarioPartTest, APartIsSmallerThanTheWhole) {
   EXPECT_EQ(unit_part.find("[[report]]"), std::string::npos);
   EXPECT_EQ(unit_part.find("[[agency]]"), std::string::npos);
   EXPECT_NE(unit_part.find("[[unit]]"), std::string::npos);
+}
+
+TEST(ScenarioPartTest, AUnitsRosterDescribesOnlyTheUnitsItDealsWith) {
+  const std::string path = source_path("scenarios/manchester-2017.toml");
+  const Scenario whole = load_scenario(path);
+  const ScenarioParts parts(path);
+  const std::string unit = "unit.manchester";
+  const v1::Roster roster = parts.roster_for(unit);
+  EXPECT_EQ(roster.agencies_size(), static_cast<int>(whole.agencies.size()));
+  ASSERT_EQ(roster.units_size(), 1);  // Units have links only to agencies and the centre.
+  EXPECT_EQ(roster.units(0).name(), unit);
+  EXPECT_EQ(roster.units_named_only_size(), static_cast<int>(whole.units.size()) - 1);
+  for (const std::string& whole_roster_node : {whole.agencies.front().name, whole.broker.name}) {
+    const v1::Roster full = parts.roster_for(whole_roster_node);
+    EXPECT_EQ(full.units_size(), static_cast<int>(whole.units.size()));
+    EXPECT_EQ(full.units_named_only_size(), 0);
+  }
 }
 
 TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
@@ -118,9 +159,12 @@ TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
          for (int i = 0; i < 4000; ++i) *roster.add_units() = roster.units(1);
        },
        "more than 4000 nodes"},
+      {[](v1::Roster& roster) { roster.add_units_named_only(roster.units(1).name()); },
+       "is named twice"},
+      {[](v1::Roster& roster) { roster.add_units_named_only("agency.aa"); }, "not a node name"},
   };
   for (const auto& [mutate, why] : cases) {
-    v1::Roster roster = parts.roster();
+    v1::Roster roster = parts.roster_for(whole.broker.name);  // The whole roster.
     mutate(roster);
     refused(roster, why);
   }

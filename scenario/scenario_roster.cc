@@ -50,8 +50,9 @@ std::map<std::string, Spec> by_name(std::vector<Spec> read, const Entries& entri
 
 std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const v1::Roster& roster,
                                              const std::string& file, NamePlaces& nodes) {
-  const size_t roster_nodes =
-      static_cast<size_t>(roster.agencies_size()) + static_cast<size_t>(roster.units_size()) + 1;
+  const size_t roster_nodes = static_cast<size_t>(roster.agencies_size()) +
+                              static_cast<size_t>(roster.units_size()) +
+                              static_cast<size_t>(roster.units_named_only_size()) + 1;
   if (roster_nodes > kNodesMax) {
     fail_roster(file, "more than " + std::to_string(kNodesMax) + " nodes");
   }
@@ -111,6 +112,16 @@ std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Ro
     units.push_back(std::move(unit));
   }
   return units;
+}
+
+std::vector<std::string> units_named_only(const v1::Roster& roster, const std::string& file,
+                                          NamePlaces& nodes) {
+  std::vector<std::string> names;
+  for (const std::string& name : roster.units_named_only()) {
+    claim_roster_name(file, nodes, name, "unit.");
+    names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace tearline::scenario_reading

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "base/invariant.h"
 #include "base/toml_reader.h"
@@ -266,7 +267,10 @@ PublicKeys public_keys_of(const v1::Roster& roster, size_t members_max, const st
 }
 
 void add_public_keys(const PublicKeys& keys, v1::Roster* roster) {
+  const std::set<std::string> named_only(roster->units_named_only().begin(),
+                                         roster->units_named_only().end());
   for (const auto& [name, curve_z85] : keys.by_name()) {
+    if (named_only.contains(name)) continue;
     v1::MemberPublicKey& entry = *roster->add_keys();
     entry.set_name(name);
     entry.set_curve_z85(curve_z85);

@@ -91,7 +91,8 @@ PublicKeys load_public_keys(const std::filesystem::path& path);
 // writes from public_keys.toml: the same checks, and at most `members_max`
 // members. Throws KeyError naming `file`.
 PublicKeys public_keys_of(const v1::Roster& roster, size_t members_max, const std::string& file);
-// The roster's keys field from `keys`.
+// The roster's keys field from `keys`: every member's but those of the units
+// the roster names only.
 void add_public_keys(const PublicKeys& keys, v1::Roster* roster);
 
 std::filesystem::path member_key_path(const std::filesystem::path& dir, const std::string& name);

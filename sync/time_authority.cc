@@ -156,16 +156,20 @@ double TimeAuthority::released(const std::string& node, std::optional<double> at
   return resume_h;
 }
 
-std::vector<double> TimeAuthority::earliest_output_h() const {
+std::vector<double> TimeAuthority::earliest_input_h() const {
   const size_t n = nodes_.size();
-  std::vector<double> earliest(n, kNever);
+  std::vector<double> earliest(n, kNever);  // Output: the earliest each node may send.
+  std::vector<double> input(n, kNever);
   for (size_t i = 0; i < n; ++i) {
     const NodeState& state = nodes_[i];
     earliest[i] = state.status == Status::kRunning ? std::min(state.next_send_h, state.incoming_h)
                                                    : state.wakes_at_h;
   }
   // Dijkstra over the lookaheads; only running nodes pass on what reaches
-  // them (a held or dead node acts no earlier than it wakes).
+  // them (a held or dead node acts no earlier than it wakes). Each settled
+  // node's output reaches every running node a lookahead later: the input
+  // is the least of those from the others. (A node never settled sends
+  // nothing.)
   std::vector<bool> settled(n, false);
   double last_settled_h = -kNever;
   for (size_t step = 0; step < n; ++step) {
@@ -180,24 +184,23 @@ std::vector<double> TimeAuthority::earliest_output_h() const {
     last_settled_h = earliest[best];
     settled[best] = true;
     for (size_t to = 0; to < n; ++to) {
-      if (settled[to] || nodes_[to].status != Status::kRunning) continue;
-      earliest[to] = std::min(earliest[to], earliest[best] + lookahead_h_[best][to]);
+      if (to == best || nodes_[to].status != Status::kRunning) continue;
+      const double arrival_h = earliest[best] + lookahead_h_[best][to];
+      input[to] = std::min(input[to], arrival_h);
+      if (!settled[to]) earliest[to] = std::min(earliest[to], arrival_h);
     }
   }
-  return earliest;
+  return input;
 }
 
 std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
-  const std::vector<double> earliest = earliest_output_h();
+  const std::vector<double> input_h = earliest_input_h();
   std::map<std::string, v1::Grant> grants;
   ++round_;
   for (size_t j = 0; j < nodes_.size(); ++j) {
     NodeState& state = nodes_[j];
     if (state.status != Status::kRunning) continue;
-    double until_h = std::min(cap_h, end_h_);
-    for (size_t k = 0; k < nodes_.size(); ++k) {
-      if (k != j) until_h = std::min(until_h, earliest[k] + lookahead_h_[k][j]);
-    }
+    double until_h = std::min({cap_h, end_h_, input_h[j]});
     if (until_h <= state.granted_h && !state.resumed_at_h) continue;
     until_h = std::max(until_h, state.granted_h);  // A grant is never taken back.
     TEARLINE_ASSERT(until_h >= state.granted_h);
@@ -225,13 +228,18 @@ std::map<std::string, v1::Grant> TimeAuthority::next_round(double cap_h) {
       count->set_frames(frames);
     }
     if (state.first_grant) {
+      // A node takes each peer for up in its first process until told
+      // otherwise (FaultState): only the others are named, so the first
+      // round does not grow with the square of the nodes.
       state.peer_changes.clear();
       for (size_t k = 0; k < nodes_.size(); ++k) {
-        if (k == j) continue;
+        const bool up = nodes_[k].status == Status::kRunning || nodes_[k].status == Status::kHeld;
+        const uint32_t incarnation = std::max<uint32_t>(1, nodes_[k].incarnation);
+        if (k == j || (up && incarnation == 1)) continue;
         v1::PeerState* peer = grant.add_peers();
         peer->set_node(names_[k]);
-        peer->set_up(nodes_[k].status == Status::kRunning || nodes_[k].status == Status::kHeld);
-        peer->set_incarnation(std::max<uint32_t>(1, nodes_[k].incarnation));
+        peer->set_up(up);
+        peer->set_incarnation(incarnation);
         peer->set_at_h(state.reached_h);
       }
       state.first_grant = false;

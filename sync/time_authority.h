@@ -113,8 +113,9 @@ class TimeAuthority {
     bool first_grant = true;
   };
 
-  // Earliest send hour of every node.
-  std::vector<double> earliest_output_h() const;
+  // For every running node, the earliest hour a frame of another may reach
+  // it (directly or through others).
+  std::vector<double> earliest_input_h() const;
   void tell_peers(const std::string& node, bool up, double at_h);
   size_t index_of(const std::string& node) const;
   double earliest_start_h(size_t node) const;

@@ -165,6 +165,30 @@ TEST(TimeAuthority, ARestartIsNeverEarlierThanItsFramesCouldReachAPeersPast) {
   EXPECT_DOUBLE_EQ(authority.will_start("b", 60), 60);
 }
 
+TEST(TimeAuthority, AFirstGrantNamesOnlyPeersNotUpInTheirFirstProcess) {
+  // A node takes every peer for up, in its first process, until a grant
+  // says otherwise; telling it so of every peer would make the first round
+  // grow with the square of the nodes.
+  TimeAuthority authority = three_nodes();
+  auto grants = authority.next_round(50);
+  for (const auto& [node, grant] : grants) EXPECT_EQ(grant.peers_size(), 0) << node;
+  for (auto& [node, grant] : grants) authority.report(node, report_of(grant, std::nullopt));
+  // c died, then b restarted: b's first grant says c is down; a's says b is
+  // in its second process.
+  authority.died("c", 1);
+  authority.died("b", 1);
+  authority.started("b", authority.will_start("b", 2), 2);
+  grants = authority.next_round(50);
+  ASSERT_EQ(grants["b"].peers_size(), 1);
+  EXPECT_EQ(grants["b"].peers(0).node(), "c");
+  EXPECT_FALSE(grants["b"].peers(0).up());
+  bool told_b_is_back = false;
+  for (const v1::PeerState& peer : grants["a"].peers()) {
+    if (peer.node() == "b" && peer.up() && peer.incarnation() == 2) told_b_is_back = true;
+  }
+  EXPECT_TRUE(told_b_is_back);
+}
+
 TEST(TimeAuthority, RefusesAZeroLookahead) {
   EXPECT_THROW(TimeAuthority(
                    {"a", "b"}, [](auto&, auto&) { return 0.0; }, 10),

@@ -39,7 +39,11 @@ struct Attempt {
   std::string key_of;  // The member whose key sends it.
   std::string to;      // The node it is sent to.
   v1::ThreatReport report;
-  std::string reason;  // The rejection the receiver must trace.
+  // The rejection the receiver must trace; empty: the receiver refuses the
+  // key at the handshake, as it does every key of a node it does not deal
+  // with (a unit knows only its agency's, the centre's and the agencies'
+  // keys), and logs it.
+  std::string reason;
 };
 
 // An actionable warning about the small scenario's plot, as `signer` would
@@ -90,7 +94,8 @@ std::string frame_of(const Attempt& attempt, int index) {
 // Runs `scenario` in `mode` at a pace an attacker can act within, sends
 // every attempt once the nodes are up, and checks: the run is the clean
 // reference run, nothing of the attempts is taken in anywhere, and each is
-// traced rejected by its receiver with both identities.
+// traced rejected by its receiver with both identities, or refused at the
+// handshake and logged by its receiver with the key.
 void expect_every_attempt_refused(const fs::path& scenario, const fs::path& keys,
                                   const std::string& mode, const nlohmann::json& reference,
                                   const std::vector<Attempt>& attempts, const fs::path& run) {
@@ -100,12 +105,19 @@ void expect_every_attempt_refused(const fs::path& scenario, const fs::path& keys
   ASSERT_TRUE(await_live(run / mode));
   const nlohmann::json nodes = read_json(run / mode / "nodes.json");
   Attacker attacker;
+  std::vector<std::pair<std::string, std::string>> refused_keys;  // (receiver, key).
   for (size_t i = 0; i < attempts.size(); ++i) {
     const Attempt& attempt = attempts[i];
     const nlohmann::json receiver = node_entry(nodes, attempt.to);
-    zmq::socket_t& socket = attacker.connect(zmq::socket_type::push, receiver["data"],
-                                             load_member_key(member_key_path(keys, attempt.key_of)),
-                                             receiver["public_key"]);
+    const MemberKey stolen = load_member_key(member_key_path(keys, attempt.key_of));
+    zmq::socket_t& socket =
+        attacker.connect(zmq::socket_type::push, receiver["data"], stolen, receiver["public_key"]);
+    if (attempt.reason.empty()) {
+      ASSERT_EQ(attacker.handshake(), Handshake::kRefused)
+          << attempt.key_of << " to " << attempt.to;
+      refused_keys.emplace_back(attempt.to, stolen.curve_public_z85);
+      continue;
+    }
     ASSERT_EQ(attacker.handshake(), Handshake::kSucceeded)
         << attempt.key_of << " to " << attempt.to;
     socket.send(zmq::buffer(frame_of(attempt, static_cast<int>(i))), zmq::send_flags::none);
@@ -125,8 +137,13 @@ void expect_every_attempt_refused(const fs::path& scenario, const fs::path& keys
                     event.value("claimed", "") + ": " + event.value("reason", ""));
     }
   }
+  for (const auto& [receiver, key] : refused_keys) {
+    EXPECT_NE(slurp(run / mode / (receiver + ".log")).find("with key " + key), std::string::npos)
+        << receiver << " did not log the key it refused";
+  }
   std::multiset<std::string> expected;
   for (const Attempt& attempt : attempts) {
+    if (attempt.reason.empty()) continue;
     expected.insert(attempt.to + " <- " + attempt.key_of + " claiming " +
                     attempt.report.origin_agency() + ": " + attempt.reason);
   }
@@ -169,9 +186,9 @@ TEST(Attack, AMembersKeySpeaksOnlyAsThatMemberAndInItsRole) {
       // The centre's key warns a unit about another area.
       {"broker", "unit.north", warning_signed_by(k, "agency.bb", "agency.bb", "south"),
        "rejected:another-area"},
-      // A unit to a unit; an agency to another agency's unit.
-      {"unit.south", "unit.north", warning_signed_by(k, "unit.south", "agency.bb"),
-       "rejected:not-its-role"},
+      // A unit to a unit (refused at the handshake); an agency to another
+      // agency's unit.
+      {"unit.south", "unit.north", warning_signed_by(k, "unit.south", "agency.bb"), ""},
       {"agency.aa", "unit.south", warning_signed_by(k, "agency.aa", "agency.aa", "south"),
        "rejected:not-its-unit"},
       // Partners share only without a centre.
@@ -194,8 +211,7 @@ TEST(Attack, AMembersKeySpeaksOnlyAsThatMemberAndInItsRole) {
       // ...or hands its own unit a partner's report it tampered with.
       {"agency.aa", "unit.north", tampered(warning_signed_by(k, "agency.bb", "agency.bb")),
        "rejected:bad-signature"},
-      {"unit.south", "unit.north", warning_signed_by(k, "unit.south", "agency.bb"),
-       "rejected:not-its-role"},
+      {"unit.south", "unit.north", warning_signed_by(k, "unit.south", "agency.bb"), ""},
   };
   expect_every_attempt_refused(scenario, keys, "bilateral", reference_report, bilateral,
                                dir.path() / "bilateral-run");
