@@ -44,7 +44,7 @@ NodeProcess::NodeProcess(const NodeOptions& options, const std::string& role,
       standby_(options.name, member_, other_member_of(scenario, options.name, member_),
                options.journal_path, sockets_, log),
       control_server_(options.name, sockets_.control(), *this, log, std::move(channel)) {
-  for (const std::string& name : scenario.node_names()) known_nodes_.insert(name);
+  for (const std::string& name : scenario.described_node_names()) known_nodes_.insert(name);
   if (!options.journal_path.empty()) {
     journal_.emplace(options.journal_path, NodeIdentity{options.name, options.mode, options.seed},
                      member_, !options.no_journal_sync);

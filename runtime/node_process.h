@@ -90,7 +90,7 @@ class NodeProcess final : public FrameSink, private ControlledNode {
   JsonlTraceWriter trace_writer_;
   NodeCore core_;
   std::optional<NodeJournal> journal_;
-  std::set<std::string> known_nodes_;
+  std::set<std::string> known_nodes_;  // Those whose keys it holds: who may send to it.
   // Declared in this order: the standby's socket closes before the others
   // and their context.
   NodeSockets sockets_;

@@ -95,7 +95,7 @@ int run_node_main(int argc, char** argv, const std::string& role_name) {
   Endpoints endpoints;
   try {
     endpoints = options.hosts_file.empty()
-                    ? Endpoints::in_folder(options.socket_dir, scenario.process_names())
+                    ? Endpoints::in_folder(options.socket_dir, scenario.described_process_names())
                     : Endpoints::from_hosts_file(options.hosts_file, scenario.process_names());
   } catch (const EndpointsError& error) {
     return fail(error.what(), 2);

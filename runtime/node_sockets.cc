@@ -12,7 +12,7 @@ constexpr int kIoThreads = 1;
 // holds one per peer, besides its own (control, data, ZAP, a member's).
 int zmq_sockets_needed(const Scenario& scenario) {
   constexpr int kOwnSockets = 8;
-  return static_cast<int>(scenario.node_names().size()) + kOwnSockets;
+  return static_cast<int>(scenario.described_node_names().size()) + kOwnSockets;
 }
 
 }  // namespace
@@ -29,7 +29,9 @@ std::string other_member_of(const Scenario& scenario, const std::string& node,
 
 ZapPolicy zap_policy(const Scenario& scenario, const std::string& self) {
   ZapPolicy policy;
-  for (const std::string& name : scenario.node_names()) {
+  // Those it holds keys of: a unit's roster names the units it does not
+  // deal with only (scenario/scenario_part.h).
+  for (const std::string& name : scenario.described_node_names()) {
     if (name != self || has_two_members(scenario, self)) policy[kDataDomain].insert(name);
   }
   policy[kControlDomain] = {kLauncherMember, kOperatorMember};

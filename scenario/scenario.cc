@@ -40,17 +40,28 @@ std::vector<std::string> Scenario::unit_areas() const {
   return areas;
 }
 
-std::vector<std::string> Scenario::node_names() const {
+std::vector<std::string> Scenario::described_node_names() const {
   std::vector<std::string> names;
   for (const AgencySpec& agency : agencies) names.push_back(agency.name);
   names.push_back(broker.name);
   for (const UnitSpec& unit : units) names.push_back(unit.name);
+  return names;
+}
+
+std::vector<std::string> Scenario::node_names() const {
+  std::vector<std::string> names = described_node_names();
   names.insert(names.end(), units_named_only.begin(), units_named_only.end());
   return names;
 }
 
 std::vector<std::string> Scenario::process_names() const {
   std::vector<std::string> names = node_names();
+  if (!broker.standby.empty()) names.push_back(broker.standby);
+  return names;
+}
+
+std::vector<std::string> Scenario::described_process_names() const {
+  std::vector<std::string> names = described_node_names();
   if (!broker.standby.empty()) names.push_back(broker.standby);
   return names;
 }

@@ -156,8 +156,13 @@ struct Scenario {
   LinkSpec link(const std::string& from, const std::string& to) const;
   // Every node name: agencies, the broker, units (those named only last).
   std::vector<std::string> node_names() const;
+  // The same without the units named only.
+  std::vector<std::string> described_node_names() const;
   // Every process a run may start: the nodes, and the centre's standby.
   std::vector<std::string> process_names() const;
+  // The same without the units named only: the processes a node whose part
+  // this is may reach.
+  std::vector<std::string> described_process_names() const;
   // Whether `node` keeps a journal (`journal = true` in its table).
   bool journaled(const std::string& node) const;
   // The areas the units cover, sorted, each once: where background reports
