@@ -44,25 +44,28 @@ fs::path parts_dir(const ProcessHostOptions& options) { return options.mode_dir 
 fs::path part_path(const ProcessHostOptions& options, const std::string& node) {
   return parts_dir(options) / (node + ".toml");
 }
-fs::path roster_path(const ProcessHostOptions& options, const std::string& node) {
-  return parts_dir(options) / (node + ".roster.pb");
+// A unit's roster is every unit's; the whole one, the others'.
+fs::path roster_path(const ProcessHostOptions& options, const std::string& role) {
+  return parts_dir(options) / (role == "unit" ? "units.roster.pb" : "roster.pb");
 }
 
-// Each node reads its own part of the scenario and its roster, with the
-// public keys it needs, not the whole scenario and public_keys.toml
+// Each node reads its own part of the scenario and a roster with the public
+// keys it needs, not the whole scenario and public_keys.toml
 // (scenario/scenario_part.h): N nodes start in time about linear in N.
 void write_scenario_parts(const ProcessHostOptions& options, const PublicKeys& public_keys) {
   const ScenarioParts parts(options.scenario_path);
   fs::create_directories(parts_dir(options));
-  std::set<std::string> written;  // A centre's two members share its part.
+  for (const auto& [role, whole] :
+       {std::pair("agency", parts.roster()), std::pair("unit", parts.unit_roster())}) {
+    v1::Roster roster = whole;
+    add_public_keys(public_keys, &roster);
+    std::string error = write_whole_file(roster_path(options, role), roster.SerializeAsString());
+    if (!error.empty()) throw std::runtime_error(error);
+  }
   for (const auto& [process, role] : options.nodes) {
     const auto member = options.member_of.find(process);
     const std::string node = member == options.member_of.end() ? process : member->second;
-    if (!written.insert(node).second) continue;
-    v1::Roster roster = parts.roster_for(node);
-    add_public_keys(public_keys, &roster);
-    std::string error = write_whole_file(roster_path(options, node), roster.SerializeAsString());
-    if (error.empty()) error = write_whole_file(part_path(options, node), parts.part_of(node));
+    const std::string error = write_whole_file(part_path(options, node), parts.part_of(node));
     if (!error.empty()) throw std::runtime_error(error);
   }
 }
@@ -153,7 +156,7 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
        {executable_dir + "/tearline-" + role, std::string("--name"), node, std::string("--member"),
         process, std::string("--mode"), options.mode, std::string("--scenario"),
         part_path(options, node).string(), std::string("--roster"),
-        roster_path(options, node).string(), std::string("--seed"), std::to_string(options.seed),
+        roster_path(options, role).string(), std::string("--seed"), std::to_string(options.seed),
         std::string("--keys"), options.keys_dir.string(), std::string("--trace"),
         base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);

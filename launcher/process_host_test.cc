@@ -37,7 +37,7 @@ TEST(NodeCommandLine, StartsTheRolesExecutableWithItsFilesInTheModesFolder) {
                                              "--scenario",
                                              "/runs/r/coordinated/parts/unit.north.toml",
                                              "--roster",
-                                             "/runs/r/coordinated/parts/unit.north.roster.pb",
+                                             "/runs/r/coordinated/parts/units.roster.pb",
                                              "--seed",
                                              "7",
                                              "--keys",

@@ -1,22 +1,11 @@
 #include "node/control_check.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "node/intake/frame_check.h"
 
 namespace tearline {
 namespace {
-
-// Asked of every peer a grant names, in every round: without building
-// node_names(), whose copy of every name made each round cost a node time
-// growing with the run's size (at 1,000 nodes most of a unit's time).
-bool is_node(const Scenario& scenario, const std::string& name) {
-  return name == scenario.broker.name || scenario.agency(name) != nullptr ||
-         scenario.unit(name) != nullptr ||
-         std::find(scenario.units_named_only.begin(), scenario.units_named_only.end(), name) !=
-             scenario.units_named_only.end();
-}
 
 size_t node_count(const Scenario& scenario) {
   return scenario.agencies.size() + 1 + scenario.units.size() + scenario.units_named_only.size();
@@ -42,14 +31,14 @@ std::string grant_error(const v1::Grant& grant, const Scenario& scenario) {
     return "grant names more peers than the scenario has";
   }
   for (const v1::PeerState& peer : grant.peers()) {
-    if (!is_node(scenario, peer.node())) return "grant names unknown peer \"" + peer.node() + "\"";
+    if (!scenario.has_node(peer.node())) return "grant names unknown peer \"" + peer.node() + "\"";
     if (!hour_in_range(peer.at_h(), scenario)) return "grant peer state without a sound hour";
     if (!may_host(scenario, peer.node(), peer.member())) {
       return "grant names \"" + peer.member() + "\", which cannot host " + peer.node();
     }
   }
   for (const v1::FrameCount& expected : grant.expected()) {
-    if (!is_node(scenario, expected.peer())) {
+    if (!scenario.has_node(expected.peer())) {
       return "grant expects frames from unknown peer \"" + expected.peer() + "\"";
     }
   }
@@ -67,7 +56,7 @@ std::string start_error(const v1::Start& start, const Scenario& scenario) {
     return "start's died_at_h must be an hour within the scenario, no later than begin_h";
   }
   for (const auto& [node, member] : start.hosts()) {
-    if (!is_node(scenario, node) || !may_host(scenario, node, member)) {
+    if (!scenario.has_node(node) || !may_host(scenario, node, member)) {
       return "start names \"" + member + "\" as the host of \"" + node + "\", which it cannot be";
     }
   }

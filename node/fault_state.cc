@@ -9,16 +9,16 @@
 
 namespace tearline {
 
-FaultState::FaultState(std::string node, std::set<std::string> known_nodes, LinkLayer& links,
-                       TraceFn trace, std::shared_ptr<spdlog::logger> log)
+FaultState::FaultState(std::string node, NodeLookup is_node, LinkLayer& links, TraceFn trace,
+                       std::shared_ptr<spdlog::logger> log)
     : node_(std::move(node)),
-      known_nodes_(std::move(known_nodes)),
+      is_node_(std::move(is_node)),
       links_(links),
       trace_(std::move(trace)),
       log_(std::move(log)) {}
 
 bool FaultState::known_peer(const std::string& peer) const {
-  return known_nodes_.contains(peer) && peer != node_;
+  return peer != node_ && is_node_(peer);
 }
 
 bool FaultState::carry_out(const v1::ControlRequest& request, double at_h, std::string* error) {

@@ -31,9 +31,12 @@ class FaultState {
  public:
   using TraceFn = std::function<void(TraceEvent)>;
 
-  // `links` must outlive the state. `known_nodes`: the scenario's nodes,
-  // the only peers a command may name.
-  FaultState(std::string node, std::set<std::string> known_nodes, LinkLayer& links, TraceFn trace,
+  // Whether a name is one of the scenario's nodes, the only peers a command
+  // may name.
+  using NodeLookup = std::function<bool(const std::string&)>;
+
+  // `links` must outlive the state.
+  FaultState(std::string node, NodeLookup is_node, LinkLayer& links, TraceFn trace,
              std::shared_ptr<spdlog::logger> log);
 
   // Carries out pause, resume, link, partition, heal or crash at at_h. False
@@ -66,7 +69,7 @@ class FaultState {
   bool known_peer(const std::string& peer) const;
 
   std::string node_;
-  std::set<std::string> known_nodes_;
+  NodeLookup is_node_;
   LinkLayer& links_;
   TraceFn trace_;
   std::shared_ptr<spdlog::logger> log_;

@@ -10,14 +10,6 @@
 #include "node/fault_commands.h"
 
 namespace tearline {
-namespace {
-
-std::set<std::string> node_names(const Scenario& scenario) {
-  const std::vector<std::string> names = scenario.node_names();
-  return {names.begin(), names.end()};
-}
-
-}  // namespace
 
 NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMaker& make_role,
                    TraceSink& trace, FrameSink& frames, const OriginVerifier& origins,
@@ -31,8 +23,8 @@ NodeCore::NodeCore(NodeIdentity identity, const Scenario& scenario, const RoleMa
       links_(identity_.name, scenario_, random_, *this,
              [this](TraceEvent event) { this->trace(std::move(event)); }),
       faults_(
-          identity_.name, node_names(scenario_), links_,
-          [this](TraceEvent event) { this->trace(std::move(event)); }, log_),
+          identity_.name, [this](const std::string& name) { return scenario_.has_node(name); },
+          links_, [this](TraceEvent event) { this->trace(std::move(event)); }, log_),
       receiver_(
           identity_.name, identity_.mode, scenario_, origins, links_, faults_,
           [this](TraceEvent event) { this->trace(std::move(event)); },

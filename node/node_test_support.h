@@ -49,7 +49,12 @@ class AgencyParts {
   AgencyParts()
       : random_(7),
         links_(kAgency, small_scenario(), random_, wire_, keeper()),
-        faults_(kAgency, {kAgency, kPartnerAgency, kUnit}, links_, keeper(), null_logger()) {}
+        faults_(
+            kAgency,
+            [](const std::string& name) {
+              return name == kAgency || name == kPartnerAgency || name == kUnit;
+            },
+            links_, keeper(), null_logger()) {}
 
   std::function<void(TraceEvent)> keeper() {
     return [this](TraceEvent event) { events_.push_back(std::move(event)); };

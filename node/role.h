@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "model/random.h"
-#include "trace/trace.h"
 #include "tearline/v1/control.pb.h"
 #include "tearline/v1/frame.pb.h"
+#include "trace/trace.h"
 
 namespace tearline {
 

@@ -21,6 +21,11 @@ const UnitSpec* Scenario::unit(const std::string& node_name) const {
   return it == units.end() ? nullptr : &*it;
 }
 
+bool Scenario::has_node(const std::string& name) const {
+  return name == broker.name || agency(name) != nullptr || unit(name) != nullptr ||
+         std::binary_search(units_named_only.begin(), units_named_only.end(), name);
+}
+
 LinkSpec Scenario::link(const std::string& from, const std::string& to) const {
   const auto it = std::find_if(links.begin(), links.end(), [&](const LinkSpec& candidate) {
     return candidate.from == from && candidate.to == to;

@@ -141,8 +141,9 @@ struct Scenario {
   std::vector<AgencySpec> agencies;
   BrokerSpec broker;
   std::vector<UnitSpec> units;
-  // Units known by name only: a unit's part read with its roster describes
-  // the units it deals with, and names the others (scenario_part.h).
+  // Units known by name only, sorted: a unit's part read with its roster
+  // describes the units it deals with, and names the others
+  // (scenario_part.h).
   std::vector<std::string> units_named_only;
   std::vector<LinkSpec> links;
   LinkSpec link_default;  // from/to empty: applies to any pair not listed.
@@ -152,6 +153,9 @@ struct Scenario {
 
   const AgencySpec* agency(const std::string& name) const;
   const UnitSpec* unit(const std::string& name) const;
+  // Whether `name` is a node of the scenario (described or named only),
+  // without building node_names(): asked of every peer a grant names.
+  bool has_node(const std::string& name) const;
   // The link from `from` to `to`, or link_default with from/to filled in.
   LinkSpec link(const std::string& from, const std::string& to) const;
   // Every node name: agencies, the broker, units (those named only last).

@@ -44,8 +44,11 @@ class Loader {
     read_links(root);
     read_reports(root);
     scenario_.faults = read_faults(root, scenario_, nodes_);
-    // Every process was claimed under its name exactly once.
-    TEARLINE_ASSERT(nodes_.size() == scenario_.process_names().size());
+    // Every process was claimed under its name exactly once, but the units
+    // named only (scenario_part.h), which the roster holds distinct from the
+    // units it describes, and which no agency or broker name can be.
+    TEARLINE_ASSERT(nodes_.size() + scenario_.units_named_only.size() ==
+                    scenario_.process_names().size());
     return std::move(scenario_);
   }
 
@@ -214,7 +217,7 @@ class Loader {
     if (roster_) {
       scenario_.units =
           units_with_roster(std::move(scenario_.units), *roster_, scenario_, file_, nodes_);
-      scenario_.units_named_only = units_named_only(*roster_, file_, nodes_);
+      scenario_.units_named_only = units_named_only(*roster_, scenario_.units);
     }
     if (scenario_.units.empty()) root.fail("unit", "at least one [[unit]] is required");
   }

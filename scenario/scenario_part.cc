@@ -93,28 +93,27 @@ ScenarioParts::ScenarioParts(const std::string& scenario_path) {
   });
   each_table(document_, "plot",
              [&](const toml::table& table) { plots_[string_at(table, "id")] = &table; });
-}
-
-v1::Roster ScenarioParts::roster_for(const std::string& node) const {
-  const auto own = node_tables_.find(node);
-  if (!node.starts_with("unit.") || own == node_tables_.end()) return roster_;
-  std::set<std::string> described = {node};
-  if (const auto links = links_.find(node); links != links_.end()) {
-    for (const toml::table* link : links->second) {
-      described.insert(string_at(*link, "from"));
-      described.insert(string_at(*link, "to"));
+  // Units a unit's links reach are described to every unit.
+  std::set<std::string> reached;
+  for (const auto& [node, links] : links_) {
+    if (!node.starts_with("unit.")) continue;
+    for (const toml::table* link : links) {
+      for (std::string_view end : {"from", "to"}) {
+        if (const std::string name = string_at(*link, end); name != node) reached.insert(name);
+      }
     }
   }
-  v1::Roster roster;
-  *roster.mutable_agencies() = roster_.agencies();
+  *unit_roster_.mutable_agencies() = roster_.agencies();
+  std::vector<std::string> named_only;
   for (const v1::RosterUnit& unit : roster_.units()) {
-    if (described.contains(unit.name())) {
-      *roster.add_units() = unit;
+    if (reached.contains(unit.name())) {
+      *unit_roster_.add_units() = unit;
     } else {
-      roster.add_units_named_only(unit.name());
+      named_only.push_back(unit.name());
     }
   }
-  return roster;
+  std::sort(named_only.begin(), named_only.end());
+  for (std::string& name : named_only) unit_roster_.add_units_named_only(std::move(name));
 }
 
 std::string ScenarioParts::part_of(const std::string& node) const {

@@ -6,13 +6,14 @@
 // A part is two files the launcher writes into the mode's folder: the node's
 // scenario TOML, in the scenario format (the run's settings, the centre's
 // table, the node's own table, the links from and to it, its reports and the
-// plots they are about), and its roster (proto/tearline/v1/roster.proto),
-// which names every agency and unit with what the others check of it (and
-// carries the members' public keys: security/keys.h, public_keys_of); a
-// unit's describes only the units it deals with, so a unit's start does not
-// grow with the run. A node reads both and gets a Scenario that answers all
-// it asks of the other nodes as the whole file's would. The whole file still
-// works (load_scenario): a node started by hand needs no part.
+// plots they are about), and a roster (proto/tearline/v1/roster.proto), which
+// names every agency and unit with what the others check of it (and carries
+// their public keys: security/keys.h, public_keys_of): one whole, for the
+// agencies and the centre, and one for every unit, which describes only the
+// units a unit's links reach, so that what a unit reads and holds grows with
+// the agencies, not with every unit of the run. A node reads both and gets a Scenario that answers
+// all it asks of the other nodes as the whole file's would. The whole file still works
+// (load_scenario): a node started by hand needs no part.
 #pragma once
 
 #include <map>
@@ -53,16 +54,19 @@ class ScenarioParts {
   ScenarioParts(const ScenarioParts&) = delete;  // Its indexes point into document_.
   ScenarioParts& operator=(const ScenarioParts&) = delete;
 
-  // The run's roster as `node` reads it: whole for an agency and the centre;
-  // for a unit, every agency but only the units it deals with (itself, and
-  // those its links reach), the others named only.
-  v1::Roster roster_for(const std::string& node) const;
+  // The run's roster, whole: what an agency and the centre read.
+  const v1::Roster& roster() const { return roster_; }
+  // The roster every unit reads: every agency, only the units a unit's links
+  // reach (none in the shipped and generated scenarios), the others named
+  // only, sorted. A unit's own table is in its part.
+  const v1::Roster& unit_roster() const { return unit_roster_; }
   // `node`'s scenario TOML (the centre's, for its standby too).
   std::string part_of(const std::string& node) const;
 
  private:
   toml::table document_;
   v1::Roster roster_;
+  v1::Roster unit_roster_;
   std::map<std::string, const toml::table*> node_tables_;           // Agency or unit -> its table.
   std::map<std::string, std::vector<const toml::table*>> links_;    // Node -> links from or to it.
   std::map<std::string, std::vector<const toml::table*>> reports_;  // Agency -> its reports.

@@ -96,8 +96,8 @@ TEST(ScenarioPartTest, EveryNodesPartAnswersAsTheWholeFile) {
     const ScenarioParts parts(path);
     for (const std::string& node : whole.node_names()) {
       const std::string text = parts.part_of(node);
-      expect_same_for(whole, parse_scenario_part(text, node + ".toml", parts.roster_for(node)),
-                      node);
+      const v1::Roster& roster = whole.unit(node) ? parts.unit_roster() : parts.roster();
+      expect_same_for(whole, parse_scenario_part(text, node + ".toml", roster), node);
     }
   }
 }
@@ -111,21 +111,26 @@ TEST(ScenarioPartTest, APartIsSmallerThanTheWhole) {
   EXPECT_NE(unit_part.find("[[unit]]"), std::string::npos);
 }
 
-TEST(ScenarioPartTest, AUnitsRosterDescribesOnlyTheUnitsItDealsWith) {
+TEST(ScenarioPartTest, TheUnitsRosterDescribesOnlyTheUnitsAUnitDealsWith) {
   const std::string path = source_path("scenarios/manchester-2017.toml");
   const Scenario whole = load_scenario(path);
   const ScenarioParts parts(path);
-  const std::string unit = "unit.manchester";
-  const v1::Roster roster = parts.roster_for(unit);
+  const v1::Roster& roster = parts.unit_roster();
   EXPECT_EQ(roster.agencies_size(), static_cast<int>(whole.agencies.size()));
-  ASSERT_EQ(roster.units_size(), 1);  // Units have links only to agencies and the centre.
-  EXPECT_EQ(roster.units(0).name(), unit);
-  EXPECT_EQ(roster.units_named_only_size(), static_cast<int>(whole.units.size()) - 1);
-  for (const std::string& whole_roster_node : {whole.agencies.front().name, whole.broker.name}) {
-    const v1::Roster full = parts.roster_for(whole_roster_node);
-    EXPECT_EQ(full.units_size(), static_cast<int>(whole.units.size()));
-    EXPECT_EQ(full.units_named_only_size(), 0);
-  }
+  EXPECT_EQ(roster.units_size(), 0);  // Units' links reach only agencies and the centre.
+  ASSERT_EQ(roster.units_named_only_size(), static_cast<int>(whole.units.size()));
+  EXPECT_TRUE(std::is_sorted(roster.units_named_only().begin(), roster.units_named_only().end()));
+  EXPECT_EQ(parts.roster().units_size(), static_cast<int>(whole.units.size()));
+  EXPECT_EQ(parts.roster().units_named_only_size(), 0);
+  // A unit's part with it: its own table described, every other unit named.
+  const Scenario unit = parse_scenario_part(parts.part_of("unit.manchester"), "part.toml", roster);
+  ASSERT_EQ(unit.units.size(), 1u);
+  EXPECT_EQ(unit.units[0].name, "unit.manchester");
+  EXPECT_EQ(unit.units_named_only.size(), whole.units.size() - 1);
+  EXPECT_FALSE(std::binary_search(unit.units_named_only.begin(), unit.units_named_only.end(),
+                                  std::string("unit.manchester")));
+  for (const UnitSpec& other : whole.units) EXPECT_TRUE(unit.has_node(other.name)) << other.name;
+  EXPECT_FALSE(unit.has_node("unit.nowhere"));
 }
 
 TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
@@ -162,9 +167,19 @@ TEST(ScenarioPartTest, ARosterThatDoesNotFitIsRefused) {
       {[](v1::Roster& roster) { roster.add_units_named_only(roster.units(1).name()); },
        "is named twice"},
       {[](v1::Roster& roster) { roster.add_units_named_only("agency.aa"); }, "not a node name"},
+      {[](v1::Roster& roster) {
+         roster.add_units_named_only("unit.zz");
+         roster.add_units_named_only("unit.yy");
+       },
+       "not sorted"},
+      {[](v1::Roster& roster) {
+         roster.add_units_named_only("unit.zz");
+         roster.add_units_named_only("unit.zz");
+       },
+       "not sorted, each once"},
   };
   for (const auto& [mutate, why] : cases) {
-    v1::Roster roster = parts.roster_for(whole.broker.name);  // The whole roster.
+    v1::Roster roster = parts.roster();
     mutate(roster);
     refused(roster, why);
   }

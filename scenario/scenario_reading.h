@@ -78,9 +78,10 @@ std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const
 std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Roster& roster,
                                         const Scenario& scenario, const std::string& file,
                                         NamePlaces& nodes);
-// The units `roster` names only, each claimed as a node name.
-std::vector<std::string> units_named_only(const v1::Roster& roster, const std::string& file,
-                                          NamePlaces& nodes);
+// The units `roster` names only (checked by units_with_roster), less those
+// `described`: sorted, each once.
+std::vector<std::string> units_named_only(const v1::Roster& roster,
+                                          const std::vector<UnitSpec>& described);
 
 // fault_reader.cc: the [[fault]] tables, in file order, of a scenario whose
 // nodes are read.

@@ -3,6 +3,7 @@
 // roster comes from outside the process: every name, reference and count is
 // checked as a scenario file's would be.
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -32,18 +33,44 @@ void claim_roster_name(const std::string& file, NamePlaces& nodes, const std::st
   }
 }
 
-// The specs `read` by name; fails if the roster does not list one of them.
+bool named_only(const v1::Roster& roster, const std::string& name) {
+  return std::binary_search(roster.units_named_only().begin(), roster.units_named_only().end(),
+                            name);
+}
+
+// The specs `read` by name; fails if the roster does not list one of them
+// (a unit may be listed as named only: the part describes it).
 template <typename Spec, typename Entries>
 std::map<std::string, Spec> by_name(std::vector<Spec> read, const Entries& entries,
-                                    const std::string& file) {
+                                    const v1::Roster& roster, const std::string& file) {
   std::map<std::string, Spec> specs;
   for (Spec& spec : read) specs.emplace(spec.name, std::move(spec));
   std::set<std::string> listed;
   for (const auto& entry : entries) listed.insert(entry.name());
   for (const auto& [name, spec] : specs) {
-    if (!listed.contains(name)) fail_roster(file, shown(name) + " is not in the roster");
+    if (!listed.contains(name) && !named_only(roster, name)) {
+      fail_roster(file, shown(name) + " is not in the roster");
+    }
   }
   return specs;
+}
+
+// The units named only: sorted and each once (so that a name is looked up
+// by halving), unit names, none also described.
+void check_named_only(const v1::Roster& roster, const std::string& file) {
+  const auto& names = roster.units_named_only();
+  for (int i = 0; i < names.size(); ++i) {
+    if (names[i].size() > kRosterTextBytesMax || !valid_node_name(names[i], "unit.")) {
+      fail_roster(file, "not a node name: " + shown(names[i]));
+    }
+    if (i > 0 && !(names[i - 1] < names[i])) {
+      fail_roster(file, "the units named only are not sorted, each once, at " + shown(names[i]));
+    }
+  }
+  for (const v1::RosterUnit& entry : roster.units()) {
+    if (named_only(roster, entry.name()))
+      fail_roster(file, shown(entry.name()) + " is named twice");
+  }
 }
 
 }  // namespace
@@ -56,7 +83,8 @@ std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const
   if (roster_nodes > kNodesMax) {
     fail_roster(file, "more than " + std::to_string(kNodesMax) + " nodes");
   }
-  std::map<std::string, AgencySpec> specs = by_name(std::move(read), roster.agencies(), file);
+  std::map<std::string, AgencySpec> specs =
+      by_name(std::move(read), roster.agencies(), roster, file);
   std::set<std::string> names;
   for (const v1::RosterAgency& entry : roster.agencies()) names.insert(entry.name());
   std::vector<AgencySpec> agencies;
@@ -85,7 +113,8 @@ std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const
 std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Roster& roster,
                                         const Scenario& scenario, const std::string& file,
                                         NamePlaces& nodes) {
-  std::map<std::string, UnitSpec> specs = by_name(std::move(read), roster.units(), file);
+  check_named_only(roster, file);
+  std::map<std::string, UnitSpec> specs = by_name(std::move(read), roster.units(), roster, file);
   std::set<std::string> agencies;
   for (const AgencySpec& agency : scenario.agencies) agencies.insert(agency.name);
   std::vector<UnitSpec> units;
@@ -111,15 +140,19 @@ std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Ro
     unit.journal = entry.journal();
     units.push_back(std::move(unit));
   }
+  for (const auto& [name, spec] : specs) {
+    if (named_only(roster, name)) units.push_back(spec);  // Its part describes it.
+  }
   return units;
 }
 
-std::vector<std::string> units_named_only(const v1::Roster& roster, const std::string& file,
-                                          NamePlaces& nodes) {
+std::vector<std::string> units_named_only(const v1::Roster& roster,
+                                          const std::vector<UnitSpec>& described) {
   std::vector<std::string> names;
   for (const std::string& name : roster.units_named_only()) {
-    claim_roster_name(file, nodes, name, "unit.");
-    names.push_back(name);
+    const bool is_described = std::any_of(described.begin(), described.end(),
+                                          [&](const UnitSpec& unit) { return unit.name == name; });
+    if (!is_described) names.push_back(name);
   }
   return names;
 }
