@@ -13,11 +13,11 @@
 #include <zmq_addon.hpp>
 
 #include "base/whole_file.h"
+#include "launcher/parts/node_parts.h"
 #include "launcher/process_host_timing.h"
 #include "launcher/slurm/slurm_steps.h"
 #include "runtime/control_channel.h"
 #include "scenario/endpoints.h"
-#include "scenario/scenario_part.h"
 #include "security/curve.h"
 
 namespace tearline {
@@ -36,37 +36,6 @@ void remove_orphaned_socket_dirs() {
     pid_t pid = 0;
     if (std::sscanf(name.c_str(), "tearline-%d-", &pid) != 1 || pid <= 0) continue;
     if (kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), error);
-  }
-}
-
-// Where a mode's nodes find their parts of the scenario and their rosters.
-fs::path parts_dir(const ProcessHostOptions& options) { return options.mode_dir / "parts"; }
-fs::path part_path(const ProcessHostOptions& options, const std::string& node) {
-  return parts_dir(options) / (node + ".toml");
-}
-// A unit's roster is every unit's; the whole one, the others'.
-fs::path roster_path(const ProcessHostOptions& options, const std::string& role) {
-  return parts_dir(options) / (role == "unit" ? "units.roster.pb" : "roster.pb");
-}
-
-// Each node reads its own part of the scenario and a roster with the public
-// keys it needs, not the whole scenario and public_keys.toml
-// (scenario/scenario_part.h): N nodes start in time about linear in N.
-void write_scenario_parts(const ProcessHostOptions& options, const PublicKeys& public_keys) {
-  const ScenarioParts parts(options.scenario_path);
-  fs::create_directories(parts_dir(options));
-  for (const auto& [role, whole] :
-       {std::pair("agency", parts.roster()), std::pair("unit", parts.unit_roster())}) {
-    v1::Roster roster = whole;
-    add_public_keys(public_keys, &roster);
-    std::string error = write_whole_file(roster_path(options, role), roster.SerializeAsString());
-    if (!error.empty()) throw std::runtime_error(error);
-  }
-  for (const auto& [process, role] : options.nodes) {
-    const auto member = options.member_of.find(process);
-    const std::string node = member == options.member_of.end() ? process : member->second;
-    const std::string error = write_whole_file(part_path(options, node), parts.part_of(node));
-    if (!error.empty()) throw std::runtime_error(error);
   }
 }
 
@@ -108,7 +77,10 @@ ProcessHost::ProcessHost(ProcessHostOptions options, WallClock& clock)
   }
   control_.emplace(context_, over_sockets, endpoints_, key_, public_keys_, clock_,
                    options_.member_of);
-  write_scenario_parts(options_, public_keys_);
+  std::vector<std::pair<std::string, std::string>> processes;  // (process, node)
+  for (const auto& [process, role] : options_.nodes)
+    processes.emplace_back(process, node_of(process));
+  write_node_parts(options_.mode_dir, options_.scenario_path, processes, public_keys_);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }
@@ -155,10 +127,10 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
   for (const std::string& word :
        {executable_dir + "/tearline-" + role, std::string("--name"), node, std::string("--member"),
         process, std::string("--mode"), options.mode, std::string("--scenario"),
-        part_path(options, node).string(), std::string("--roster"),
-        roster_path(options, role).string(), std::string("--seed"), std::to_string(options.seed),
-        std::string("--keys"), options.keys_dir.string(), std::string("--trace"),
-        base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
+        part_path(options.mode_dir, node).string(), std::string("--roster"),
+        roster_path(options.mode_dir, role).string(), std::string("--seed"),
+        std::to_string(options.seed), std::string("--keys"), options.keys_dir.string(),
+        std::string("--trace"), base + ".trace.jsonl", std::string("--log"), base + ".log"}) {
     command.push_back(word);
   }
   if (options.journaled_nodes.contains(process)) {
@@ -176,7 +148,7 @@ std::vector<std::string> node_command_line(const ProcessHostOptions& options,
 ProcessHost::~ProcessHost() {
   std::error_code ignored;
   if (!socket_dir_.empty()) fs::remove_all(socket_dir_, ignored);
-  fs::remove_all(parts_dir(options_), ignored);
+  fs::remove_all(parts_dir(options_.mode_dir), ignored);
   for (const auto& [name, role] : options_.nodes) {
     const fs::path stderr_path = options_.mode_dir / (name + ".stderr");
     if (fs::exists(stderr_path, ignored) && fs::file_size(stderr_path, ignored) == 0) {

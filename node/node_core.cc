@@ -1,7 +1,6 @@
 #include "node/node_core.h"
 
 #include <algorithm>
-#include <set>
 #include <vector>
 
 #include "base/clock.h"
