@@ -77,10 +77,9 @@ ProcessHost::ProcessHost(ProcessHostOptions options, WallClock& clock)
   }
   control_.emplace(context_, over_sockets, endpoints_, key_, public_keys_, clock_,
                    options_.member_of);
-  std::vector<std::pair<std::string, std::string>> processes;  // (process, node)
-  for (const auto& [process, role] : options_.nodes)
-    processes.emplace_back(process, node_of(process));
-  write_node_parts(options_.mode_dir, options_.scenario_path, processes, public_keys_);
+  std::set<std::string> nodes;  // A centre's two members are one node.
+  for (const auto& [process, role] : options_.nodes) nodes.insert(node_of(process));
+  write_node_parts(options_.mode_dir, options_.scenario_path, nodes, public_keys_);
   // Every process starts at once; start() then only waits for each.
   for (const auto& [name, role] : options_.nodes) spawn(name, role);
 }

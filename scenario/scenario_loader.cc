@@ -345,12 +345,12 @@ class Loader {
   NamePlaces source_handles_;  // Source handle -> where it is named.
 };
 
-Scenario parse_document(const toml::table& document, const std::string& file,
-                        const v1::Roster* roster = nullptr) {
+}  // namespace
+
+Scenario scenario_reading::parse_document(const toml::table& document, const std::string& file,
+                                          const v1::Roster* roster) {
   return Loader(file, document, roster).load();
 }
-
-}  // namespace
 
 Scenario load_scenario(const std::string& path) {
   try {

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/scenario_reading.h"
+
 namespace tearline {
 namespace {
 
@@ -72,12 +74,13 @@ v1::Roster load_roster(const std::string& path) {
 }
 
 ScenarioParts::ScenarioParts(const std::string& scenario_path) {
-  roster_ = roster_of(load_scenario(scenario_path));
   try {
     document_ = read_toml_file(scenario_path, "scenario file");
   } catch (const TomlError& error) {
     throw ScenarioError(error.what());
   }
+  // Checked as a whole file is, from the one document the parts are cut from.
+  roster_ = roster_of(scenario_reading::parse_document(document_, scenario_path));
   for (std::string_view kind : {"agency", "unit"}) {
     each_table(document_, kind,
                [&](const toml::table& table) { node_tables_[string_at(table, "name")] = &table; });

@@ -88,4 +88,10 @@ std::vector<std::string> units_named_only(const v1::Roster& roster,
 std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenario,
                                    const NamePlaces& nodes);
 
+// scenario_loader.cc: a scenario from its parsed TOML document, read from
+// `file`; a node's part with the run's `roster`, a whole file without one.
+// Throws ScenarioError.
+Scenario parse_document(const toml::table& document, const std::string& file,
+                        const v1::Roster* roster = nullptr);
+
 }  // namespace tearline::scenario_reading

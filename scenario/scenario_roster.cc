@@ -39,16 +39,18 @@ bool named_only(const v1::Roster& roster, const std::string& name) {
 }
 
 // The specs `read` by name; fails if the roster does not list one of them
-// (a unit may be listed as named only: the part describes it).
+// among `entries` or, if given, as named only (a unit's own: its part
+// describes it).
 template <typename Spec, typename Entries>
 std::map<std::string, Spec> by_name(std::vector<Spec> read, const Entries& entries,
-                                    const v1::Roster& roster, const std::string& file) {
+                                    const std::string& file,
+                                    const v1::Roster* named_only_in = nullptr) {
   std::map<std::string, Spec> specs;
   for (Spec& spec : read) specs.emplace(spec.name, std::move(spec));
   std::set<std::string> listed;
   for (const auto& entry : entries) listed.insert(entry.name());
   for (const auto& [name, spec] : specs) {
-    if (!listed.contains(name) && !named_only(roster, name)) {
+    if (!listed.contains(name) && !(named_only_in && named_only(*named_only_in, name))) {
       fail_roster(file, shown(name) + " is not in the roster");
     }
   }
@@ -83,8 +85,7 @@ std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const
   if (roster_nodes > kNodesMax) {
     fail_roster(file, "more than " + std::to_string(kNodesMax) + " nodes");
   }
-  std::map<std::string, AgencySpec> specs =
-      by_name(std::move(read), roster.agencies(), roster, file);
+  std::map<std::string, AgencySpec> specs = by_name(std::move(read), roster.agencies(), file);
   std::set<std::string> names;
   for (const v1::RosterAgency& entry : roster.agencies()) names.insert(entry.name());
   std::vector<AgencySpec> agencies;
@@ -114,7 +115,7 @@ std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Ro
                                         const Scenario& scenario, const std::string& file,
                                         NamePlaces& nodes) {
   check_named_only(roster, file);
-  std::map<std::string, UnitSpec> specs = by_name(std::move(read), roster.units(), roster, file);
+  std::map<std::string, UnitSpec> specs = by_name(std::move(read), roster.units(), file, &roster);
   std::set<std::string> agencies;
   for (const AgencySpec& agency : scenario.agencies) agencies.insert(agency.name);
   std::vector<UnitSpec> units;

@@ -1,5 +1,6 @@
 #include "launcher/parts/node_parts.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "base/whole_file.h"
@@ -20,8 +21,7 @@ fs::path roster_path(const fs::path& mode_dir, const std::string& role) {
 }
 
 void write_node_parts(const fs::path& mode_dir, const std::string& scenario_path,
-                      const std::vector<std::pair<std::string, std::string>>& processes,
-                      const PublicKeys& public_keys) {
+                      const std::set<std::string>& nodes, const PublicKeys& public_keys) {
   const ScenarioParts parts(scenario_path);
   fs::create_directories(parts_dir(mode_dir));
   for (const auto& [role, whole] :
@@ -32,7 +32,7 @@ void write_node_parts(const fs::path& mode_dir, const std::string& scenario_path
         write_whole_file(roster_path(mode_dir, role), roster.SerializeAsString());
     if (!error.empty()) throw std::runtime_error(error);
   }
-  for (const auto& [process, node] : processes) {
+  for (const std::string& node : nodes) {
     const std::string error = write_whole_file(part_path(mode_dir, node), parts.part_of(node));
     if (!error.empty()) throw std::runtime_error(error);
   }

@@ -5,9 +5,8 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "security/keys.h"
 
@@ -19,12 +18,11 @@ std::filesystem::path part_path(const std::filesystem::path& mode_dir, const std
 // whole one.
 std::filesystem::path roster_path(const std::filesystem::path& mode_dir, const std::string& role);
 
-// Writes the part of every node of `processes` ((process, node) pairs: a
-// centre's two members share its part) and both rosters, with the public
-// keys each may use. Throws std::runtime_error naming a file it cannot write,
-// ScenarioError for a scenario it cannot read.
+// Writes the part of each of `nodes` (a centre's two members share its
+// part) and both rosters, with the public keys each may use. Throws
+// std::runtime_error naming a file it cannot write, ScenarioError for a
+// scenario it cannot read.
 void write_node_parts(const std::filesystem::path& mode_dir, const std::string& scenario_path,
-                      const std::vector<std::pair<std::string, std::string>>& processes,
-                      const PublicKeys& public_keys);
+                      const std::set<std::string>& nodes, const PublicKeys& public_keys);
 
 }  // namespace tearline
