@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/invariant.h"
+#include "model/handling_caveats.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -109,10 +110,29 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
   if (served.report.has_area()) {
     v1::ThreatReport warning = served.report;
     signer_.sign_if_own(&warning);  // The centre's own background.
+    const std::string origin_country = scenario_.country_of(warning.origin_agency());
     for (const UnitSpec& unit : scenario_.units) {
-      if (unit.area == warning.area()) deliver_copy(context, served, unit.name, warning);
+      if (unit.area != warning.area()) continue;
+      // Every unit here covers the report's area: it needs to know.
+      const std::string refusal =
+          spec_.honour_tlp
+              ? tlp_refusal(warning.tlp(), {.needs_to_know = true,
+                                            .in_origin_country =
+                                                !origin_country.empty() &&
+                                                scenario_.country_of(unit.name) == origin_country})
+              : "";
+      if (refusal.empty()) {
+        deliver_copy(context, served, unit.name, warning);
+      } else {
+        const std::string handoff = "route@" + spec_.name;
+        trace_withheld(
+            context,
+            make_copy(context, served.message_id, unit.name, warning, handoff, served.at_h),
+            unit.name, handoff, refusal, served.at_h);
+      }
     }
   }
+  // Its own report goes back to the originating agency, whatever its label.
   if (!served.report.origin_agency().empty() && scenario_.agency(served.report.origin_agency())) {
     deliver_copy(context, served, served.report.origin_agency(), served.report);
   }
