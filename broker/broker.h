@@ -40,6 +40,9 @@ class BrokerRole : public Role {
 
  private:
   void route(NodeContext& context, const ServedReport& served);
+  // Why `report`'s label forbids a copy for `unit`, or empty when it may go
+  // (always, for a centre that overrides caveats: honour_tlp = false).
+  std::string caveat_refusal(const v1::ThreatReport& report, const UnitSpec& unit) const;
   void deliver_copy(NodeContext& context, const ServedReport& served, const std::string& peer,
                     v1::ThreatReport copy);
 
