@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/invariant.h"
+#include "model/handling_caveats.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -110,12 +111,32 @@ void BrokerRole::route(NodeContext& context, const ServedReport& served) {
     v1::ThreatReport warning = served.report;
     signer_.sign_if_own(&warning);  // The centre's own background.
     for (const UnitSpec& unit : scenario_.units) {
-      if (unit.area == warning.area()) deliver_copy(context, served, unit.name, warning);
+      if (unit.area != warning.area()) continue;
+      const std::string refusal = caveat_refusal(warning, unit);
+      if (refusal.empty()) {
+        deliver_copy(context, served, unit.name, warning);
+        continue;
+      }
+      const std::string handoff = "route@" + spec_.name;
+      trace_withheld(
+          context, make_copy(context, served.message_id, unit.name, warning, handoff, served.at_h),
+          unit.name, handoff, refusal, served.at_h);
     }
   }
+  // Its own report goes back to the originating agency, whatever its label.
   if (!served.report.origin_agency().empty() && scenario_.agency(served.report.origin_agency())) {
     deliver_copy(context, served, served.report.origin_agency(), served.report);
   }
+}
+
+std::string BrokerRole::caveat_refusal(const v1::ThreatReport& report, const UnitSpec& unit) const {
+  if (!spec_.honour_tlp) return "";
+  const std::string origin_country = scenario_.country_of(report.origin_agency());
+  // A unit of the report's area needs to know; its country is its agency's.
+  return tlp_refusal(report.tlp(),
+                     {.needs_to_know = unit.area == report.area(),
+                      .in_origin_country = !origin_country.empty() &&
+                                           scenario_.country_of(unit.agency) == origin_country});
 }
 
 void BrokerRole::deliver_copy(NodeContext& context, const ServedReport& served,

@@ -1,8 +1,9 @@
 // The coordination centre (docs/MODEL.md, "coordinated mode"): it replaces each
 // report's sealed source by a pseudonym, ranks reports by relevance raised
 // by correlation across agencies, serves them by rank with its officers, and
-// routes each to the units covering its area and back to its home agency,
-// resending until acknowledged or the delivery deadline passes.
+// routes each to the units covering its area that its TLP label allows
+// (model/handling_caveats.h) and back to its home agency, resending until
+// acknowledged or the delivery deadline passes.
 //
 // Thread-safety: none; driven by one node runtime.
 #pragma once
@@ -10,13 +11,13 @@
 #include <optional>
 #include <string>
 
-#include "node/background.h"
 #include "model/correlator.h"
+#include "node/background.h"
 #include "node/desk.h"
-#include "security/pseudonym.h"
-#include "security/report_signature.h"
 #include "node/role.h"
 #include "scenario/scenario.h"
+#include "security/pseudonym.h"
+#include "security/report_signature.h"
 
 namespace tearline {
 
@@ -39,6 +40,9 @@ class BrokerRole : public Role {
 
  private:
   void route(NodeContext& context, const ServedReport& served);
+  // Why `report`'s label forbids a copy for `unit`, or empty when it may go
+  // (always, for a centre that overrides caveats: honour_tlp = false).
+  std::string caveat_refusal(const v1::ThreatReport& report, const UnitSpec& unit) const;
   void deliver_copy(NodeContext& context, const ServedReport& served, const std::string& peer,
                     v1::ThreatReport copy);
 

@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "security/pseudonym.h"
 #include "nodes/test_scenario.h"
+#include "security/pseudonym.h"
 
 namespace tearline {
 namespace {
@@ -230,6 +231,82 @@ TEST_F(BrokerTest, AReportWithoutAreaGoesOnlyBackToItsHomeAgency) {
   broker.advance(context_, 100);
   ASSERT_EQ(context_.sent.size(), 1u);
   EXPECT_EQ(context_.sent[0].peer, "agency.us");
+}
+
+// Routes one report of `origin` labelled `tlp` and returns the peers it was
+// sent to, sorted; `withheld` gets each withheld copy's peer and reason.
+std::vector<std::string> route_labelled(BrokerRole& broker, FakeContext& context,
+                                        v1::Envelope envelope, v1::Tlp tlp,
+                                        std::map<std::string, std::string>* withheld) {
+  envelope.mutable_report()->set_tlp(tlp);
+  broker.on_envelope(context, envelope, 10);
+  broker.advance(context, 100);
+  std::vector<std::string> peers;
+  for (const FakeContext::Sent& sent : context.sent) peers.push_back(sent.peer);
+  std::sort(peers.begin(), peers.end());
+  for (const TraceEvent* event : context.events_of("withheld")) {
+    EXPECT_EQ(event->handoff, "route@broker");
+    // Each withheld copy was made first: one copy, one fate.
+    const auto created = context.events_of("created", event->msg);
+    EXPECT_EQ(created.size(), 1u) << event->msg;
+    if (!created.empty()) EXPECT_EQ(created[0]->peer, event->peer);
+    (*withheld)[event->peer] = event->reason;
+  }
+  return peers;
+}
+
+// TLP 2.0 at the centre (model/handling_caveats.h): the units of the area
+// need to know; unit.manchester and unit.manchester-ctu are agency.uk's.
+TEST_F(BrokerTest, HonoursEachTlpLabelAsItRoutes) {
+  const std::vector<std::string> everyone = {"agency.us", "unit.manchester", "unit.manchester-ctu"};
+  const std::vector<std::string> home_only = {"agency.us"};
+  const std::map<std::string, std::string> none;
+  const auto both = [](const std::string& reason) {
+    return std::map<std::string, std::string>{{"unit.manchester", reason},
+                                              {"unit.manchester-ctu", reason}};
+  };
+  struct Case {
+    v1::Tlp tlp;
+    std::vector<std::string> sent_to;
+    std::map<std::string, std::string> withheld;
+  };
+  for (const Case& expected :
+       {Case{v1::TLP_CLEAR, everyone, none}, Case{v1::TLP_GREEN, everyone, none},
+        Case{v1::TLP_AMBER, everyone, none},
+        Case{v1::TLP_AMBER_STRICT, home_only, both("withheld:tlp-amber-strict")},
+        Case{v1::TLP_RED, home_only, both("withheld:tlp-red")}}) {
+    FakeContext context{"broker"};
+    BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
+    std::map<std::string, std::string> withheld;
+    EXPECT_EQ(route_labelled(broker, context, from_agency("agency.us", "agency.us#1", "us-1"),
+                             expected.tlp, &withheld),
+              expected.sent_to)
+        << expected.tlp;
+    EXPECT_EQ(withheld, expected.withheld) << expected.tlp;
+  }
+}
+
+TEST_F(BrokerTest, AmberStrictGoesToTheUnitsOfTheOriginatingCountry) {
+  BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
+  std::map<std::string, std::string> withheld;
+  EXPECT_EQ(route_labelled(broker, context_, from_agency("agency.uk", "agency.uk#1", "uk-1"),
+                           v1::TLP_AMBER_STRICT, &withheld),
+            (std::vector<std::string>{"agency.uk", "unit.manchester", "unit.manchester-ctu"}));
+  EXPECT_TRUE(withheld.empty());
+}
+
+TEST_F(BrokerTest, ACentreThatOverridesCaveatsRoutesEveryLabel) {
+  scenario_.broker.honour_tlp = false;
+  for (const v1::Tlp tlp : {v1::TLP_AMBER_STRICT, v1::TLP_RED}) {
+    FakeContext context{"broker"};
+    BrokerRole broker(scenario_, random_, centre_key_, centre_signer_);
+    std::map<std::string, std::string> withheld;
+    EXPECT_EQ(route_labelled(broker, context, from_agency("agency.us", "agency.us#1", "us-1"), tlp,
+                             &withheld),
+              (std::vector<std::string>{"agency.us", "unit.manchester", "unit.manchester-ctu"}))
+        << tlp;
+    EXPECT_TRUE(withheld.empty()) << tlp;
+  }
 }
 
 TEST_F(BrokerTest, RecordInFlightCoversTheOfficersQueue) {

@@ -1,5 +1,7 @@
 #include "model/sharing_policy.h"
 
+#include "model/handling_caveats.h"
+
 namespace tearline {
 
 std::string share_decision_name(ShareDecision decision) {
@@ -22,12 +24,11 @@ SharingPolicy::Applied SharingPolicy::thresholds_for(const std::string& source_v
 
 // Checks in order: TLP, severity, then the source value's trust thresholds.
 ShareDecision SharingPolicy::decide(const v1::ThreatReport& report, double partner_trust,
-                                    std::string* reason) const {
-  reason->clear();
-  if (report.tlp() == v1::TLP_RED) {
-    *reason = "withheld:tlp-red";
-    return ShareDecision::kWithheld;
-  }
+                                    bool partner_in_origin_country, std::string* reason) const {
+  // A partner the policy names needs to know; the label decides the rest.
+  *reason = tlp_refusal(report.tlp(),
+                        {.needs_to_know = true, .in_origin_country = partner_in_origin_country});
+  if (!reason->empty()) return ShareDecision::kWithheld;
   if (report.severity() < min_severity) {
     *reason = "withheld:below-severity";
     return ShareDecision::kWithheld;

@@ -36,11 +36,14 @@ struct SharingPolicy {
   };
   Applied thresholds_for(const std::string& source_value) const;
 
-  // Decides for one report and one partner. For kWithheld sets *reason to
-  // "withheld:below-severity" or "withheld:source-protection". TLP RED is
-  // never shared ("withheld:tlp-red").
+  // Decides for one report and one partner, which belongs to the report's
+  // originating country or not. For kWithheld sets *reason to
+  // "withheld:below-severity" or "withheld:source-protection", or, first,
+  // to what its TLP label refuses (handling_caveats.h): RED is never
+  // shared ("withheld:tlp-red"), AMBER+STRICT never outside the originating
+  // country ("withheld:tlp-amber-strict").
   ShareDecision decide(const v1::ThreatReport& report, double partner_trust,
-                       std::string* reason) const;
+                       bool partner_in_origin_country, std::string* reason) const;
 };
 
 }  // namespace tearline

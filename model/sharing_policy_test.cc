@@ -14,6 +14,10 @@ v1::ThreatReport report_from(const std::string& source_value, v1::Severity sever
   return report;
 }
 
+// Whether the partner belongs to the report's originating country.
+constexpr bool kForeign = false;
+constexpr bool kSameCountry = true;
+
 SharingPolicy insider_policy() {
   SharingPolicy policy;
   policy.min_severity = v1::SEVERITY_MODERATE;
@@ -27,12 +31,12 @@ TEST(SharingPolicyTest, TrustDecidesBetweenFullSanitisedAndWithheld) {
   const SharingPolicy policy = insider_policy();
   const v1::ThreatReport report = report_from("insider", v1::SEVERITY_HIGH);
   std::string reason = "stale";
-  EXPECT_EQ(policy.decide(report, 0.95, &reason), ShareDecision::kFull);
+  EXPECT_EQ(policy.decide(report, 0.95, kForeign, &reason), ShareDecision::kFull);
   EXPECT_EQ(reason, "");
-  EXPECT_EQ(policy.decide(report, 0.9, &reason), ShareDecision::kFull);  // Inclusive.
-  EXPECT_EQ(policy.decide(report, 0.6, &reason), ShareDecision::kSanitised);
-  EXPECT_EQ(policy.decide(report, 0.4, &reason), ShareDecision::kSanitised);
-  EXPECT_EQ(policy.decide(report, 0.3, &reason), ShareDecision::kWithheld);
+  EXPECT_EQ(policy.decide(report, 0.9, kForeign, &reason), ShareDecision::kFull);  // Inclusive.
+  EXPECT_EQ(policy.decide(report, 0.6, kForeign, &reason), ShareDecision::kSanitised);
+  EXPECT_EQ(policy.decide(report, 0.4, kForeign, &reason), ShareDecision::kSanitised);
+  EXPECT_EQ(policy.decide(report, 0.3, kForeign, &reason), ShareDecision::kWithheld);
   EXPECT_EQ(reason, "withheld:source-protection");
 }
 
@@ -40,10 +44,10 @@ TEST(SharingPolicyTest, UnknownSourceValuesUseTheFallback) {
   const SharingPolicy policy = insider_policy();
   std::string reason;
   const v1::ThreatReport report = report_from("technical", v1::SEVERITY_HIGH);
-  EXPECT_EQ(policy.decide(report, 0.75, &reason), ShareDecision::kFull);
-  EXPECT_EQ(policy.decide(report, 0.5, &reason), ShareDecision::kSanitised);
-  EXPECT_EQ(policy.decide(report, 0.1, &reason), ShareDecision::kWithheld);
-  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_HIGH), 0, &reason),
+  EXPECT_EQ(policy.decide(report, 0.75, kForeign, &reason), ShareDecision::kFull);
+  EXPECT_EQ(policy.decide(report, 0.5, kForeign, &reason), ShareDecision::kSanitised);
+  EXPECT_EQ(policy.decide(report, 0.1, kForeign, &reason), ShareDecision::kWithheld);
+  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_HIGH), 0, kForeign, &reason),
             ShareDecision::kFull);
 }
 
@@ -66,30 +70,50 @@ TEST(SharingPolicyTest, DefaultsNeverShareInFull) {
   const SharingPolicy policy;
   std::string reason;
   const v1::ThreatReport report = report_from("insider", v1::SEVERITY_CRITICAL);
-  EXPECT_EQ(policy.decide(report, 1.0, &reason), ShareDecision::kSanitised);
+  EXPECT_EQ(policy.decide(report, 1.0, kForeign, &reason), ShareDecision::kSanitised);
 }
 
 TEST(SharingPolicyTest, WithholdsReportsBelowTheMinimumSeverity) {
   const SharingPolicy policy = insider_policy();
   std::string reason;
-  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_LOW), 1.0, &reason),
+  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_LOW), 1.0, kForeign, &reason),
             ShareDecision::kWithheld);
   EXPECT_EQ(reason, "withheld:below-severity");
-  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_MODERATE), 1.0, &reason),
+  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_MODERATE), 1.0, kForeign, &reason),
             ShareDecision::kFull);
-  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_UNSPECIFIED), 1.0, &reason),
+  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_UNSPECIFIED), 1.0, kForeign, &reason),
             ShareDecision::kWithheld);
 }
 
 TEST(SharingPolicyTest, NeverSharesTlpRed) {
   const SharingPolicy policy = insider_policy();
   std::string reason;
-  EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_CRITICAL, v1::TLP_RED), 1.0, &reason),
-            ShareDecision::kWithheld);
-  EXPECT_EQ(reason, "withheld:tlp-red");
-  EXPECT_EQ(
-      policy.decide(report_from("open", v1::SEVERITY_CRITICAL, v1::TLP_AMBER_STRICT), 1.0, &reason),
-      ShareDecision::kFull);
+  for (const bool in_country : {kForeign, kSameCountry}) {
+    EXPECT_EQ(policy.decide(report_from("open", v1::SEVERITY_CRITICAL, v1::TLP_RED), 1.0,
+                            in_country, &reason),
+              ShareDecision::kWithheld);
+    EXPECT_EQ(reason, "withheld:tlp-red");
+  }
+}
+
+// TLP 2.0's AMBER+STRICT keeps a report within its originating country: a
+// foreign partner never gets it, however trusted; a partner of the same
+// country does, under the policy's thresholds.
+TEST(SharingPolicyTest, SharesAmberStrictOnlyWithinTheOriginatingCountry) {
+  const SharingPolicy policy = insider_policy();
+  const v1::ThreatReport strict = report_from("open", v1::SEVERITY_CRITICAL, v1::TLP_AMBER_STRICT);
+  std::string reason;
+  EXPECT_EQ(policy.decide(strict, 1.0, kForeign, &reason), ShareDecision::kWithheld);
+  EXPECT_EQ(reason, "withheld:tlp-amber-strict");
+  EXPECT_EQ(policy.decide(strict, 1.0, kSameCountry, &reason), ShareDecision::kFull);
+  EXPECT_EQ(reason, "");
+  // AMBER, GREEN and CLEAR go to a foreign partner the policy names.
+  for (const v1::Tlp tlp : {v1::TLP_AMBER, v1::TLP_GREEN, v1::TLP_CLEAR}) {
+    EXPECT_EQ(
+        policy.decide(report_from("open", v1::SEVERITY_CRITICAL, tlp), 1.0, kForeign, &reason),
+        ShareDecision::kFull)
+        << tlp;
+  }
 }
 
 TEST(SharingPolicyTest, NamesDecisions) {

@@ -1,5 +1,6 @@
 #include "node/role.h"
 
+#include "base/invariant.h"
 #include "trace/report_fields.h"
 
 namespace tearline {
@@ -17,6 +18,16 @@ v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const
   envelope.set_parent_message_id(parent_id);
   *envelope.mutable_report() = std::move(report);
   return envelope;
+}
+
+void trace_withheld(NodeContext& context, const v1::Envelope& envelope, const std::string& peer,
+                    const std::string& handoff, const std::string& reason, double at_h) {
+  TEARLINE_ASSERT(reason.starts_with("withheld:"));
+  TraceEvent withheld =
+      report_event("withheld", envelope.message_id(), envelope.report(), at_h, handoff);
+  withheld.peer = peer;
+  withheld.reason = reason;
+  context.trace(std::move(withheld));
 }
 
 }  // namespace tearline

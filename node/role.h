@@ -55,6 +55,11 @@ inline std::string copy_message_id(const std::string& parent, const std::string&
 v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const std::string& peer,
                        v1::ThreatReport report, const std::string& handoff, double at_h);
 
+// Traces the copy in `envelope` (made by make_copy for `peer`) withheld in
+// `handoff` at at_h for `reason` ("withheld:..."): its one fate, a loss.
+void trace_withheld(NodeContext& context, const v1::Envelope& envelope, const std::string& peer,
+                    const std::string& handoff, const std::string& reason, double at_h);
+
 class Role {
  public:
   virtual ~Role() = default;

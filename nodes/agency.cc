@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "base/invariant.h"
+#include "model/handling_caveats.h"
 #include "model/intelligence.h"
 #include "trace/report_fields.h"
 
@@ -136,7 +137,11 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   const std::string handoff = "sharing@" + spec_.name;
   const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
-  const ShareDecision decision = spec_.policy.decide(served.report, partner.trust, &reason);
+  const std::string origin_country = scenario_.country_of(served.report.origin_agency());
+  const bool in_origin_country =
+      !origin_country.empty() && scenario_.country_of(partner.agency) == origin_country;
+  const ShareDecision decision =
+      spec_.policy.decide(served.report, partner.trust, in_origin_country, &reason);
   // Every refusal says why, and only a refusal (the trace reads it so).
   TEARLINE_ASSERT((decision == ShareDecision::kWithheld) == !reason.empty());
   v1::ThreatReport shared = served.report;
@@ -241,10 +246,21 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
     // Units get the intelligence, never the source behind it.
     copy.mutable_source()->clear_identity();
     TEARLINE_ASSERT(copy.source().identity_case() == v1::Source::IDENTITY_NOT_SET);
-    context.send(
-        from,
-        make_copy(context, filed.message_id, from, std::move(copy), "poll@" + spec_.name, now_h),
-        now_h, SendOptions{});
+    const std::string handoff = "poll@" + spec_.name;
+    v1::Envelope envelope =
+        make_copy(context, filed.message_id, from, std::move(copy), handoff, now_h);
+    // The unit covers the report's area (need to know) and belongs to this
+    // agency's country; the label decides whether that is enough.
+    const std::string origin_country = scenario_.country_of(filed.report.origin_agency());
+    const std::string reason = tlp_refusal(
+        filed.report.tlp(),
+        {.needs_to_know = filed.report.area() == unit->area,
+         .in_origin_country = !origin_country.empty() && origin_country == spec_.country});
+    if (!reason.empty()) {
+      trace_withheld(context, envelope, from, handoff, reason, now_h);
+      continue;
+    }
+    context.send(from, std::move(envelope), now_h, SendOptions{});
   }
 }
 

@@ -135,9 +135,8 @@ TEST_F(AgencyPollTest, RefusesAndTracesAPollForAnotherAreaThanTheUnits) {
   EXPECT_EQ(traces_sent_to(context, "unit.london"), (std::vector<std::string>{"uk-lon-1"}));
 }
 
-TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
-  AgencyRole agency = make("agency.uk", "bilateral");
-  FakeContext context("agency.uk");
+// agency.us's report about manchester, shared in full with agency.uk.
+v1::Envelope partners_report(v1::Tlp tlp) {
   v1::Envelope envelope;
   envelope.set_message_id("agency.us#1");
   envelope.set_sender("agency.us");
@@ -153,8 +152,14 @@ TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
   report->set_area("manchester");
   report->set_site("arena");
   report->set_severity(v1::SEVERITY_HIGH);
-  report->set_tlp(v1::TLP_AMBER);
+  report->set_tlp(tlp);
+  return envelope;
+}
 
+TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
+  AgencyRole agency = make("agency.uk", "bilateral");
+  FakeContext context("agency.uk");
+  const v1::Envelope envelope = partners_report(v1::TLP_AMBER);
   agency.advance(context, 30);
   agency.on_envelope(context, envelope, 30);
   agency.advance(context, 40);
@@ -171,6 +176,64 @@ TEST_F(AgencyTest, APartnersReportGoesIntoTheDatabaseAndReachesThePollingUnit) {
   ASSERT_EQ(context.sent.size(), 1u);
   EXPECT_EQ(context.sent[0].envelope.parent_message_id(), "agency.us#1");
   EXPECT_FALSE(context.sent[0].envelope.report().source().has_handle());
+}
+
+// TLP 2.0 in a poll's answer (model/handling_caveats.h): the unit covers
+// the report's area and belongs to agency.uk's country.
+TEST_F(AgencyPollTest, AnswersWithWhatEachOwnLabelAllows) {
+  for (const v1::Tlp tlp :
+       {v1::TLP_CLEAR, v1::TLP_GREEN, v1::TLP_AMBER, v1::TLP_AMBER_STRICT, v1::TLP_RED}) {
+    scenario_.reports[0].tlp = tlp;
+    AgencyRole agency = make("agency.uk", "bilateral");
+    FakeContext context("agency.uk");
+    agency.advance(context, 50);
+    context.sent.clear();  // The sharing with agency.us.
+    agency.on_poll(context, poll("unit.manchester", "manchester", 50), "unit.manchester", 50);
+    // The poll's refusals (the sharing with agency.us has its own).
+    std::vector<const TraceEvent*> withheld;
+    for (const TraceEvent* event : context.events_of("withheld")) {
+      if (event->handoff == "poll@agency.uk") withheld.push_back(event);
+    }
+    if (tlp != v1::TLP_RED) {
+      EXPECT_EQ(traces_sent_to(context, "unit.manchester"), std::vector<std::string>{"uk-man-1"})
+          << tlp;
+      EXPECT_TRUE(withheld.empty()) << tlp;
+      continue;
+    }
+    // RED goes to no one: the copy is made, and withheld.
+    EXPECT_TRUE(context.sent.empty());
+    ASSERT_EQ(withheld.size(), 1u);
+    EXPECT_EQ(withheld[0]->reason, "withheld:tlp-red");
+    EXPECT_EQ(withheld[0]->handoff, "poll@agency.uk");
+    EXPECT_EQ(withheld[0]->peer, "unit.manchester");
+    EXPECT_EQ(withheld[0]->t_h, 50.0);
+    EXPECT_EQ(context.events_of("created", withheld[0]->msg).size(), 1u);
+    // Withheld once: a later poll neither sends nor withholds it again.
+    agency.on_poll(context, poll("unit.manchester", "manchester", 80), "unit.manchester", 80);
+    EXPECT_TRUE(context.sent.empty());
+    EXPECT_EQ(context.events_of("withheld").size(), withheld.size() + 1);  // And the sharing's.
+  }
+}
+
+// A partner's AMBER+STRICT report stays within its own country: agency.uk
+// filed it (its partner chose to share it) but may not pass it to its unit.
+// The centre's override (honour_tlp) is the centre's alone.
+TEST_F(AgencyTest, WithholdsAPartnersAmberStrictReportFromItsUnit) {
+  scenario_.broker.honour_tlp = false;
+  AgencyRole agency = make("agency.uk", "bilateral");
+  FakeContext context("agency.uk");
+  agency.advance(context, 30);
+  agency.on_envelope(context, partners_report(v1::TLP_AMBER_STRICT), 30);
+  agency.advance(context, 40);
+  v1::PollRequest poll;
+  poll.set_unit("unit.manchester");
+  poll.set_area("manchester");
+  agency.on_poll(context, poll, "unit.manchester", 40);
+  EXPECT_TRUE(context.sent.empty());
+  const auto withheld = context.events_of("withheld");
+  ASSERT_EQ(withheld.size(), 1u);
+  EXPECT_EQ(withheld[0]->reason, "withheld:tlp-amber-strict");
+  EXPECT_EQ(withheld[0]->msg, "agency.us#1>unit.manchester");
 }
 
 }  // namespace

@@ -78,4 +78,10 @@ bool Scenario::journaled(const std::string& node) const {
   return false;
 }
 
+std::string Scenario::country_of(const std::string& node) const {
+  if (const AgencySpec* spec = agency(node)) return spec->country;
+  if (const UnitSpec* spec = unit(node)) return country_of(spec->agency);
+  return "";
+}
+
 }  // namespace tearline

@@ -77,6 +77,10 @@ struct BrokerSpec {
   // active one dies (docs/DURABILITY.md, "Hot standby").
   std::string standby;
   double failover_after_h = 0.25;  // Silence of the active one before the standby takes over.
+  // Whether the centre honours reports' TLP labels as it routes them
+  // (docs/MODEL.md, "Handling caveats"); false asks what a centre that
+  // overrides them would change.
+  bool honour_tlp = true;
 };
 
 struct UnitSpec {
@@ -169,6 +173,9 @@ struct Scenario {
   std::vector<std::string> described_process_names() const;
   // Whether `node` keeps a journal (`journal = true` in its table).
   bool journaled(const std::string& node) const;
+  // The country `node` belongs to: an agency's, a unit's agency's; empty for
+  // the centre, which belongs to none (handling caveats: docs/MODEL.md).
+  std::string country_of(const std::string& node) const;
   // The areas the units cover, sorted, each once: where background reports
   // are about.
   std::vector<std::string> unit_areas() const;

@@ -195,6 +195,9 @@ const BadCase kBadCases[] = {
     {"FailoverAfterNegative", "[broker]\n",
      "[broker]\njournal = true\nstandby = \"broker.b\"\nfailover_after_h = -1\n",
      "broker.failover_after_h", "failover_after_h", "must be at least 0"},
+    // The centre's handling caveats.
+    {"HonourTlpNotABoolean", "[broker]\n", "[broker]\nhonour_tlp = \"no\"\n", "broker.honour_tlp",
+     "honour_tlp", "a boolean"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadScenarioTest, testing::ValuesIn(kBadCases),

@@ -155,9 +155,9 @@ class Loader {
 
   void read_broker(const TomlTable& root) {
     const TomlTable table = root.required_table(
-        "broker",
-        {"name", "officers", "background", "correlation_window_h", "correlation_boost",
-         "resend_interval_h", "delivery_deadline_h", "journal", "standby", "failover_after_h"});
+        "broker", {"name", "officers", "background", "correlation_window_h", "correlation_boost",
+                   "resend_interval_h", "delivery_deadline_h", "journal", "standby",
+                   "failover_after_h", "honour_tlp"});
     BrokerSpec& broker = scenario_.broker;
     broker.name = read_node_name(table, "broker.", broker.name);
     broker.officers = read_queue(table, "officers");
@@ -187,6 +187,7 @@ class Loader {
     }
     broker.failover_after_h = table.bounded_number("failover_after_h", NumberBound::kNonNegative,
                                                    broker.failover_after_h);
+    broker.honour_tlp = table.boolean("honour_tlp").value_or(broker.honour_tlp);
   }
 
   [[noreturn]] static void fail_too_many_nodes(const TomlTable& root, std::string_view key,

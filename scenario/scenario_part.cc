@@ -45,6 +45,7 @@ v1::Roster roster_of(const Scenario& scenario) {
     entry.set_name(agency.name);
     for (const PartnerSpec& partner : agency.partners) entry.add_partners(partner.agency);
     entry.set_journal(agency.journal);
+    entry.set_country(agency.country);
   }
   for (const UnitSpec& unit : scenario.units) {
     v1::RosterUnit& entry = *roster.add_units();

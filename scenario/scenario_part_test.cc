@@ -47,6 +47,7 @@ void expect_same_for(const Scenario& whole, const Scenario& part, const std::str
     EXPECT_EQ(part.unit_areas(), whole.unit_areas());  // Background reports draw from them.
   }
   EXPECT_EQ(part.broker.standby, whole.broker.standby);
+  EXPECT_EQ(part.broker.honour_tlp, whole.broker.honour_tlp);
   EXPECT_EQ(part.broker.resend_interval_h, whole.broker.resend_interval_h);
   EXPECT_EQ(part.broker.background.rate_per_h, whole.broker.background.rate_per_h);
   for (const std::string& other : whole.node_names()) {
@@ -59,6 +60,7 @@ void expect_same_for(const Scenario& whole, const Scenario& part, const std::str
       continue;
     }
     EXPECT_EQ(part.journaled(other), whole.journaled(other)) << other;
+    EXPECT_EQ(part.country_of(other), whole.country_of(other)) << other;
     EXPECT_EQ(part.agency(other) != nullptr, whole.agency(other) != nullptr) << other;
     EXPECT_EQ(partners(part.agency(other)), partners(whole.agency(other))) << other;
     if (const UnitSpec* unit = whole.unit(other)) {
@@ -99,6 +101,23 @@ TEST(ScenarioPartTest, EveryNodesPartAnswersAsTheWholeFile) {
       const v1::Roster& roster = whole.unit(node) ? parts.unit_roster() : parts.roster();
       expect_same_for(whole, parse_scenario_part(text, node + ".toml", roster), node);
     }
+  }
+}
+
+// The handling caveats ask every node's country (docs/MODEL.md): one the
+// file sets apart from the name reaches the other nodes through the roster;
+// the centre's override reaches the centre.
+TEST(ScenarioPartTest, CountriesAndTheCentresCaveatsReachTheParts) {
+  std::string text = mutated("name = \"agency.aa\"\n", "name = \"agency.aa\"\ncountry = \"zz\"\n");
+  text.insert(text.find("[broker]\n") + sizeof "[broker]\n" - 1, "honour_tlp = false\n");
+  const ScratchFile file(text);  // One at a time: named after the test.
+  const Scenario whole = load_scenario(file.path());
+  EXPECT_EQ(whole.country_of("agency.aa"), "zz");
+  EXPECT_FALSE(whole.broker.honour_tlp);
+  const ScenarioParts parts(file.path());
+  for (const std::string& node : whole.node_names()) {
+    const v1::Roster& roster = whole.unit(node) ? parts.unit_roster() : parts.roster();
+    expect_same_for(whole, parse_scenario_part(parts.part_of(node), node + ".toml", roster), node);
   }
 }
 

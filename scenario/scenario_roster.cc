@@ -12,7 +12,7 @@
 namespace tearline::scenario_reading {
 namespace {
 
-constexpr size_t kRosterTextBytesMax = 200;  // A name or an area.
+constexpr size_t kRosterTextBytesMax = 200;  // A name, an area or a country.
 
 [[noreturn]] void fail_roster(const std::string& file, const std::string& why) {
   fail_at(file, {"roster", {}}, why);
@@ -97,7 +97,11 @@ std::vector<AgencySpec> agencies_with_roster(std::vector<AgencySpec> read, const
     claim_roster_name(file, nodes, entry.name(), "agency.");
     AgencySpec agency;
     agency.name = entry.name();
-    agency.country = entry.name().substr(sizeof "agency." - 1);
+    if (entry.country().size() > kRosterTextBytesMax) {
+      fail_roster(file, shown(entry.name()) + " has no sound country");
+    }
+    agency.country =
+        entry.country().empty() ? entry.name().substr(sizeof "agency." - 1) : entry.country();
     agency.journal = entry.journal();
     for (const std::string& partner : entry.partners()) {
       if (!names.contains(partner) || partner == entry.name() ||

@@ -19,7 +19,7 @@ bool visits(const v1::Copy& copy, const std::string& node) {
 }
 
 std::string withheld_why(const std::string& reason) {
-  if (reason == "withheld:tlp-red") return "as TLP RED, which is never shared";
+  if (const std::string caveat = caveat_text(reason); !caveat.empty()) return "as " + caveat;
   if (reason == "withheld:below-severity") return "as less severe than its policy shares";
   if (reason == "withheld:source-protection") return "to protect its source";
   return "(" + reason + ")";

@@ -34,7 +34,10 @@ std::map<std::string, size_t> holders(const v1::PlotOutcome& plot) {
     if (copy.parent().empty() && copy.hops_size() > 0) ++by_agency[copy.hops(0).node()];
   }
   for (const auto* decisions : {&plot.withheld_at(), &plot.degraded_at()}) {
-    for (const v1::SharingDecision& decision : *decisions) by_agency[decision.node()];
+    for (const v1::SharingDecision& decision : *decisions) {
+      // The centre's and a poll's refusals are made by no holder of the source.
+      if (decision.handoff().starts_with("sharing@")) by_agency[decision.node()];
+    }
   }
   for (const v1::CopyEnd& end : plot.lost_at()) {
     if (end.handoff().starts_with("sharing@")) by_agency[end.node()];
@@ -113,8 +116,8 @@ std::string withheld_sentence(const v1::SharingDecision& decision) {
   const std::string head =
       fmt::format("{} withheld {} from {}", decision.node(),
                   count_text(decision.count(), "copy", "copies"), decision.for_());
-  if (decision.reason() == "withheld:tlp-red") {
-    return head + ": marked TLP RED, which is never shared.";
+  if (const std::string caveat = caveat_text(decision.reason()); !caveat.empty()) {
+    return head + ": marked " + caveat + ".";
   }
   if (decision.reason() == "withheld:below-severity") {
     return head + ": less severe than its policy shares.";
@@ -258,6 +261,7 @@ std::string main_loss(const v1::PlotOutcome& plot, const CopyEnds& ends) {
     std::set<std::string> agencies;
     std::set<std::string> partners;
     bool protecting_sources = true;
+    bool caveated = true;  // Every refusal a handling caveat's.
     size_t copies = 0;
     for (const v1::SharingDecision& decision : plot.withheld_at()) {
       agencies.insert(decision.node());
@@ -266,11 +270,14 @@ std::string main_loss(const v1::PlotOutcome& plot, const CopyEnds& ends) {
       protecting_sources =
           protecting_sources &&
           (decision.reason().empty() || decision.reason() == "withheld:source-protection");
+      caveated = caveated && !caveat_text(decision.reason()).empty();
     }
     return fmt::format("{} withheld {} from {}{}", list_text({agencies.begin(), agencies.end()}),
                        count_text(copies, "copy", "copies"),
                        list_text({partners.begin(), partners.end()}),
-                       protecting_sources ? " to protect a source" : " under its sharing policy");
+                       protecting_sources ? " to protect a source"
+                       : caveated         ? " as TLP labels require"
+                                          : " under its sharing policy");
   }
   const std::vector<Fact> largest = ends.largest_first();
   if (largest.empty()) return "";

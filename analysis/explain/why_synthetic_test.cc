@@ -185,6 +185,30 @@ TEST(WhySyntheticTest, WithoutWarningsTheHeadlineNamesTheMainLoss) {
             "agency.c->agency.a (liaison-loss).");
 }
 
+// A centre that withheld a copy from a unit for its TLP label: said in the
+// headline and the facts, and the centre is no holder of the intelligence.
+TEST(WhySyntheticTest, ACopyWithheldForItsCaveatIsToldWithTheLabel) {
+  v1::RunReport report = synthetic_report();
+  v1::PlotOutcome& plot = *(*report.mutable_modes())["bilateral"].mutable_plots(0);
+  plot.clear_warnings_not_actionable();
+  plot.clear_withheld_at();
+  v1::SharingDecision* refused = plot.add_withheld_at();
+  refused->set_handoff("route@centre");
+  refused->set_node("centre");
+  refused->set_for_("unit.alpha");
+  refused->set_count(1);
+  refused->set_reason("withheld:tlp-amber-strict");
+  const Story story = explain(report).at(0);
+  EXPECT_EQ(story.headline,
+            "Not averted: no warning reached a unit of alpha; centre withheld 1 copy from "
+            "unit.alpha as TLP labels require.");
+  const std::vector<std::string> facts = texts(story);
+  EXPECT_EQ(facts.at(0), "The intelligence was held by agency.c (2 reports).");
+  EXPECT_EQ(facts.at(1),
+            "centre withheld 1 copy from unit.alpha: marked TLP AMBER+STRICT, which goes no "
+            "further than its originating agency's country.");
+}
+
 TEST(WhySyntheticTest, HoldersAreCountedWhereTheCopiesTellForEach) {
   v1::RunReport report = synthetic_report();
   (*report.mutable_modes())["bilateral"].mutable_plots(0)->clear_withheld_at();

@@ -90,4 +90,15 @@ std::string wrap(std::string_view text, std::string_view first, std::string_view
   return out;
 }
 
+std::string caveat_text(std::string_view reason) {
+  if (reason == "withheld:tlp-red") return "TLP RED, which is never shared";
+  if (reason == "withheld:tlp-amber-strict") {
+    return "TLP AMBER+STRICT, which goes no further than its originating agency's country";
+  }
+  if (reason == "withheld:tlp-amber") {
+    return "TLP AMBER, which goes only to those who need to know";
+  }
+  return "";
+}
+
 }  // namespace tearline::explain

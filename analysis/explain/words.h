@@ -26,6 +26,10 @@ std::string list_text(const std::vector<std::string>& items);
 // "0.7", "0.95": a trust or threshold as the scenario writes it.
 std::string trust_text(double trust);
 
+// What a handling caveat's refusal ("withheld:tlp-red", "-amber-strict",
+// "-amber") means: "TLP RED, which is never shared"; "" for any other reason.
+std::string caveat_text(std::string_view reason);
+
 // `text` broken into lines of at most `width` characters at spaces (a word
 // longer than a line stays whole), the first line prefixed by `first`, the
 // others by `rest`; every line ends in '\n'.
