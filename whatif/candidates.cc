@@ -59,14 +59,14 @@ struct Maker {
   double duration_h;
   CandidateList list;
 
+  // `what`: how the agency shares at `trust` ("shares with agency.uk in
+  // full"); `why` follows the trust's change in the description.
   void trust_to(const std::string& agency, const std::string& partner, double trust,
-                const std::string& why) {
+                const std::string& what, const std::string& why) {
     const auto place = index.trust(agency, partner);
-    if (!place) return;
-    list.add({fmt::format("{} {} (trust {} -> {}{})", agency,
-                          trust > place->trust ? "shares with " + partner + " in full"
-                                               : "withholds from " + partner,
-                          show_number(place->trust), show_number(trust), why),
+    if (!place || place->trust == trust) return;
+    list.add({fmt::format("{} {} (trust {} -> {}{})", agency, what, show_number(place->trust),
+                          show_number(trust), why),
               {{place->path, show_number(trust)}}});
   }
 
@@ -74,6 +74,7 @@ struct Maker {
     // Above 1 means never in full (scenarios/README.md, "Policy table").
     if (!decision.has_full_trust_min() || decision.full_trust_min() > 1) return;
     trust_to(decision.node(), decision.for_(), decision.full_trust_min(),
+             "shares with " + decision.for_() + " in full",
              fmt::format(", its full_trust_min for {} reports{}", decision.source_value(), note));
   }
 
@@ -136,7 +137,10 @@ struct Maker {
                                          loss.count() == 1 ? "y" : "ies", loss.reason());
     if (is_sharing(loss.handoff())) {
       for (const v1::SharingDecision& decision : plot.withheld_at()) {
-        if (decision.node() == loss.node()) full_sharing(decision, note);
+        if (decision.node() != loss.node()) continue;
+        full_sharing(decision,
+                     fmt::format("; undoes the withholding of {} cop{} ({})", decision.count(),
+                                 decision.count() == 1 ? "y" : "ies", decision.reason()));
       }
     } else if (!link_ends(loss.handoff()).first.empty()) {
       link_loss(loss.handoff(), 0, note);
@@ -166,6 +170,29 @@ struct Maker {
     for (const std::string& department : departments) no_expiry(department, "");
   }
 
+  // The sharing decision of `agency` for `partner` on an averted plot's
+  // path made sanitised, then withheld: its trust lowered to the policy's
+  // thresholds for the warning's report's source (or, when they cannot be
+  // found, to 0).
+  void share_less(const std::string& agency, const std::string& partner,
+                  const v1::PlotOutcome& plot) {
+    const std::string& msg = plot.first_actionable_msg();
+    const auto policy = index.thresholds(agency, msg.substr(0, msg.find('>')));
+    if (!policy) {
+      trust_to(agency, partner, 0, "withholds from " + partner, "");
+      return;
+    }
+    if (policy->sanitised_trust_min < policy->full_trust_min) {
+      trust_to(agency, partner, policy->sanitised_trust_min,
+               "shares with " + partner + " only sanitised",
+               fmt::format(", its sanitised_trust_min for {} reports", policy->source_value));
+    }
+    if (policy->sanitised_trust_min > 0) {
+      trust_to(agency, partner, 0, "withholds from " + partner,
+               fmt::format(", below its sanitised_trust_min for {} reports", policy->source_value));
+    }
+  }
+
   void lose(const v1::PlotOutcome& plot) {
     std::vector<std::string> hops(plot.path().begin(), plot.path().end());
     if (hops.empty()) {
@@ -179,7 +206,7 @@ struct Maker {
         // The partner is where the next hop, the liaison link, leads.
         const auto [from, to] =
             i + 1 < hops.size() ? link_ends(hops[i + 1]) : std::pair<std::string, std::string>();
-        if (!to.empty()) trust_to(from, to, 0, "");
+        if (!to.empty()) share_less(from, to, plot);
       } else if (!link_ends(handoff).first.empty()) {
         link_loss(handoff, 1, "");
         link_delay(handoff, 2);

@@ -15,8 +15,10 @@
 //
 // For an averted plot (Question::kLose), along the path of its first
 // actionable warning (or, without one, every hop of its copies): each
-// sharing decision withholding (trust 0), each link losing everything
-// (loss 1), then twice as slow, each department starved (1 worker).
+// sharing decision sanitising (trust lowered to the policy's
+// sanitised_trust_min for the report's source), then withholding (trust
+// 0), each link losing everything (loss 1), then twice as slow, each
+// department starved (1 worker).
 //
 // Candidates are deduplicated by their overrides (the first made keeps its
 // description) and come in a fixed order: the same report, the same list.

@@ -14,6 +14,10 @@ constexpr const char* kScenario = R"(
 name = "agency.aa"
 desk = { workers = 2, service = { fixed_h = 1 } }
 database = { workers = 3, ttl_h = 100, service = { fixed_h = 1 } }
+policy = { insider = { full_trust_min = 0.6, sanitised_trust_min = 0.3 } }
+[[agency.source]]
+handle = "aa.insider-1"
+value = "insider"
 [[agency.partner]]
 agency = "agency.cc"
 trust = 0.2
@@ -38,6 +42,10 @@ to = "agency.bb"
 both_ways = true
 delay = { fixed_h = 1, distribution = "lognormal", median_h = 24.0, sigma = 0.5 }
 loss = { probability = 0.03, reason = "liaison-loss" }
+[[report]]
+id = "aa-1"
+agency = "agency.aa"
+source = "aa.insider-1"
 )";
 
 void add_hop(v1::Copy& copy, const std::string& handoff) { copy.add_hops()->set_handoff(handoff); }
@@ -124,14 +132,26 @@ TEST(Candidates, SharingNeverInFullIsNoCandidate) {
   const toml::table root = parse_toml(kScenario, "test.toml");
   EXPECT_TRUE(candidates_for(plot, Question::kAvert, ScenarioIndex(root), 1000).empty());
   withheld.set_full_trust_min(0.95);
+  withheld.set_source_value("insider");
+  withheld.set_count(2);
+  withheld.set_reason("withheld:source-protection");
+  v1::CopyEnd& lost = *plot.add_lost_at();
+  lost.set_handoff("sharing@agency.aa");
+  lost.set_node("agency.aa");
+  lost.set_fate("lost");
+  lost.set_count(5);  // With other partners' copies: the decision's own 2 are undone.
   const auto candidates = candidates_for(plot, Question::kAvert, ScenarioIndex(root), 1000);
   ASSERT_EQ(candidates.size(), 1u);
   EXPECT_EQ(candidates[0].overrides[0].path, "agency[0].partner[0].trust");
+  EXPECT_EQ(candidates[0].description,
+            "agency.aa shares with agency.cc in full (trust 0.2 -> 0.95, its full_trust_min for "
+            "insider reports; undoes the withholding of 2 copies (withheld:source-protection))");
 }
 
 TEST(Candidates, AvertedAsksWhatWouldHaveLostItAlongItsPath) {
   v1::PlotOutcome plot;
   plot.set_averted(true);
+  plot.set_first_actionable_msg("aa-1>agency.bb>unit.x");
   for (const char* handoff : {"desk@agency.aa", "sharing@agency.aa", "agency.aa->agency.bb",
                               "officers@broker", "intake@unit.x"}) {
     plot.add_path(handoff);
@@ -139,7 +159,10 @@ TEST(Candidates, AvertedAsksWhatWouldHaveLostItAlongItsPath) {
   const toml::table root = parse_toml(kScenario, "test.toml");
   const std::vector<std::string> expected = {
       "desk@agency.aa with 1 worker (workers 2 -> 1)",
-      "agency.aa withholds from agency.bb (trust 0.7 -> 0)",
+      "agency.aa shares with agency.bb only sanitised (trust 0.7 -> 0.3, its "
+      "sanitised_trust_min for insider reports)",
+      "agency.aa withholds from agency.bb (trust 0.7 -> 0, below its sanitised_trust_min for "
+      "insider reports)",
       "link agency.aa -> agency.bb (both ways) loses everything (loss 0.03 -> 1)",
       "link agency.aa -> agency.bb (both ways) twice as slow (delay doubled: fixed_h 1 -> 2, "
       "median_h 24 -> 48)",
@@ -148,6 +171,10 @@ TEST(Candidates, AvertedAsksWhatWouldHaveLostItAlongItsPath) {
   };
   EXPECT_EQ(descriptions(candidates_for(plot, Question::kLose, ScenarioIndex(root), 1000)),
             expected);
+  // Without the warning's report, the policy is unknown: withheld outright.
+  plot.clear_first_actionable_msg();
+  EXPECT_EQ(candidates_for(plot, Question::kLose, ScenarioIndex(root), 1000)[1].description,
+            "agency.aa withholds from agency.bb (trust 0.7 -> 0)");
 }
 
 }  // namespace

@@ -82,6 +82,28 @@ std::optional<LinkPlace> ScenarioIndex::link(const std::string& from, const std:
   return std::nullopt;
 }
 
+std::optional<SharingThresholds> ScenarioIndex::thresholds(const std::string& agency,
+                                                           const std::string& report_id) const {
+  const auto a = index_of("agency", "name", agency);
+  const auto r = index_of("report", "id", report_id);
+  if (!a || !r) return std::nullopt;
+  const auto source = root_["report"][*r]["source"].value<std::string>();
+  const toml::array* sources = root_["agency"][*a]["source"].as_array();
+  if (!source || sources == nullptr) return std::nullopt;
+  for (const toml::node& node : *sources) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr || string_at(*table, "handle") != source) continue;
+    const auto value = string_at(*table, "value");
+    if (!value) return std::nullopt;
+    const toml::node_view policy = root_["agency"][*a]["policy"][*value];
+    const auto full = policy["full_trust_min"].value<double>();
+    const auto sanitised = policy["sanitised_trust_min"].value<double>();
+    if (!full || !sanitised) return std::nullopt;
+    return SharingThresholds{*value, *full, *sanitised};
+  }
+  return std::nullopt;
+}
+
 std::optional<DepartmentPlace> ScenarioIndex::department(const std::string& handoff) const {
   const size_t at = handoff.find('@');
   if (at == std::string::npos) return std::nullopt;

@@ -48,6 +48,13 @@ struct DepartmentPlace {
   double ttl_h = 0;  // The file's, or the default (scenarios/README.md).
 };
 
+// An agency's policy for the source of one of its reports.
+struct SharingThresholds {
+  std::string source_value;  // "insider", "officer", "technical", "open".
+  double full_trust_min = 0;
+  double sanitised_trust_min = 0;
+};
+
 class ScenarioIndex {
  public:
   // `root`: the scenario's TOML, already loaded and checked as a scenario.
@@ -55,6 +62,10 @@ class ScenarioIndex {
 
   std::optional<TrustPlace> trust(const std::string& agency, const std::string& partner) const;
   std::optional<LinkPlace> link(const std::string& from, const std::string& to) const;
+  // The policy of `agency` for the source of its report `report_id` (a
+  // [[report]]'s id); nullopt when the file does not say.
+  std::optional<SharingThresholds> thresholds(const std::string& agency,
+                                              const std::string& report_id) const;
   // `handoff`: "desk@agency.uk", "database@agency.uk", "officers@broker" or
   // "intake@unit.manchester"; nullopt for any other.
   std::optional<DepartmentPlace> department(const std::string& handoff) const;
