@@ -95,10 +95,9 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
       "each link lossless or twice as fast, each department with twice the workers or no expiry, "
       "each loss undone; for an averted one: each sharing decision sanitising or withholding, each "
       "link losing everything or twice as slow, each department down to 1 worker), each run in "
-      "process, some "
-      "at a time; prints the changes that flip the outcome, fewest overrides and longest lead "
-      "time first, with their `tearline sweep --set` paths. Exit 0 answered, 1 a run failed or "
-      "timed out (the answer says which), 2 bad usage, 130 interrupted. See README.md, "
+      "process, some at a time; prints the changes that flip the outcome, fewest overrides and "
+      "longest lead time first, with their `tearline sweep --set` paths. Exit 0 answered, 1 a run "
+      "failed or timed out (the answer says which), 2 bad usage, 130 interrupted. See README.md, "
       "\"Explain\".");
   explain_app->add_option("scenario", options.scenario, "scenario file, or a name under scenarios/")
       ->required();
