@@ -112,6 +112,9 @@ ExplainRuns run_explain_runs(const fs::path& dir, const std::vector<sweep::RunSp
     const int code = exit_code_of(status);
     result.ends[run.index] = {code, run.killed};
     try {
+      // A run stopped at its timeout may not have made its folder yet.
+      std::error_code ignored;
+      fs::create_directories(dir / runs[run.index].dir, ignored);
       record_end(dir, runs[run.index], code, /*keep_traces=*/false);
     } catch (const std::exception& failure) {
       if (stopped_by.empty()) stopped_by = failure.what();
