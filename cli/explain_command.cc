@@ -171,7 +171,11 @@ int explain_command(const ExplainOptions& options) {
       throw fs::filesystem_error("cannot restrict who reads it", dir, failure);
     }
     fs::create_directories(dir / "runs");
-    if (const std::string error = write_whole_file(dir / "points/p0.toml", text); !error.empty()) {
+    // Written as the changes are (no override), so that a change's run
+    // differs from the baseline's by its overrides alone.
+    if (const std::string error =
+            write_whole_file(dir / "points/p0.toml", whatif::with_overrides(text, path, {}));
+        !error.empty()) {
       throw std::runtime_error(error);
     }
   } catch (const std::exception& failure) {
