@@ -2,9 +2,11 @@
 // with few runs (--max-runs): at seed 1 it names agency.us's trust in
 // agency.uk (full sharing of the insider report) as a change that averts
 // Manchester bilaterally, and gives the same answer at any --jobs; it says
-// plainly when no change tried averts St Petersburg; bad usage is exit 2
-// and a run stopped at its timeout is exit 1, said as such.
+// plainly when no change tried averts St Petersburg; bad usage is exit 2,
+// a run stopped at its timeout is exit 1, said as such, and Ctrl-C stops
+// it with exit 130 and no answer.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "tests/child.h"
 
@@ -87,6 +89,23 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
   // A folder that is not empty is not written into.
   const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
   EXPECT_EQ(again.exit_code, 2);
+}
+
+TEST(Explain, CtrlCStopsItWithNoAnswer) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  const fs::path json = dir.path() / "answer.json";
+  Child explain(explain_args(out, kManchester, {"--jobs", "1", "--json", json.string()}),
+                dir.path());
+  ASSERT_TRUE(
+      eventually([&] { return fs::exists(out / "runs/c1/sweep-exit"); }, std::chrono::seconds(60)));
+  kill(explain.pid(), SIGINT);
+  const auto stopped = explain.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.has_value());
+  EXPECT_EQ(stopped->exit_code, 130) << stopped->err;
+  EXPECT_NE(stopped->err.find("interrupted"), std::string::npos) << stopped->err;
+  EXPECT_EQ(stopped->out, "");
+  EXPECT_FALSE(fs::exists(json));
 }
 
 }  // namespace
