@@ -11,6 +11,7 @@
 #include "analysis/report/report.h"
 #include "analysis/report/report_json.h"
 #include "cli/compare_command.h"
+#include "cli/explain_command.h"
 #include "cli/fault_command.h"
 #include "cli/run_command.h"
 #include "cli/scenario_generate.h"
@@ -134,6 +135,9 @@ int main(int argc, char** argv) {
                       "default only you can (0700, 0600)");
   tearline::add_slurm_sweep_options(*sweep_app, sweep);
   const std::unique_ptr<tearline::SweepJobsCli> sweep_jobs = tearline::add_sweep_jobs(app);
+
+  tearline::ExplainOptions explain;
+  CLI::App* explain_app = tearline::add_explain_command(app, explain);
 
   tearline::GenerateOptions generate;
   std::string generate_out;
@@ -284,6 +288,7 @@ int main(int argc, char** argv) {
 
   if (*run_app) return tearline::run_command(run);
   if (*sweep_app) return tearline::sweep_command(sweep);
+  if (*explain_app) return tearline::explain_command(explain);
   if (const std::optional<int> code = tearline::run_sweep_job(*sweep_jobs)) return *code;
   if (*generate_app) return tearline::generate_command(generate, generate_out);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);

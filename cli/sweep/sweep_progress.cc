@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace tearline {
 namespace {
@@ -17,12 +18,14 @@ std::string clock_text(double seconds) {
 
 }  // namespace
 
-SweepProgress::SweepProgress(size_t total, size_t done_before, bool show, const WallClock& clock)
+SweepProgress::SweepProgress(size_t total, size_t done_before, bool show, const WallClock& clock,
+                             std::string label)
     : total_(total),
       done_before_(done_before),
       show_(show),
       tty_(isatty(STDERR_FILENO)),
       clock_(clock),
+      label_(std::move(label)),
       began_(clock.now()) {}
 
 void SweepProgress::update(size_t done, const std::string& activity) {
@@ -36,8 +39,8 @@ void SweepProgress::update(size_t done, const std::string& activity) {
         clock_text(elapsed_s / static_cast<double>(done_now) * static_cast<double>(total_ - done)) +
         " left";
   }
-  const std::string line = fmt::format("sweep: {}/{} runs done, {}, {} elapsed{}", done, total_,
-                                       activity, clock_text(elapsed_s), left);
+  const std::string line = fmt::format("{}: {}/{} runs done, {}, {} elapsed{}", label_, done,
+                                       total_, activity, clock_text(elapsed_s), left);
   if (tty_) {
     fmt::print(stderr, "\r{:<78}", line);
   } else if (done * 10 / std::max<size_t>(1, total_) != last_tenth_ ||

@@ -15,7 +15,9 @@ namespace tearline {
 class SweepProgress {
  public:
   // `done_before`: runs a previous session finished (not this one's pace).
-  SweepProgress(size_t total, size_t done_before, bool show, const WallClock& clock);
+  // `label` begins the line: "sweep", or "explain" for its runs.
+  SweepProgress(size_t total, size_t done_before, bool show, const WallClock& clock,
+                std::string label = "sweep");
   // `activity`: what is under way, e.g. "2 running" (runs here) or
   // "tasks: 1 running, 3 pending" (on Slurm).
   void update(size_t done, const std::string& activity);
@@ -29,6 +31,7 @@ class SweepProgress {
   size_t last_tenth_ = SIZE_MAX;
   std::string last_activity_;  // Of the last line, once all runs are done.
   const WallClock& clock_;
+  std::string label_;
   WallClock::Time began_;
 };
 

@@ -1,0 +1,112 @@
+// `tearline explain` end to end on the default scenario, in process and
+// with few runs (--max-runs): at seed 1 it names agency.us's trust in
+// agency.uk (full sharing of the insider report) as a change that averts
+// Manchester bilaterally, and gives the same answer at any --jobs; it says
+// plainly when no change tried averts St Petersburg; bad usage is exit 2,
+// a run stopped at its timeout is exit 1, said as such, and Ctrl-C stops
+// it with exit 130 and no answer.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "tests/child.h"
+
+namespace tearline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kManchester = "plot.manchester-2017-05-22";
+
+std::vector<std::string> explain_args(const fs::path& out, const std::string& plot,
+                                      std::vector<std::string> extra) {
+  std::vector<std::string> args = {"explain", "manchester-2017", "--plot", plot,
+                                   "--mode",  "bilateral",       "--seed", "1",
+                                   "--out",   out.string(),      "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(Explain, NamesFullSharingOfTheInsiderReportAndAnswersTheSameAtAnyJobs) {
+  TempDir dir;
+  const Finished two = run_tearline(explain_args(dir.path() / "two", kManchester,
+                                                 {"--max-runs", "6", "--jobs", "2", "--json",
+                                                  (dir.path() / "two.json").string()}),
+                                    dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.out.find("not averted"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find("agency.us shares with agency.uk in full (trust 0.7 -> 0.9, its "
+                         "full_trust_min for insider reports)"),
+            std::string::npos)
+      << two.out;
+  EXPECT_NE(two.out.find("--set agency[1].partner[0].trust=0.9"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find("left out (--max-runs)"), std::string::npos) << two.out;
+
+  const nlohmann::json answer = nlohmann::json::parse(slurp(dir.path() / "two.json"));
+  EXPECT_EQ(answer["question"], "avert");
+  EXPECT_EQ(answer["tried"].size(), 6u);
+  ASSERT_FALSE(answer["answers"].empty());
+  bool named = false;
+  for (const nlohmann::json& change : answer["answers"]) {
+    EXPECT_TRUE(change["result"]["averted"].get<bool>());
+    EXPECT_GT(change["result"]["lead_time_h"].get<double>(), 0);
+    named = named || change["overrides"][0]["path"] == "agency[1].partner[0].trust";
+  }
+  EXPECT_TRUE(named) << answer.dump(1);
+
+  const Finished one = run_tearline(explain_args(dir.path() / "one", kManchester,
+                                                 {"--max-runs", "6", "--jobs", "1", "--json",
+                                                  (dir.path() / "one.json").string()}),
+                                    dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(slurp(dir.path() / "one.json"), slurp(dir.path() / "two.json"));
+}
+
+TEST(Explain, SaysPlainlyWhenNoChangeTriedAvertsIt) {
+  TempDir dir;
+  const Finished finished =
+      run_tearline(explain_args(dir.path() / "out", "plot.stpetersburg-2017-04-03",
+                                {"--max-runs", "3", "--jobs", "2"}),
+                   dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.out.find("none of the 3 single changes tried averts it"), std::string::npos)
+      << finished.out;
+}
+
+TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
+  TempDir dir;
+  const Finished unknown =
+      run_tearline(explain_args(dir.path() / "a", "plot.nowhere", {}), dir.path());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("has no plot plot.nowhere"), std::string::npos) << unknown.err;
+  const Finished mode = run_tearline(
+      {"explain", "manchester-2017", "--plot", kManchester, "--mode", "both"}, dir.path());
+  EXPECT_EQ(mode.exit_code, 2);
+  const Finished timed_out = run_tearline(
+      explain_args(dir.path() / "b", kManchester, {"--timeout-s", "0.001"}), dir.path());
+  EXPECT_EQ(timed_out.exit_code, 1);
+  EXPECT_NE(timed_out.err.find("the baseline run timed out"), std::string::npos) << timed_out.err;
+  // A folder that is not empty is not written into.
+  const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
+  EXPECT_EQ(again.exit_code, 2);
+}
+
+TEST(Explain, CtrlCStopsItWithNoAnswer) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  const fs::path json = dir.path() / "answer.json";
+  Child explain(explain_args(out, kManchester, {"--jobs", "1", "--json", json.string()}),
+                dir.path());
+  ASSERT_TRUE(
+      eventually([&] { return fs::exists(out / "runs/c1/sweep-exit"); }, std::chrono::seconds(60)));
+  kill(explain.pid(), SIGINT);
+  const auto stopped = explain.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(stopped.has_value());
+  EXPECT_EQ(stopped->exit_code, 130) << stopped->err;
+  EXPECT_NE(stopped->err.find("interrupted"), std::string::npos) << stopped->err;
+  EXPECT_EQ(stopped->out, "");
+  EXPECT_FALSE(fs::exists(json));
+}
+
+}  // namespace
+}  // namespace tearline::testing
