@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "base/toml_reader.h"
 #include "scenario/key_path.h"
+#include "scenario/scenario.h"
 
 namespace tearline {
 namespace {
@@ -138,6 +140,20 @@ std::string scenario_toml_text(const toml::table& table) {
   std::ostringstream out;
   out << table << "\n";
   return out.str();
+}
+
+std::string scenario_text_as_run(const std::string& path) {
+  try {
+    const ResolvedScenario resolved = resolve_scenario_file(path);
+    if (resolved.overlay) return scenario_toml_text(resolved.table);
+  } catch (const TomlError& error) {
+    throw ScenarioError(error.what());
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw ScenarioError(path + ": cannot read scenario file");
+  return text.str();
 }
 
 }  // namespace tearline

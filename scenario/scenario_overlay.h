@@ -46,4 +46,10 @@ ResolvedScenario resolve_scenario_text(std::string_view text, const std::string&
 // A resolved scenario as TOML text, which reads back as the same table.
 std::string scenario_toml_text(const toml::table& table);
 
+// The scenario at `path` as a run folder keeps it (scenario.toml) and a
+// sweep varies it: a plain file's own text, comments and all, or an
+// overlay's resolved text. Throws ScenarioError (scenario.h) naming the
+// file and line at fault.
+std::string scenario_text_as_run(const std::string& path);
+
 }  // namespace tearline
