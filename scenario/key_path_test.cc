@@ -69,7 +69,8 @@ TEST(KeyPath, WalksByIndexOrByName) {
   toml::table root = toml::parse(kDocument);
   EXPECT_EQ(trust_at(root, "agency[0].partner[0].trust"), 0.5);
   EXPECT_EQ(trust_at(root, "agency[agency.aa].partner[agency.bb].trust"), 0.5);
-  const KeyPathTarget source = walk_key_path(root, "s.toml", "agency[agency.aa].source[aa.insider-1].value");
+  const KeyPathTarget source =
+      walk_key_path(root, "s.toml", "agency[agency.aa].source[aa.insider-1].value");
   EXPECT_EQ(source.table->get(source.key)->value<std::string>(), "insider");
   // The last key need not exist: a caller may add it.
   const KeyPathTarget added = walk_key_path(root, "s.toml", "agency[agency.bb].journal");

@@ -1,5 +1,6 @@
 // `tearline scenario show`: an overlay printed resolved, as TOML that reads
-// back as the same scenario; a bad overlay exit 2 naming its file and line.
+// back as the same scenario; a bad overlay exit 2 naming its file and line;
+// a run of an overlay keeps it resolved in its folder.
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
@@ -43,6 +44,26 @@ TEST(ScenarioShow, ABadOverlayExitsTwoNamingItsFileAndLine) {
   EXPECT_NE(shown.err.find("overlay.toml:3: agency[1].partner[0].trust: "), std::string::npos)
       << shown.err;
   EXPECT_EQ(shown.out, "");
+}
+
+// A run of an overlay keeps the resolved scenario in its folder, and its
+// nodes (processes, reading their parts cut from it) run it.
+TEST(ScenarioShow, ARunOfAnOverlayKeepsItResolved) {
+  TempDir dir;
+  const auto overlay = dir.path() / "small-overlay.toml";
+  std::ofstream(overlay) << "extends = \"" << source_dir()
+                         << "/scenarios/small.toml\"\n[scenario]\nname = \"small-overlay\"\n"
+                            "[set]\n\"agency[agency.bb].partner[agency.aa].trust\" = 0.95\n";
+  const auto run = dir.path() / "run";
+  const Finished finished = run_tearline({"run", overlay.string(), "--mode", "bilateral", "--scale",
+                                          "0", "--quiet", "--out", run.string()},
+                                         dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  const toml::table kept = toml::parse_file((run / "scenario.toml").string());
+  EXPECT_FALSE(kept.contains("extends"));
+  EXPECT_EQ(kept.at_path("agency[1].partner[0].trust").value<double>(), 0.95);
+  const nlohmann::json report = nlohmann::json::parse(slurp(run / "report.json"));
+  EXPECT_EQ(report["modes"]["bilateral"]["run"]["scenario"], "small-overlay");
 }
 
 }  // namespace
