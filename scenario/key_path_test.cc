@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "scenario/scenario_testing.h"
+
 namespace tearline {
 namespace {
 
@@ -39,26 +41,10 @@ TEST(KeyPath, RefusesMalformedPaths) {
   EXPECT_NE(error_of([&] { parse_key_path(deep); }).find("more than"), std::string::npos);
 }
 
-constexpr std::string_view kDocument = R"(
-[scenario]
-name = "s"
-[[agency]]
-name = "agency.aa"
-[[agency.partner]]
-agency = "agency.bb"
-trust = 0.5
-[[agency.source]]
-handle = "aa.insider-1"
-value = "insider"
-[[agency]]
-name = "agency.bb"
-[[report]]
-id = "aa-1"
-agency = "agency.aa"
-[[report]]
-id = "aa-1"
-agency = "agency.aa"
-)";
+// kMinimal (agency.aa with partner agency.bb and source aa.insider-1, then
+// agency.bb; report aa-1) with a second report of the same id.
+const std::string kDocument =
+    std::string(scenario_testing::kMinimal) + "[[report]]\nid = \"aa-1\"\nagency = \"agency.aa\"\n";
 
 double trust_at(toml::table& root, const std::string& path) {
   const KeyPathTarget target = walk_key_path(root, "s.toml", path);

@@ -11,6 +11,13 @@
 namespace tearline::testing {
 namespace {
 
+// Writes an overlay of the shipped scenario `base` ("small") at `path`.
+void write_overlay(const std::filesystem::path& path, const std::string& base,
+                   const std::string& body) {
+  std::ofstream(path) << "extends = \"" << source_dir() << "/scenarios/" << base << ".toml\"\n"
+                      << body;
+}
+
 TEST(ScenarioShow, PrintsAnOverlayResolvedAsTomlThatReadsBackTheSame) {
   TempDir dir;
   const Finished shown = run_tearline(
@@ -36,9 +43,8 @@ TEST(ScenarioShow, PrintsAnOverlayResolvedAsTomlThatReadsBackTheSame) {
 TEST(ScenarioShow, ABadOverlayExitsTwoNamingItsFileAndLine) {
   TempDir dir;
   const auto overlay = dir.path() / "overlay.toml";
-  std::ofstream(overlay) << "extends = \"" << source_dir()
-                         << "/scenarios/manchester-2017.toml\"\n[set]\n"
-                            "\"agency[agency.us].partner[agency.uk].trust\" = 2\n";
+  write_overlay(overlay, "manchester-2017",
+                "[set]\n\"agency[agency.us].partner[agency.uk].trust\" = 2\n");
   const Finished shown = run_tearline({"scenario", "show", overlay.string()}, dir.path());
   EXPECT_EQ(shown.exit_code, 2);
   EXPECT_NE(shown.err.find("overlay.toml:3: agency[1].partner[0].trust: "), std::string::npos)
@@ -51,9 +57,9 @@ TEST(ScenarioShow, ABadOverlayExitsTwoNamingItsFileAndLine) {
 TEST(ScenarioShow, ARunOfAnOverlayKeepsItResolved) {
   TempDir dir;
   const auto overlay = dir.path() / "small-overlay.toml";
-  std::ofstream(overlay) << "extends = \"" << source_dir()
-                         << "/scenarios/small.toml\"\n[scenario]\nname = \"small-overlay\"\n"
-                            "[set]\n\"agency[agency.bb].partner[agency.aa].trust\" = 0.95\n";
+  write_overlay(overlay, "small",
+                "[scenario]\nname = \"small-overlay\"\n"
+                "[set]\n\"agency[agency.bb].partner[agency.aa].trust\" = 0.95\n");
   const auto run = dir.path() / "run";
   const Finished finished = run_tearline({"run", overlay.string(), "--mode", "bilateral", "--scale",
                                           "0", "--quiet", "--out", run.string()},
