@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/toml_reader.h"
+#include "base/toml_writer.h"
 #include "scenario/key_path.h"
 #include "scenario/scenario.h"
 
@@ -136,11 +137,7 @@ ResolvedScenario resolve_scenario_text(std::string_view text, const std::string&
   return Resolver().resolve(parse_toml(text, path), path);
 }
 
-std::string scenario_toml_text(const toml::table& table) {
-  std::ostringstream out;
-  out << table << "\n";
-  return out.str();
-}
+std::string scenario_toml_text(const toml::table& table) { return toml_text(table); }
 
 std::string scenario_text_as_run(const std::string& path) {
   try {
