@@ -85,6 +85,11 @@ class Resolver {
     }
     merge(resolved.table, std::move(document));
     for (auto&& [key, value] : sets) {
+      // An unquoted a.b = 1 makes tables a and b, not the path "a.b".
+      if (value.is_table() && !value.as_table()->is_inline()) {
+        fail_at(file, {"set", key.source()},
+                "a key path is written in quotes: \"" + std::string(key.str()) + ".KEY\" = value");
+      }
       KeyPathTarget target;
       try {
         target = walk_key_path(resolved.table, "the resolved scenario", std::string(key.str()));

@@ -161,6 +161,10 @@ TEST(ScenarioOverlay, RefusesBadPathsMissingBasesCyclesAndLongChains) {
             std::string::npos)
       << load_error(too_long);
 
+  EXPECT_NE(
+      load_error(folder.write("unquoted.toml", "extends = \"base\"\n[set]\nscenario.seed = 2\n"))
+          .find("unquoted.toml:3: set: a key path is written in quotes"),
+      std::string::npos);
   EXPECT_NE(load_error(folder.write("number.toml", "extends = 3\n")).find("must be a scenario"),
             std::string::npos);
   EXPECT_NE(
