@@ -142,7 +142,10 @@ std::string_view toml_type_name(toml::node_type type) {
 }
 
 void fail_at(const std::string& file, const TomlPlace& place, std::string_view message) {
-  std::string text = file;
+  // A value keeps the file it was read from (an overlay's base:
+  // scenario/scenario_overlay.h); `file` names the others.
+  const bool own_file = place.region.path != nullptr && !place.region.path->empty();
+  std::string text = own_file ? *place.region.path : file;
   if (place.region.begin.line > 0) text += ":" + std::to_string(place.region.begin.line);
   text += ": ";
   if (!place.key.empty()) text += place.key + ": ";

@@ -50,7 +50,8 @@ struct TomlPlace {
   toml::source_region region;
 };
 
-// Throws TomlError "FILE:LINE: KEY: message" (LINE and KEY when known).
+// Throws TomlError "FILE:LINE: KEY: message" (LINE and KEY when known);
+// FILE is the region's own file when it has one, else `file`.
 [[noreturn]] void fail_at(const std::string& file, const TomlPlace& place,
                           std::string_view message);
 

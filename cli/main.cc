@@ -15,6 +15,7 @@
 #include "cli/fault_command.h"
 #include "cli/run_command.h"
 #include "cli/scenario_generate.h"
+#include "cli/scenario_show.h"
 #include "cli/sweep_cli.h"
 #include "cli/sweep_command.h"
 #include "cli/trace_command.h"
@@ -142,7 +143,9 @@ int main(int argc, char** argv) {
   tearline::GenerateOptions generate;
   std::string generate_out;
   CLI::App* scenario_app =
-      app.add_subcommand("scenario", "Work with scenario files: `generate` makes one.");
+      app.add_subcommand("scenario",
+                         "Work with scenario files: `generate` makes one, `show` prints one "
+                         "resolved.");
   scenario_app->require_subcommand(1);
   CLI::App* generate_app = scenario_app->add_subcommand(
       "generate",
@@ -157,6 +160,14 @@ int main(int argc, char** argv) {
   generate_app->add_option("--duration-h", generate.duration_h,
                            "scenario hours, 48-8760 (default 720)");
   generate_app->add_option("--out", generate_out, "file to write (default: stdout)");
+  std::string show_scenario;
+  CLI::App* show_app = scenario_app->add_subcommand(
+      "show",
+      "Print a scenario as a run reads it, as TOML: an overlay (`extends = ...`) merged into its "
+      "base and its [set] applied, with the key paths of scenarios/README.md, \"Overlays\" "
+      "(comments are not kept). Exit 0 printed, 2 a bad scenario (its file and line named).");
+  show_app->add_option("scenario", show_scenario, "scenario file, or a name under scenarios/")
+      ->required();
 
   std::string keys_scenario;
   std::string keys_dir;
@@ -291,6 +302,7 @@ int main(int argc, char** argv) {
   if (*explain_app) return tearline::explain_command(explain);
   if (const std::optional<int> code = tearline::run_sweep_job(*sweep_jobs)) return *code;
   if (*generate_app) return tearline::generate_command(generate, generate_out);
+  if (*show_app) return tearline::show_command(show_scenario);
   if (*keys_app) return tearline::keys_command(keys_scenario, keys_dir);
   if (*compare_app) return tearline::compare_command(compare);
   if (*trace_app) {

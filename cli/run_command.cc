@@ -28,6 +28,7 @@
 #include "launcher/supervisor.h"
 #include "scenario/endpoints.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_overlay.h"
 #include "security/keys.h"
 #include "trace/trace.h"
 
@@ -105,8 +106,10 @@ int keys_command(const std::string& scenario_name, const std::string& dir) {
 int run_command(const RunOptions& options) {
   Scenario scenario;
   const std::string scenario_path = resolve_scenario_path(options.scenario);
+  std::string scenario_text;  // As the run folder keeps it: an overlay resolved.
   try {
     scenario = load_scenario(scenario_path);
+    scenario_text = scenario_text_as_run(scenario_path);
   } catch (const ScenarioError& error) {
     fmt::print(stderr, "tearline run: {}\n", error.what());
     return 2;
@@ -172,8 +175,10 @@ int run_command(const RunOptions& options) {
     if (const std::error_code error = make_private(run_dir, options.group_readable)) {
       throw fs::filesystem_error("cannot restrict who reads it", run_dir, error);
     }
-    fs::copy_file(scenario_path, run_dir / "scenario.toml", fs::copy_options::overwrite_existing);
-    // (copy_file gives the copy its source's mode.)
+    if (const std::string error = write_whole_file(run_dir / "scenario.toml", scenario_text);
+        !error.empty()) {
+      throw std::runtime_error(error);
+    }
     if (const std::error_code error =
             make_private(run_dir / "scenario.toml", options.group_readable)) {
       throw fs::filesystem_error("cannot restrict who reads it", run_dir / "scenario.toml", error);

@@ -191,9 +191,10 @@ class ScenarioError : public std::runtime_error {
 
 // Reads and validates a scenario file. Unknown keys, missing required keys,
 // wrong types, out-of-range values, and references to unknown nodes, sources
-// or plots are errors.
+// or plots are errors. An overlay is read resolved (scenario_overlay.h).
 Scenario load_scenario(const std::string& path);
-// The same for a scenario's text; `path` names it in errors.
+// The same for a scenario's text; `path` names it in errors (and its folder
+// holds an overlay's base).
 Scenario parse_scenario(std::string_view text, const std::string& path);
 
 }  // namespace tearline

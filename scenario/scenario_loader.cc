@@ -14,6 +14,7 @@
 #include "base/iso_time.h"
 #include "model/intelligence.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_overlay.h"
 #include "scenario/scenario_part.h"
 #include "scenario/scenario_reading.h"
 
@@ -355,7 +356,7 @@ Scenario scenario_reading::parse_document(const toml::table& document, const std
 
 Scenario load_scenario(const std::string& path) {
   try {
-    return parse_document(read_toml_file(path, "scenario file"), path);
+    return parse_document(resolve_scenario_file(path).table, path);
   } catch (const TomlError& error) {
     throw ScenarioError(error.what());
   }
@@ -363,7 +364,7 @@ Scenario load_scenario(const std::string& path) {
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
   try {
-    return parse_document(parse_toml(text, path), path);
+    return parse_document(resolve_scenario_text(text, path).table, path);
   } catch (const TomlError& error) {
     throw ScenarioError(error.what());
   }

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/scenario_overlay.h"
 #include "scenario/scenario_reading.h"
 
 namespace tearline {
@@ -76,7 +77,7 @@ v1::Roster load_roster(const std::string& path) {
 
 ScenarioParts::ScenarioParts(const std::string& scenario_path) {
   try {
-    document_ = read_toml_file(scenario_path, "scenario file");
+    document_ = resolve_scenario_file(scenario_path).table;
   } catch (const TomlError& error) {
     throw ScenarioError(error.what());
   }

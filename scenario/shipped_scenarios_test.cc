@@ -2,7 +2,10 @@
 // what scenarios/README.md says they do.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "scenario/scenario.h"
+#include "scenario/scenario_overlay.h"
 #include "scenario/scenario_testing.h"
 
 namespace tearline {
@@ -113,6 +116,37 @@ TEST(ShippedScenarioTest, FullSharingRemovesBothBilateralBottlenecks) {
   EXPECT_EQ(scenario.node_names(), base.node_names());
   EXPECT_EQ(scenario.links.size(), base.links.size());
   EXPECT_EQ(scenario.seed, base.seed);
+}
+
+// The variants are overlays of manchester-2017 (scenarios/README.md,
+// "Overlays"): short, and resolved into the base with their differences.
+TEST(ShippedScenarioTest, VariantsAreShortOverlaysOfManchester2017) {
+  const Scenario base = load_scenario(source_path("scenarios/manchester-2017.toml"));
+  const std::map<std::string, size_t> faults = {{"manchester-2017-full-sharing", 0},
+                                                {"manchester-2017-centre-down", 2},
+                                                {"manchester-2017-centre-down-no-standby", 1}};
+  for (const auto& [name, fault_count] : faults) {
+    const std::string path = source_path("scenarios/" + name + ".toml");
+    std::ifstream in(path);
+    size_t lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    EXPECT_LE(lines, 80u) << name;
+    EXPECT_TRUE(resolve_scenario_file(path).overlay) << name;
+    const Scenario variant = load_scenario(path);
+    EXPECT_EQ(variant.name, name);
+    EXPECT_EQ(variant.faults.size(), fault_count) << name;
+    EXPECT_EQ(variant.reports.size(), base.reports.size()) << name;
+    EXPECT_EQ(variant.plots.size(), base.plots.size()) << name;
+    EXPECT_EQ(variant.links.size(), base.links.size()) << name;
+    EXPECT_EQ(variant.agencies.size(), base.agencies.size()) << name;
+    EXPECT_EQ(variant.seed, base.seed) << name;
+  }
+  EXPECT_EQ(load_scenario(source_path("scenarios/manchester-2017-centre-down.toml")).broker.standby,
+            "broker.b");
+  EXPECT_EQ(load_scenario(source_path("scenarios/manchester-2017-full-sharing.toml"))
+                .agency("agency.uk")
+                ->database.workers,
+            6);
 }
 
 TEST(ShippedScenarioTest, SmallSharesOneReportSanitisedAndOneInFull) {

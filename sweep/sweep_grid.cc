@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/toml_reader.h"
+#include "scenario/key_path.h"
 
 namespace tearline::sweep {
 namespace {
@@ -81,34 +82,6 @@ std::optional<std::vector<std::string>> range_values(const std::string& spec,
   return values;
 }
 
-// One step of a path: a key, and an index when it names an array.
-struct Step {
-  std::string key;
-  std::optional<size_t> index;
-};
-
-std::vector<Step> parse_path(const std::string& path) {
-  std::vector<Step> steps;
-  for (const std::string& part : split(path, '.')) {
-    Step step;
-    const size_t open = part.find('[');
-    step.key = part.substr(0, open);
-    if (open != std::string::npos) {
-      const size_t close = part.find(']', open);
-      const auto index = close == part.size() - 1
-                             ? as_integer(std::string_view(part).substr(open + 1, close - open - 1))
-                             : std::nullopt;
-      if (!index || *index < 0) {
-        throw SweepError(fmt::format("--set {}: \"{}\" is not KEY or KEY[INDEX]", path, part));
-      }
-      step.index = static_cast<size_t>(*index);
-    }
-    if (step.key.empty()) throw SweepError(fmt::format("--set {}: an empty key", path));
-    steps.push_back(step);
-  }
-  return steps;
-}
-
 // `text` as a TOML value of the type `like` has (or, without `like`, of
 // the type its text suggests); false if it is not one.
 bool set_value(toml::table& table, const std::string& key, const toml::node* like,
@@ -143,47 +116,18 @@ std::string kind_of(const toml::node& node) {
 
 void apply(toml::table& root, const std::string& source, const std::string& path,
            const std::string& value) {
-  const std::vector<Step> steps = parse_path(path);
-  toml::table* table = &root;
-  std::string walked;
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const Step& step = steps[i];
-    walked += (walked.empty() ? "" : ".") + step.key;
-    const bool last = i + 1 == steps.size();
-    toml::node* node = table->get(step.key);
-    if (last && !step.index) {
-      if (node != nullptr && !set_value(*table, step.key, node, value)) {
-        throw SweepError(
-            fmt::format("--set {}={}: {} in {} is {}", path, value, path, source, kind_of(*node)));
-      }
-      if (node == nullptr) set_value(*table, step.key, nullptr, value);
-      return;
-    }
-    if (node == nullptr) {
-      throw SweepError(fmt::format("--set {}: {} has no \"{}\"", path, source, walked));
-    }
-    if (step.index) {
-      toml::array* array = node->as_array();
-      if (array == nullptr) {
-        throw SweepError(fmt::format("--set {}: {} in {} is not a list", path, walked, source));
-      }
-      if (*step.index >= array->size()) {
-        throw SweepError(fmt::format("--set {}: {} in {} has {} entries, so {}[{}] is none", path,
-                                     walked, source, array->size(), walked, *step.index));
-      }
-      walked += fmt::format("[{}]", *step.index);
-      node = array->get(*step.index);
-      if (last) {
-        throw SweepError(
-            fmt::format("--set {}: {} is a table; name one of its keys", path, walked));
-      }
-    }
-    table = node->as_table();
-    if (table == nullptr) {
-      throw SweepError(
-          fmt::format("--set {}: {} in {} is a value, not a table", path, walked, source));
-    }
+  KeyPathTarget target;
+  try {
+    target = walk_key_path(root, source, path);
+  } catch (const KeyPathError& error) {
+    throw SweepError(std::string("--set ") + error.what());
   }
+  const toml::node* node = target.table->get(target.key);
+  if (node != nullptr && !set_value(*target.table, target.key, node, value)) {
+    throw SweepError(
+        fmt::format("--set {}={}: {} in {} is {}", path, value, path, source, kind_of(*node)));
+  }
+  if (node == nullptr) set_value(*target.table, target.key, nullptr, value);
 }
 
 }  // namespace
@@ -198,7 +142,11 @@ Parameter parse_set(const std::string& spec) {
   }
   Parameter parameter;
   parameter.path = spec.substr(0, equals);
-  parse_path(parameter.path);  // Checked before any value.
+  try {
+    parse_key_path(parameter.path);  // Checked before any value.
+  } catch (const KeyPathError& error) {
+    throw SweepError(std::string("--set ") + error.what());
+  }
   const std::string text = spec.substr(equals + 1);
   if (auto range = range_values(spec, text)) {
     parameter.values = std::move(*range);

@@ -1,5 +1,6 @@
-// A parameter study's grid (`tearline sweep`): parameters named by the
-// dotted key paths scenario errors print ("agency[0].partner[0].trust"),
+// A parameter study's grid (`tearline sweep`): parameters named by the key
+// paths scenario errors print ("agency[agency.us].partner[0].trust", the
+// syntax of scenario/key_path.h),
 // each with a list of values, combined into every point of the grid, and
 // applied to a scenario's TOML to make each point's scenario.
 #pragma once
@@ -19,7 +20,7 @@ class SweepError : public std::runtime_error {
 };
 
 struct Parameter {
-  std::string path;                 // "agency[1].database.workers".
+  std::string path;                 // "agency[agency.uk].database.workers".
   std::vector<std::string> values;  // As TOML literals' text: "2", "0.5", "fifo".
 };
 

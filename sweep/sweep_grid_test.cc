@@ -36,7 +36,7 @@ TEST(SweepGrid, RefusesMalformedSets) {
   EXPECT_NE(error_of([] { parse_set("a=6..2"); }).find("A <= B"), std::string::npos);
   EXPECT_NE(error_of([] { parse_set("a=0..1:0"); }).find("STEP above 0"), std::string::npos);
   EXPECT_NE(error_of([] { parse_set("a=1..5000"); }).find("more than"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_set("agency[x].b=1"); }).find("KEY[INDEX]"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_set("agency[0]x.b=1"); }).find("KEY[INDEX]"), std::string::npos);
   EXPECT_NE(error_of([] { parse_set("a..b=1"); }).find("empty key"), std::string::npos);
 }
 
@@ -82,6 +82,21 @@ TEST(SweepGrid, SetsValuesAtKeyPathsWithTheirTypes) {
   EXPECT_EQ(table.at_path("agency[0].database.priority").value<std::string>(), "fifo");
   EXPECT_EQ(table.at_path("agency[1].journal").value<bool>(), true);  // Added.
   EXPECT_EQ(table.at_path("scenario.name").value<std::string>(), "s");
+}
+
+TEST(SweepGrid, SetsValuesAtEntriesNamedInsteadOfIndexed) {
+  const std::vector<Parameter> parameters = {
+      parse_set("agency[agency.aa].partner[agency.bb].trust=0.8"),
+      parse_set("agency[agency.bb].journal=true")};
+  const toml::table table =
+      toml::parse(apply_point(kScenario, "s.toml", parameters, {"0.8", "true"}));
+  EXPECT_EQ(table.at_path("agency[0].partner[0].trust").value<double>(), 0.8);
+  EXPECT_EQ(table.at_path("agency[1].journal").value<bool>(), true);
+  EXPECT_NE(error_of([] {
+              apply_point(kScenario, "s.toml", {parse_set("agency[agency.cc].journal=true")},
+                          {"true"});
+            }).find("--set agency[agency.cc].journal: agency in s.toml has no entry named"),
+            std::string::npos);
 }
 
 TEST(SweepGrid, APathThatNamesNothingOrAValueOfAnotherTypeIsAnError) {

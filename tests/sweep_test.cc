@@ -6,6 +6,7 @@
 // before any run starts.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <map>
@@ -164,6 +165,28 @@ TEST(Sweep, AnInterruptedSweepResumesWhereItStopped) {
   const auto rows = csv_rows(out / "sweep.csv");
   EXPECT_EQ(rows.size(), 12u);  // 2 values x 6 seeds, coordinated.
   for (const auto& row : rows) EXPECT_EQ(row.at("exit"), "0") << row.at("run");
+}
+
+// An overlay is swept resolved: its points hold the base, the overlay's
+// values and the swept one, and a path may name its entries.
+TEST(Sweep, AnOverlayIsSweptResolvedWithEntriesByName) {
+  TempDir dir;
+  const fs::path overlay = dir.path() / "small-overlay.toml";
+  std::ofstream(overlay) << "extends = \"" << source_dir()
+                         << "/scenarios/small.toml\"\n[scenario]\nname = \"small-overlay\"\n"
+                            "[set]\n\"agency[agency.aa].database.workers\" = 3\n";
+  const fs::path out = dir.path() / "sweep";
+  const Finished swept = run_tearline(
+      {"sweep", overlay.string(), "--set", "agency[agency.bb].partner[agency.aa].trust=0.95",
+       "--seeds", "1", "--mode", "bilateral", "--in-process", "--out", out.string()},
+      dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(swept.exit_code, 0) << swept.err;
+  const toml::table point = toml::parse(slurp(out / "runs/p0-seed1/scenario.toml"));
+  EXPECT_FALSE(point.contains("extends"));
+  EXPECT_EQ(point.at_path("scenario.name").value<std::string>(), "small-overlay");
+  EXPECT_EQ(point.at_path("agency[0].database.workers").value<int64_t>(), 3);
+  EXPECT_EQ(point.at_path("agency[1].partner[0].trust").value<double>(), 0.95);
+  EXPECT_TRUE(point.contains("report"));  // The base's.
 }
 
 TEST(Sweep, ABadParameterIsExitTwoBeforeAnyRunStarts) {

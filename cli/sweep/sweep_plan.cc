@@ -10,6 +10,7 @@
 #include "base/whole_file.h"
 #include "launcher/file_modes.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_overlay.h"
 
 namespace tearline {
 namespace {
@@ -72,7 +73,12 @@ PlanOrExit make_plan(const SweepOptions& options, const std::string& scenario_pa
   SweepPlan plan;
   std::vector<std::vector<std::string>> points;
   std::vector<std::string> point_texts;
-  const std::string text = slurp(scenario_path);
+  std::string text;  // An overlay resolved: the points vary the scenario as run.
+  try {
+    text = scenario_text_as_run(scenario_path);
+  } catch (const ScenarioError& error) {
+    return fail(2, error.what());
+  }
   try {
     for (const std::string& set : options.sets) plan.parameters.push_back(sweep::parse_set(set));
     plan.seeds = options.seeds.empty() ? std::vector<uint64_t>{scenario.seed}
