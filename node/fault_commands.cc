@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "node/intake/frame_check.h"
+#include "node/intel_faults.h"
 
 namespace tearline {
 
@@ -17,6 +18,7 @@ bool is_fault_command(const v1::ControlRequest& request) {
     case v1::ControlRequest::kHeal:
     case v1::ControlRequest::kQueue:
     case v1::ControlRequest::kCrash:
+    case v1::ControlRequest::kIntel:
       return true;
     default:
       return false;
@@ -85,6 +87,8 @@ std::string describe_command(const v1::ControlRequest& request) {
       append_value(&text, "capacity_msgs", queue.has_capacity_msgs(), queue.capacity_msgs());
       return text;
     }
+    case v1::ControlRequest::kIntel:
+      return describe_intel_fault(request.intel());
     case v1::ControlRequest::COMMAND_NOT_SET:
       break;
   }
@@ -133,6 +137,8 @@ std::string fault_values_error(const v1::ControlRequest& request) {
       return link_values_error(request.link());
     case v1::ControlRequest::kQueue:
       return queue_values_error(request.queue());
+    case v1::ControlRequest::kIntel:
+      return intel_fault_error(request.intel());
     case v1::ControlRequest::kPartition:
       if (static_cast<uint32_t>(request.partition().peers_size()) > kPartitionPeersMax) {
         return "too many peers in one partition";
