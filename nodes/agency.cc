@@ -145,7 +145,7 @@ void AgencyRole::pass_on(NodeContext& context, const ServedReport& served,
                          const std::optional<IntelHit>& hit) {
   if (hit && hit->action == v1::IntelFault::ACTION_LOSE) {
     TraceEvent lost =
-        report_event("lost", served.message_id, served.report, served.at_h, desk_.handoff());
+        report_event("lost", served.message_id, served.report, served.at_h, fault_handoff());
     lost.reason = "fault:lost";
     lost.fault = hit->fault;
     return context.trace(std::move(lost));
@@ -215,12 +215,14 @@ void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served
   }
   TEARLINE_ASSERT(!copy.source().has_handle());  // A source leaves sealed, never in clear.
   const std::string& broker = scenario_.broker.name;
-  v1::Envelope envelope =
-      make_copy(context, served.message_id, broker, std::move(copy), spec_.name + "->" + broker,
-                served.at_h, hit ? hit->fault : std::string());
-  if (hit && hit->action == v1::IntelFault::ACTION_WITHHOLD) {
-    TraceEvent withheld = report_event("withheld", envelope.message_id(), envelope.report(),
-                                       served.at_h, "sharing@" + spec_.name);
+  const bool withhold = hit && hit->action == v1::IntelFault::ACTION_WITHHOLD;
+  // A copy withheld is the agency's decision, made and refused at its sharing.
+  const std::string handoff = withhold ? "sharing@" + spec_.name : spec_.name + "->" + broker;
+  v1::Envelope envelope = make_copy(context, served.message_id, broker, std::move(copy), handoff,
+                                    served.at_h, hit ? hit->fault : std::string());
+  if (withhold) {
+    TraceEvent withheld =
+        report_event("withheld", envelope.message_id(), envelope.report(), served.at_h, handoff);
     withheld.peer = broker;
     withheld.reason = "withheld:fault";
     withheld.fault = hit->fault;
@@ -298,7 +300,7 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
 void AgencyRole::record_in_flight(NodeContext& context, double now_h) {
   desk_.record_in_flight(context, now_h);
   database_.record_in_flight(context, now_h);
-  intel_.record_in_flight(context, now_h, desk_.handoff());
+  intel_.record_in_flight(context, now_h, fault_handoff());
 }
 
 void AgencyRole::fill_status(v1::NodeStatus* status) const {

@@ -67,6 +67,9 @@ class AgencyRole : public Role {
                       const std::optional<IntelHit>& hit);
   void file(NodeContext& context, const ServedReport& served);
   void handle_served(NodeContext& context);
+  // Where the reports a fault aimed at intelligence holds or loses are, past
+  // the desk: "fault@<agency>".
+  std::string fault_handoff() const { return "fault@" + spec_.name; }
 
   const Scenario& scenario_;
   const AgencySpec& spec_;

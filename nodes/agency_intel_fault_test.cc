@@ -56,7 +56,7 @@ TEST_F(AgencyIntelFaultTest, LoseEndsTheReportAtTheDeskNeitherSharedNorFiled) {
   EXPECT_EQ(context.steps_of("us-1"),
             (std::vector<std::string>{"created source@agency.us @10", "queued desk@agency.us @10",
                                       "dequeued desk@agency.us @10", "served desk@agency.us @12",
-                                      "lost desk@agency.us @12"}));
+                                      "lost fault@agency.us @12"}));
   const TraceEvent& lost = *context.events_of("lost", "us-1").at(0);
   EXPECT_EQ(lost.reason, "fault:lost");
   EXPECT_EQ(lost.fault, "lose report us-1");
@@ -104,7 +104,7 @@ TEST_F(AgencyIntelFaultTest, WithholdSharesWithNoPartnerButFilesAtHome) {
 TEST_F(AgencyIntelFaultTest, WithholdInCoordinatedModeKeepsTheCopyFromTheCentre) {
   const FakeContext context = run("coordinated", {aimed(v1::IntelFault::ACTION_WITHHOLD, "us-1")});
   EXPECT_EQ(context.steps_of("us-1>broker"),
-            (std::vector<std::string>{"created agency.us->broker @12",
+            (std::vector<std::string>{"created sharing@agency.us @12",
                                       "withheld sharing@agency.us @12"}));
   EXPECT_EQ(context.events_of("withheld", "us-1>broker").at(0)->reason, "withheld:fault");
   EXPECT_EQ(sends_from(context, "us-1"), 0u);
@@ -134,7 +134,7 @@ TEST_F(AgencyIntelFaultTest, AReportHeldAtTheStopIsInFlight) {
       run("bilateral", {aimed(v1::IntelFault::ACTION_DELAY, "us-1", 200)}, 100);
   const auto in_flight = context.events_of("in_flight", "us-1");
   ASSERT_EQ(in_flight.size(), 1u);
-  EXPECT_EQ(in_flight[0]->handoff, "desk@agency.us");
+  EXPECT_EQ(in_flight[0]->handoff, "fault@agency.us");
 }
 
 TEST_F(AgencyIntelFaultTest, ShareFullOverridesThePolicy) {
