@@ -12,7 +12,6 @@
 #include "launcher/fault_log.h"
 #include "launcher/slurm/slurm_steps.h"
 #include "node/fault_commands.h"
-#include "node/intel_faults.h"
 #include "security/curve.h"
 #include "security/keys.h"
 #include "trace/trace.h"

@@ -15,7 +15,7 @@
 
 #include "node/background.h"
 #include "node/desk.h"
-#include "node/intel_faults.h"
+#include "nodes/intel_faults.h"
 #include "node/role.h"
 #include "scenario/scenario.h"
 #include "security/pseudonym.h"

@@ -3,8 +3,8 @@
 // agency sends it to the centre, leaves Manchester not averted, and the
 // report's FAULTS section charges the fault with the loss and the plot; the
 // same in processes; and the fault replayed from agency.us's journal when
-// the agency dies with the report on its desk. And `tearline fault` aiming
-// at a live run's intelligence.
+// the agency dies with the report on its desk. (`tearline fault` aiming at
+// a live run's intelligence: fault_test.cc.)
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -116,41 +116,6 @@ TEST_F(IntelFaultTest, AJournaledAgencyReplaysTheFaultAfterACrash) {
   const nlohmann::json mode = mode_of(run("crash", kLoseThenCrash));
   EXPECT_FALSE(averted(mode));
   EXPECT_EQ(fault_of(mode, "lose report us-manchester-1")["lost"]["fault:lost"], 1);
-}
-
-TEST(IntelFaultCommand, AimsAtALiveAgencysReportsAndSaysClearlyWhatItCannotDo) {
-  TempDir dir;
-  const fs::path run = dir.path() / "run";
-  Child launcher(
-      {"run", "small", "--mode", "coordinated", "--scale", "40", "--out", run.string(), "--quiet"},
-      dir.path());
-  ASSERT_TRUE(await_live(run / "coordinated"));
-  const fs::path tool_dir = dir.path() / "tool";
-  fs::create_directories(tool_dir);
-
-  const Finished delay = run_tearline(
-      {"fault", run.string(), "delay", "agency.aa", "subject", "subject-x", "--delay-h", "12"},
-      tool_dir);
-  EXPECT_EQ(delay.exit_code, 0) << delay.err;
-  const Finished at_centre =
-      run_tearline({"fault", run.string(), "lose", "broker", "report", "aa-north-1"}, tool_dir);
-  EXPECT_EQ(at_centre.exit_code, 1);
-  EXPECT_NE(at_centre.err.find("act at agencies only"), std::string::npos) << at_centre.err;
-  const Finished bad_target =
-      run_tearline({"fault", run.string(), "lose", "agency.aa", "colour", "red"}, tool_dir);
-  EXPECT_EQ(bad_target.exit_code, 2);
-  EXPECT_NE(bad_target.err.find("not \"colour\""), std::string::npos) << bad_target.err;
-  const Finished no_delay =
-      run_tearline({"fault", run.string(), "delay", "agency.aa", "report", "aa-north-1"}, tool_dir);
-  EXPECT_EQ(no_delay.exit_code, 2);
-  EXPECT_NE(no_delay.err.find("--delay-h"), std::string::npos) << no_delay.err;
-
-  const auto finished = launcher.wait(std::chrono::seconds(60));
-  ASSERT_TRUE(finished.has_value());
-  EXPECT_EQ(finished->exit_code, 0) << finished->err;
-  EXPECT_NE(slurp(run / "coordinated" / "agency.aa.trace.jsonl")
-                .find(R"("fault":"delay subject subject-x delay_h=12","by":"tearline fault")"),
-            std::string::npos);
 }
 
 }  // namespace

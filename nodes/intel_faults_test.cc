@@ -1,7 +1,7 @@
 // The faults aimed at intelligence as a node holds them: their names, the
 // checks of their values, which one a report meets, and the reports a
 // delay holds.
-#include "node/intel_faults.h"
+#include "nodes/intel_faults.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// Faults aimed at intelligence (IntelFault in proto/tearline/v1/control.proto;
+// Faults aimed at intelligence (IntelFault in proto/tearline/v1/control.proto,
+// named and checked by node/fault_commands.h;
 // docs/MODEL.md, "Faults aimed at intelligence"), as an agency's desk meets
 // them: the faults the node was given, which one a report leaving the desk
 // matches, and the reports a delay holds back until their hour.
@@ -17,18 +18,13 @@
 #include <vector>
 
 #include "node/desk.h"
+#include "node/fault_commands.h"
 #include "node/role.h"
 #include "tearline/v1/control.pb.h"
 
 namespace tearline {
 
 inline constexpr size_t kIntelFaultsMax = 1'000;
-
-// "lose report us-manchester-1", "delay subject subject-m delay_h=168": the
-// fault as traces, logs and the report name it.
-std::string describe_intel_fault(const v1::IntelFault& fault);
-// Why the fault's values cannot be used, or "" if they can.
-std::string intel_fault_error(const v1::IntelFault& fault);
 
 // The fault a report meets.
 struct IntelHit {
