@@ -1,8 +1,8 @@
 // Faults aimed at intelligence (IntelFault in proto/tearline/v1/control.proto,
-// named and checked by node/fault_commands.h;
-// docs/MODEL.md, "Faults aimed at intelligence"), as an agency's desk meets
-// them: the faults the node was given, which one a report leaving the desk
-// matches, and the reports a delay holds back until their hour.
+// named and checked by node/fault_commands.h; docs/MODEL.md, "Faults aimed
+// at intelligence"), as an agency's desk meets them: the faults the node was
+// given, which one a report leaving the desk matches, and the reports a
+// delay holds back until their hour.
 //
 // A fault holds from the hour it is given to the end of the run; when
 // several match a report, the one given last decides. Matching reads the
