@@ -41,6 +41,7 @@ v1::ControlRequest request_for(const FaultOptions& options) {
   if (command == "crash") request.mutable_crash();
   if (command == "link") *request.mutable_link() = options.link;
   if (command == "queue") *request.mutable_queue() = options.queue;
+  if (is_intel_command(command)) *request.mutable_intel() = options.intel;
   if (command == "partition") {
     for (const std::string& peer : options.peers) request.mutable_partition()->add_peers(peer);
   }
@@ -142,10 +143,36 @@ int ask_launcher_to_restart(const LiveRun& run, const LiveNode& node, const Faul
 }  // namespace
 
 const std::vector<std::string>& fault_command_names() {
-  static const std::vector<std::string> names = {"status",    "pause", "resume", "link",
-                                                 "partition", "heal",  "queue",  "crash",
-                                                 "kill",      "stop",  "cont",   "restart"};
+  static const std::vector<std::string> names = {
+      "status", "pause", "resume", "link",    "partition", "heal",  "queue",    "crash",
+      "kill",   "stop",  "cont",   "restart", "lose",      "delay", "withhold", "share-full"};
   return names;
+}
+
+bool is_intel_command(const std::string& command) {
+  return command == "lose" || command == "delay" || command == "withhold" ||
+         command == "share-full";
+}
+
+std::string intel_fault_from_args(const std::string& command, const std::vector<std::string>& args,
+                                  std::optional<double> delay_h, v1::IntelFault* fault) {
+  if (args.size() != 2) return command + " takes report ID, trace ID or subject NAME";
+  if (args[0] == "report") {
+    fault->set_report(args[1]);
+  } else if (args[0] == "trace") {
+    fault->set_trace(args[1]);
+  } else if (args[0] == "subject") {
+    fault->set_subject(args[1]);
+  } else {
+    return fmt::format("{} aims at a report, a trace or a subject, not \"{}\"", command, args[0]);
+  }
+  if (command == "lose") fault->set_action(v1::IntelFault::ACTION_LOSE);
+  if (command == "delay") fault->set_action(v1::IntelFault::ACTION_DELAY);
+  if (command == "withhold") fault->set_action(v1::IntelFault::ACTION_WITHHOLD);
+  if (command == "share-full") fault->set_action(v1::IntelFault::ACTION_SHARE_FULL);
+  if (command == "delay" && !delay_h) return "delay needs --delay-h";
+  if (delay_h) fault->set_delay_h(*delay_h);
+  return intel_fault_error(*fault);
 }
 
 int fault_command(const FaultOptions& options) {

@@ -222,18 +222,23 @@ int main(int argc, char** argv) {
   CLI::App* fault_app = app.add_subcommand(
       "fault",
       "Inject a fault into a live run: COMMAND is one of status, pause, resume, link PEER|*, "
-      "partition PEER..., heal, queue NAME, crash (control commands the node acknowledges and "
-      "traces), kill, stop, cont (SIGKILL, SIGSTOP, SIGCONT to its process), or restart (the "
-      "launcher starts the node again once it has died). Exit 0 done, 1 the run is not live or "
+      "partition PEER..., heal, queue NAME, crash, lose|delay|withhold|share-full report "
+      "ID|trace ID|subject NAME (aimed at intelligence, at an agency's desk) (control commands "
+      "the node acknowledges and traces), kill, stop, cont (SIGKILL, SIGSTOP, SIGCONT to its "
+      "process), or restart (the launcher starts the node again once it has died). Exit 0 done, 1 "
+      "the run is not live or "
       "the node not running or it refused, 2 bad usage.");
   fault_app->add_option("run_dir", fault.run_dir, "run directory of a live run")->required();
   fault_app->add_option("command", fault.command, "what to do")
       ->required()
       ->check(CLI::IsMember(tearline::fault_command_names()));
   fault_app->add_option("node", fault.node, "node to do it to, e.g. broker")->required();
-  fault_app->add_option("args", fault_args, "link: PEER or *; partition: PEERs; queue: NAME");
+  fault_app->add_option("args", fault_args,
+                        "link: PEER or *; partition: PEERs; queue: NAME; lose, delay, withhold, "
+                        "share-full: report ID, trace ID or subject NAME");
   fault_app->add_option("--mode", fault.mode, "the mode to act on (default: the live one)");
-  fault_app->add_option("--delay-h", delay_h, "link: extra delay, scenario hours");
+  fault_app->add_option("--delay-h", delay_h,
+                        "link: extra delay; delay: how long the report is held; scenario hours");
   fault_app->add_option("--jitter-h", jitter_h, "link: uniform extra delay up to this");
   fault_app->add_option("--loss", loss, "link: loss probability")->check(CLI::Range(0.0, 1.0));
   fault_app->add_option("--duplicate", duplicate, "link: duplication probability")
@@ -314,6 +319,13 @@ int main(int argc, char** argv) {
   }
   if (*fault_app) {
     const std::string& command = fault.command;
+    if (tearline::is_intel_command(command)) {
+      const std::string error =
+          tearline::intel_fault_from_args(command, fault_args, delay_h, &fault.intel);
+      if (!error.empty()) return fmt::print(stderr, "tearline fault: {}\n", error), 2;
+      tearline::create_files_as_in(fault.run_dir);
+      return tearline::fault_command(fault);
+    }
     const bool wants_one = command == "link" || command == "queue";
     const bool wants_some = command == "partition";
     if ((wants_one && fault_args.size() != 1) || (wants_some && fault_args.empty()) ||

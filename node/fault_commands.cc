@@ -17,6 +17,7 @@ bool is_fault_command(const v1::ControlRequest& request) {
     case v1::ControlRequest::kHeal:
     case v1::ControlRequest::kQueue:
     case v1::ControlRequest::kCrash:
+    case v1::ControlRequest::kIntel:
       return true;
     default:
       return false;
@@ -85,6 +86,8 @@ std::string describe_command(const v1::ControlRequest& request) {
       append_value(&text, "capacity_msgs", queue.has_capacity_msgs(), queue.capacity_msgs());
       return text;
     }
+    case v1::ControlRequest::kIntel:
+      return describe_intel_fault(request.intel());
     case v1::ControlRequest::COMMAND_NOT_SET:
       break;
   }
@@ -133,6 +136,8 @@ std::string fault_values_error(const v1::ControlRequest& request) {
       return link_values_error(request.link());
     case v1::ControlRequest::kQueue:
       return queue_values_error(request.queue());
+    case v1::ControlRequest::kIntel:
+      return intel_fault_error(request.intel());
     case v1::ControlRequest::kPartition:
       if (static_cast<uint32_t>(request.partition().peers_size()) > kPartitionPeersMax) {
         return "too many peers in one partition";
@@ -141,6 +146,65 @@ std::string fault_values_error(const v1::ControlRequest& request) {
     default:
       return "";
   }
+}
+
+namespace {
+
+std::string_view verb_of(v1::IntelFault::Action action) {
+  switch (action) {
+    case v1::IntelFault::ACTION_LOSE:
+      return "lose";
+    case v1::IntelFault::ACTION_DELAY:
+      return "delay";
+    case v1::IntelFault::ACTION_WITHHOLD:
+      return "withhold";
+    case v1::IntelFault::ACTION_SHARE_FULL:
+      return "share-full";
+    default:
+      return "";
+  }
+}
+
+// The value matched and the name of its key ("report", "trace", "subject").
+std::pair<std::string_view, const std::string*> target_of(const v1::IntelFault& fault) {
+  switch (fault.target_case()) {
+    case v1::IntelFault::kReport:
+      return {"report", &fault.report()};
+    case v1::IntelFault::kTrace:
+      return {"trace", &fault.trace()};
+    case v1::IntelFault::kSubject:
+      return {"subject", &fault.subject()};
+    case v1::IntelFault::TARGET_NOT_SET:
+      break;
+  }
+  return {"", nullptr};
+}
+
+}  // namespace
+
+std::string describe_intel_fault(const v1::IntelFault& fault) {
+  const auto [key, value] = target_of(fault);
+  std::string text = fmt::format("{} {} {}", verb_of(fault.action()), key, value ? *value : "");
+  if (fault.action() == v1::IntelFault::ACTION_DELAY) {
+    text += fmt::format(" delay_h={}", fault.delay_h());
+  }
+  return text;
+}
+
+std::string intel_fault_error(const v1::IntelFault& fault) {
+  if (verb_of(fault.action()).empty()) return "an intel fault needs an action";
+  const auto [key, value] = target_of(fault);
+  if (value == nullptr || value->empty() || value->size() > kIdBytesMax) {
+    return fmt::format("an intel fault needs a report, trace or subject of 1 to {} bytes",
+                       kIdBytesMax);
+  }
+  const bool delay = fault.action() == v1::IntelFault::ACTION_DELAY;
+  if (delay && !(std::isfinite(fault.delay_h()) && fault.delay_h() > 0 &&
+                 fault.delay_h() <= kFaultHoursMax)) {
+    return fmt::format("delay_h must be above 0 and at most {}", kFaultHoursMax);
+  }
+  if (!delay && fault.delay_h() != 0) return "delay_h applies to a delay only";
+  return "";
 }
 
 LinkFault link_fault_from(const v1::SetLink& change) {

@@ -25,6 +25,13 @@ std::string fault_values_error(const v1::ControlRequest& request);
 inline constexpr double kFaultHoursMax = 24.0 * 365;
 inline constexpr uint32_t kPartitionPeersMax = 10'000;
 
+// A fault aimed at intelligence (nodes/intel_faults.h), as traces, logs and
+// the report name it: "lose report us-manchester-1", "delay subject
+// subject-m delay_h=168".
+std::string describe_intel_fault(const v1::IntelFault& fault);
+// Why its values cannot be used, or "" if they can.
+std::string intel_fault_error(const v1::IntelFault& fault);
+
 LinkFault link_fault_from(const v1::SetLink& change);
 
 // `config` with the fields `change` sets replaced.

@@ -197,8 +197,9 @@ bool NodeCore::apply_fault(const v1::ControlRequest& request, const std::string&
 
 bool NodeCore::carry_out(const v1::ControlRequest& request, const std::string& issuer, double at_h,
                          std::string* error) {
-  const bool done = request.has_queue() ? reconfigure_desk(request.queue(), at_h, error)
-                                        : faults_.carry_out(request, at_h, error);
+  const bool done = request.has_queue()   ? reconfigure_desk(request.queue(), at_h, error)
+                    : request.has_intel() ? role_->aim_fault(request.intel(), error)
+                                          : faults_.carry_out(request, at_h, error);
   if (done) faults_.trace_fault(request, issuer, at_h);
   return done;
 }

@@ -97,7 +97,7 @@ class NodeCore final : public NodeContext, private Transmitter {
   v1::RoundReport run_window(const v1::Grant& grant);
 
   // Carries out a fault command (pause, resume, link, partition, heal,
-  // queue, crash) at the current hour, or at request.at_h() if later. False
+  // queue, crash, intel) at the current hour, or at request.at_h() if later. False
   // with *error when it cannot. After a crash, crash_requested() is true and
   // the owner must end the node at once.
   // `issuer` is the member whose key sent it (the launcher, the operator).

@@ -6,12 +6,14 @@
 namespace tearline {
 
 v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const std::string& peer,
-                       v1::ThreatReport report, const std::string& handoff, double at_h) {
+                       v1::ThreatReport report, const std::string& handoff, double at_h,
+                       const std::string& fault) {
   const std::string id = copy_message_id(parent_id, peer);
   report.set_report_id(id);
   TraceEvent created = report_event("created", id, report, at_h, handoff);
   created.parent = parent_id;
   created.peer = peer;
+  created.fault = fault;
   context.trace(std::move(created));
   v1::Envelope envelope;
   envelope.set_message_id(id);

@@ -51,9 +51,11 @@ inline std::string copy_message_id(const std::string& parent, const std::string&
 
 // The copy of message `parent_id` for `peer`, carrying `report` (its report
 // id set to the copy's id): traces its creation in `handoff` at at_h and
-// returns its envelope, ready for NodeContext::send.
+// returns its envelope, ready for NodeContext::send. `fault`: the fault
+// aimed at intelligence that the copy is made under, if any, for the trace.
 v1::Envelope make_copy(NodeContext& context, const std::string& parent_id, const std::string& peer,
-                       v1::ThreatReport report, const std::string& handoff, double at_h);
+                       v1::ThreatReport report, const std::string& handoff, double at_h,
+                       const std::string& fault = "");
 
 // Traces the copy in `envelope` (made by make_copy for `peer`) withheld in
 // `handoff` at at_h for `reason` ("withheld:..."): its one fate, a loss.
@@ -88,6 +90,12 @@ class Role {
   // The department called `name` ("database@agency.uk"), or null if this
   // role has none by that name.
   virtual Desk* desk_named(const std::string& name) = 0;
+  // A fault aimed at intelligence (node/intel_faults.h), from now on. Only
+  // a role with an analysis desk (an agency) takes one.
+  virtual bool aim_fault(const v1::IntelFault& fault, std::string* error) {
+    (void)fault;
+    return *error = "faults aimed at intelligence act at agencies only", false;
+  }
 };
 
 }  // namespace tearline

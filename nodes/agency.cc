@@ -55,14 +55,14 @@ void AgencyRole::begin_at(double now_h) {
 std::optional<double> AgencyRole::next_wake_h() const {
   std::optional<double> next_report;
   if (next_report_ < pending_reports_.size()) next_report = pending_reports_[next_report_]->at_h;
-  return earliest(
-      {next_report, background_.next_h(), desk_.next_event_h(), database_.next_event_h()});
+  return earliest({next_report, background_.next_h(), desk_.next_event_h(),
+                   database_.next_event_h(), intel_.next_release_h()});
 }
 
 std::optional<double> AgencyRole::next_send_bound_h() const {
   std::optional<double> next_report;
   if (next_report_ < pending_reports_.size()) next_report = pending_reports_[next_report_]->at_h;
-  return desk_.next_served_bound_h(next_report);
+  return earliest({desk_.next_served_bound_h(next_report), intel_.next_release_h()});
 }
 
 void AgencyRole::advance(NodeContext& context, double now_h) {
@@ -83,6 +83,8 @@ void AgencyRole::advance(NodeContext& context, double now_h) {
       context.trace(report_event("created", id, report, at_h, "background@" + spec_.name));
       const int priority = relevance(report);
       database_.offer(context, id, std::move(report), priority, at_h);
+    } else if (intel_.next_release_h() == at_h) {
+      for (const HeldReport& released : intel_.take_released(at_h)) release(context, released);
     } else {
       desk_.advance(context, at_h);
       database_.advance(context, at_h);
@@ -123,25 +125,64 @@ void AgencyRole::produce_source_report(NodeContext& context, const ReportSpec& s
 }
 
 void AgencyRole::after_desk(NodeContext& context, const ServedReport& served) {
+  const std::optional<IntelHit> hit = intel_.match(served.report);
+  if (hit && hit->action == v1::IntelFault::ACTION_DELAY) {
+    return intel_.hold(served, served.at_h + hit->delay_h, hit->fault);
+  }
+  pass_on(context, served, hit);
+}
+
+void AgencyRole::release(NodeContext& context, const HeldReport& released) {
+  // Held once is enough: what it causes now names the delay that held it,
+  // unless a fault of another kind given since decides.
+  std::optional<IntelHit> hit = intel_.match(released.served.report);
+  if (!hit || hit->action == v1::IntelFault::ACTION_DELAY) {
+    hit = IntelHit{v1::IntelFault::ACTION_DELAY, 0, released.fault};
+  }
+  pass_on(context, released.served, hit);
+}
+
+void AgencyRole::pass_on(NodeContext& context, const ServedReport& served,
+                         const std::optional<IntelHit>& hit) {
+  if (hit && hit->action == v1::IntelFault::ACTION_LOSE) {
+    TraceEvent lost =
+        report_event("lost", served.message_id, served.report, served.at_h, fault_handoff());
+    lost.reason = "fault:lost";
+    lost.fault = hit->fault;
+    return context.trace(std::move(lost));
+  }
   if (mode_ == "bilateral") {
-    for (const PartnerSpec& partner : spec_.partners) share_with_partner(context, served, partner);
+    for (const PartnerSpec& partner : spec_.partners) {
+      share_with_partner(context, served, partner, hit);
+    }
   } else {
-    send_to_broker(context, served);
+    send_to_broker(context, served, hit);
   }
   // The original goes on into the agency's own national database.
   database_.offer(context, served.message_id, served.report, relevance(served.report), served.at_h);
 }
 
 void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& served,
-                                    const PartnerSpec& partner) {
+                                    const PartnerSpec& partner,
+                                    const std::optional<IntelHit>& hit) {
   const std::string handoff = "sharing@" + spec_.name;
   const std::string id = copy_message_id(served.message_id, partner.agency);
   std::string reason;
-  const std::string origin_country = scenario_.country_of(served.report.origin_agency());
-  const bool in_origin_country =
-      !origin_country.empty() && scenario_.country_of(partner.agency) == origin_country;
-  const ShareDecision decision =
-      spec_.policy.decide(served.report, partner.trust, in_origin_country, &reason);
+  ShareDecision decision = ShareDecision::kFull;
+  switch (hit ? hit->action : v1::IntelFault::ACTION_UNSPECIFIED) {
+    case v1::IntelFault::ACTION_WITHHOLD:
+      reason = "withheld:fault";
+      decision = ShareDecision::kWithheld;
+      break;
+    case v1::IntelFault::ACTION_SHARE_FULL:
+      break;  // The fault overrides the policy, handling caveats included.
+    default: {
+      const std::string origin_country = scenario_.country_of(served.report.origin_agency());
+      const bool in_origin_country =
+          !origin_country.empty() && scenario_.country_of(partner.agency) == origin_country;
+      decision = spec_.policy.decide(served.report, partner.trust, in_origin_country, &reason);
+    }
+  }
   // Every refusal says why, and only a refusal (the trace reads it so).
   TEARLINE_ASSERT((decision == ShareDecision::kWithheld) == !reason.empty());
   v1::ThreatReport shared = served.report;
@@ -169,12 +210,14 @@ void AgencyRole::share_with_partner(NodeContext& context, const ServedReport& se
   outcome.trust = partner.trust;
   outcome.full_trust_min = applied.thresholds.full_trust_min;
   outcome.sanitised_trust_min = applied.thresholds.sanitised_trust_min;
+  if (hit) outcome.fault = hit->fault;
   context.trace(std::move(outcome));
   if (decision == ShareDecision::kWithheld) return;
   context.send(partner.agency, std::move(envelope), served.at_h, SendOptions{});
 }
 
-void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served) {
+void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served,
+                                const std::optional<IntelHit>& hit) {
   v1::ThreatReport copy = served.report;
   signer_.sign_if_own(&copy);
   if (copy.source().has_handle()) {
@@ -182,8 +225,19 @@ void AgencyRole::send_to_broker(NodeContext& context, const ServedReport& served
   }
   TEARLINE_ASSERT(!copy.source().has_handle());  // A source leaves sealed, never in clear.
   const std::string& broker = scenario_.broker.name;
-  v1::Envelope envelope = make_copy(context, served.message_id, broker, std::move(copy),
-                                    spec_.name + "->" + broker, served.at_h);
+  const bool withhold = hit && hit->action == v1::IntelFault::ACTION_WITHHOLD;
+  // A copy withheld is the agency's decision, made and refused at its sharing.
+  const std::string handoff = withhold ? "sharing@" + spec_.name : spec_.name + "->" + broker;
+  v1::Envelope envelope = make_copy(context, served.message_id, broker, std::move(copy), handoff,
+                                    served.at_h, hit ? hit->fault : std::string());
+  if (withhold) {
+    TraceEvent withheld =
+        report_event("withheld", envelope.message_id(), envelope.report(), served.at_h, handoff);
+    withheld.peer = broker;
+    withheld.reason = "withheld:fault";
+    withheld.fault = hit->fault;
+    return context.trace(std::move(withheld));
+  }
   SendOptions options;
   options.resend = true;
   options.deadline_h = served.at_h + scenario_.broker.delivery_deadline_h;
@@ -267,11 +321,16 @@ void AgencyRole::on_poll(NodeContext& context, const v1::PollRequest& poll, cons
 void AgencyRole::record_in_flight(NodeContext& context, double now_h) {
   desk_.record_in_flight(context, now_h);
   database_.record_in_flight(context, now_h);
+  intel_.record_in_flight(context, now_h, fault_handoff());
 }
 
 void AgencyRole::fill_status(v1::NodeStatus* status) const {
   (*status->mutable_queue_depth_msgs())[desk_.handoff()] = desk_.depth_msgs();
   (*status->mutable_queue_depth_msgs())[database_.handoff()] = database_.depth_msgs();
+}
+
+bool AgencyRole::aim_fault(const v1::IntelFault& fault, std::string* error) {
+  return intel_.add(fault, error);
 }
 
 Desk* AgencyRole::desk_named(const std::string& name) {

@@ -15,10 +15,11 @@
 
 #include "node/background.h"
 #include "node/desk.h"
-#include "security/pseudonym.h"
-#include "security/report_signature.h"
+#include "nodes/intel_faults.h"
 #include "node/role.h"
 #include "scenario/scenario.h"
+#include "security/pseudonym.h"
+#include "security/report_signature.h"
 
 namespace tearline {
 
@@ -42,6 +43,7 @@ class AgencyRole : public Role {
   void record_in_flight(NodeContext& context, double now_h) override;
   void fill_status(v1::NodeStatus* status) const override;
   Desk* desk_named(const std::string& name) override;
+  bool aim_fault(const v1::IntelFault& fault, std::string* error) override;
 
  private:
   struct Filed {
@@ -51,12 +53,23 @@ class AgencyRole : public Role {
   };
 
   void produce_source_report(NodeContext& context, const ReportSpec& spec);
+  // What the desk served meets the faults aimed at it, then pass_on().
   void after_desk(NodeContext& context, const ServedReport& served);
+  // A report a delay held, at its hour.
+  void release(NodeContext& context, const HeldReport& released);
+  // Shares or sends what the desk served, and files it; `hit` (a delay's
+  // once released) decides instead where it says so.
+  void pass_on(NodeContext& context, const ServedReport& served,
+               const std::optional<IntelHit>& hit);
   void share_with_partner(NodeContext& context, const ServedReport& served,
-                          const PartnerSpec& partner);
-  void send_to_broker(NodeContext& context, const ServedReport& served);
+                          const PartnerSpec& partner, const std::optional<IntelHit>& hit);
+  void send_to_broker(NodeContext& context, const ServedReport& served,
+                      const std::optional<IntelHit>& hit);
   void file(NodeContext& context, const ServedReport& served);
   void handle_served(NodeContext& context);
+  // Where the reports a fault aimed at intelligence holds or loses are, past
+  // the desk: "fault@<agency>".
+  std::string fault_handoff() const { return "fault@" + spec_.name; }
 
   const Scenario& scenario_;
   const AgencySpec& spec_;
@@ -68,6 +81,7 @@ class AgencyRole : public Role {
   Desk desk_;
   Desk database_;
   BackgroundStream background_;
+  IntelFaults intel_;                               // Faults aimed at what leaves the desk.
   std::vector<const ReportSpec*> pending_reports_;  // Sorted by at_h.
   size_t next_report_ = 0;
   // Filed reports on the areas of this agency's units, for their polls.

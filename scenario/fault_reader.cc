@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "base/invariant.h"
 #include "scenario/scenario_reading.h"
@@ -11,8 +12,11 @@ namespace tearline::scenario_reading {
 
 namespace {
 
-const std::vector<std::string> kCommands = {"pause", "link", "partition", "queue",
-                                            "crash", "kill", "stop"};
+const std::vector<std::string> kCommands = {"pause", "link",     "partition", "queue",
+                                            "crash", "kill",     "stop",      "lose",
+                                            "delay", "withhold", "share-full"};
+
+const std::set<std::string> kIntelCommands = {"lose", "delay", "withhold", "share-full"};
 
 // Which keys each command takes beyond at, node, command.
 const std::map<std::string, std::vector<std::string>> kKeysByCommand = {
@@ -24,7 +28,12 @@ const std::map<std::string, std::vector<std::string>> kKeysByCommand = {
     {"queue", {"for_h", "queue", "workers", "service_h", "capacity_msgs"}},
     {"link",
      {"for_h", "peer", "delay_h", "jitter_h", "loss_probability", "duplicate_probability",
-      "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h"}}};
+      "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h"}},
+    // Faults aimed at intelligence (intel_fault_reader.cc).
+    {"lose", {"report", "trace", "subject"}},
+    {"delay", {"report", "trace", "subject", "delay_h"}},
+    {"withhold", {"report", "trace", "subject"}},
+    {"share-full", {"report", "trace", "subject"}}};
 
 // Refuses a key the table's command does not take.
 void check_keys_fit(const TomlTable& table, const std::string& command) {
@@ -33,7 +42,7 @@ void check_keys_fit(const TomlTable& table, const std::string& command) {
   for (std::string_view key :
        {"for_h", "restart_after_h", "peers", "peer", "delay_h", "jitter_h", "loss_probability",
         "duplicate_probability", "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h",
-        "queue", "workers", "service_h", "capacity_msgs"}) {
+        "queue", "workers", "service_h", "capacity_msgs", "report", "trace", "subject"}) {
     if (table.has(key) && std::find(allowed->second.begin(), allowed->second.end(),
                                     std::string(key)) == allowed->second.end()) {
       table.fail(key, "does not apply to command " + in_quotes(command));
@@ -88,11 +97,28 @@ void read_queue_change(const TomlTable& table, v1::SetQueue* queue) {
 std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenario,
                                    const NamePlaces& nodes) {
   std::vector<FaultSpec> faults;
-  for (const TomlTable& table : root.tables(
-           "fault", {"at", "at_h", "node", "command", "for_h", "restart_after_h", "peers", "peer",
-                     "delay_h", "jitter_h", "loss_probability", "duplicate_probability",
-                     "reorder_probability", "reorder_window_h", "bandwidth_msgs_per_h", "queue",
-                     "workers", "service_h", "capacity_msgs"})) {
+  for (const TomlTable& table : root.tables("fault", {"at",
+                                                      "at_h",
+                                                      "node",
+                                                      "command",
+                                                      "for_h",
+                                                      "restart_after_h",
+                                                      "peers",
+                                                      "peer",
+                                                      "delay_h",
+                                                      "jitter_h",
+                                                      "loss_probability",
+                                                      "duplicate_probability",
+                                                      "reorder_probability",
+                                                      "reorder_window_h",
+                                                      "bandwidth_msgs_per_h",
+                                                      "queue",
+                                                      "workers",
+                                                      "service_h",
+                                                      "capacity_msgs",
+                                                      "report",
+                                                      "trace",
+                                                      "subject"})) {
     FaultSpec fault;
     fault.at_h = read_moment_h(table, "at", "at_h", scenario);
     fault.node = table.required_string("node");
@@ -130,6 +156,9 @@ std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenar
     }
     if (fault.command == "link") read_link(table, scenario, nodes, request.mutable_link());
     if (fault.command == "queue") read_queue_change(table, request.mutable_queue());
+    if (kIntelCommands.contains(fault.command)) {
+      read_intel_fault(table, scenario, fault.node, request.mutable_intel());
+    }
     faults.push_back(std::move(fault));
   }
   return faults;

@@ -111,8 +111,9 @@ struct ReportSpec {
 struct FaultSpec {
   double at_h = 0;
   std::string node;
-  // "pause", "link", "partition", "queue", "crash" (control commands the node
-  // carries out), or "kill", "stop" (signals to its process).
+  // "pause", "link", "partition", "queue", "crash", and the faults aimed at
+  // intelligence "lose", "delay", "withhold", "share-full" (control commands
+  // the node carries out), or "kill", "stop" (signals to its process).
   std::string command;
   // For control commands: the request, with its parameters.
   v1::ControlRequest request;

@@ -83,6 +83,12 @@ std::vector<UnitSpec> units_with_roster(std::vector<UnitSpec> read, const v1::Ro
 std::vector<std::string> units_named_only(const v1::Roster& roster,
                                           const std::vector<UnitSpec>& described);
 
+// intel_fault_reader.cc: the target and action of a fault aimed at
+// intelligence ([[fault]] with command lose, delay, withhold or share-full)
+// at the agency `node`, of a scenario whose reports are read.
+void read_intel_fault(const TomlTable& table, const Scenario& scenario, const std::string& node,
+                      v1::IntelFault* fault);
+
 // fault_reader.cc: the [[fault]] tables, in file order, of a scenario whose
 // nodes are read.
 std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenario,

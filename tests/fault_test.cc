@@ -176,11 +176,31 @@ TEST(FaultCommand, ChangesALiveNodeAndSaysClearlyWhatItCannotDo) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("no department named"), std::string::npos) << refused.err;
 
+  // Aimed at intelligence: at an agency only, a report, trace or subject.
+  const Finished delay = run_tearline(
+      {"fault", run.string(), "delay", "agency.aa", "subject", "subject-x", "--delay-h", "12"},
+      tool_dir);
+  EXPECT_EQ(delay.exit_code, 0) << delay.err;
+  const Finished at_centre =
+      run_tearline({"fault", run.string(), "lose", "broker", "report", "aa-north-1"}, tool_dir);
+  EXPECT_EQ(at_centre.exit_code, 1);
+  EXPECT_NE(at_centre.err.find("act at agencies only"), std::string::npos) << at_centre.err;
+  const Finished bad_target =
+      run_tearline({"fault", run.string(), "lose", "agency.aa", "colour", "red"}, tool_dir);
+  EXPECT_EQ(bad_target.exit_code, 2);
+  EXPECT_NE(bad_target.err.find("not \"colour\""), std::string::npos) << bad_target.err;
+  const Finished no_delay =
+      run_tearline({"fault", run.string(), "delay", "agency.aa", "report", "aa-north-1"}, tool_dir);
+  EXPECT_EQ(no_delay.exit_code, 2);
+  EXPECT_NE(no_delay.err.find("--delay-h"), std::string::npos) << no_delay.err;
+
   const auto finished = launcher.wait(std::chrono::seconds(60));
   ASSERT_TRUE(finished.has_value());
   EXPECT_EQ(finished->exit_code, 0) << finished->err;
   const std::string trace = slurp(run / "coordinated" / "agency.aa.trace.jsonl");
   EXPECT_NE(trace.find(R"("fault":"partition broker","by":"tearline fault")"), std::string::npos);
+  EXPECT_NE(trace.find(R"("fault":"delay subject subject-x delay_h=12","by":"tearline fault")"),
+            std::string::npos);
   EXPECT_EQ(slurp(run / "coordinated" / "broker.trace.jsonl").find("desk@nowhere"),
             std::string::npos)
       << "a refused command changes nothing";

@@ -1,5 +1,7 @@
 #include "analysis/report/fault_effects.h"
 
+#include <algorithm>
+
 namespace tearline::report {
 namespace {
 
@@ -76,6 +78,23 @@ void FaultTally::charge(Window* window, const Charge& event) const {
   }
 }
 
+void FaultTally::charge_aimed(const Step& step, std::string_view fault) {
+  // The latest such fault at the node: given twice, the second decides.
+  const auto window = std::find_if(windows_.rbegin(), windows_.rend(), [&](const Window& w) {
+    return w.node == step.node && w.fault == fault;
+  });
+  if (window == windows_.rend()) return;
+  if (window->verb == "delay") {
+    // Passed on late, whatever the sharing policy then decided.
+    window->delayed.insert(step.msg);
+  } else if (is_loss(step.kind)) {
+    ++window->lost[context_->names.name(step.loss_reason)];
+    window->touched.insert(step.msg);
+  } else {
+    window->touched.insert(step.msg);
+  }
+}
+
 void FaultTally::add(const Step& step, const EventFields& fields) {
   if (step.t_h != this_hour_h_) {
     this_hour_.clear();
@@ -110,6 +129,9 @@ void FaultTally::add(const Step& step, const EventFields& fields) {
       for (const Charge& earlier : this_hour_) charge(&window, earlier);
       windows_.push_back(std::move(window));
     }
+  }
+  if (step.kind != Kind::kFault && !fields.fault.empty() && step.msg != 0) {
+    return charge_aimed(step, fields.fault);
   }
   if (!chargeable(step.kind) || step.msg == 0) return;
   const Charge event{step.kind,    step.t_h,    step.node,        step.peer,

@@ -16,7 +16,11 @@
 //   the node meanwhile as delayed;
 // - pause, signal STOP: messages sent to the node meanwhile as delayed;
 // - queue: losses in that department, and messages queued there meanwhile
-//   and served after the window as delayed.
+//   and served after the window as delayed;
+// - a fault aimed at intelligence (lose, delay, withhold, share-full; it
+//   lasts to the end): the events it caused, which carry its name in their
+//   "fault" field: its losses, the copies a delay held as delayed, the
+//   copies share-full shared as touched.
 #pragma once
 
 #include <cstdint>
@@ -27,11 +31,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "tearline/v1/run_report.pb.h"
-#include "analysis/read/line_reader.h"
 #include "analysis/ledger/message_ledger.h"
 #include "analysis/ledger/mode_context.h"
 #include "analysis/ledger/step.h"
+#include "analysis/read/line_reader.h"
+#include "tearline/v1/run_report.pb.h"
 
 namespace tearline::report {
 
@@ -66,6 +70,8 @@ class FaultTally {
     std::unordered_set<uint32_t> queued;  // queue: messages queued in the window.
   };
 
+  // An event caused by a fault aimed at intelligence, named by `fault`.
+  void charge_aimed(const Step& step, std::string_view fault);
   bool undoes(const Window& window, const Step& later, std::string_view fault) const;
   bool on_link(const Window& window, const Charge& event) const;
   void charge(Window* window, const Charge& event) const;
