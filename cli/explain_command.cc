@@ -153,7 +153,8 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
   explain_app
       ->add_option("--timeout-s", options.timeout_s,
                    "wall seconds a run may take before it is stopped and reported as timed out "
-                   "(default: 10 times the baseline's, at least 30; the baseline's own: 600)")
+                   "(default: 10 times the wall time the baselines took together, at least 30; a "
+                   "baseline's own: 600)")
       ->check(CLI::PositiveNumber);
   explain_app->add_option("--json", options.json_path,
                           "also write the answer as JSON "
