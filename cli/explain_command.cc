@@ -194,6 +194,7 @@ int explain_command(const ExplainOptions& options) {
   } catch (const sweep::SweepError& error) {
     return fail(2, error.what());
   }
+  if (seeds.empty()) return fail(2, "--seeds gives no seed");
   const unsigned jobs =
       options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 

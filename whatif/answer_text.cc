@@ -39,14 +39,14 @@ const v1::WhatIf* change_of(const v1::ExplainAnswer& answer, uint32_t candidate)
   return nullptr;
 }
 
-// "seeds 1 (300.4 h), 3 (no lead time)" or "seeds 2, 4": where `flip`
+// "seeds 1 (300.4 h), 3 (no lead time)" or "seeds 2-4": where `flip`
 // flips the outcome, with the lead time each gives when averting.
 std::string where_text(const v1::WhatIf& change, const v1::WhatIfAnswer& flip, bool avert) {
   std::string text = flip.flipped() == 1 ? "seed " : "seeds ";
+  if (!avert) return text + seeds_text(flip.flipped_seeds());
   for (int i = 0; i < flip.flipped_seeds_size(); ++i) {
     const uint64_t seed = flip.flipped_seeds(i);
     text += fmt::format("{}{}", i == 0 ? "" : ", ", seed);
-    if (!avert) continue;
     for (const v1::SeedRun& run : change.runs()) {
       if (run.seed() != seed) continue;
       text += run.result().has_lead_time_h()
