@@ -66,10 +66,11 @@ std::string scenario_text(const std::string& path, std::string* text) {
   return proto_json::read_file(path, kScenarioMaxBytes, text);
 }
 
-// The one place a point's scenario is written: `text` with `overrides`
-// applied, as points/p<number>.toml. Throws SweepError or ScenarioError
-// when the changed scenario does not load (nothing written), and
-// std::runtime_error when the file cannot be written.
+// The one place a point's scenario is made and written: `text` with
+// `overrides` applied, checked to load, then (when `write`; a candidate
+// left out is only checked) written as points/p<number>.toml. Throws
+// SweepError or ScenarioError when the changed scenario does not load
+// (nothing written), WriteError when the file cannot be written.
 void write_point(const fs::path& dir, size_t number, const std::string& text,
                  const std::string& path, const std::vector<whatif::Override>& overrides,
                  bool write) {
