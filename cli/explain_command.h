@@ -1,8 +1,9 @@
 // `tearline explain SCENARIO --plot ID --mode MODE`: which single change
-// would have flipped one plot's outcome (README "Explain"). One baseline
-// run of the scenario, mode and seed; from its report the candidate
-// changes (whatif/candidates.h); each run in process, some at a time
-// (cli/explain_runs.h); the changes that flip the outcome printed, minimal
+// would have flipped one plot's outcome, and at how many seeds (README
+// "Explain"). One baseline run of the scenario and mode at each seed; from
+// their reports the candidate changes (whatif/candidates.h), each run in
+// process at every seed, some at a time (cli/explain_runs.h); the changes
+// that flip the outcome in at least one seed printed, in the most seeds
 // first (whatif/answer.h), and with --json written as an ExplainAnswer.
 #pragma once
 
@@ -17,9 +18,10 @@ struct ExplainOptions {
   std::string scenario;  // A path, or a name under scenarios/.
   std::string plot;
   std::string mode;                 // "bilateral" or "coordinated".
-  std::optional<uint64_t> seed;     // Default: the scenario's.
+  std::string seeds = "1-5";        // sweep::parse_seeds's syntax.
+  std::optional<uint64_t> seed;     // One seed only: --seeds N.
   unsigned jobs = 0;                // 0: the machine's cores.
-  unsigned max_runs = 64;           // Candidates run at most.
+  unsigned max_runs = 320;          // Runs at most, candidates x seeds.
   std::optional<double> timeout_s;  // Per run; default: 10 x the baseline's, at least 30 s.
   std::string json_path;            // Also write the answer here.
   std::string out_dir;              // Empty: runs/explain-<scenario>-<time>.

@@ -1,7 +1,8 @@
 // `tearline explain` end to end on the default scenario, in process and
-// with few runs (--max-runs): at seed 1 it names agency.us's trust in
-// agency.uk (full sharing of the insider report) as a change that averts
-// Manchester bilaterally, and gives the same answer at any --jobs; it says
+// with few seeds and runs (--seeds, --max-runs): over seeds 1-2 it names
+// agency.us's trust in agency.uk (full sharing of the insider report) as a
+// change that averts Manchester bilaterally, and gives the same answer at
+// any --jobs; at the default seeds (1-5) it says in how many; it says
 // plainly when no change tried averts St Petersburg; bad usage is exit 2,
 // a run stopped at its timeout is exit 1, said as such, and Ctrl-C stops
 // it with exit 130 and no answer.
@@ -18,9 +19,10 @@ namespace fs = std::filesystem;
 constexpr const char* kManchester = "plot.manchester-2017-05-22";
 
 std::vector<std::string> explain_args(const fs::path& out, const std::string& plot,
-                                      std::vector<std::string> extra) {
-  std::vector<std::string> args = {"explain", "manchester-2017", "--plot", plot,
-                                   "--mode",  "bilateral",       "--seed", "1",
+                                      std::vector<std::string> extra,
+                                      const std::string& seeds = "1-2") {
+  std::vector<std::string> args = {"explain", "manchester-2017", "--plot",  plot,
+                                   "--mode",  "bilateral",       "--seeds", seeds,
                                    "--out",   out.string(),      "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
@@ -29,32 +31,36 @@ std::vector<std::string> explain_args(const fs::path& out, const std::string& pl
 TEST(Explain, NamesFullSharingOfTheInsiderReportAndAnswersTheSameAtAnyJobs) {
   TempDir dir;
   const Finished two = run_tearline(explain_args(dir.path() / "two", kManchester,
-                                                 {"--max-runs", "6", "--jobs", "2", "--json",
+                                                 {"--max-runs", "10", "--jobs", "2", "--json",
                                                   (dir.path() / "two.json").string()}),
                                     dir.path(), std::chrono::seconds(120));
   ASSERT_EQ(two.exit_code, 0) << two.err;
-  EXPECT_NE(two.out.find("not averted"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find("seeds 1-2: not averted in any of the 2 seeds"), std::string::npos)
+      << two.out;
   EXPECT_NE(two.out.find("agency.us shares with agency.uk in full (trust 0.7 -> 0.9, its "
                          "full_trust_min for insider reports)"),
             std::string::npos)
       << two.out;
   EXPECT_NE(two.out.find("--set agency[1].partner[0].trust=0.9"), std::string::npos) << two.out;
-  EXPECT_NE(two.out.find("left out (--max-runs)"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find(" runs; --max-runs counts candidates x seeds)"), std::string::npos)
+      << two.out;
 
   const nlohmann::json answer = nlohmann::json::parse(slurp(dir.path() / "two.json"));
-  EXPECT_EQ(answer["question"], "avert");
-  EXPECT_EQ(answer["tried"].size(), 6u);
-  ASSERT_FALSE(answer["answers"].empty());
+  EXPECT_EQ(answer["seeds"].size(), 2u);
+  EXPECT_FALSE(answer.contains("lose"));
+  ASSERT_EQ(answer["changes"].size(), 5u);
+  for (const nlohmann::json& change : answer["changes"]) EXPECT_EQ(change["runs"].size(), 2u);
+  ASSERT_FALSE(answer["avert"]["answers"].empty());
   bool named = false;
-  for (const nlohmann::json& change : answer["answers"]) {
-    EXPECT_TRUE(change["result"]["averted"].get<bool>());
-    EXPECT_GT(change["result"]["lead_time_h"].get<double>(), 0);
+  for (const nlohmann::json& flip : answer["avert"]["answers"]) {
+    EXPECT_GT(flip["min_lead_time_h"].get<double>(), 0);
+    const nlohmann::json& change = answer["changes"][flip["candidate"].get<int>() - 1];
     named = named || change["overrides"][0]["path"] == "agency[1].partner[0].trust";
   }
   EXPECT_TRUE(named) << answer.dump(1);
 
   const Finished one = run_tearline(explain_args(dir.path() / "one", kManchester,
-                                                 {"--max-runs", "6", "--jobs", "1", "--json",
+                                                 {"--max-runs", "10", "--jobs", "1", "--json",
                                                   (dir.path() / "one.json").string()}),
                                     dir.path(), std::chrono::seconds(120));
   ASSERT_EQ(one.exit_code, 0) << one.err;
@@ -62,14 +68,33 @@ TEST(Explain, NamesFullSharingOfTheInsiderReportAndAnswersTheSameAtAnyJobs) {
   EXPECT_EQ(slurp(dir.path() / "one.json"), slurp(dir.path() / "two.json"));
 }
 
+// Issue 23's done-when at the default seeds (1-5), the runs bounded to the
+// first 5 candidates (the trust change is the 5th): 30 runs.
+TEST(Explain, AtTheDefaultSeedsSaysInHowManyTheTrustChangeAvertsIt) {
+  TempDir dir;
+  const Finished finished =
+      run_tearline({"explain", "manchester-2017", "--plot", kManchester, "--mode", "bilateral",
+                    "--max-runs", "25", "--out", (dir.path() / "out").string(), "--quiet"},
+                   dir.path(), std::chrono::seconds(120));
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.out.find("seeds 1-5: not averted in any of the 5 seeds"), std::string::npos)
+      << finished.out;
+  EXPECT_NE(finished.out.find("agency.us shares with agency.uk in full (trust 0.7 -> 0.9, its "
+                              "full_trust_min for insider reports)\n     averts it in 5 of the 5 "
+                              "seeds where it was not averted"),
+            std::string::npos)
+      << finished.out;
+}
+
 TEST(Explain, SaysPlainlyWhenNoChangeTriedAvertsIt) {
   TempDir dir;
   const Finished finished =
       run_tearline(explain_args(dir.path() / "out", "plot.stpetersburg-2017-04-03",
-                                {"--max-runs", "3", "--jobs", "2"}),
+                                {"--max-runs", "4", "--jobs", "2"}),
                    dir.path(), std::chrono::seconds(120));
   ASSERT_EQ(finished.exit_code, 0) << finished.err;
-  EXPECT_NE(finished.out.find("none of the 3 single changes tried averts it"), std::string::npos)
+  EXPECT_NE(finished.out.find("none of the 2 single changes tried averts it in any of the 2 seeds"),
+            std::string::npos)
       << finished.out;
 }
 
@@ -85,7 +110,15 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
   const Finished timed_out = run_tearline(
       explain_args(dir.path() / "b", kManchester, {"--timeout-s", "0.001"}), dir.path());
   EXPECT_EQ(timed_out.exit_code, 1);
-  EXPECT_NE(timed_out.err.find("the baseline run timed out"), std::string::npos) << timed_out.err;
+  EXPECT_NE(timed_out.err.find("the baseline run at seed 1 timed out"), std::string::npos)
+      << timed_out.err;
+  const Finished bad_seeds =
+      run_tearline(explain_args(dir.path() / "c", kManchester, {}, "3-1"), dir.path());
+  EXPECT_EQ(bad_seeds.exit_code, 2);
+  EXPECT_NE(bad_seeds.err.find("is not a seed or a range"), std::string::npos) << bad_seeds.err;
+  const Finished both =
+      run_tearline(explain_args(dir.path() / "d", kManchester, {"--seed", "1"}), dir.path());
+  EXPECT_EQ(both.exit_code, 2);  // --seed is --seeds N: not both.
   // A folder that is not empty is not written into.
   const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
   EXPECT_EQ(again.exit_code, 2);
@@ -97,8 +130,8 @@ TEST(Explain, CtrlCStopsItWithNoAnswer) {
   const fs::path json = dir.path() / "answer.json";
   Child explain(explain_args(out, kManchester, {"--jobs", "1", "--json", json.string()}),
                 dir.path());
-  ASSERT_TRUE(
-      eventually([&] { return fs::exists(out / "runs/c1/sweep-exit"); }, std::chrono::seconds(60)));
+  ASSERT_TRUE(eventually([&] { return fs::exists(out / "runs/c1-s1/sweep-exit"); },
+                         std::chrono::seconds(60)));
   kill(explain.pid(), SIGINT);
   const auto stopped = explain.wait(std::chrono::seconds(60));
   ASSERT_TRUE(stopped.has_value());

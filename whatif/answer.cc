@@ -1,8 +1,7 @@
 #include "whatif/answer.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "proto/proto_json.h"
@@ -10,18 +9,54 @@
 namespace tearline::whatif {
 namespace {
 
-std::string outcome_text(const v1::PlotResult& result) {
-  if (!result.averted()) return "not averted";
-  return result.has_lead_time_h() ? fmt::format("averted, lead time {:.1f} h", result.lead_time_h())
-                                  : "averted";
-}
-
-std::string sets_of(const v1::WhatIf& change) {
-  std::string sets;
-  for (const v1::Override& o : change.overrides()) {
-    sets += fmt::format(" --set {}={}", o.path(), o.value());
+// `question`'s seeds (the baselines averted for kLose, not for kAvert) and
+// the changes that flip the outcome in at least one of them, ordered.
+v1::WhatIfQuestion asked(const v1::ExplainAnswer& answer, Question question) {
+  v1::WhatIfQuestion asked;
+  std::vector<bool> applies;
+  for (const v1::SeedRun& baseline : answer.baselines()) {
+    applies.push_back(baseline.status() == "ran" && question_of(baseline.result()) == question);
+    if (applies.back()) asked.add_seeds(baseline.seed());
   }
-  return sets;
+  struct Flip {
+    v1::WhatIfAnswer answer;
+    int overrides = 0;
+  };
+  std::vector<Flip> flips;
+  for (const v1::WhatIf& change : answer.changes()) {
+    v1::WhatIfAnswer flip;
+    flip.set_candidate(change.candidate());
+    std::vector<double> leads_h;
+    for (int i = 0; i < change.runs_size() && i < static_cast<int>(applies.size()); ++i) {
+      const v1::SeedRun& run = change.runs(i);
+      if (!applies[i] || !run.flips()) continue;
+      flip.add_flipped_seeds(run.seed());
+      if (run.result().has_lead_time_h()) leads_h.push_back(run.result().lead_time_h());
+    }
+    if (flip.flipped_seeds_size() == 0) continue;
+    flip.set_flipped(flip.flipped_seeds_size());
+    if (question == Question::kAvert && !leads_h.empty()) {
+      std::sort(leads_h.begin(), leads_h.end());
+      const size_t middle = leads_h.size() / 2;
+      flip.set_min_lead_time_h(leads_h.front());
+      flip.set_median_lead_time_h(
+          leads_h.size() % 2 == 1 ? leads_h[middle] : (leads_h[middle - 1] + leads_h[middle]) / 2);
+    }
+    flips.push_back({flip, change.overrides_size()});
+  }
+  // A lead time is longer than none.
+  const auto lead_of = [](const v1::WhatIfAnswer& a) {
+    return a.has_median_lead_time_h() ? a.median_lead_time_h()
+                                      : -std::numeric_limits<double>::infinity();
+  };
+  std::stable_sort(flips.begin(), flips.end(), [&](const Flip& a, const Flip& b) {
+    if (a.answer.flipped() != b.answer.flipped()) return a.answer.flipped() > b.answer.flipped();
+    if (a.overrides != b.overrides) return a.overrides < b.overrides;
+    if (lead_of(a.answer) != lead_of(b.answer)) return lead_of(a.answer) > lead_of(b.answer);
+    return a.answer.candidate() < b.answer.candidate();
+  });
+  for (const Flip& flip : flips) *asked.add_answers() = flip.answer;
+  return asked;
 }
 
 }  // namespace
@@ -37,8 +72,25 @@ Question question_of(const v1::PlotResult& baseline) {
   return baseline.averted() ? Question::kLose : Question::kAvert;
 }
 
-v1::WhatIf what_if(uint32_t number, const Candidate& candidate, int exit_code, bool timed_out,
-                   const std::optional<v1::PlotResult>& result, const v1::PlotResult& baseline) {
+v1::SeedRun seed_run(uint64_t seed, int exit_code, bool timed_out,
+                     const std::optional<v1::PlotResult>& result, const v1::SeedRun* baseline) {
+  v1::SeedRun run;
+  run.set_seed(seed);
+  run.set_exit_code(exit_code);
+  if (timed_out) {
+    run.set_status("timed out");
+  } else if (exit_code != 0 || !result) {
+    run.set_status("failed");
+  } else {
+    run.set_status("ran");
+    *run.mutable_result() = *result;
+    run.set_flips(baseline != nullptr && baseline->status() == "ran" &&
+                  result->averted() != baseline->result().averted());
+  }
+  return run;
+}
+
+v1::WhatIf what_if(uint32_t number, const Candidate& candidate) {
   v1::WhatIf change;
   change.set_candidate(number);
   change.set_description(candidate.description);
@@ -47,79 +99,18 @@ v1::WhatIf what_if(uint32_t number, const Candidate& candidate, int exit_code, b
     added.set_path(o.path);
     added.set_value(o.value);
   }
-  change.set_exit_code(exit_code);
-  if (timed_out) {
-    change.set_status("timed out");
-  } else if (exit_code != 0 || !result) {
-    change.set_status("failed");
-  } else {
-    change.set_status("ran");
-    *change.mutable_result() = *result;
-    change.set_flips(result->averted() != baseline.averted());
-  }
   return change;
 }
 
 void select_answers(v1::ExplainAnswer& answer) {
-  std::vector<const v1::WhatIf*> flipping;
-  for (const v1::WhatIf& change : answer.tried()) {
-    if (change.flips()) flipping.push_back(&change);
+  answer.clear_avert();
+  answer.clear_lose();
+  for (const Question question : {Question::kAvert, Question::kLose}) {
+    v1::WhatIfQuestion asked_here = asked(answer, question);
+    if (asked_here.seeds_size() == 0) continue;
+    *(question == Question::kAvert ? answer.mutable_avert() : answer.mutable_lose()) =
+        std::move(asked_here);
   }
-  const bool avert = answer.question() == "avert";
-  std::stable_sort(flipping.begin(), flipping.end(), [&](const v1::WhatIf* a, const v1::WhatIf* b) {
-    if (a->overrides_size() != b->overrides_size()) {
-      return a->overrides_size() < b->overrides_size();
-    }
-    if (avert) {
-      // A lead time is longer than none.
-      const double lead_a = a->result().has_lead_time_h() ? a->result().lead_time_h() : -1e300;
-      const double lead_b = b->result().has_lead_time_h() ? b->result().lead_time_h() : -1e300;
-      if (lead_a != lead_b) return lead_a > lead_b;
-    }
-    return a->candidate() < b->candidate();
-  });
-  answer.clear_answers();
-  for (const v1::WhatIf* change : flipping) *answer.add_answers() = *change;
-}
-
-std::string render_text(const v1::ExplainAnswer& answer) {
-  const bool avert = answer.question() == "avert";
-  std::string text = fmt::format("{} in {} mode, seed {} ({}): {}\n", answer.plot(), answer.mode(),
-                                 answer.seed(), answer.scenario(), outcome_text(answer.baseline()));
-  int failed = 0;
-  int timed_out = 0;
-  for (const v1::WhatIf& change : answer.tried()) {
-    failed += change.status() == "failed";
-    timed_out += change.status() == "timed out";
-  }
-  const int tried = answer.tried_size();
-  // "none of the 23 ... averts it", "1 of the 23 ... averts it", "2 of ... avert it".
-  const std::string verb = avert ? "avert" : "lose";
-  if (answer.answers_size() == 0) {
-    text += fmt::format("none of the {} single change{} tried {}s it\n", tried,
-                        tried == 1 ? "" : "s", verb);
-  } else {
-    text += fmt::format(
-        "{} of the {} single change{} tried {}{} it{}:\n", answer.answers_size(), tried,
-        tried == 1 ? "" : "s", verb, answer.answers_size() == 1 ? "s" : "",
-        avert ? " (fewest overrides, then longest lead time, first)" : " (fewest overrides first)");
-    for (const v1::WhatIf& change : answer.answers()) {
-      text += fmt::format("  {}. {}\n     {}\n    {}\n", change.candidate(), change.description(),
-                          outcome_text(change.result()), sets_of(change));
-    }
-  }
-  if (failed + timed_out > 0) {
-    text += fmt::format("{} failed and {} timed out, so they answer nothing:", failed, timed_out);
-    for (const v1::WhatIf& change : answer.tried()) {
-      if (change.status() != "ran") text += fmt::format(" {}", change.candidate());
-    }
-    text += "\n";
-  }
-  if (answer.left_out() > 0) {
-    text += fmt::format("{} more candidate{} left out (--max-runs)\n", answer.left_out(),
-                        answer.left_out() == 1 ? "" : "s");
-  }
-  return text;
 }
 
 std::string to_json(const v1::ExplainAnswer& answer) {

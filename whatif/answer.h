@@ -1,7 +1,7 @@
 // `tearline explain`'s answer (proto/tearline/v1/explain_answer.proto):
-// what each tried change's run gave, the changes that flip the plot's
-// outcome chosen from them, and the answer as text and as JSON, each
-// written here once.
+// what each tried change's runs gave at each seed, the changes that flip
+// the plot's outcome chosen from them, and the answer as text and as JSON,
+// each written here once.
 #pragma once
 
 #include <optional>
@@ -19,19 +19,27 @@ v1::PlotResult result_of(const v1::PlotOutcome& plot);
 // The question a baseline outcome asks.
 Question question_of(const v1::PlotResult& baseline);
 
-// A tried change: `candidate` (its place from 1), and its run's end: the
-// exit code and, when that is 0, the plot's outcome in its report (nullopt:
-// it gave none, and so failed); `timed_out` when it was stopped.
-v1::WhatIf what_if(uint32_t number, const Candidate& candidate, int exit_code, bool timed_out,
-                   const std::optional<v1::PlotResult>& result, const v1::PlotResult& baseline);
+// A run at `seed`: its exit code and, when that is 0, the plot's outcome
+// in its report (nullopt: it gave none, and so failed); `timed_out` when it
+// was stopped. `baseline`: the scenario's own run at that seed, which a
+// change's run flips or not (nullptr for the baseline itself).
+v1::SeedRun seed_run(uint64_t seed, int exit_code, bool timed_out,
+                     const std::optional<v1::PlotResult>& result, const v1::SeedRun* baseline);
 
-// Fills `answer.answers` from `answer.tried`: the changes that flip, the
-// fewest overrides first, then (question "avert") the longest lead time,
-// then candidate order. The same tries, the same answers.
+// A change (`candidate`, its place from 1) with no run yet.
+v1::WhatIf what_if(uint32_t number, const Candidate& candidate);
+
+// Fills `answer.avert` (over the seeds whose baseline was not averted) and
+// `answer.lose` (over those where it was) from `answer.baselines` and
+// `answer.changes`, whose runs are in the order of `answer.seeds`. An
+// answer flips the outcome in at least one of its question's seeds: the
+// most seeds first, then the fewest overrides, then (averting) the longest
+// median lead time, then candidate order. The same runs, the same answers.
 void select_answers(v1::ExplainAnswer& answer);
 
-// The answer for people: the baseline, the changes that flip it with their
-// lead time and --set paths, how many were tried, left out, failed.
+// The answer for people: the baselines, for each question the changes that
+// flip it with how often, their lead times and --set paths, how many were
+// tried, left out, failed (whatif/answer_text.cc).
 std::string render_text(const v1::ExplainAnswer& answer);
 
 // The answer as JSON (protobuf's JSON mapping, the proto's field names).

@@ -230,4 +230,12 @@ std::vector<Candidate> candidates_for(const v1::PlotOutcome& plot, Question ques
   return maker.list.take();
 }
 
+std::vector<Candidate> union_of(const std::vector<std::vector<Candidate>>& lists) {
+  CandidateList list;
+  for (const std::vector<Candidate>& candidates : lists) {
+    for (const Candidate& candidate : candidates) list.add(candidate);
+  }
+  return list.take();
+}
+
 }  // namespace tearline::whatif

@@ -45,4 +45,9 @@ struct Candidate {
 std::vector<Candidate> candidates_for(const v1::PlotOutcome& plot, Question question,
                                       const ScenarioIndex& index, double duration_h);
 
+// The candidates of several baselines (one per seed) as one list: each set
+// of overrides once (the first made keeps its description), in the order
+// of `lists` and, within one, its own.
+std::vector<Candidate> union_of(const std::vector<std::vector<Candidate>>& lists);
+
 }  // namespace tearline::whatif

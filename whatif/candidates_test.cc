@@ -153,5 +153,11 @@ TEST(Candidates, AvertedAsksWhatWouldHaveLostItAlongItsPath) {
             "agency.aa withholds from agency.bb (trust 0.9 -> 0)");
 }
 
+TEST(Candidates, TheUnionOverSeedsKeepsEachChangeOnceInOrder) {
+  const std::vector<Candidate> first = {{"a", {{"x", "1"}}}, {"b", {{"y", "2"}}}};
+  const std::vector<Candidate> second = {{"b again", {{"y", "2"}}}, {"c", {{"x", "2"}}}};
+  EXPECT_EQ(descriptions(union_of({first, second})), (std::vector<std::string>{"a", "b", "c"}));
+}
+
 }  // namespace
 }  // namespace tearline::whatif
