@@ -14,8 +14,8 @@
 #include "cli/run_command.h"
 #include "cli/sweep/explain_runs.h"
 #include "launcher/file_modes.h"
-#include "proto/proto_json.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_overlay.h"
 #include "sweep/sweep_grid.h"
 #include "whatif/answer.h"
 
@@ -24,9 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using whatif::Candidate;
-
-// A scenario file larger than this is not one to explain.
-constexpr size_t kScenarioMaxBytes = size_t{64} << 20;
 
 // A file of the answer's folder that cannot be written.
 struct WriteError : std::runtime_error {
@@ -58,12 +55,17 @@ std::optional<v1::PlotOutcome> outcome_in(const fs::path& dir, const std::string
   return std::nullopt;
 }
 
-// The scenario every point is made from: the text of `path`. When
-// overlays (`extends`) land, this is where it must be resolved, so that a
-// point (written under points/) never looks for its base beside itself.
-// An error said as text, empty on success.
+// The scenario every point is made from: the text of `path` as a run
+// keeps it (an overlay resolved, so that a point written under points/
+// never looks for its base beside itself). An error said as text, empty on
+// success.
 std::string scenario_text(const std::string& path, std::string* text) {
-  return proto_json::read_file(path, kScenarioMaxBytes, text);
+  try {
+    *text = scenario_text_as_run(path);
+  } catch (const ScenarioError& error) {
+    return error.what();
+  }
+  return {};
 }
 
 // The one place a point's scenario is made and written: `text` with

@@ -41,7 +41,8 @@ TEST(Explain, NamesFullSharingOfTheInsiderReportAndAnswersTheSameAtAnyJobs) {
                          "full_trust_min for insider reports)"),
             std::string::npos)
       << two.out;
-  EXPECT_NE(two.out.find("--set agency[1].partner[0].trust=0.9"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find("--set agency[agency.us].partner[agency.uk].trust=0.9"), std::string::npos)
+      << two.out;
   EXPECT_NE(two.out.find(" runs; --max-runs counts candidates x seeds)"), std::string::npos)
       << two.out;
 
@@ -55,7 +56,7 @@ TEST(Explain, NamesFullSharingOfTheInsiderReportAndAnswersTheSameAtAnyJobs) {
   for (const nlohmann::json& flip : answer["avert"]["answers"]) {
     EXPECT_GT(flip["min_lead_time_h"].get<double>(), 0);
     const nlohmann::json& change = answer["changes"][flip["candidate"].get<int>() - 1];
-    named = named || change["overrides"][0]["path"] == "agency[1].partner[0].trust";
+    named = named || change["overrides"][0]["path"] == "agency[agency.us].partner[agency.uk].trust";
   }
   EXPECT_TRUE(named) << answer.dump(1);
 

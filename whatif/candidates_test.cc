@@ -91,16 +91,16 @@ TEST(Candidates, NotAvertedTriesLossesThenSharingThenLinksThenDepartments) {
   EXPECT_EQ(descriptions(candidates), expected);
   // Addressed as `tearline sweep --set` addresses them; an integer stays one.
   ASSERT_EQ(candidates.size(), expected.size());
-  EXPECT_EQ(candidates[1].overrides[0].path, "agency[0].partner[0].trust");
+  EXPECT_EQ(candidates[1].overrides[0].path, "agency[agency.aa].partner[agency.bb].trust");
   EXPECT_EQ(candidates[1].overrides[0].value, "0.95");
   ASSERT_EQ(candidates[2].overrides.size(), 2u);
   EXPECT_EQ(candidates[2].overrides[0].path, "link[0].delay.fixed_h");
   EXPECT_EQ(candidates[2].overrides[0].value, "12");
   EXPECT_EQ(candidates[2].overrides[1].path, "link[0].delay.median_h");
   EXPECT_EQ(candidates[3].overrides[0].path, "link_default.delay.fixed_h");
-  EXPECT_EQ(candidates[4].overrides[0].path, "agency[0].desk.workers");
-  EXPECT_EQ(candidates[7].overrides[0].path, "unit[0].intake.workers");
-  EXPECT_EQ(candidates[11].overrides[0].path, "unit[0].intake.ttl_h");
+  EXPECT_EQ(candidates[4].overrides[0].path, "agency[agency.aa].desk.workers");
+  EXPECT_EQ(candidates[7].overrides[0].path, "unit[unit.north].intake.workers");
+  EXPECT_EQ(candidates[11].overrides[0].path, "unit[unit.north].intake.ttl_h");
 }
 
 TEST(Candidates, AWithholdingUndoneSaysItsCopiesAndNeverInFullIsNoCandidate) {

@@ -1,5 +1,5 @@
 // A change to a scenario as key-path overrides in the language of
-// `tearline sweep --set` ("agency[1].partner[0].trust" = "0.9"), and the
+// `tearline sweep --set` ("agency[agency.us].partner[agency.uk].trust" = "0.9"), and the
 // scenario's text with them applied: the one place `tearline explain`
 // writes a changed scenario.
 #pragma once
@@ -10,7 +10,7 @@
 namespace tearline::whatif {
 
 struct Override {
-  std::string path;   // "agency[1].partner[0].trust".
+  std::string path;   // "agency[agency.us].partner[agency.uk].trust".
   std::string value;  // As a TOML literal's text: "0.9".
 };
 

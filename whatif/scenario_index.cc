@@ -57,7 +57,7 @@ std::optional<TrustPlace> ScenarioIndex::trust(const std::string& agency,
     if (table == nullptr || string_at(*table, "agency") != partner) continue;
     const auto trust = (*table)["trust"].value<double>();
     if (!trust) return std::nullopt;
-    return TrustPlace{fmt::format("agency[{}].partner[{}].trust", *a, p), *trust};
+    return TrustPlace{fmt::format("agency[{}].partner[{}].trust", agency, partner), *trust};
   }
   return std::nullopt;
 }
@@ -113,7 +113,7 @@ std::optional<DepartmentPlace> ScenarioIndex::department(const std::string& hand
     const auto a = index_of("agency", "name", node);
     if (!a) return std::nullopt;
     return department_at(root_["agency"][*a][kind].as_table(),
-                         fmt::format("agency[{}].{}", *a, kind));
+                         fmt::format("agency[{}].{}", node, kind));
   }
   if (kind == "officers") {
     return department_at(root_["broker"]["officers"].as_table(), "broker.officers");
@@ -122,7 +122,7 @@ std::optional<DepartmentPlace> ScenarioIndex::department(const std::string& hand
     const auto u = index_of("unit", "name", node);
     if (!u) return std::nullopt;
     return department_at(root_["unit"][*u]["intake"].as_table(),
-                         fmt::format("unit[{}].intake", *u));
+                         fmt::format("unit[{}].intake", node));
   }
   return std::nullopt;
 }

@@ -14,7 +14,7 @@
 
 namespace tearline::whatif {
 
-// An agency's trust in one partner: "agency[1].partner[0].trust".
+// An agency's trust in one partner: "agency[agency.us].partner[agency.uk].trust".
 struct TrustPlace {
   std::string path;
   double trust = 0;
@@ -41,7 +41,7 @@ struct LinkPlace {
   std::vector<NumberAt> delay_h;
 };
 
-// A department: "agency[0].desk", "broker.officers", "unit[2].intake".
+// A department: "agency[agency.uk].desk", "broker.officers", "unit[unit.north].intake".
 struct DepartmentPlace {
   std::string path;
   int64_t workers = 0;
