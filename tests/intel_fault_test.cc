@@ -102,6 +102,17 @@ TEST_F(IntelFaultTest, LosingTheUsInsiderReportAtItsDeskLeavesManchesterNotAvert
   ASSERT_NE(row, std::string::npos) << text;
   const std::string line = text.substr(row, text.find('\n', row) - row);
   EXPECT_NE(line.find(kPlot), std::string::npos) << line;
+  // The fault's sentence in words says what became of the plot it touched
+  // (its lines wrapped: read with the wrapping undone).
+  std::string words;
+  for (const char c : text.substr(0, faults)) {
+    if (c != '\n' && (c != ' ' || words.empty() || words.back() != ' ')) words += c;
+    if (c == '\n' && !words.empty() && words.back() != ' ') words += ' ';
+  }
+  EXPECT_NE(words.find(std::string("lose report us-manchester-1 by schedule")), std::string::npos)
+      << words;
+  EXPECT_NE(words.find(std::string("it touched ") + kPlot + " (not averted)"), std::string::npos)
+      << words;
 }
 
 TEST_F(IntelFaultTest, InProcessesTheRunIsTheSame) {

@@ -42,6 +42,10 @@ std::vector<Story> explain(const v1::RunReport& report);
 // One sentence per fault of each mode.
 std::vector<FaultLine> explain_faults(const v1::RunReport& report);
 
+// The plots a fault touched, each with its outcome in the fault's mode:
+// "plot.a (not averted), plot.b (averted)"; "-" for none.
+std::string plots_touched_text(const v1::FaultEffect& fault, const v1::ModeReport& mode);
+
 // The HTML id of a handoff's row in report.html: "h-<mode>-<handoff>" with
 // every character outside [A-Za-z0-9_.-] replaced by '_'.
 std::string anchor_of(const std::string& mode, const std::string& handoff);

@@ -87,22 +87,36 @@ std::string handoff_of(const std::string& command) {
   return command.substr(6, end == std::string::npos ? std::string::npos : end - 6);
 }
 
-Fact fault_fact(const v1::FaultEffect& fault, const v1::RunInfo& run) {
+Fact fault_fact(const v1::FaultEffect& fault, const v1::ModeReport& mode) {
   const std::string lasted =
       fault.has_until_h() ? fmt::format("for {}", duration_text(fault.until_h() - fault.t_h()))
                           : "to the end of the run";
   std::string plots;
-  if (!fault.plots().empty()) {
-    plots = fmt::format("; it touched {}", list_text({fault.plots().begin(), fault.plots().end()}));
-  }
+  if (!fault.plots().empty()) plots = "; it touched " + plots_touched_text(fault, mode);
   return {
       fmt::format("{}: {} by {}, from {} {}: {}{}{}.", fault.node(), command_text(fault.fault()),
-                  fault.by(), date_text(run.start_iso(), fault.t_h()), lasted,
+                  fault.by(), date_text(mode.run().start_iso(), fault.t_h()), lasted,
                   cost_text(cost_of(fault)), reasons_text(fault), plots),
       handoff_of(fault.fault())};
 }
 
 }  // namespace
+
+std::string plots_touched_text(const v1::FaultEffect& fault, const v1::ModeReport& mode) {
+  std::vector<std::string> plots;
+  for (const std::string& id : fault.plots()) {
+    const auto outcome =
+        std::find_if(mode.plots().begin(), mode.plots().end(),
+                     [&id](const v1::PlotOutcome& plot) { return plot.id() == id; });
+    // What the fault cost a plot is read against its outcome in this mode.
+    if (outcome == mode.plots().end()) {
+      plots.push_back(id);
+    } else {
+      plots.push_back(fmt::format("{} ({})", id, outcome->averted() ? "averted" : "not averted"));
+    }
+  }
+  return plots.empty() ? "-" : list_text(plots);
+}
 
 std::vector<FaultLine> explain_faults(const v1::RunReport& report) {
   std::vector<std::string> modes;
@@ -121,7 +135,7 @@ std::vector<FaultLine> explain_faults(const v1::RunReport& report) {
     }
     const size_t told = std::min(order.size(), kFaultsToldMax);
     for (size_t i = 0; i < told; ++i) {
-      lines.push_back({name, fault_fact(mode.faults(int(order[i])), mode.run())});
+      lines.push_back({name, fault_fact(mode.faults(int(order[i])), mode)});
     }
     if (told == order.size()) continue;
     Cost rest;

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "base/html_escape.h"
 #include "analysis/explain/why.h"
 #include "analysis/pictures/dates.h"
 #include "analysis/pictures/svg.h"
+#include "base/html_escape.h"
 
 namespace tearline::pages {
 namespace {
@@ -203,7 +203,7 @@ std::string faults_table(const v1::ModeReport& report) {
         esc(dates.minute(fault.t_h())),
         fault.has_until_h() ? esc(dates.minute(fault.until_h())) : "end of run", esc(fault.fault()),
         esc(fault.node()), esc(fault.by()), lost_cell, count_text(fault.attempts_lost()),
-        count_text(fault.delayed()), esc(fields(fault.plots())));
+        count_text(fault.delayed()), esc(explain::plots_touched_text(fault, report)));
   }
   return out + "</table>\n";
 }
