@@ -10,8 +10,8 @@ constexpr CaveatReceiver kNeedsToKnowAtHome{.needs_to_know = true, .in_origin_co
 constexpr CaveatReceiver kNeedsToKnowAbroad{.needs_to_know = true, .in_origin_country = false};
 constexpr CaveatReceiver kNoNeedAtHome{.needs_to_know = false, .in_origin_country = true};
 constexpr CaveatReceiver kNoNeedAbroad{.needs_to_know = false, .in_origin_country = false};
-constexpr CaveatReceiver kEveryReceiver[] = {kNeedsToKnowAtHome, kNeedsToKnowAbroad,
-                                             kNoNeedAtHome, kNoNeedAbroad};
+constexpr CaveatReceiver kEveryReceiver[] = {kNeedsToKnowAtHome, kNeedsToKnowAbroad, kNoNeedAtHome,
+                                             kNoNeedAbroad};
 
 TEST(HandlingCaveatsTest, ClearAndGreenGoToAnyone) {
   for (const v1::Tlp tlp : {v1::TLP_CLEAR, v1::TLP_GREEN}) {

@@ -15,8 +15,8 @@
 
 #include "node/background.h"
 #include "node/desk.h"
-#include "nodes/intel_faults.h"
 #include "node/role.h"
+#include "nodes/intel_faults.h"
 #include "scenario/scenario.h"
 #include "security/pseudonym.h"
 #include "security/report_signature.h"

@@ -270,7 +270,8 @@ TEST(WhySyntheticTest, FaultsAreToldWithTheirCostAndManyAreSummed) {
   EXPECT_EQ(lines[0].mode, "bilateral");
   EXPECT_EQ(lines[0].fact.text,
             "agency.a: queue database@agency.a workers=0 by chaos, from 8 January 2020 00:00 for "
-            "5 hours: 7 messages lost and 1 message delayed (link-loss 7); it touched plot.x (not averted).");
+            "5 hours: 7 messages lost and 1 message delayed (link-loss 7); it touched plot.x (not "
+            "averted).");
   EXPECT_EQ(lines[0].fact.handoff, "database@agency.a");
   EXPECT_EQ(lines[1].fact.text,
             "agency.a: pause by chaos, from 7 January 2020 00:00 to the end of the run: 6 messages "
