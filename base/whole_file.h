@@ -14,6 +14,12 @@ namespace tearline {
 
 // Returns the error ("cannot write PATH: why"), or "" when written.
 inline std::string write_whole_file(const std::filesystem::path& path, std::string_view text) {
+  std::error_code error;
+  // The rename would put the text in place of a device or a pipe named as
+  // the file (--json /dev/stdout), not into it.
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
+    return "cannot write " + path.string() + ": not a regular file";
+  }
   const std::filesystem::path partial = path.string() + ".partial";
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
@@ -26,7 +32,6 @@ inline std::string write_whole_file(const std::filesystem::path& path, std::stri
       return "cannot write " + path.string() + ": " + why;
     }
   }
-  std::error_code error;
   std::filesystem::rename(partial, path, error);
   if (error) {
     const std::string why = error.message();
