@@ -1,6 +1,6 @@
 // Writing a file whole or not at all: into a neighbour "<path>.partial"
 // first, then renamed, so that a failure (a full disk) never leaves a
-// truncated file that looks complete.
+// truncated file that looks complete. A pipe or a device is written into.
 #pragma once
 
 #include <cerrno>
@@ -15,10 +15,12 @@ namespace tearline {
 // Returns the error ("cannot write PATH: why"), or "" when written.
 inline std::string write_whole_file(const std::filesystem::path& path, std::string_view text) {
   std::error_code error;
-  // The rename would put the text in place of a device or a pipe named as
-  // the file (--json /dev/stdout), not into it.
+  // A pipe or a device (/dev/stdout) is written into, never replaced.
   if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
-    return "cannot write " + path.string() + ": not a regular file";
+    std::ofstream out(path, std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    return out ? "" : "cannot write " + path.string() + ": " + std::strerror(errno);
   }
   const std::filesystem::path partial = path.string() + ".partial";
   {

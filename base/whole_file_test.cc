@@ -1,7 +1,9 @@
 #include "base/whole_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -25,17 +27,22 @@ TEST(WholeFile, WritesAndReplacesARegularFile) {
   EXPECT_FALSE(fs::exists(file.string() + ".partial"));
 }
 
-// A pipe (as a device would) stays what it is: the rename would have put a
-// regular file in its place.
-TEST(WholeFile, RefusesToReplaceWhatIsNotARegularFile) {
+// A pipe or a device (/dev/stdout) is written into, not replaced by the
+// rename (which, run as root, put a regular file in place of /dev/full).
+TEST(WholeFile, WritesIntoAPipeAndDoesNotReplaceIt) {
   const fs::path dir = fresh_dir("fifo");
   const fs::path fifo = dir / "pipe";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_EQ(write_whole_file(fifo, "text"),
-            "cannot write " + fifo.string() + ": not a regular file");
+  // O_RDWR: a reader is there, so neither side's open blocks.
+  const int reader = open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  EXPECT_EQ(write_whole_file(fifo, "text"), "");
+  char read_back[8] = {};
+  EXPECT_EQ(read(reader, read_back, sizeof read_back), 4);
+  EXPECT_STREQ(read_back, "text");
+  close(reader);
   EXPECT_TRUE(fs::is_fifo(fifo));
-  EXPECT_EQ(write_whole_file(dir, "text"), "cannot write " + dir.string() + ": not a regular file");
-  EXPECT_TRUE(fs::is_directory(dir));
+  EXPECT_FALSE(fs::exists(fifo.string() + ".partial"));
   fs::remove_all(dir);
 }
 
