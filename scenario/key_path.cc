@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/control_chars.h"
 #include "base/toml_reader.h"
 
 namespace tearline {
@@ -65,6 +66,12 @@ toml::node& select(toml::array& array, const std::string& path, const std::strin
 std::vector<KeyPathStep> parse_key_path(std::string_view path) {
   if (path.size() > kKeyPathCharsMax) {
     throw KeyPathError(fmt::format("a key path of more than {} characters", kKeyPathCharsMax));
+  }
+  // A newline or a NUL would cut the messages that print the path, and the
+  // TOML a sweep writes with its last key.
+  if (const std::optional<size_t> control = control_character_at(path)) {
+    throw KeyPathError(fmt::format("a key path with a control character (byte {:#04x} at {})",
+                                   static_cast<unsigned char>(path[*control]), *control));
   }
   std::vector<KeyPathStep> steps;
   size_t at = 0;

@@ -36,6 +36,12 @@ TEST(KeyPath, RefusesMalformedPaths) {
   EXPECT_NE(error_of([] { parse_key_path("agency[0]x.b"); }).find("KEY[INDEX] or KEY[NAME]"),
             std::string::npos);
   EXPECT_NE(error_of([] { parse_key_path(std::string(kKeyPathCharsMax + 1, 'a')); }), "");
+  using namespace std::string_literals;
+  for (const std::string& path : {"a.b\nc"s, "a.b\0c"s, "a[x\ty].b"s, "a.\x1b[31m"s}) {
+    EXPECT_NE(error_of([&] { parse_key_path(path); }).find("a key path with a control character"),
+              std::string::npos)
+        << path;
+  }
   std::string deep = "a";
   for (size_t i = 0; i < kKeyPathStepsMax; ++i) deep += ".a";
   EXPECT_NE(error_of([&] { parse_key_path(deep); }).find("more than"), std::string::npos);
