@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "base/control_chars.h"
 #include "node/intake/frame_check.h"
 
 namespace tearline {
@@ -198,6 +199,9 @@ std::string intel_fault_error(const v1::IntelFault& fault) {
     return fmt::format("an intel fault needs a report, trace or subject of 1 to {} bytes",
                        kIdBytesMax);
   }
+  // It is written to logs and printed: a newline or an escape would forge them.
+  if (control_character_at(*value))
+    return fmt::format("an intel fault's {} has a control character", key);
   const bool delay = fault.action() == v1::IntelFault::ACTION_DELAY;
   if (delay && !(std::isfinite(fault.delay_h()) && fault.delay_h() > 0 &&
                  fault.delay_h() <= kFaultHoursMax)) {
