@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -114,6 +115,22 @@ Written write_candidates(const fs::path& dir, const std::string& text, const std
   return written;
 }
 
+// What is wrong with options CLI11's checks let through, found before any
+// run rather than after them all; "" if nothing.
+std::string options_error(const ExplainOptions& options) {
+  if (options.timeout_s && !std::isfinite(*options.timeout_s)) {
+    return "--timeout-s must be a number of seconds above 0";  // NaN passes CLI11's check.
+  }
+  if (options.json_path.empty()) return "";
+  const fs::path json(options.json_path);
+  const fs::path folder = json.has_parent_path() ? json.parent_path() : fs::path(".");
+  std::error_code error;
+  if (fs::is_directory(json, error) || !fs::is_directory(folder, error)) {
+    return "--json " + options.json_path + ": not a file in a folder that exists";
+  }
+  return "";
+}
+
 }  // namespace
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
@@ -170,6 +187,7 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
 }
 
 int explain_command(const ExplainOptions& options) {
+  if (const std::string error = options_error(options); !error.empty()) return fail(2, error);
   const std::string path = resolve_scenario_path(options.scenario);
   Scenario scenario;
   std::string text;

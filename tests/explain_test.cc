@@ -120,6 +120,20 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
   const Finished both =
       run_tearline(explain_args(dir.path() / "d", kManchester, {"--seed", "1"}), dir.path());
   EXPECT_EQ(both.exit_code, 2);  // --seed is --seeds N: not both.
+  // Options that would make a run unbounded, or lose the answer after every
+  // run, are refused before any run.
+  const Finished nan_timeout =
+      run_tearline(explain_args(dir.path() / "e", kManchester, {"--timeout-s", "nan"}), dir.path());
+  EXPECT_EQ(nan_timeout.exit_code, 2);
+  EXPECT_NE(nan_timeout.err.find("--timeout-s must be"), std::string::npos) << nan_timeout.err;
+  for (const fs::path& json : {dir.path(), dir.path() / "nowhere" / "answer.json"}) {
+    const Finished bad_json = run_tearline(
+        explain_args(dir.path() / "f", kManchester, {"--json", json.string()}), dir.path());
+    EXPECT_EQ(bad_json.exit_code, 2);
+    EXPECT_NE(bad_json.err.find("not a file in a folder that exists"), std::string::npos)
+        << bad_json.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "f"));
+  }
   // A folder that is not empty is not written into.
   const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
   EXPECT_EQ(again.exit_code, 2);
