@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace tearline {
@@ -17,6 +18,22 @@ inline std::optional<size_t> control_character_at(std::string_view text) {
     if (byte < 0x20 || byte == 0x7f) return i;
   }
   return std::nullopt;
+}
+
+// `text` with each control character written \xNN, for a log or a message.
+inline std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string shown;
+  shown.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      shown += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
 }
 
 }  // namespace tearline

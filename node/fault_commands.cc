@@ -185,7 +185,10 @@ std::pair<std::string_view, const std::string*> target_of(const v1::IntelFault& 
 
 std::string describe_intel_fault(const v1::IntelFault& fault) {
   const auto [key, value] = target_of(fault);
-  std::string text = fmt::format("{} {} {}", verb_of(fault.action()), key, value ? *value : "");
+  // A target from outside is refused with a control character, and
+  // described, in the log that says so, without it.
+  std::string text =
+      fmt::format("{} {} {}", verb_of(fault.action()), key, value ? printable(*value) : "");
   if (fault.action() == v1::IntelFault::ACTION_DELAY) {
     text += fmt::format(" delay_h={}", fault.delay_h());
   }
