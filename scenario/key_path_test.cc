@@ -80,6 +80,10 @@ TEST(KeyPath, APathThatNamesNothingSaysWhere) {
             std::string::npos);
   EXPECT_NE(walk("agency[2].journal").find("has 2 entries, so agency[2] is none"),
             std::string::npos);
+  // An index too large for a number is an index still, not a name.
+  EXPECT_NE(walk("agency[99999999999999999999].journal")
+                .find("has 2 entries, so agency[99999999999999999999] is none"),
+            std::string::npos);
   EXPECT_NE(walk("report[aa-1].at_h").find("two entries named \"aa-1\"; give an index"),
             std::string::npos);
   EXPECT_NE(walk("units[0].area").find("s.toml has no \"units\""), std::string::npos);
