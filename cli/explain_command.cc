@@ -224,8 +224,9 @@ int explain_command(const ExplainOptions& options) {
           ? fs::path(fmt::format("runs/explain-{}-{}", scenario.name, folder_stamp(system_clock())))
           : fs::path(options.out_dir);
   std::error_code exists_error;
-  if (fs::exists(dir, exists_error) && !fs::is_empty(dir, exists_error)) {
-    return fail(2, dir.string() + " is not empty; give another --out");
+  if (fs::exists(dir, exists_error) &&
+      (!fs::is_directory(dir, exists_error) || !fs::is_empty(dir, exists_error))) {
+    return fail(2, dir.string() + " is not an empty folder; give another --out");
   }
   create_private_files(false);  // The runs inherit it.
   try {

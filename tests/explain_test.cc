@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+
 #include "tests/child.h"
 
 namespace tearline::testing {
@@ -137,6 +139,11 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
   // A folder that is not empty is not written into.
   const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
   EXPECT_EQ(again.exit_code, 2);
+  std::ofstream(dir.path() / "empty-file").flush();  // Nor a file, even an empty one.
+  const Finished file =
+      run_tearline(explain_args(dir.path() / "empty-file", kManchester, {}), dir.path());
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_NE(file.err.find("is not an empty folder"), std::string::npos) << file.err;
 }
 
 TEST(Explain, CtrlCStopsItWithNoAnswer) {
