@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "analysis/report/report.h"
@@ -129,6 +131,17 @@ std::string options_error(const ExplainOptions& options) {
     return "--json " + options.json_path + ": not a file in a folder that exists";
   }
   return "";
+}
+
+// Prints the answer; false if stdout did not take it all: the answer of
+// minutes of runs is not lost with exit 0.
+bool print_answer(const std::string& text) {
+  try {
+    fmt::print("{}", text);
+  } catch (const std::system_error&) {  // fmt's, when a write fails.
+    return false;
+  }
+  return std::fflush(stdout) == 0;
 }
 
 }  // namespace
@@ -326,7 +339,7 @@ int explain_command(const ExplainOptions& options) {
     }
   }
   whatif::select_answers(answer);
-  fmt::print("{}", whatif::render_text(answer));
+  const bool printed = print_answer(whatif::render_text(answer));
   if (!options.json_path.empty()) {
     try {
       if (const std::string error = write_whole_file(options.json_path, whatif::to_json(answer));
@@ -337,6 +350,7 @@ int explain_command(const ExplainOptions& options) {
       return fail(1, failure.what());
     }
   }
+  if (!printed) return fail(1, "cannot write the answer to stdout (a full disk, a closed pipe?)");
   return all_ran ? 0 : 1;
 }
 

@@ -4,11 +4,13 @@
 // change that averts Manchester bilaterally, and gives the same answer at
 // any --jobs; at the default seeds (1-5) it says in how many; it says
 // plainly when no change tried averts St Petersburg; bad usage is exit 2,
-// a run stopped at its timeout is exit 1, said as such, and Ctrl-C stops
-// it with exit 130 and no answer.
+// a run stopped at its timeout is exit 1, said as such, as is an answer
+// stdout does not take, and Ctrl-C stops it with exit 130 and no answer.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "tests/child.h"
@@ -144,6 +146,14 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
       run_tearline(explain_args(dir.path() / "empty-file", kManchester, {}), dir.path());
   EXPECT_EQ(file.exit_code, 2);
   EXPECT_NE(file.err.find("is not an empty folder"), std::string::npos) << file.err;
+  // An answer stdout does not take is exit 1, not 0 (a full disk).
+  const std::string full = "timeout 120 " + tearline_bin() + " explain " + source_dir() +
+                           "/scenarios/small.toml --plot plot.north-1 --mode bilateral " +
+                           "--seed 1 --max-runs 1 --quiet --out " + (dir.path() / "g").string() +
+                           " >/dev/full 2>" + (dir.path() / "g.err").string();
+  const int status = std::system(full.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_NE(slurp(dir.path() / "g.err").find("cannot write the answer"), std::string::npos);
 }
 
 TEST(Explain, CtrlCStopsItWithNoAnswer) {
