@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "base/invariant.h"
 
@@ -73,11 +72,20 @@ toml::table read_toml_file(const std::string& path, std::string_view what) {
     throw TomlError(cannot +
                     (std::filesystem::exists(path, error) ? "not a regular file" : "no such file"));
   }
+  // Read whole before it is parsed: a file beyond any scenario's size is
+  // refused before it is (a generated scenario of 4,000 nodes is 2.5 MB).
+  const uintmax_t bytes = std::filesystem::file_size(path, error);
+  if (error || bytes > kTomlFileBytesMax) {
+    throw TomlError(cannot +
+                    (error ? error.message()
+                           : "larger than " + std::to_string(kTomlFileBytesMax >> 20) + " MiB"));
+  }
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw TomlError(cannot + std::strerror(errno));
-  return parse_toml(text.str(), path);
+  std::string text(static_cast<size_t>(bytes), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!in)
+    throw TomlError(cannot + (in.bad() ? std::strerror(errno) : "it changed as it was read"));
+  return parse_toml(text, path);
 }
 
 std::string in_quotes(std::string_view text) {

@@ -28,8 +28,12 @@ class TomlError : public std::runtime_error {
 // Parses `text`; `file` names it in errors. A syntax error throws TomlError
 // "FILE:LINE:COLUMN: description".
 toml::table parse_toml(std::string_view text, const std::string& file);
+// The largest TOML file read (its text is held whole, then its table).
+inline constexpr uintmax_t kTomlFileBytesMax = uintmax_t{16} << 20;
+
 // Reads and parses the file at `path`, which is a `what` ("scenario file"):
-// "PATH: cannot read scenario file: no such file" when it cannot be read.
+// "PATH: cannot read scenario file: no such file" when it cannot be read (or
+// is larger than kTomlFileBytesMax).
 toml::table read_toml_file(const std::string& path, std::string_view what);
 
 // "\"text\"".

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace tearline {
 namespace {
@@ -72,6 +73,21 @@ TEST(TomlReaderTest, AFileThatIsNotThereIsNamed) {
   const std::string path = (std::filesystem::temp_directory_path() / "no-such-file.toml").string();
   EXPECT_EQ(error_of([&] { read_toml_file(path, "hosts file"); }),
             path + ": cannot read hosts file: no such file");
+}
+
+// A file of 100 MB was read whole (twice its size in memory) before a word
+// of it was parsed.
+TEST(TomlReaderTest, AFileLargerThanTheBoundIsRefusedUnread) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "toml-too-large.toml").string();
+  std::filesystem::remove(path);
+  std::ofstream(path) << "# sparse\n";
+  std::filesystem::resize_file(path, kTomlFileBytesMax + 1);
+  EXPECT_EQ(error_of([&] { read_toml_file(path, "scenario file"); }),
+            path + ": cannot read scenario file: larger than 16 MiB");
+  std::filesystem::resize_file(path, 0);  // Within it, the file is read.
+  EXPECT_EQ(error_of([&] { read_toml_file(path, "scenario file"); }), "");
+  std::filesystem::remove(path);
 }
 
 TEST(TomlReaderTest, DidYouMeanListsTheCandidatesWhenNoneIsNear) {

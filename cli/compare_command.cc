@@ -2,22 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
-#include "base/whole_file.h"
 #include "analysis/compare/compare.h"
 #include "analysis/compare/compare_html.h"
 #include "analysis/compare/compare_json.h"
 #include "analysis/compare/compare_text.h"
 #include "analysis/compare/load_report.h"
 #include "analysis/report/report.h"
+#include "base/whole_file.h"
 
 namespace tearline {
 
@@ -44,8 +40,6 @@ usage.
 
 namespace {
 
-namespace fs = std::filesystem;
-
 // Bounds the size of an error message printed to the terminal.
 constexpr size_t kErrorCharsMax = 400;
 
@@ -58,20 +52,6 @@ std::string one_line(std::string_view message) {
     line += byte < 0x20 || byte == 0x7f ? ' ' : c;
   }
   return message.size() > kErrorCharsMax ? line + "..." : line;
-}
-
-// Returns the error ("cannot write PATH: why"), or "" when written.
-std::string write_output(const std::string& path, const std::string& content) {
-  // A file is written whole or not at all; a pipe or a device
-  // (/dev/stdout) is written into, never replaced.
-  std::error_code ignored;
-  if (fs::exists(path, ignored) && !fs::is_regular_file(path, ignored)) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    return out ? "" : "cannot write " + path + ": " + std::strerror(errno);
-  }
-  return write_whole_file(path, content);
 }
 
 v1::RunComparison comparison_of(const CompareOptions& options, std::vector<std::string>* warnings) {
@@ -111,7 +91,7 @@ int compare_command(const CompareOptions& options) {
                                      std::pair{options.html_path, &compare::comparison_html}}) {
     if (path.empty()) continue;
     const std::string content = render(comparison);
-    const std::string error = write_output(path, content);
+    const std::string error = write_whole_file(path, content);
     if (!error.empty()) {
       fmt::print(stderr, "tearline compare: {}\n", error);
       return 1;

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "analysis/report/report.h"
@@ -114,6 +117,33 @@ Written write_candidates(const fs::path& dir, const std::string& text, const std
   return written;
 }
 
+// What is wrong with options CLI11's checks let through, found before any
+// run rather than after them all; "" if nothing.
+std::string options_error(const ExplainOptions& options) {
+  if (options.timeout_s && !std::isfinite(*options.timeout_s)) {
+    return "--timeout-s must be a number of seconds above 0";  // NaN passes CLI11's check.
+  }
+  if (options.json_path.empty()) return "";
+  const fs::path json(options.json_path);
+  const fs::path folder = json.has_parent_path() ? json.parent_path() : fs::path(".");
+  std::error_code error;
+  if (fs::is_directory(json, error) || !fs::is_directory(folder, error)) {
+    return "--json " + options.json_path + ": not a file in a folder that exists";
+  }
+  return "";
+}
+
+// Prints the answer; false if stdout did not take it all: the answer of
+// minutes of runs is not lost with exit 0.
+bool print_answer(const std::string& text) {
+  try {
+    fmt::print("{}", text);
+  } catch (const std::system_error&) {  // fmt's, when a write fails.
+    return false;
+  }
+  return std::fflush(stdout) == 0;
+}
+
 }  // namespace
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
@@ -170,6 +200,7 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
 }
 
 int explain_command(const ExplainOptions& options) {
+  if (const std::string error = options_error(options); !error.empty()) return fail(2, error);
   const std::string path = resolve_scenario_path(options.scenario);
   Scenario scenario;
   std::string text;
@@ -206,8 +237,9 @@ int explain_command(const ExplainOptions& options) {
           ? fs::path(fmt::format("runs/explain-{}-{}", scenario.name, folder_stamp(system_clock())))
           : fs::path(options.out_dir);
   std::error_code exists_error;
-  if (fs::exists(dir, exists_error) && !fs::is_empty(dir, exists_error)) {
-    return fail(2, dir.string() + " is not empty; give another --out");
+  if (fs::exists(dir, exists_error) &&
+      (!fs::is_directory(dir, exists_error) || !fs::is_empty(dir, exists_error))) {
+    return fail(2, dir.string() + " is not an empty folder; give another --out");
   }
   create_private_files(false);  // The runs inherit it.
   try {
@@ -307,7 +339,7 @@ int explain_command(const ExplainOptions& options) {
     }
   }
   whatif::select_answers(answer);
-  fmt::print("{}", whatif::render_text(answer));
+  const bool printed = print_answer(whatif::render_text(answer));
   if (!options.json_path.empty()) {
     try {
       if (const std::string error = write_whole_file(options.json_path, whatif::to_json(answer));
@@ -318,6 +350,7 @@ int explain_command(const ExplainOptions& options) {
       return fail(1, failure.what());
     }
   }
+  if (!printed) return fail(1, "cannot write the answer to stdout (a full disk, a closed pipe?)");
   return all_ran ? 0 : 1;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "base/control_chars.h"
 #include "node/intake/frame_check.h"
 
 namespace tearline {
@@ -184,7 +185,10 @@ std::pair<std::string_view, const std::string*> target_of(const v1::IntelFault& 
 
 std::string describe_intel_fault(const v1::IntelFault& fault) {
   const auto [key, value] = target_of(fault);
-  std::string text = fmt::format("{} {} {}", verb_of(fault.action()), key, value ? *value : "");
+  // A target from outside is refused with a control character, and
+  // described, in the log that says so, without it.
+  std::string text =
+      fmt::format("{} {} {}", verb_of(fault.action()), key, value ? printable(*value) : "");
   if (fault.action() == v1::IntelFault::ACTION_DELAY) {
     text += fmt::format(" delay_h={}", fault.delay_h());
   }
@@ -198,6 +202,9 @@ std::string intel_fault_error(const v1::IntelFault& fault) {
     return fmt::format("an intel fault needs a report, trace or subject of 1 to {} bytes",
                        kIdBytesMax);
   }
+  // It is written to logs and printed: a newline or an escape would forge them.
+  if (control_character_at(*value))
+    return fmt::format("an intel fault's {} has a control character", key);
   const bool delay = fault.action() == v1::IntelFault::ACTION_DELAY;
   if (delay && !(std::isfinite(fault.delay_h()) && fault.delay_h() > 0 &&
                  fault.delay_h() <= kFaultHoursMax)) {

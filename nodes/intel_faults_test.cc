@@ -47,6 +47,10 @@ TEST(IntelFaultsTest, ValuesFromOutsideAreChecked) {
   EXPECT_NE(fault_values_error(request), "");  // No target.
   fault.set_trace(std::string(129, 'x'));
   EXPECT_NE(fault_values_error(request), "");  // Too long.
+  fault.set_trace("us-1\n[warning] forged");
+  EXPECT_EQ(fault_values_error(request), "an intel fault's trace has a control character");
+  // The log line that says so is one line.
+  EXPECT_EQ(describe_command(request), "lose trace us-1\\x0a[warning] forged");
   fault.set_trace("us-1");
   EXPECT_EQ(fault_values_error(request), "");
   fault.set_delay_h(5);

@@ -97,6 +97,7 @@ void read_queue_change(const TomlTable& table, v1::SetQueue* queue) {
 std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenario,
                                    const NamePlaces& nodes) {
   std::vector<FaultSpec> faults;
+  std::map<std::string, size_t> intel_faults_at;  // By agency.
   for (const TomlTable& table : root.tables("fault", {"at",
                                                       "at_h",
                                                       "node",
@@ -158,6 +159,10 @@ std::vector<FaultSpec> read_faults(const TomlTable& root, const Scenario& scenar
     if (fault.command == "queue") read_queue_change(table, request.mutable_queue());
     if (kIntelCommands.contains(fault.command)) {
       read_intel_fault(table, scenario, fault.node, request.mutable_intel());
+      if (++intel_faults_at[fault.node] > kIntelFaultsPerAgencyMax) {
+        table.fail("command", "more than " + std::to_string(kIntelFaultsPerAgencyMax) +
+                                  " faults aimed at intelligence at " + in_quotes(fault.node));
+      }
     }
     faults.push_back(std::move(fault));
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/control_chars.h"
 #include "scenario/scenario_reading.h"
 
 namespace tearline::scenario_reading {
@@ -72,6 +73,7 @@ void read_intel_fault(const TomlTable& table, const Scenario& scenario, const st
     if (value.size() > kTargetBytesMax) {
       table.fail(key, "must be at most " + std::to_string(kTargetBytesMax) + " bytes");
     }
+    if (control_character_at(value)) table.fail(key, "must have no control character");
     if (key == "report") {
       read_report_target(table, scenario, node, value);
       fault->set_report(value);

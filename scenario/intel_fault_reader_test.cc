@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "scenario/scenario.h"
+#include "scenario/scenario_reading.h"
 #include "scenario/scenario_testing.h"
 
 namespace tearline {
@@ -103,10 +104,28 @@ TEST(IntelFaultReaderTest, DelayNeedsABoundedDelayAndOthersTakeNone) {
             std::string::npos);
 }
 
+// Beyond what an agency holds, the ones after were refused as they came
+// (a warning in its log) and the run went on without them.
+TEST(IntelFaultReaderTest, AnAgencyTakesAtMostTheFaultsItHolds) {
+  std::string text = with_fault("lose", "trace = \"t0\"\n");
+  for (size_t i = 1; i <= scenario_reading::kIntelFaultsPerAgencyMax; ++i) {
+    text += "[[fault]]\nat_h = 5\nnode = \"agency.aa\"\ncommand = \"lose\"\ntrace = \"t" +
+            std::to_string(i) + "\"\n";
+  }
+  EXPECT_NE(error_of(text).find("fault[1000].command: more than 1000 faults aimed at intelligence "
+                                "at \"agency.aa\""),
+            std::string::npos)
+      << error_of(text);
+}
+
 TEST(IntelFaultReaderTest, ATargetIsBounded) {
   const std::string error =
       error_of(with_fault("lose", "trace = \"" + std::string(129, 'x') + "\"\n"));
   EXPECT_NE(error.find("fault[0].trace: must be at most 128 bytes"), std::string::npos) << error;
+  // Written to logs and printed: a newline would forge a line.
+  EXPECT_NE(error_of(with_fault("lose", "trace = \"aa-1\\n[warning] forged\"\n"))
+                .find("fault[0].trace: must have no control character"),
+            std::string::npos);
 }
 
 }  // namespace

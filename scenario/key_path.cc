@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
+#include "base/control_chars.h"
 #include "base/toml_reader.h"
 
 namespace tearline {
@@ -13,11 +15,15 @@ namespace {
 // The keys that name an entry of an array of tables, in the order tried.
 constexpr std::string_view kIdentifyingKeys[] = {"name", "id", "handle", "agency"};
 
+// Digits only are an index; too many for a size_t, one past any end.
 std::optional<size_t> as_index(std::string_view text) {
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   size_t index = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return index;
+  return error == std::errc() ? index : SIZE_MAX;
 }
 
 // The entry's identifying value, or nullopt if it has none.
@@ -34,7 +40,7 @@ toml::node& select(toml::array& array, const std::string& path, const std::strin
   if (const std::optional<size_t> index = as_index(selector)) {
     if (*index >= array.size()) {
       throw KeyPathError(fmt::format("{}: {} in {} has {} entries, so {}[{}] is none", path, walked,
-                                     source, array.size(), walked, *index));
+                                     source, array.size(), walked, selector));
     }
     return *array.get(*index);
   }
@@ -65,6 +71,12 @@ toml::node& select(toml::array& array, const std::string& path, const std::strin
 std::vector<KeyPathStep> parse_key_path(std::string_view path) {
   if (path.size() > kKeyPathCharsMax) {
     throw KeyPathError(fmt::format("a key path of more than {} characters", kKeyPathCharsMax));
+  }
+  // A newline or a NUL would cut the messages that print the path, and the
+  // TOML a sweep writes with its last key.
+  if (const std::optional<size_t> control = control_character_at(path)) {
+    throw KeyPathError(fmt::format("a key path with a control character (byte {:#04x} at {})",
+                                   static_cast<unsigned char>(path[*control]), *control));
   }
   std::vector<KeyPathStep> steps;
   size_t at = 0;

@@ -39,7 +39,8 @@ struct KeyPathStep {
 };
 
 // The steps of `path`. Throws KeyPathError for an empty key, a step that is
-// not KEY, KEY[INDEX] or KEY[NAME], or a path beyond the bounds above.
+// not KEY, KEY[INDEX] or KEY[NAME], a control character, or a path beyond
+// the bounds above.
 std::vector<KeyPathStep> parse_key_path(std::string_view path);
 
 // Where a path leads: the table that holds (or would hold) its last key.

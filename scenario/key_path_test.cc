@@ -36,6 +36,12 @@ TEST(KeyPath, RefusesMalformedPaths) {
   EXPECT_NE(error_of([] { parse_key_path("agency[0]x.b"); }).find("KEY[INDEX] or KEY[NAME]"),
             std::string::npos);
   EXPECT_NE(error_of([] { parse_key_path(std::string(kKeyPathCharsMax + 1, 'a')); }), "");
+  using namespace std::string_literals;
+  for (const std::string& path : {"a.b\nc"s, "a.b\0c"s, "a[x\ty].b"s, "a.\x1b[31m"s}) {
+    EXPECT_NE(error_of([&] { parse_key_path(path); }).find("a key path with a control character"),
+              std::string::npos)
+        << path;
+  }
   std::string deep = "a";
   for (size_t i = 0; i < kKeyPathStepsMax; ++i) deep += ".a";
   EXPECT_NE(error_of([&] { parse_key_path(deep); }).find("more than"), std::string::npos);
@@ -73,6 +79,10 @@ TEST(KeyPath, APathThatNamesNothingSaysWhere) {
                 .find("agency in s.toml has no entry named \"agency.uk\" (did you mean "),
             std::string::npos);
   EXPECT_NE(walk("agency[2].journal").find("has 2 entries, so agency[2] is none"),
+            std::string::npos);
+  // An index too large for a number is an index still, not a name.
+  EXPECT_NE(walk("agency[99999999999999999999].journal")
+                .find("has 2 entries, so agency[99999999999999999999] is none"),
             std::string::npos);
   EXPECT_NE(walk("report[aa-1].at_h").find("two entries named \"aa-1\"; give an index"),
             std::string::npos);

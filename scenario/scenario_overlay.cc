@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "base/control_chars.h"
 #include "base/toml_reader.h"
 #include "base/toml_writer.h"
 #include "scenario/key_path.h"
@@ -107,8 +108,10 @@ class Resolver {
     const std::string file = path.string();
     const TomlPlace place{"extends", extends.source()};
     const std::optional<std::string> value = extends.value<std::string>();
-    if (!value || value->empty()) {
-      fail_at(file, place, "must be a scenario's name, or a path ending in .toml");
+    // A NUL would end the file name early: "small.toml\0x" names small.toml.
+    if (!value || value->empty() || control_character_at(*value)) {
+      fail_at(file, place,
+              "must be a scenario's name, or a path ending in .toml, without control characters");
     }
     const fs::path base = base_path_of(path, *value);
     std::error_code error;

@@ -172,5 +172,21 @@ TEST(ScenarioOverlay, RefusesBadPathsMissingBasesCyclesAndLongChains) {
       std::string::npos);
 }
 
+// A NUL ended the file name early: "base.toml\0x" extended base.toml. A
+// control character in a [set] path is refused before it reaches a message.
+TEST(ScenarioOverlay, RefusesControlCharactersInExtendsAndKeyPaths) {
+  const ScratchFolder folder;
+  folder.write("base.toml", std::string(kMinimal));
+  const std::string nul = folder.write("nul.toml", "extends = \"base.toml\\u0000x\"\n");
+  EXPECT_EQ(load_error(nul).rfind(nul + ":1: extends: must be a scenario's name", 0), 0u)
+      << load_error(nul);
+  EXPECT_NE(load_error(nul).find("without control characters"), std::string::npos);
+  const std::string newline = folder.write(
+      "newline.toml", "extends = \"base\"\n[set]\n\"agency[0].desk.work\\u000aers\" = 2\n");
+  EXPECT_EQ(load_error(newline).rfind(newline + ":3: set: a key path with a control character", 0),
+            0u)
+      << load_error(newline);
+}
+
 }  // namespace
 }  // namespace tearline

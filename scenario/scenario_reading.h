@@ -88,6 +88,9 @@ std::vector<std::string> units_named_only(const v1::Roster& roster,
 // at the agency `node`, of a scenario whose reports are read.
 void read_intel_fault(const TomlTable& table, const Scenario& scenario, const std::string& node,
                       v1::IntelFault* fault);
+// The most of them one agency holds (nodes/intel_faults.h, kIntelFaultsMax):
+// beyond, it would refuse them as they come, and the run go on without.
+inline constexpr size_t kIntelFaultsPerAgencyMax = 1'000;
 
 // fault_reader.cc: the [[fault]] tables, in file order, of a scenario whose
 // nodes are read.

@@ -147,6 +147,15 @@ Parameter parse_set(const std::string& spec) {
   } catch (const KeyPathError& error) {
     throw SweepError(std::string("--set ") + error.what());
   }
+  // An overlay's keys (scenario/scenario_overlay.h): set on the resolved
+  // scenario, they made each point an overlay of a file found from wherever
+  // it was written.
+  if (parameter.path == "extends" || parameter.path == "set") {
+    throw SweepError(
+        fmt::format("--set {}: an overlay's key, not a parameter: the scenario is "
+                    "resolved before it is varied",
+                    parameter.path));
+  }
   const std::string text = spec.substr(equals + 1);
   if (auto range = range_values(spec, text)) {
     parameter.values = std::move(*range);

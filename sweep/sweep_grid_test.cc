@@ -38,6 +38,11 @@ TEST(SweepGrid, RefusesMalformedSets) {
   EXPECT_NE(error_of([] { parse_set("a=1..5000"); }).find("more than"), std::string::npos);
   EXPECT_NE(error_of([] { parse_set("agency[0]x.b=1"); }).find("KEY[INDEX]"), std::string::npos);
   EXPECT_NE(error_of([] { parse_set("a..b=1"); }).find("empty key"), std::string::npos);
+  for (const char* overlay_key : {"extends=small", "set=1"}) {
+    EXPECT_NE(error_of([&] { parse_set(overlay_key); }).find("an overlay's key, not a parameter"),
+              std::string::npos)
+        << overlay_key;
+  }
 }
 
 TEST(SweepGrid, ParsesSeeds) {

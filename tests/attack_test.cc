@@ -136,6 +136,16 @@ TEST(Attack, NothingFromOutsideTheRunChangesItAndImpostorsAreTracedAsRejected) {
   attacker.connect(zmq::socket_type::dealer, agency["control"], insider, agency["public_key"])
       .send(zmq::buffer(serialised(crash)), zmq::send_flags::dontwait);
   EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
+  // Nor a unit's, with a fault aimed at the agency's intelligence.
+  v1::ControlRequest lose;
+  lose.set_request_id(2);
+  lose.mutable_intel()->set_action(v1::IntelFault::ACTION_LOSE);
+  lose.mutable_intel()->set_report("bb-north-1");
+  attacker
+      .connect(zmq::socket_type::dealer, agency["control"],
+               load_member_key(member_key_path(keys, "unit.north")), agency["public_key"])
+      .send(zmq::buffer(serialised(lose)), zmq::send_flags::dontwait);
+  EXPECT_EQ(attacker.handshake(), Handshake::kRefused);
 
   const auto finished = launcher.wait(120s);
   ASSERT_TRUE(finished.has_value());

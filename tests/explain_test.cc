@@ -4,10 +4,14 @@
 // change that averts Manchester bilaterally, and gives the same answer at
 // any --jobs; at the default seeds (1-5) it says in how many; it says
 // plainly when no change tried averts St Petersburg; bad usage is exit 2,
-// a run stopped at its timeout is exit 1, said as such, and Ctrl-C stops
-// it with exit 130 and no answer.
+// a run stopped at its timeout is exit 1, said as such, as is an answer
+// stdout does not take, and Ctrl-C stops it with exit 130 and no answer.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
 
 #include "tests/child.h"
 
@@ -120,9 +124,36 @@ TEST(Explain, BadUsageIsExit2AndATimedOutRunExit1) {
   const Finished both =
       run_tearline(explain_args(dir.path() / "d", kManchester, {"--seed", "1"}), dir.path());
   EXPECT_EQ(both.exit_code, 2);  // --seed is --seeds N: not both.
+  // Options that would make a run unbounded, or lose the answer after every
+  // run, are refused before any run.
+  const Finished nan_timeout =
+      run_tearline(explain_args(dir.path() / "e", kManchester, {"--timeout-s", "nan"}), dir.path());
+  EXPECT_EQ(nan_timeout.exit_code, 2);
+  EXPECT_NE(nan_timeout.err.find("--timeout-s must be"), std::string::npos) << nan_timeout.err;
+  for (const fs::path& json : {dir.path(), dir.path() / "nowhere" / "answer.json"}) {
+    const Finished bad_json = run_tearline(
+        explain_args(dir.path() / "f", kManchester, {"--json", json.string()}), dir.path());
+    EXPECT_EQ(bad_json.exit_code, 2);
+    EXPECT_NE(bad_json.err.find("not a file in a folder that exists"), std::string::npos)
+        << bad_json.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "f"));
+  }
   // A folder that is not empty is not written into.
   const Finished again = run_tearline(explain_args(dir.path() / "b", kManchester, {}), dir.path());
   EXPECT_EQ(again.exit_code, 2);
+  std::ofstream(dir.path() / "empty-file").flush();  // Nor a file, even an empty one.
+  const Finished file =
+      run_tearline(explain_args(dir.path() / "empty-file", kManchester, {}), dir.path());
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_NE(file.err.find("is not an empty folder"), std::string::npos) << file.err;
+  // An answer stdout does not take is exit 1, not 0 (a full disk).
+  const std::string full = "timeout 120 " + tearline_bin() + " explain " + source_dir() +
+                           "/scenarios/small.toml --plot plot.north-1 --mode bilateral " +
+                           "--seed 1 --max-runs 1 --quiet --out " + (dir.path() / "g").string() +
+                           " >/dev/full 2>" + (dir.path() / "g.err").string();
+  const int status = std::system(full.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  EXPECT_NE(slurp(dir.path() / "g.err").find("cannot write the answer"), std::string::npos);
 }
 
 TEST(Explain, CtrlCStopsItWithNoAnswer) {
