@@ -16,12 +16,16 @@
 #include "cli/run_command.h"
 #include "cli/scenario_generate.h"
 #include "cli/scenario_show.h"
+#include "cli/standard_output.h"
 #include "cli/sweep_cli.h"
 #include "cli/sweep_command.h"
 #include "cli/trace_command.h"
 #include "launcher/file_modes.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// The command line parsed and its command done; its exit code.
+int run_command_line(int argc, char** argv) {
   CLI::App app{
       "tearline: intelligence warnings through bilateral sharing and a coordination centre, as "
       "real processes over ZeroMQ. See README.md."};
@@ -380,4 +384,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "tearline report: {}\n", error.what());
     return 2;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return tearline::with_output_checked([argc, argv] { return run_command_line(argc, argv); });
 }
