@@ -11,6 +11,7 @@
 #include "cli/live_run.h"
 #include "launcher/fault_log.h"
 #include "launcher/slurm/slurm_steps.h"
+#include "model/intelligence.h"
 #include "node/fault_commands.h"
 #include "security/curve.h"
 #include "security/keys.h"
@@ -166,10 +167,11 @@ std::string intel_fault_from_args(const std::string& command, const std::vector<
   } else {
     return fmt::format("{} aims at a report, a trace or a subject, not \"{}\"", command, args[0]);
   }
-  if (command == "lose") fault->set_action(v1::IntelFault::ACTION_LOSE);
-  if (command == "delay") fault->set_action(v1::IntelFault::ACTION_DELAY);
-  if (command == "withhold") fault->set_action(v1::IntelFault::ACTION_WITHHOLD);
-  if (command == "share-full") fault->set_action(v1::IntelFault::ACTION_SHARE_FULL);
+  v1::IntelFault::Action action = v1::IntelFault::ACTION_UNSPECIFIED;
+  if (!parse_intel_fault_verb(command, &action)) {
+    return fmt::format("\"{}\" is not lose, delay, withhold or share-full", command);
+  }
+  fault->set_action(action);
   if (command == "delay" && !delay_h) return "delay needs --delay-h";
   if (delay_h) fault->set_delay_h(*delay_h);
   return intel_fault_error(*fault);

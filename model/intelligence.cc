@@ -151,4 +151,31 @@ bool parse_tlp(const std::string& name, v1::Tlp* tlp) {
   return false;
 }
 
+std::string intel_fault_verb(v1::IntelFault::Action action) {
+  switch (action) {
+    case v1::IntelFault::ACTION_LOSE:
+      return "lose";
+    case v1::IntelFault::ACTION_DELAY:
+      return "delay";
+    case v1::IntelFault::ACTION_WITHHOLD:
+      return "withhold";
+    case v1::IntelFault::ACTION_SHARE_FULL:
+      return "share-full";
+    default:
+      return "";
+  }
+}
+
+bool parse_intel_fault_verb(const std::string& name, v1::IntelFault::Action* action) {
+  for (v1::IntelFault::Action candidate :
+       {v1::IntelFault::ACTION_LOSE, v1::IntelFault::ACTION_DELAY, v1::IntelFault::ACTION_WITHHOLD,
+        v1::IntelFault::ACTION_SHARE_FULL}) {
+    if (name == intel_fault_verb(candidate)) {
+      *action = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace tearline

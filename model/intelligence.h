@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tearline/v1/control.pb.h"
 #include "tearline/v1/report.pb.h"
 
 namespace tearline {
@@ -38,5 +39,10 @@ std::string severity_name(v1::Severity severity);  // "low" .. "critical"
 bool parse_severity(const std::string& name, v1::Severity* severity);
 std::string tlp_name(v1::Tlp tlp);  // "clear", "green", "amber", "amber+strict", "red"
 bool parse_tlp(const std::string& name, v1::Tlp* tlp);
+// What a fault aimed at intelligence does to a report, as scenario files,
+// `tearline fault` and the traces name it: "lose", "delay", "withhold",
+// "share-full"; "" for no action.
+std::string intel_fault_verb(v1::IntelFault::Action action);
+bool parse_intel_fault_verb(const std::string& name, v1::IntelFault::Action* action);
 
 }  // namespace tearline

@@ -165,4 +165,21 @@ TEST(IntelligenceTest, TlpNamesRoundTrip) {
 }
 
 }  // namespace
+TEST(IntelligenceTest, IntelFaultVerbsRoundTrip) {
+  for (v1::IntelFault::Action action :
+       {v1::IntelFault::ACTION_LOSE, v1::IntelFault::ACTION_DELAY, v1::IntelFault::ACTION_WITHHOLD,
+        v1::IntelFault::ACTION_SHARE_FULL}) {
+    v1::IntelFault::Action parsed = v1::IntelFault::ACTION_UNSPECIFIED;
+    ASSERT_TRUE(parse_intel_fault_verb(intel_fault_verb(action), &parsed)) << action;
+    EXPECT_EQ(parsed, action);
+  }
+  EXPECT_EQ(intel_fault_verb(v1::IntelFault::ACTION_SHARE_FULL), "share-full");
+  EXPECT_EQ(intel_fault_verb(v1::IntelFault::ACTION_UNSPECIFIED), "");
+  v1::IntelFault::Action parsed = v1::IntelFault::ACTION_LOSE;
+  for (const std::string bad : {"", "Lose", "share_full", "pause"}) {
+    EXPECT_FALSE(parse_intel_fault_verb(bad, &parsed)) << bad;
+  }
+  EXPECT_EQ(parsed, v1::IntelFault::ACTION_LOSE);  // Untouched by a refusal.
+}
+
 }  // namespace tearline

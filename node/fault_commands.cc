@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/control_chars.h"
+#include "model/intelligence.h"
 #include "node/intake/frame_check.h"
 
 namespace tearline {
@@ -151,21 +152,6 @@ std::string fault_values_error(const v1::ControlRequest& request) {
 
 namespace {
 
-std::string_view verb_of(v1::IntelFault::Action action) {
-  switch (action) {
-    case v1::IntelFault::ACTION_LOSE:
-      return "lose";
-    case v1::IntelFault::ACTION_DELAY:
-      return "delay";
-    case v1::IntelFault::ACTION_WITHHOLD:
-      return "withhold";
-    case v1::IntelFault::ACTION_SHARE_FULL:
-      return "share-full";
-    default:
-      return "";
-  }
-}
-
 // The value matched and the name of its key ("report", "trace", "subject").
 std::pair<std::string_view, const std::string*> target_of(const v1::IntelFault& fault) {
   switch (fault.target_case()) {
@@ -187,8 +173,8 @@ std::string describe_intel_fault(const v1::IntelFault& fault) {
   const auto [key, value] = target_of(fault);
   // A target from outside is refused with a control character, and
   // described, in the log that says so, without it.
-  std::string text =
-      fmt::format("{} {} {}", verb_of(fault.action()), key, value ? printable(*value) : "");
+  std::string text = fmt::format("{} {} {}", intel_fault_verb(fault.action()), key,
+                                 value ? printable(*value) : "");
   if (fault.action() == v1::IntelFault::ACTION_DELAY) {
     text += fmt::format(" delay_h={}", fault.delay_h());
   }
@@ -196,7 +182,7 @@ std::string describe_intel_fault(const v1::IntelFault& fault) {
 }
 
 std::string intel_fault_error(const v1::IntelFault& fault) {
-  if (verb_of(fault.action()).empty()) return "an intel fault needs an action";
+  if (intel_fault_verb(fault.action()).empty()) return "an intel fault needs an action";
   const auto [key, value] = target_of(fault);
   if (value == nullptr || value->empty() || value->size() > kIdBytesMax) {
     return fmt::format("an intel fault needs a report, trace or subject of 1 to {} bytes",

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/control_chars.h"
+#include "model/intelligence.h"
 #include "scenario/scenario_reading.h"
 
 namespace tearline::scenario_reading {
@@ -50,10 +51,11 @@ void read_subject_target(const TomlTable& table, const Scenario& scenario,
 void read_intel_fault(const TomlTable& table, const Scenario& scenario, const std::string& node,
                       v1::IntelFault* fault) {
   const std::string command = table.required_string("command");
-  if (command == "lose") fault->set_action(v1::IntelFault::ACTION_LOSE);
-  if (command == "delay") fault->set_action(v1::IntelFault::ACTION_DELAY);
-  if (command == "withhold") fault->set_action(v1::IntelFault::ACTION_WITHHOLD);
-  if (command == "share-full") fault->set_action(v1::IntelFault::ACTION_SHARE_FULL);
+  v1::IntelFault::Action action = v1::IntelFault::ACTION_UNSPECIFIED;
+  if (!parse_intel_fault_verb(command, &action)) {
+    table.fail("command", in_quotes(command) + " is not lose, delay, withhold or share-full");
+  }
+  fault->set_action(action);
   if (!scenario.agency(node)) {
     table.fail("node", in_quotes(node) +
                            " is not an agency: a fault aimed at intelligence acts "
